@@ -1,0 +1,268 @@
+import { GridFormatError } from "../errors";
+
+/**
+ * Tokenizer for the subset of MATLAB/Octave found in MATPOWER case files.
+ * Handles comments (% and #, block %{ %}), continuation (...), the quote
+ * ambiguity (transpose vs. string) and, inside [] and {}, MATLAB's rule that
+ * whitespace separates elements ([1 -2] is two elements, [1 - 2] is one).
+ */
+
+export type TokenKind = "num" | "id" | "str" | "op" | "nl" | "eof";
+
+export interface Token {
+  kind: TokenKind;
+  /** Operator text, identifier name or string value. */
+  text: string;
+  value: number;
+  line: number;
+}
+
+const TWO_CHAR_OPS = new Set([".*", "./", ".^", ".'", "==", "~=", "!=", "<=", ">=", "&&", "||", ".\\"]);
+const ONE_CHAR_OPS = new Set("+-*/\\^'<>&|~!=:,;()[]{}.@".split(""));
+
+function isDigit(c: string): boolean {
+  return c >= "0" && c <= "9";
+}
+function isIdStart(c: string): boolean {
+  return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_";
+}
+function isIdChar(c: string): boolean {
+  return isIdStart(c) || isDigit(c);
+}
+
+/** True when the token ends an operand, so a following quote is a transpose. */
+function endsOperand(t: Token | undefined): boolean {
+  if (!t) return false;
+  if (t.kind === "num" || t.kind === "id" || t.kind === "str") return true;
+  return t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}" || t.text === "'" || t.text === ".'");
+}
+
+export function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  const brackets: string[] = []; // stack of "[", "{", "("
+  let i = 0;
+  let line = 1;
+  const n = src.length;
+  let sawSpace = false;
+
+  const push = (kind: TokenKind, text: string, value = 0) => {
+    const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
+    if (inList && sawSpace && endsOperand(out[out.length - 1]) && startsElement(kind, text)) {
+      out.push({ kind: "op", text: ",", value: 0, line });
+    }
+    out.push({ kind, text, value, line });
+    sawSpace = false;
+  };
+
+  // Inside a list, does this token start a new element after whitespace?
+  const startsElement = (kind: TokenKind, text: string): boolean => {
+    if (kind === "num" || kind === "id" || kind === "str") return true;
+    if (kind !== "op") return false;
+    if (text === "(" || text === "[" || text === "{" || text === "@") return true;
+    if (text === "+" || text === "-") {
+      const next = src[i + 1];
+      return next !== undefined && next !== " " && next !== "\t";
+    }
+    if (text === "~" || text === "!") return src[i + 1] !== "=";
+    return false;
+  };
+
+  while (i < n) {
+    const c = src[i];
+
+    // Line breaks.
+    if (c === "\n" || c === "\r") {
+      if (c === "\r" && src[i + 1] === "\n") i++;
+      i++;
+      const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
+      if (inList) {
+        const last = out[out.length - 1];
+        if (last && !(last.kind === "op" && (last.text === ";" || last.text === "[" || last.text === "{"))) {
+          out.push({ kind: "op", text: ";", value: 0, line });
+        }
+      } else if (brackets.length === 0) {
+        out.push({ kind: "nl", text: "\n", value: 0, line });
+      }
+      line++;
+      sawSpace = false;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\f" || c === "\v") {
+      sawSpace = true;
+      i++;
+      continue;
+    }
+
+    // Comments: block comments are %{ or #{ alone on a line.
+    if (c === "%" || c === "#") {
+      if ((src[i + 1] === "{") && lineIsOnly(src, i, 2)) {
+        let depth = 0;
+        while (i < n) {
+          const eol = nextEol(src, i);
+          const text = src.slice(i, eol).trim();
+          if (text === "%{" || text === "#{") depth++;
+          else if (text === "%}" || text === "#}") depth--;
+          i = eol;
+          if (depth === 0) break;
+          if (src[i] === "\r" && src[i + 1] === "\n") i++;
+          if (i < n) {
+            i++;
+            line++;
+          }
+          while (i < n && (src[i] === " " || src[i] === "\t")) i++;
+        }
+        continue;
+      }
+      i = nextEol(src, i);
+      continue;
+    }
+
+    // Continuation: "..." ignores the rest of the line and the line break.
+    if (c === "." && src[i + 1] === "." && src[i + 2] === ".") {
+      i = nextEol(src, i);
+      if (src[i] === "\r" && src[i + 1] === "\n") i++;
+      if (i < n) {
+        i++;
+        line++;
+      }
+      sawSpace = true;
+      continue;
+    }
+
+    // Numbers (including .5, 1e-3, 1d3, 0x/imaginary not supported).
+    if (isDigit(c) || (c === "." && isDigit(src[i + 1] ?? ""))) {
+      let j = i;
+      while (j < n && isDigit(src[j])) j++;
+      if (src[j] === "." && !(src[j + 1] === "*" || src[j + 1] === "/" || src[j + 1] === "^" || src[j + 1] === "'" || src[j + 1] === "\\")) {
+        j++;
+        while (j < n && isDigit(src[j])) j++;
+      }
+      if (src[j] === "e" || src[j] === "E" || src[j] === "d" || src[j] === "D") {
+        let k = j + 1;
+        if (src[k] === "+" || src[k] === "-") k++;
+        if (isDigit(src[k] ?? "")) {
+          k++;
+          while (k < n && isDigit(src[k])) k++;
+          j = k;
+        }
+      }
+      if (j < n && (isIdStart(src[j]) || (src[j] === "." && isDigit(src[j + 1] ?? "")))) {
+        let k = j;
+        while (k < n && (isIdChar(src[k]) || src[k] === ".")) k++;
+        throw new GridFormatError(`'${src.slice(i, k)}' is not a number`, { line });
+      }
+      const text = src.slice(i, j).replace(/[dD]/, "e");
+      const value = Number(text);
+      if (Number.isNaN(value)) {
+        throw new GridFormatError(`'${src.slice(i, j)}' is not a number`, { line });
+      }
+      push("num", text, value);
+      i = j;
+      continue;
+    }
+
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdChar(src[j])) j++;
+      push("id", src.slice(i, j));
+      i = j;
+      continue;
+    }
+
+    // Quote: transpose after an operand (with no space), else a string.
+    if (c === "'") {
+      const prev = out[out.length - 1];
+      const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
+      if (endsOperand(prev) && (!sawSpace || !inList)) {
+        push("op", "'");
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      let s = "";
+      for (;;) {
+        if (j >= n || src[j] === "\n" || src[j] === "\r") throw new GridFormatError("unterminated string", { line });
+        if (src[j] === "'") {
+          if (src[j + 1] === "'") {
+            s += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        s += src[j++];
+      }
+      push("str", s);
+      i = j + 1;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      let s = "";
+      for (;;) {
+        if (j >= n || src[j] === "\n" || src[j] === "\r") throw new GridFormatError("unterminated string", { line });
+        if (src[j] === '"') {
+          if (src[j + 1] === '"') {
+            s += '"';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        if (src[j] === "\\" && j + 1 < n) {
+          s += src[j + 1];
+          j += 2;
+          continue;
+        }
+        s += src[j++];
+      }
+      push("str", s);
+      i = j + 1;
+      continue;
+    }
+
+    const two = src.slice(i, i + 2);
+    if (TWO_CHAR_OPS.has(two)) {
+      push("op", two === "!=" ? "~=" : two);
+      i += 2;
+      continue;
+    }
+    if (ONE_CHAR_OPS.has(c)) {
+      if (c === "[" || c === "{" || c === "(") {
+        push("op", c);
+        brackets.push(c);
+      } else if (c === "]" || c === "}" || c === ")") {
+        const open = brackets.pop();
+        const want = c === "]" ? "[" : c === "}" ? "{" : "(";
+        if (open !== want) throw new GridFormatError(`unbalanced '${c}'`, { line });
+        sawSpace = false;
+        out.push({ kind: "op", text: c, value: 0, line });
+      } else {
+        push("op", c === "!" ? "~" : c);
+      }
+      i++;
+      continue;
+    }
+    throw new GridFormatError(`unexpected character '${c}'`, { line });
+  }
+  if (brackets.length > 0) {
+    throw new GridFormatError(`'${brackets[brackets.length - 1]}' opened but never closed before the end of the file`, { line });
+  }
+  out.push({ kind: "nl", text: "\n", value: 0, line });
+  out.push({ kind: "eof", text: "", value: 0, line });
+  return out;
+}
+
+function nextEol(src: string, i: number): number {
+  while (i < src.length && src[i] !== "\n" && src[i] !== "\r") i++;
+  return i;
+}
+
+function lineIsOnly(src: string, i: number, len: number): boolean {
+  let a = i - 1;
+  while (a >= 0 && (src[a] === " " || src[a] === "\t")) a--;
+  if (a >= 0 && src[a] !== "\n" && src[a] !== "\r") return false;
+  let b = i + len;
+  while (b < src.length && (src[b] === " " || src[b] === "\t")) b++;
+  return b >= src.length || src[b] === "\n" || src[b] === "\r";
+}

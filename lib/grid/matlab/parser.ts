@@ -1,0 +1,452 @@
+import { GridFormatError } from "../errors";
+import { tokenize, type Token } from "./lexer";
+
+/** AST for the MATLAB subset of MATPOWER case files. */
+export type Expr =
+  | { t: "num"; v: number; line: number }
+  | { t: "str"; v: string; line: number }
+  | { t: "id"; name: string; line: number }
+  | { t: "colon"; line: number }
+  | { t: "end"; line: number }
+  | { t: "matrix"; rows: MatRow[]; line: number }
+  | { t: "cell"; rows: Expr[][]; line: number }
+  | { t: "bin"; op: string; a: Expr; b: Expr; line: number }
+  | { t: "un"; op: string; a: Expr; line: number }
+  | { t: "post"; op: string; a: Expr; line: number }
+  | { t: "range"; a: Expr; step: Expr | null; b: Expr; line: number }
+  | { t: "index"; target: Expr; args: Expr[]; brace: boolean; line: number }
+  | { t: "field"; target: Expr; name: string; line: number };
+
+/** A row of a matrix literal: plain numbers (fast path) or general expressions. */
+export interface MatRow {
+  line: number;
+  nums: number[] | null;
+  exprs: Expr[] | null;
+}
+
+export type LPath = { kind: "field"; name: string } | { kind: "index"; args: Expr[]; brace: boolean };
+
+export type Stmt =
+  | { t: "assign"; base: string; path: LPath[]; rhs: Expr; line: number }
+  | { t: "multi"; targets: string[]; rhs: Expr; line: number }
+  | { t: "expr"; e: Expr; line: number }
+  | { t: "function"; outputs: string[]; name: string; line: number };
+
+const UNSUPPORTED = new Set(["if", "for", "while", "switch", "try", "parfor", "do", "unwind_protect", "global", "persistent"]);
+
+export function parseMatlab(src: string): Stmt[] {
+  return new Parser(tokenize(src)).program();
+}
+
+class Parser {
+  private pos = 0;
+  /** Depth of index/call argument lists, where `end` and bare `:` are allowed. */
+  private indexDepth = 0;
+
+  constructor(private readonly toks: Token[]) {}
+
+  private peek(o = 0): Token {
+    return this.toks[Math.min(this.pos + o, this.toks.length - 1)];
+  }
+  private next(): Token {
+    return this.toks[this.pos++];
+  }
+  private isOp(text: string, o = 0): boolean {
+    const t = this.peek(o);
+    return t.kind === "op" && t.text === text;
+  }
+  private expectOp(text: string): Token {
+    const t = this.next();
+    if (t.kind !== "op" || t.text !== text) {
+      throw new GridFormatError(`expected '${text}' but found ${describe(t)}`, { line: t.line });
+    }
+    return t;
+  }
+
+  program(): Stmt[] {
+    const out: Stmt[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "eof") break;
+      if (t.kind === "nl" || (t.kind === "op" && (t.text === ";" || t.text === ","))) {
+        this.pos++;
+        continue;
+      }
+      out.push(this.statement());
+      const end = this.peek();
+      if (end.kind === "nl" || end.kind === "eof" || (end.kind === "op" && (end.text === ";" || end.text === ","))) continue;
+      throw new GridFormatError(`unexpected ${describe(end)} after a complete statement`, { line: end.line });
+    }
+    return out;
+  }
+
+  private statement(): Stmt {
+    const t = this.peek();
+    if (t.kind === "id") {
+      if (t.text === "function") return this.functionHeader();
+      if (t.text === "end" || t.text === "endfunction" || t.text === "return") {
+        this.pos++;
+        return { t: "expr", e: { t: "num", v: 0, line: t.line }, line: t.line };
+      }
+      if (UNSUPPORTED.has(t.text)) {
+        throw new GridFormatError(`'${t.text}' statements are not supported in case files`, { line: t.line });
+      }
+    }
+    // Multiple assignment: [A, B, C] = f
+    if (t.kind === "op" && t.text === "[") {
+      const save = this.pos;
+      const targets = this.tryTargetList();
+      if (targets && this.isOp("=") && !this.isOp("=", 1)) {
+        this.pos++;
+        const rhs = this.expr();
+        return { t: "multi", targets, rhs, line: t.line };
+      }
+      this.pos = save;
+    }
+    // Assignment: lvalue = expr
+    if (t.kind === "id") {
+      const save = this.pos;
+      const lv = this.tryLValue();
+      if (lv && this.isOp("=")) {
+        this.pos++;
+        const rhs = this.expr();
+        return { t: "assign", base: lv.base, path: lv.path, rhs, line: t.line };
+      }
+      this.pos = save;
+    }
+    const e = this.expr();
+    return { t: "expr", e, line: t.line };
+  }
+
+  private functionHeader(): Stmt {
+    const line = this.next().line;
+    let outputs: string[] = [];
+    let name = "";
+    // function out = name(...) | function [a, b] = name(...) | function name(...)
+    if (this.isOp("[")) {
+      const targets = this.tryTargetList();
+      if (!targets) throw new GridFormatError("malformed function header", { line });
+      outputs = targets;
+      this.expectOp("=");
+      name = this.expectId();
+    } else {
+      const first = this.expectId();
+      if (this.isOp("=")) {
+        this.pos++;
+        outputs = [first];
+        name = this.expectId();
+      } else {
+        name = first;
+      }
+    }
+    // Skip arguments, if any, to the end of the line.
+    while (this.peek().kind !== "nl" && this.peek().kind !== "eof") this.pos++;
+    return { t: "function", outputs, name, line };
+  }
+
+  private expectId(): string {
+    const t = this.next();
+    if (t.kind !== "id") throw new GridFormatError(`expected a name but found ${describe(t)}`, { line: t.line });
+    return t.text;
+  }
+
+  private tryTargetList(): string[] | null {
+    if (!this.isOp("[")) return null;
+    this.pos++;
+    const names: string[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "id") {
+        names.push(t.text);
+        this.pos++;
+      } else if (t.kind === "op" && t.text === "~") {
+        names.push("~");
+        this.pos++;
+      } else if (t.kind === "op" && t.text === ",") {
+        this.pos++;
+      } else if (t.kind === "op" && t.text === ";") {
+        this.pos++; // a line break inside the list
+      } else if (t.kind === "op" && t.text === "]") {
+        this.pos++;
+        return names;
+      } else {
+        return null;
+      }
+    }
+  }
+
+  private tryLValue(): { base: string; path: LPath[] } | null {
+    const base = this.next();
+    if (base.kind !== "id") return null;
+    const path: LPath[] = [];
+    for (;;) {
+      if (this.isOp(".") && this.peek(1).kind === "id") {
+        this.pos++;
+        path.push({ kind: "field", name: this.next().text });
+      } else if (this.isOp("(") || this.isOp("{")) {
+        const brace = this.isOp("{");
+        this.pos++;
+        let args: Expr[];
+        try {
+          args = this.argList(brace ? "}" : ")");
+        } catch {
+          return null;
+        }
+        path.push({ kind: "index", args, brace });
+      } else {
+        break;
+      }
+    }
+    return { base: base.text, path };
+  }
+
+  /** Comma-separated arguments up to the closing token (consumed). */
+  private argList(close: string): Expr[] {
+    const args: Expr[] = [];
+    this.indexDepth++;
+    try {
+      if (this.isOp(close)) {
+        this.pos++;
+        return args;
+      }
+      for (;;) {
+        if (this.isOp(":") && (this.isOp(",", 1) || this.isOp(close, 1))) {
+          args.push({ t: "colon", line: this.next().line });
+        } else {
+          args.push(this.expr());
+        }
+        if (this.isOp(",")) {
+          this.pos++;
+          continue;
+        }
+        this.expectOp(close);
+        return args;
+      }
+    } finally {
+      this.indexDepth--;
+    }
+  }
+
+  expr(): Expr {
+    return this.oror();
+  }
+
+  private binaryLevel(ops: string[], sub: () => Expr): Expr {
+    let a = sub();
+    while (this.peek().kind === "op" && ops.includes(this.peek().text)) {
+      const op = this.next();
+      const b = sub();
+      a = { t: "bin", op: op.text, a, b, line: op.line };
+    }
+    return a;
+  }
+
+  private oror = (): Expr => this.binaryLevel(["||"], this.andand);
+  private andand = (): Expr => this.binaryLevel(["&&"], this.or);
+  private or = (): Expr => this.binaryLevel(["|"], this.and);
+  private and = (): Expr => this.binaryLevel(["&"], this.compare);
+  private compare = (): Expr => this.binaryLevel(["==", "~=", "<", "<=", ">", ">="], this.range);
+
+  private range = (): Expr => {
+    const a = this.additive();
+    if (!this.isOp(":")) return a;
+    // In an argument list, "x(:)" is handled by argList; here ':' is a range.
+    const line = this.next().line;
+    const b = this.additive();
+    if (this.isOp(":")) {
+      this.pos++;
+      const c = this.additive();
+      return { t: "range", a, step: b, b: c, line };
+    }
+    return { t: "range", a, step: null, b, line };
+  };
+
+  private additive = (): Expr => this.binaryLevel(["+", "-"], this.multiplicative);
+  private multiplicative = (): Expr => this.binaryLevel(["*", "/", ".*", "./", "\\", ".\\"], this.unary);
+
+  private unary = (): Expr => {
+    const t = this.peek();
+    if (t.kind === "op" && (t.text === "-" || t.text === "+" || t.text === "~")) {
+      this.pos++;
+      const a = this.unary();
+      return { t: "un", op: t.text, a, line: t.line };
+    }
+    return this.power();
+  };
+
+  private power = (): Expr => {
+    let a = this.postfix();
+    while (this.isOp("^") || this.isOp(".^")) {
+      const op = this.next();
+      // MATLAB: 2^-1 is allowed; the exponent may carry a unary sign.
+      let b: Expr;
+      const t = this.peek();
+      if (t.kind === "op" && (t.text === "-" || t.text === "+")) {
+        this.pos++;
+        b = { t: "un", op: t.text, a: this.postfix(), line: t.line };
+      } else {
+        b = this.postfix();
+      }
+      a = { t: "bin", op: op.text, a, b, line: op.line };
+    }
+    return a;
+  };
+
+  private postfix = (): Expr => {
+    let e = this.primary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== "op") break;
+      if (t.text === "(" || t.text === "{") {
+        this.pos++;
+        const args = this.argList(t.text === "(" ? ")" : "}");
+        e = { t: "index", target: e, args, brace: t.text === "{", line: t.line };
+      } else if (t.text === "." && this.peek(1).kind === "id") {
+        this.pos++;
+        e = { t: "field", target: e, name: this.next().text, line: t.line };
+      } else if (t.text === "'" || t.text === ".'") {
+        this.pos++;
+        e = { t: "post", op: t.text, a: e, line: t.line };
+      } else {
+        break;
+      }
+    }
+    return e;
+  };
+
+  private primary(): Expr {
+    const t = this.next();
+    switch (t.kind) {
+      case "num":
+        return { t: "num", v: t.value, line: t.line };
+      case "str":
+        return { t: "str", v: t.text, line: t.line };
+      case "id":
+        if (t.text === "end") {
+          if (this.indexDepth > 0) return { t: "end", line: t.line };
+          throw new GridFormatError("'end' outside of an index", { line: t.line });
+        }
+        return { t: "id", name: t.text, line: t.line };
+      case "op":
+        if (t.text === "(") {
+          const saveDepth = this.indexDepth;
+          this.indexDepth = 0;
+          const e = this.expr();
+          this.indexDepth = saveDepth;
+          this.expectOp(")");
+          return e;
+        }
+        if (t.text === "[") return this.matrix(t.line);
+        if (t.text === "{") return this.cell(t.line);
+        if (t.text === ":" && this.indexDepth > 0) return { t: "colon", line: t.line };
+        break;
+      default:
+        break;
+    }
+    throw new GridFormatError(`unexpected ${describe(t)}`, { line: t.line });
+  }
+
+  private matrix(line: number): Expr {
+    const rows: MatRow[] = [];
+    const saveDepth = this.indexDepth;
+    this.indexDepth = 0;
+    let row: Expr[] = [];
+    let nums: number[] | null = [];
+    let rowLine = this.peek().line;
+    const flush = () => {
+      if (row.length > 0 || (nums && nums.length > 0)) {
+        rows.push(nums ? { line: rowLine, nums, exprs: null } : { line: rowLine, nums: null, exprs: row });
+      }
+      row = [];
+      nums = [];
+      rowLine = this.peek().line;
+    };
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "op" && t.text === "]") {
+        this.pos++;
+        flush();
+        break;
+      }
+      if (t.kind === "op" && t.text === ";") {
+        this.pos++;
+        flush();
+        continue;
+      }
+      if (t.kind === "op" && t.text === ",") {
+        this.pos++;
+        continue;
+      }
+      if (t.kind === "eof") throw new GridFormatError("matrix opened with '[' is never closed", { line });
+      if (row.length === 0 && (!nums || nums.length === 0)) rowLine = t.line;
+      // Fast path: a plain (optionally signed) number followed by a separator.
+      const sign = t.kind === "op" && (t.text === "-" || t.text === "+") ? 1 : 0;
+      const numTok = this.peek(sign);
+      const after = this.peek(sign + 1);
+      if (
+        numTok.kind === "num" &&
+        after.kind === "op" &&
+        (after.text === "," || after.text === ";" || after.text === "]")
+      ) {
+        const v = sign && t.text === "-" ? -numTok.value : numTok.value;
+        this.pos += sign + 1;
+        if (nums) nums.push(v);
+        else row.push({ t: "num", v, line: numTok.line });
+        continue;
+      }
+      if (nums) {
+        row = nums.map((v) => ({ t: "num", v, line: rowLine }) as Expr);
+        nums = null;
+      }
+      row.push(this.expr());
+    }
+    this.indexDepth = saveDepth;
+    return { t: "matrix", rows, line };
+  }
+
+  private cell(line: number): Expr {
+    const rows: Expr[][] = [];
+    const saveDepth = this.indexDepth;
+    this.indexDepth = 0;
+    let row: Expr[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === "op" && t.text === "}") {
+        this.pos++;
+        if (row.length) rows.push(row);
+        break;
+      }
+      if (t.kind === "op" && t.text === ";") {
+        this.pos++;
+        if (row.length) rows.push(row);
+        row = [];
+        continue;
+      }
+      if (t.kind === "op" && t.text === ",") {
+        this.pos++;
+        continue;
+      }
+      if (t.kind === "eof") throw new GridFormatError("cell array opened with '{' is never closed", { line });
+      row.push(this.expr());
+    }
+    this.indexDepth = saveDepth;
+    return { t: "cell", rows, line };
+  }
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case "eof":
+      return "end of file";
+    case "nl":
+      return "end of line";
+    case "num":
+      return `number ${t.text}`;
+    case "id":
+      return `'${t.text}'`;
+    case "str":
+      return `string '${t.text}'`;
+    default:
+      return `'${t.text}'`;
+  }
+}

@@ -1,0 +1,259 @@
+import type { PowerFlowSolver, NewtonSolution, Injections, PowerFlowStatus } from "./solver";
+
+const RAD = 180 / Math.PI;
+
+/** AC power flow results in engineering units, arrays in file order. */
+export interface PowerFlowResult {
+  status: PowerFlowStatus;
+  converged: boolean;
+  iterations: number;
+  maxMismatchPu: number;
+  /** A sentence for the user when something is not plainly "converged". */
+  message: string;
+  baseMVA: number;
+  busIds: number[];
+  vm: Float64Array;
+  vaDeg: Float64Array;
+  /** Bus ids cut off from every slack bus (de-energized, voltage 0). */
+  islandedBusIds: number[];
+  pFromMw: Float64Array;
+  qFromMvar: Float64Array;
+  pToMw: Float64Array;
+  qToMvar: Float64Array;
+  /** max(|S_from|, |S_to|) / rateA in %, signed by the direction of P at the from end; null without rating. */
+  loadingPct: (number | null)[];
+  /** Series losses per branch (I²R, I²X), MW / MVAr. */
+  branchLossPMw: Float64Array;
+  branchLossQMvar: Float64Array;
+  lossPMw: number;
+  lossQMvar: number;
+  slackPMw: number;
+  slackQMvar: number;
+  genPMw: Float64Array;
+  genQMvar: Float64Array;
+  vmMin: number;
+  vmMinBusId: number;
+  vmMax: number;
+  vmMaxBusId: number;
+  maxLoadingPct: number | null;
+  maxLoadingBranch: number;
+  solveMs: number;
+}
+
+/** Branch flows, losses, slack and generator outputs for a Newton solution (MATPOWER's pfsoln). */
+export function computeResults(
+  solver: PowerFlowSolver,
+  sol: NewtonSolution,
+  inj: Injections,
+  solveMs: number,
+): PowerFlowResult {
+  const pu = solver.pu;
+  const base = pu.baseMVA;
+  const nb = pu.nb;
+  const nl = pu.nl;
+  const { vm, va } = sol;
+  const vr = new Float64Array(nb);
+  const vi = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) {
+    vr[i] = vm[i] * Math.cos(va[i]);
+    vi[i] = vm[i] * Math.sin(va[i]);
+  }
+  const y = solver.branchY;
+  const pF = new Float64Array(nl);
+  const qF = new Float64Array(nl);
+  const pT = new Float64Array(nl);
+  const qT = new Float64Array(nl);
+  const lossP = new Float64Array(nl);
+  const lossQ = new Float64Array(nl);
+  const loading: (number | null)[] = new Array(nl).fill(null);
+  let maxLoading: number | null = null;
+  let maxLoadingBranch = -1;
+  let totLossP = 0;
+  let totLossQ = 0;
+  for (let l = 0; l < nl; l++) {
+    if (!solver.activeBranch[l]) {
+      if (pu.brRate[l] > 0) loading[l] = 0;
+      continue;
+    }
+    const f = pu.brFrom[l];
+    const t = pu.brTo[l];
+    // I_f = Yff V_f + Yft V_t ; I_t = Ytf V_f + Ytt V_t
+    const ifr = y.yffRe[l] * vr[f] - y.yffIm[l] * vi[f] + y.yftRe[l] * vr[t] - y.yftIm[l] * vi[t];
+    const ifi = y.yffRe[l] * vi[f] + y.yffIm[l] * vr[f] + y.yftRe[l] * vi[t] + y.yftIm[l] * vr[t];
+    const itr = y.ytfRe[l] * vr[f] - y.ytfIm[l] * vi[f] + y.yttRe[l] * vr[t] - y.yttIm[l] * vi[t];
+    const iti = y.ytfRe[l] * vi[f] + y.ytfIm[l] * vr[f] + y.yttRe[l] * vi[t] + y.yttIm[l] * vr[t];
+    pF[l] = (vr[f] * ifr + vi[f] * ifi) * base;
+    qF[l] = (vi[f] * ifr - vr[f] * ifi) * base;
+    pT[l] = (vr[t] * itr + vi[t] * iti) * base;
+    qT[l] = (vi[t] * itr - vr[t] * iti) * base;
+    // Series losses (MATPOWER get_losses): |V_f / t - V_t|^2 / conj(z)
+    const tap = pu.brTap[l];
+    const tr = tap * Math.cos(pu.brShift[l]);
+    const ti = tap * Math.sin(pu.brShift[l]);
+    const t2 = tr * tr + ti * ti;
+    const dr = (vr[f] * tr + vi[f] * ti) / t2 - vr[t];
+    const di = (vi[f] * tr - vr[f] * ti) / t2 - vi[t];
+    const mag2 = dr * dr + di * di;
+    const r = pu.brR[l];
+    const x = pu.brX[l];
+    const z2 = r * r + x * x;
+    // 1/conj(z) = z / |z|^2
+    lossP[l] = ((mag2 * r) / z2) * base;
+    lossQ[l] = ((mag2 * x) / z2) * base;
+    totLossP += lossP[l];
+    totLossQ += lossQ[l];
+    const rate = pu.brRate[l];
+    if (rate > 0) {
+      const sf = Math.hypot(pF[l], qF[l]);
+      const st = Math.hypot(pT[l], qT[l]);
+      const mag = (Math.max(sf, st) / (rate * base)) * 100;
+      const signed = pF[l] >= 0 ? mag : -mag;
+      loading[l] = signed;
+      if (maxLoading === null || mag > maxLoading) {
+        maxLoading = mag;
+        maxLoadingBranch = l;
+      }
+    }
+  }
+
+  // Injections at each bus: S_i = V_i conj(I_i) with I = Ybus V.
+  const { rowPtr, colIdx, re, im } = solver.ybus;
+  const sP = new Float64Array(nb);
+  const sQ = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) {
+    let irr = 0;
+    let iii = 0;
+    for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
+      const k = colIdx[p];
+      irr += re[p] * vr[k] - im[p] * vi[k];
+      iii += re[p] * vi[k] + im[p] * vr[k];
+    }
+    sP[i] = vr[i] * irr + vi[i] * iii;
+    sQ[i] = vi[i] * irr - vr[i] * iii;
+  }
+
+  const genP = new Float64Array(pu.ng);
+  const genQ = new Float64Array(pu.ng);
+  const pg = inj.genPg ?? pu.genPg;
+  const qg = inj.genQg ?? pu.genQg;
+  for (let g = 0; g < pu.ng; g++) {
+    if (!pu.genStatus[g]) continue;
+    genP[g] = pg[g] * base;
+    genQ[g] = qg[g] * base;
+  }
+  // Reactive output at voltage-controlled buses, split as MATPOWER does: equally,
+  // then in proportion to each generator's reactive range.
+  const controlled = new Set<number>([...solver.ref, ...solver.pv]);
+  const byBus = new Map<number, number[]>();
+  for (let g = 0; g < pu.ng; g++) {
+    const b = pu.genBus[g];
+    if (!pu.genStatus[g] || !controlled.has(b)) continue;
+    const list = byBus.get(b) ?? [];
+    list.push(g);
+    byBus.set(b, list);
+  }
+  for (const [b, gens] of byBus) {
+    const qTot = (sQ[b] + inj.qd[b]) * base;
+    if (gens.length === 1) {
+      genQ[gens[0]] = qTot;
+      continue;
+    }
+    const big = (v: number) => (Number.isFinite(v) ? v * base : Math.sign(v) * 1e10);
+    const qmin = gens.map((g) => big(pu.genQmin[g]));
+    const qmax = gens.map((g) => big(pu.genQmax[g]));
+    const sumMin = qmin.reduce((s, v) => s + v, 0);
+    const sumMax = qmax.reduce((s, v) => s + v, 0);
+    if (Math.abs(sumMax - sumMin) < 10 * Number.EPSILON) {
+      gens.forEach((g) => (genQ[g] = qTot / gens.length));
+    } else {
+      gens.forEach((g, k) => {
+        genQ[g] = qmin[k] + ((qTot - sumMin) / (sumMax - sumMin + Number.EPSILON)) * (qmax[k] - qmin[k]);
+      });
+    }
+  }
+  let slackP = 0;
+  let slackQ = 0;
+  for (const b of solver.ref) {
+    const pTot = (sP[b] + inj.pd[b]) * base;
+    const gens = byBus.get(b) ?? [];
+    if (gens.length) {
+      let others = 0;
+      for (let k = 1; k < gens.length; k++) others += genP[gens[k]];
+      genP[gens[0]] = pTot - others;
+    }
+    slackP += pTot;
+    slackQ += (sQ[b] + inj.qd[b]) * base;
+  }
+
+  let vmMin = Infinity;
+  let vmMax = -Infinity;
+  let vmMinBus = -1;
+  let vmMaxBus = -1;
+  for (let i = 0; i < nb; i++) {
+    if (!solver.energized[i]) continue;
+    if (vm[i] < vmMin) {
+      vmMin = vm[i];
+      vmMinBus = i;
+    }
+    if (vm[i] > vmMax) {
+      vmMax = vm[i];
+      vmMaxBus = i;
+    }
+  }
+  const vaDeg = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) vaDeg[i] = va[i] * RAD;
+  const converged = sol.status === "converged";
+  const islandedBusIds = solver.islandedBuses.map((i) => pu.busIds[i]);
+  let message = converged ? "converged" : describeStatus(sol);
+  if (islandedBusIds.length) {
+    const lost = solver.islandedBuses.reduce((s, i) => s + inj.pd[i], 0) * base;
+    message += `; ${islandedBusIds.length} bus(es) not connected to a slack bus are de-energized (${lost.toFixed(3)} MW of load unserved): ${islandedBusIds.slice(0, 10).join(", ")}${islandedBusIds.length > 10 ? ", ..." : ""}`;
+  }
+  return {
+    status: sol.status,
+    converged,
+    iterations: sol.iterations,
+    maxMismatchPu: sol.maxMismatchPu,
+    message,
+    baseMVA: base,
+    busIds: Array.from(pu.busIds),
+    vm: sol.vm,
+    vaDeg,
+    islandedBusIds,
+    pFromMw: pF,
+    qFromMvar: qF,
+    pToMw: pT,
+    qToMvar: qT,
+    loadingPct: loading,
+    branchLossPMw: lossP,
+    branchLossQMvar: lossQ,
+    lossPMw: totLossP,
+    lossQMvar: totLossQ,
+    slackPMw: slackP,
+    slackQMvar: slackQ,
+    genPMw: genP,
+    genQMvar: genQ,
+    vmMin,
+    vmMinBusId: vmMinBus >= 0 ? pu.busIds[vmMinBus] : -1,
+    vmMax,
+    vmMaxBusId: vmMaxBus >= 0 ? pu.busIds[vmMaxBus] : -1,
+    maxLoadingPct: maxLoading,
+    maxLoadingBranch,
+    solveMs,
+  };
+}
+
+function describeStatus(sol: NewtonSolution): string {
+  switch (sol.status) {
+    case "max_iterations":
+      return `did not converge: largest mismatch ${sol.maxMismatchPu.toExponential(2)} p.u. after ${sol.iterations} Newton iterations`;
+    case "diverged":
+      return `diverged after ${sol.iterations} Newton iterations (mismatch ${sol.maxMismatchPu.toExponential(2)} p.u.); the loading may be beyond the grid's capability`;
+    case "singular":
+      return `the Jacobian became singular at iteration ${sol.iterations}; the operating point is at or beyond the voltage stability limit`;
+    case "no_slack":
+      return "no slack bus with an in-service generator";
+    default:
+      return sol.status;
+  }
+}
