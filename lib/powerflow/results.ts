@@ -11,7 +11,8 @@ export interface PowerFlowResult {
   /** A sentence for the user when something is not plainly "converged". */
   message: string;
   baseMVA: number;
-  busIds: number[];
+  /** Bus numbers in file order (shared with the solver; do not modify). */
+  busIds: Int32Array;
   vm: Float64Array;
   vaDeg: Float64Array;
   /** Bus ids cut off from every slack bus (de-energized, voltage 0). */
@@ -20,8 +21,11 @@ export interface PowerFlowResult {
   qFromMvar: Float64Array;
   pToMw: Float64Array;
   qToMvar: Float64Array;
-  /** max(|S_from|, |S_to|) / rateA in %, signed by the direction of P at the from end; null without rating. */
-  loadingPct: (number | null)[];
+  /**
+   * max(|S_from|, |S_to|) / rateA in %, signed by the direction of P at the from end
+   * (negative when active power flows from the to bus); NaN where the branch has no rating.
+   */
+  loadingPct: Float64Array;
   /** Series losses per branch (I²R, I²X), MW / MVAr. */
   branchLossPMw: Float64Array;
   branchLossQMvar: Float64Array;
@@ -52,12 +56,8 @@ export function computeResults(
   const nb = pu.nb;
   const nl = pu.nl;
   const { vm, va } = sol;
-  const vr = new Float64Array(nb);
-  const vi = new Float64Array(nb);
-  for (let i = 0; i < nb; i++) {
-    vr[i] = vm[i] * Math.cos(va[i]);
-    vi[i] = vm[i] * Math.sin(va[i]);
-  }
+  if (!solver.holdsStateOf(sol)) solver.evaluate(vm, va);
+  const { vr, vi, ir, ii } = solver.state;
   const y = solver.branchY;
   const pF = new Float64Array(nl);
   const qF = new Float64Array(nl);
@@ -65,7 +65,7 @@ export function computeResults(
   const qT = new Float64Array(nl);
   const lossP = new Float64Array(nl);
   const lossQ = new Float64Array(nl);
-  const loading: (number | null)[] = new Array(nl).fill(null);
+  const loading = new Float64Array(nl).fill(NaN);
   let maxLoading: number | null = null;
   let maxLoadingBranch = -1;
   let totLossP = 0;
@@ -87,9 +87,8 @@ export function computeResults(
     pT[l] = (vr[t] * itr + vi[t] * iti) * base;
     qT[l] = (vi[t] * itr - vr[t] * iti) * base;
     // Series losses (MATPOWER get_losses): |V_f / t - V_t|^2 / conj(z)
-    const tap = pu.brTap[l];
-    const tr = tap * Math.cos(pu.brShift[l]);
-    const ti = tap * Math.sin(pu.brShift[l]);
+    const tr = solver.tapRe[l];
+    const ti = solver.tapIm[l];
     const t2 = tr * tr + ti * ti;
     const dr = (vr[f] * tr + vi[f] * ti) / t2 - vr[t];
     const di = (vi[f] * tr - vr[f] * ti) / t2 - vi[t];
@@ -104,8 +103,8 @@ export function computeResults(
     totLossQ += lossQ[l];
     const rate = pu.brRate[l];
     if (rate > 0) {
-      const sf = Math.hypot(pF[l], qF[l]);
-      const st = Math.hypot(pT[l], qT[l]);
+      const sf = Math.sqrt(pF[l] * pF[l] + qF[l] * qF[l]);
+      const st = Math.sqrt(pT[l] * pT[l] + qT[l] * qT[l]);
       const mag = (Math.max(sf, st) / (rate * base)) * 100;
       const signed = pF[l] >= 0 ? mag : -mag;
       loading[l] = signed;
@@ -116,20 +115,12 @@ export function computeResults(
     }
   }
 
-  // Injections at each bus: S_i = V_i conj(I_i) with I = Ybus V.
-  const { rowPtr, colIdx, re, im } = solver.ybus;
+  // Injections at each bus: S_i = V_i conj(I_i) with I = Ybus V (from the solver's state).
   const sP = new Float64Array(nb);
   const sQ = new Float64Array(nb);
   for (let i = 0; i < nb; i++) {
-    let irr = 0;
-    let iii = 0;
-    for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
-      const k = colIdx[p];
-      irr += re[p] * vr[k] - im[p] * vi[k];
-      iii += re[p] * vi[k] + im[p] * vr[k];
-    }
-    sP[i] = vr[i] * irr + vi[i] * iii;
-    sQ[i] = vi[i] * irr - vr[i] * iii;
+    sP[i] = vr[i] * ir[i] + vi[i] * ii[i];
+    sQ[i] = vi[i] * ir[i] - vr[i] * ii[i];
   }
 
   const genP = new Float64Array(pu.ng);
@@ -143,15 +134,7 @@ export function computeResults(
   }
   // Reactive output at voltage-controlled buses, split as MATPOWER does: equally,
   // then in proportion to each generator's reactive range.
-  const controlled = new Set<number>([...solver.ref, ...solver.pv]);
-  const byBus = new Map<number, number[]>();
-  for (let g = 0; g < pu.ng; g++) {
-    const b = pu.genBus[g];
-    if (!pu.genStatus[g] || !controlled.has(b)) continue;
-    const list = byBus.get(b) ?? [];
-    list.push(g);
-    byBus.set(b, list);
-  }
+  const byBus = solver.controllingGenerators;
   for (const [b, gens] of byBus) {
     const qTot = (sQ[b] + inj.qd[b]) * base;
     if (gens.length === 1) {
@@ -216,7 +199,7 @@ export function computeResults(
     maxMismatchPu: sol.maxMismatchPu,
     message,
     baseMVA: base,
-    busIds: Array.from(pu.busIds),
+    busIds: pu.busIds,
     vm: sol.vm,
     vaDeg,
     islandedBusIds,

@@ -1,7 +1,7 @@
 import type { PuNetwork } from "../grid/per-unit";
+import { BlockLU2 } from "../sparse/block-lu";
 import { fromTriplets, type CscMatrix } from "../sparse/csc";
 import { SparseLU } from "../sparse/lu";
-import { minimumDegreeOrder } from "../sparse/ordering";
 import { branchAdmittances, buildYbus, type BranchAdmittances, type Ybus } from "./ybus";
 
 export type PowerFlowStatus = "converged" | "max_iterations" | "diverged" | "singular" | "no_slack";
@@ -51,28 +51,45 @@ export class PowerFlowSolver {
   readonly ref: Int32Array;
   readonly pv: Int32Array;
   readonly pq: Int32Array;
-  /** Jacobian variable of each bus's angle / magnitude (-1 if none). */
-  readonly angVar: Int32Array;
-  readonly magVar: Int32Array;
-  readonly nvar: number;
-  readonly jac: CscMatrix;
-  /** Positions in jac.values of dP_i/dVa_k, dQ_i/dVa_k, dP_i/dVm_k, dQ_i/dVm_k per Ybus entry. */
-  private readonly posPa: Int32Array;
-  private readonly posQa: Int32Array;
-  private readonly posPm: Int32Array;
-  private readonly posQm: Int32Array;
+  /**
+   * Block of each bus in the Jacobian (-1 for slack and de-energized buses). Every
+   * block holds the bus's angle and magnitude: rows (P_i, Q_i) and columns
+   * (Va_i, Vm_i). For PV buses the Q row is replaced by dVm_i = 0, which leaves the
+   * Newton step identical to MATPOWER's reduced Jacobian while keeping 2x2 blocks.
+   */
+  readonly blockOf: Int32Array;
+  /** Bus of each block. */
+  readonly blockBus: Int32Array;
+  readonly nBlocks: number;
+  /** Block pattern (CSC over blocks) and 4 values per block, row-major. */
+  readonly jacPtr: Int32Array;
+  readonly jacRow: Int32Array;
+  readonly jacValues: Float64Array;
+  /** Block position of each Ybus entry in the Jacobian pattern (-1 if none), and its slot in the LU storage. */
+  private readonly ybusBlock: Int32Array;
+  private readonly ybusSlot: Int32Array;
   private readonly ybusRow: Int32Array;
-  readonly lu: SparseLU;
-  private luReady = false;
+  private readonly isPv: Uint8Array;
+  readonly lu: BlockLU2;
+  /** Pivoting scalar LU, built only if a 2x2 diagonal block turns singular. */
+  private fallback: { lu: SparseLU; map: Int32Array; jac: CscMatrix } | null = null;
+  private useFallback = false;
   /** Buses with an in-service generator that fixes their voltage (ref or pv). */
   private readonly genAtBus: Uint8Array;
   readonly activeBranch: Uint8Array;
+  /** Complex off-nominal ratio t = tap·e^{j·shift} of each branch. */
+  readonly tapRe: Float64Array;
+  readonly tapIm: Float64Array;
+  /** In-service generators at each slack or PV bus, in file order. */
+  readonly controllingGenerators: Map<number, number[]>;
   // Work arrays.
   private readonly vr: Float64Array;
   private readonly vi: Float64Array;
   private readonly ir: Float64Array;
   private readonly ii: Float64Array;
+  private readonly vabs: Float64Array;
   private readonly f: Float64Array;
+  private evaluated: NewtonSolution | null = null;
   private readonly dx: Float64Array;
 
   constructor(pu: PuNetwork) {
@@ -138,102 +155,83 @@ export class PowerFlowSolver {
     for (const i of ref) this.genAtBus[i] = genOn[i];
     for (const i of pv) this.genAtBus[i] = 1;
 
+    this.tapRe = new Float64Array(pu.nl);
+    this.tapIm = new Float64Array(pu.nl);
+    for (let l = 0; l < pu.nl; l++) {
+      this.tapRe[l] = pu.brTap[l] * Math.cos(pu.brShift[l]);
+      this.tapIm[l] = pu.brTap[l] * Math.sin(pu.brShift[l]);
+    }
+    this.controllingGenerators = new Map();
+    for (let g = 0; g < pu.ng; g++) {
+      const b = pu.genBus[g];
+      if (!pu.genStatus[g] || !this.genAtBus[b]) continue;
+      const list = this.controllingGenerators.get(b) ?? [];
+      list.push(g);
+      this.controllingGenerators.set(b, list);
+    }
     this.branchY = branchAdmittances(pu, active);
     const ybus = buildYbus(pu, this.branchY, active);
     // Shunts of de-energized buses do not matter; keep their rows out of the Jacobian.
     this.ybus = ybus;
 
-    // Jacobian variables in MATPOWER's order: angles of [pv pq], then magnitudes of pq.
-    const angVar = new Int32Array(nb).fill(-1);
-    const magVar = new Int32Array(nb).fill(-1);
-    let nv = 0;
-    for (const i of pv) angVar[i] = nv++;
-    for (const i of pq) angVar[i] = nv++;
-    for (const i of pq) magVar[i] = nv++;
-    this.angVar = angVar;
-    this.magVar = magVar;
-    this.nvar = nv;
+    // Jacobian blocks: one per energized non-slack bus, in bus order.
+    const blockOf = new Int32Array(nb).fill(-1);
+    const blockBus: number[] = [];
+    for (const i of [...pv, ...pq].sort((a, b) => a - b)) {
+      blockOf[i] = blockBus.length;
+      blockBus.push(i);
+    }
+    this.blockOf = blockOf;
+    this.blockBus = Int32Array.from(blockBus);
+    const nB = blockBus.length;
+    this.nBlocks = nB;
+    this.isPv = new Uint8Array(nb);
+    for (const i of pv) this.isPv[i] = 1;
 
-    // Jacobian pattern from the Ybus pattern.
     const nnzY = ybus.rowPtr[nb];
     const ybusRow = new Int32Array(nnzY);
     for (let i = 0; i < nb; i++) for (let p = ybus.rowPtr[i]; p < ybus.rowPtr[i + 1]; p++) ybusRow[p] = i;
     this.ybusRow = ybusRow;
-    const ti: number[] = [];
-    const tj: number[] = [];
+    // Block pattern by block column k: rows i with Y_ik != 0 (Ybus is structurally symmetric).
+    const jacPtr = new Int32Array(nB + 1);
+    for (let b = 0; b < nB; b++) {
+      const k = blockBus[b];
+      let c = 0;
+      for (let p = ybus.rowPtr[k]; p < ybus.rowPtr[k + 1]; p++) if (blockOf[ybus.colIdx[p]] >= 0) c++;
+      jacPtr[b + 1] = jacPtr[b] + c;
+    }
+    const jacRow = new Int32Array(jacPtr[nB]);
+    const slot = new Map<number, number>();
+    for (let b = 0; b < nB; b++) {
+      const k = blockBus[b];
+      let o = jacPtr[b];
+      for (let p = ybus.rowPtr[k]; p < ybus.rowPtr[k + 1]; p++) {
+        const i = ybus.colIdx[p];
+        if (blockOf[i] < 0) continue;
+        jacRow[o] = blockOf[i];
+        slot.set(blockOf[i] * nB + b, o);
+        o++;
+      }
+    }
+    this.jacPtr = jacPtr;
+    this.jacRow = jacRow;
+    this.jacValues = new Float64Array(4 * jacPtr[nB]);
+    this.ybusBlock = new Int32Array(nnzY).fill(-1);
     for (let p = 0; p < nnzY; p++) {
-      const i = ybusRow[p];
-      const k = ybus.colIdx[p];
-      if (!energized[i] || !energized[k]) continue;
-      for (const r of [angVar[i], magVar[i]]) {
-        if (r < 0) continue;
-        for (const c of [angVar[k], magVar[k]]) {
-          if (c < 0) continue;
-          ti.push(r);
-          tj.push(c);
-        }
-      }
+      const bi = blockOf[ybusRow[p]];
+      const bk = blockOf[ybus.colIdx[p]];
+      if (bi >= 0 && bk >= 0) this.ybusBlock[p] = slot.get(bi * nB + bk)!;
     }
-    this.jac = fromTriplets(nv, nv, ti, tj, new Float64Array(ti.length));
-    const find = (r: number, c: number): number => {
-      if (r < 0 || c < 0) return -1;
-      const { colPtr, rowIdx } = this.jac;
-      let lo = colPtr[c];
-      let hi = colPtr[c + 1] - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (rowIdx[mid] === r) return mid;
-        if (rowIdx[mid] < r) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return -1;
-    };
-    this.posPa = new Int32Array(nnzY);
-    this.posQa = new Int32Array(nnzY);
-    this.posPm = new Int32Array(nnzY);
-    this.posQm = new Int32Array(nnzY);
-    for (let p = 0; p < nnzY; p++) {
-      const i = ybusRow[p];
-      const k = ybus.colIdx[p];
-      this.posPa[p] = find(angVar[i], angVar[k]);
-      this.posQa[p] = find(magVar[i], angVar[k]);
-      this.posPm[p] = find(angVar[i], magVar[k]);
-      this.posQm[p] = find(magVar[i], magVar[k]);
-    }
-
-    // Fill-reducing order on the bus graph, expanded to each bus's variables.
-    const nonRef: number[] = [];
-    const local = new Int32Array(nb).fill(-1);
-    for (let i = 0; i < nb; i++) {
-      if (angVar[i] >= 0) {
-        local[i] = nonRef.length;
-        nonRef.push(i);
-      }
-    }
-    const busAdj = nonRef.map((i) => {
-      const out: number[] = [];
-      for (let p = ybus.rowPtr[i]; p < ybus.rowPtr[i + 1]; p++) {
-        const k = ybus.colIdx[p];
-        if (k !== i && local[k] >= 0) out.push(local[k]);
-      }
-      return Int32Array.from(out);
-    });
-    const busOrder = minimumDegreeOrder(busAdj);
-    const order = new Int32Array(nv);
-    let o = 0;
-    for (let k = 0; k < busOrder.length; k++) {
-      const i = nonRef[busOrder[k]];
-      order[o++] = angVar[i];
-      if (magVar[i] >= 0) order[o++] = magVar[i];
-    }
-    this.lu = SparseLU.analyze(this.jac, { order });
+    this.lu = new BlockLU2(jacPtr, jacRow);
+    this.ybusSlot = Int32Array.from(this.ybusBlock, (o) => (o < 0 ? -1 : this.lu.inputSlot[o]));
 
     this.vr = new Float64Array(nb);
     this.vi = new Float64Array(nb);
     this.ir = new Float64Array(nb);
     this.ii = new Float64Array(nb);
-    this.f = new Float64Array(nv);
-    this.dx = new Float64Array(nv);
+    this.vabs = new Float64Array(nb);
+    this.f = new Float64Array(2 * nB);
+    this.dx = new Float64Array(2 * nB);
   }
 
   /** The network's own injections (p.u.). */
@@ -295,22 +293,24 @@ export class PowerFlowSolver {
     if (this.ref.length === 0) {
       return { status: "no_slack", iterations: 0, maxMismatchPu: Infinity, vm, va };
     }
+    this.useFallback = false;
     let normF = this.mismatch(vm, va, pinj, qinj);
     let it = 0;
     let status: PowerFlowStatus = normF < tol ? "converged" : "max_iterations";
     while (status !== "converged" && it < maxIt) {
       it++;
-      this.fillJacobian();
       if (!this.factorize()) {
         status = "singular";
         break;
       }
-      this.lu.solve(this.f, this.dx);
+      this.solveJacobian(this.f, this.dx);
       const dx = this.dx;
-      for (const i of this.pv) va[i] -= dx[this.angVar[i]];
-      for (const i of this.pq) {
-        va[i] -= dx[this.angVar[i]];
-        vm[i] -= dx[this.magVar[i]];
+      const blockBus = this.blockBus;
+      const isPv = this.isPv;
+      for (let b = 0; b < blockBus.length; b++) {
+        const i = blockBus[b];
+        va[i] -= dx[2 * b];
+        if (!isPv[i]) vm[i] -= dx[2 * b + 1];
       }
       normF = this.mismatch(vm, va, pinj, qinj);
       if (!Number.isFinite(normF) || normF > 1e10) {
@@ -319,35 +319,109 @@ export class PowerFlowSolver {
       }
       if (normF < tol) status = "converged";
     }
-    return { status, iterations: it, maxMismatchPu: normF, vm, va };
+    const sol: NewtonSolution = { status, iterations: it, maxMismatchPu: normF, vm, va };
+    this.evaluated = sol;
+    return sol;
   }
 
   /** Jacobian at the last mismatch evaluation, factorized; for sensitivities. */
   factorizeAt(vm: Float64Array, va: Float64Array): boolean {
-    this.setVoltage(vm, va);
-    this.currents();
-    this.fillJacobian();
+    this.evaluate(vm, va);
+    this.useFallback = false;
     return this.factorize();
   }
 
+  /** Jacobian at the current state, factorized (block LU, or scalar LU with pivoting if a block is singular). */
   private factorize(): boolean {
-    const values = this.jac.values;
-    if (this.luReady && this.lu.refactor(values)) return true;
-    this.luReady = this.lu.factor(values) === "ok";
-    return this.luReady;
+    if (!this.useFallback) {
+      this.lu.clearFill();
+      this.fillJacobian(this.lu.values, this.ybusSlot);
+      if (this.lu.factor()) return true;
+    }
+    // A 2x2 diagonal block is (near) singular: use the scalar LU with pivoting.
+    this.useFallback = true;
+    this.fillJacobian(this.jacValues, this.ybusBlock);
+    const fb = this.fallback ?? (this.fallback = this.buildFallback());
+    const v = fb.jac.values;
+    for (let p = 0; p < v.length; p++) v[p] = this.jacValues[fb.map[p]];
+    if (fb.lu.refactor(v)) return true;
+    return fb.lu.factor(v) === "ok";
+  }
+
+  private buildFallback(): { lu: SparseLU; map: Int32Array; jac: CscMatrix } {
+    const nB = this.nBlocks;
+    const ti: number[] = [];
+    const tj: number[] = [];
+    const src: number[] = [];
+    for (let b = 0; b < nB; b++) {
+      for (let o = this.jacPtr[b]; o < this.jacPtr[b + 1]; o++) {
+        const r = this.jacRow[o];
+        for (let e = 0; e < 4; e++) {
+          ti.push(2 * r + (e >> 1));
+          tj.push(2 * b + (e & 1));
+          src.push(4 * o + e);
+        }
+      }
+    }
+    // Positions are unique, so fromTriplets keeps one entry per triplet; map them back.
+    const jac = fromTriplets(2 * nB, 2 * nB, ti, tj, Float64Array.from(src, (_, k) => k));
+    const map = Int32Array.from(jac.values, (k) => src[k]);
+    const order = new Int32Array(2 * nB);
+    this.lu.perm.forEach((b, k) => {
+      order[2 * k] = 2 * b;
+      order[2 * k + 1] = 2 * b + 1;
+    });
+    return { lu: SparseLU.analyze(jac, { order, pivotTol: 0.1 }), map, jac };
+  }
+
+  /** Solve J x = rhs for the last factorized Jacobian (2 entries per block: angle, magnitude). */
+  solveJacobian(rhs: Float64Array, out: Float64Array = new Float64Array(2 * this.nBlocks)): Float64Array {
+    if (this.useFallback) return this.fallback!.lu.solve(rhs, out);
+    return this.lu.solve(rhs, out);
+  }
+
+  /** Solve J^T x = rhs for the last factorized Jacobian. */
+  solveJacobianTranspose(rhs: Float64Array, out: Float64Array = new Float64Array(2 * this.nBlocks)): Float64Array {
+    if (this.useFallback) return this.fallback!.lu.solveTranspose(rhs, out);
+    return this.lu.solveTranspose(rhs, out);
   }
 
   private setVoltage(vm: Float64Array, va: Float64Array): void {
-    for (let i = 0; i < this.pu.nb; i++) {
-      this.vr[i] = vm[i] * Math.cos(va[i]);
-      this.vi[i] = vm[i] * Math.sin(va[i]);
+    const { vr, vi, vabs } = this;
+    const n = this.pu.nb;
+    for (let i = 0; i < n; i++) {
+      const m = vm[i];
+      vr[i] = m * Math.cos(va[i]);
+      vi[i] = m * Math.sin(va[i]);
+      vabs[i] = Math.abs(m);
     }
+  }
+
+  /**
+   * Set the solver's state to (vm, va): rectangular voltages and bus currents
+   * I = Ybus V, readable through `state` (for results and sensitivities).
+   */
+  evaluate(vm: Float64Array, va: Float64Array): void {
+    this.setVoltage(vm, va);
+    this.currents();
+    this.evaluated = null;
+  }
+
+  /** Rectangular voltages and currents of the last evaluation (views of work arrays). */
+  get state(): { vr: Float64Array; vi: Float64Array; ir: Float64Array; ii: Float64Array } {
+    return { vr: this.vr, vi: this.vi, ir: this.ir, ii: this.ii };
+  }
+
+  /** True if the solver's state is still that of this solution's final iterate. */
+  holdsStateOf(sol: NewtonSolution): boolean {
+    return this.evaluated === sol;
   }
 
   private currents(): void {
     const { rowPtr, colIdx, re, im } = this.ybus;
     const { vr, vi, ir, ii } = this;
-    for (let i = 0; i < this.pu.nb; i++) {
+    const n = this.pu.nb;
+    for (let i = 0; i < n; i++) {
       let sr = 0;
       let si = 0;
       for (let p = rowPtr[i]; p < rowPtr[i + 1]; p++) {
@@ -364,21 +438,19 @@ export class PowerFlowSolver {
   private mismatch(vm: Float64Array, va: Float64Array, pinj: Float64Array, qinj: Float64Array): number {
     this.setVoltage(vm, va);
     this.currents();
-    const { vr, vi, ir, ii, f, angVar, magVar } = this;
+    const { vr, vi, ir, ii, f, blockBus, isPv } = this;
     let norm = 0;
-    for (let i = 0; i < this.pu.nb; i++) {
-      const a = angVar[i];
-      if (a < 0) continue;
+    for (let b = 0; b < blockBus.length; b++) {
+      const i = blockBus[b];
       // S = V conj(I)
-      const pc = vr[i] * ir[i] + vi[i] * ii[i];
-      const dp = pc - pinj[i];
-      f[a] = dp;
+      const dp = vr[i] * ir[i] + vi[i] * ii[i] - pinj[i];
+      f[2 * b] = dp;
       if (!(Math.abs(dp) <= norm)) norm = Math.abs(dp);
-      const m = magVar[i];
-      if (m >= 0) {
-        const qc = vi[i] * ir[i] - vr[i] * ii[i];
-        const dq = qc - qinj[i];
-        f[m] = dq;
+      if (isPv[i]) {
+        f[2 * b + 1] = 0;
+      } else {
+        const dq = vi[i] * ir[i] - vr[i] * ii[i] - qinj[i];
+        f[2 * b + 1] = dq;
         if (!(Math.abs(dq) <= norm)) norm = Math.abs(dq);
       }
     }
@@ -390,20 +462,15 @@ export class PowerFlowSolver {
    *   dS/dVa = j diag(V) conj(diag(I) - Y diag(V)),
    *   dS/dVm = diag(V) conj(Y diag(V/|V|)) + conj(diag(I)) diag(V/|V|).
    */
-  private fillJacobian(): void {
-    const J = this.jac.values;
-    J.fill(0);
+  private fillJacobian(J: Float64Array, slots: Int32Array): void {
     const { re, im, colIdx } = this.ybus;
-    const { vr, vi, ir, ii, posPa, posQa, posPm, posQm, ybusRow } = this;
+    const { vr, vi, ir, ii, ybusRow, isPv, vabs } = this;
     const nnz = colIdx.length;
     for (let p = 0; p < nnz; p++) {
+      const o = slots[p];
+      if (o < 0) continue;
       const i = ybusRow[p];
       const k = colIdx[p];
-      const pPa = posPa[p];
-      const pQa = posQa[p];
-      const pPm = posPm[p];
-      const pQm = posQm[p];
-      if (pPa < 0 && pQa < 0 && pPm < 0 && pQm < 0) continue;
       // W = Y_ik V_k ; V_i conj(W) = a + jb
       const wr = re[p] * vr[k] - im[p] * vi[k];
       const wi = re[p] * vi[k] + im[p] * vr[k];
@@ -412,7 +479,7 @@ export class PowerFlowSolver {
       // -j (a + jb) = b - ja
       let dPa = b;
       let dQa = -a;
-      const vmk = Math.hypot(vr[k], vi[k]);
+      const vmk = vabs[k];
       let dPm = a / vmk;
       let dQm = b / vmk;
       if (i === k) {
@@ -424,10 +491,18 @@ export class PowerFlowSolver {
         dPm += c / vmk;
         dQm += d / vmk;
       }
-      if (pPa >= 0) J[pPa] = dPa;
-      if (pQa >= 0) J[pQa] = dQa;
-      if (pPm >= 0) J[pPm] = dPm;
-      if (pQm >= 0) J[pQm] = dQm;
+      const q = 4 * o;
+      const pvk = isPv[k];
+      J[q] = dPa;
+      J[q + 1] = pvk ? 0 : dPm;
+      if (isPv[i]) {
+        J[q + 2] = 0;
+        J[q + 3] = i === k ? 1 : 0;
+      } else {
+        J[q + 2] = dQa;
+        J[q + 3] = pvk ? 0 : dQm;
+      }
     }
   }
+
 }

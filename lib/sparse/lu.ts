@@ -36,13 +36,13 @@ export class SparseLU {
   /** pinv[i] = pivot position of original row i; prow is its inverse. */
   private pinv: Int32Array;
   private prow: Int32Array;
-  private Lp = new Int32Array(0);
-  private Li = new Int32Array(0);
-  private Lx = new Float64Array(0);
-  private Up = new Int32Array(0);
-  private Ui = new Int32Array(0);
-  private Ux = new Float64Array(0);
-  private Ud = new Float64Array(0);
+  private Lp: Int32Array = new Int32Array(0);
+  private Li: Int32Array = new Int32Array(0);
+  private Lx: Float64Array = new Float64Array(0);
+  private Up: Int32Array = new Int32Array(0);
+  private Ui: Int32Array = new Int32Array(0);
+  private Ux: Float64Array = new Float64Array(0);
+  private Ud: Float64Array = new Float64Array(0);
   private factored = false;
   private readonly work: Float64Array;
   /** Count of full factorizations and of pattern-reusing refactorizations. */
@@ -82,12 +82,12 @@ export class SparseLU {
     const pinv = this.pinv.fill(-1);
     let capL = Math.max(4 * Ap[n], n) + n;
     let capU = capL;
-    let Lp = new Int32Array(n + 1);
-    let Li = new Int32Array(capL);
-    let Lx = new Float64Array(capL);
-    let Up = new Int32Array(n + 1);
-    let Ui = new Int32Array(capU);
-    let Ux = new Float64Array(capU);
+    const Lp: Int32Array = new Int32Array(n + 1);
+    let Li: Int32Array = new Int32Array(capL);
+    let Lx: Float64Array = new Float64Array(capL);
+    const Up: Int32Array = new Int32Array(n + 1);
+    let Ui: Int32Array = new Int32Array(capU);
+    let Ux: Float64Array = new Float64Array(capU);
     const Ud = new Float64Array(n);
     const xi = new Int32Array(n); // reach, topological order in xi[top..n)
     const stack = new Int32Array(n);
@@ -255,7 +255,7 @@ export class SparseLU {
   }
 
   /** Solve A x = b. `b` is not modified; `out` may be given to avoid allocation. */
-  solve(b: ArrayLike<number>, out = new Float64Array(this.n)): Float64Array {
+  solve(b: ArrayLike<number>, out: Float64Array = new Float64Array(this.n)): Float64Array {
     if (!this.factored) throw new Error("SparseLU.solve before a successful factorization");
     const n = this.n;
     const { Lp, Li, Lx, Up, Ui, Ux, Ud, prow, q } = this;
@@ -277,7 +277,7 @@ export class SparseLU {
   }
 
   /** Solve A^T x = b. */
-  solveTranspose(b: ArrayLike<number>, out = new Float64Array(this.n)): Float64Array {
+  solveTranspose(b: ArrayLike<number>, out: Float64Array = new Float64Array(this.n)): Float64Array {
     if (!this.factored) throw new Error("SparseLU.solveTranspose before a successful factorization");
     const n = this.n;
     const { Lp, Li, Lx, Up, Ui, Ux, Ud, prow, q } = this;

@@ -1,0 +1,11 @@
+import type { Command } from "../args";
+import { exportCommand } from "./export";
+import { pfCommand } from "./pf";
+import { pfBatchCommand } from "./pf-batch";
+
+/** One line per command; later issues add theirs here. */
+export const COMMANDS: Record<string, Command> = {
+  pf: pfCommand,
+  "pf-batch": pfBatchCommand,
+  export: exportCommand,
+};
