@@ -1,0 +1,5 @@
+import { powerFlowBench } from "./powerflow.bench";
+import type { Benchmark } from "./types";
+
+/** One line per benchmark; each area adds its own. */
+export const BENCHMARKS: Benchmark[] = [powerFlowBench];
