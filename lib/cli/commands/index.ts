@@ -2,10 +2,12 @@ import type { Command } from "../args";
 import { exportCommand } from "./export";
 import { pfCommand } from "./pf";
 import { pfBatchCommand } from "./pf-batch";
+import { sensCommand } from "./sens";
 
 /** One line per command; later issues add theirs here. */
 export const COMMANDS: Record<string, Command> = {
   pf: pfCommand,
   "pf-batch": pfBatchCommand,
   export: exportCommand,
+  sens: sensCommand,
 };

@@ -1,0 +1,383 @@
+import { z } from "zod";
+import type { SensitivityModel } from "./compute";
+
+/**
+ * The light model: everything the TSO receives about a distribution grid, and
+ * nothing else. Per operating point i (provisioning paper eq. 7-8, 10-11): the
+ * flexibility injections P_Flex,i per location, base values V_i and L_i, VTDF_i and
+ * LTDF_i (and the reactive matrices when computed), plus the limits. Locations and
+ * monitored elements carry opaque ids; no impedances, topology, coordinates, loads
+ * or element names. P_Fix is the same at every operating point (one time frame), so
+ * it cancels in the Voronoi test H_ij (eq. 10) and does not cross the boundary.
+ *
+ * Matrices are row-major Float64 data, base64-encoded ("f64-base64"): exact and about
+ * a third of the size of decimal JSON.
+ */
+export const LIGHT_MODEL_SCHEMA = "flexplat-light-model";
+export const LIGHT_MODEL_VERSION = 1;
+
+export interface MatrixData {
+  rows: number;
+  cols: number;
+  encoding: "f64-base64";
+  data: string;
+}
+
+export interface LightOperatingPoint {
+  id: string;
+  label: string;
+  pFlexMw: number[];
+  qFlexMvar: number[];
+  /** Monitored voltages (p.u.) and signed loadings (%) at the point. */
+  v: number[];
+  l: number[];
+  vtdf: MatrixData;
+  ltdf: MatrixData;
+  vtdfQ?: MatrixData;
+  ltdfQ?: MatrixData;
+}
+
+export interface LightModel {
+  schema: typeof LIGHT_MODEL_SCHEMA;
+  version: typeof LIGHT_MODEL_VERSION;
+  modelId: string;
+  createdAt: string;
+  units: {
+    injection: "MW";
+    voltage: "p.u.";
+    loading: "%";
+    vtdf: "p.u./MW";
+    ltdf: "%/MW";
+    vtdfQ: "p.u./MVAr";
+    ltdfQ: "%/MVAr";
+  };
+  limits: { vMinPu: number; vMaxPu: number; loadingMinPct: number; loadingMaxPct: number };
+  locations: string[];
+  monitoredBuses: string[];
+  monitoredBranches: string[];
+  reactive: boolean;
+  operatingPoints: LightOperatingPoint[];
+}
+
+/** DSO-side table from opaque ids back to grid elements; never sent to the TSO. */
+export interface LightModelKey {
+  modelId: string;
+  locations: { id: string; bus: number; fpuIds: string[] }[];
+  buses: { id: string; bus: number }[];
+  branches: { id: string; branch: string }[];
+}
+
+export const DEFAULT_LIMITS = { vMinPu: 0.95, vMaxPu: 1.05, loadingMinPct: -100, loadingMaxPct: 100 };
+
+// ---------------------------------------------------------------------------------
+// Matrix encoding
+
+function toBase64(bytes: Uint8Array): string {
+  if (typeof Buffer !== "undefined") return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(s: string): Uint8Array {
+  if (typeof Buffer !== "undefined") return new Uint8Array(Buffer.from(s, "base64"));
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function encodeMatrix(rows: number, cols: number, values: Float64Array): MatrixData {
+  if (values.length !== rows * cols) throw new Error(`matrix data has ${values.length} values for ${rows}x${cols}`);
+  // Little-endian regardless of platform.
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(8 * i, values[i], true);
+  return { rows, cols, encoding: "f64-base64", data: toBase64(bytes) };
+}
+
+export function decodeMatrix(m: MatrixData): Float64Array {
+  const bytes = fromBase64(m.data);
+  if (bytes.length !== m.rows * m.cols * 8) {
+    throw new Error(`matrix data holds ${bytes.length / 8} values, ${m.rows}x${m.cols} expected`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(m.rows * m.cols);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------
+// Building
+
+/** Deterministic pseudo-random generator (mulberry32) for opaque ids and shuffles. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seedFrom(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Opaque ids in a shuffled order: neither the ids nor the order reveal element numbering. */
+function opaque(prefix: string, n: number, rand: () => number): { ids: string[]; order: number[] } {
+  const order = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const used = new Set<string>();
+  const ids = order.map(() => {
+    let id: string;
+    do id = `${prefix}-${Math.floor(rand() * 0xffffff).toString(16).padStart(6, "0")}`;
+    while (used.has(id));
+    used.add(id);
+    return id;
+  });
+  return { ids, order };
+}
+
+export interface BuildLightModelOptions {
+  limits?: Partial<typeof DEFAULT_LIMITS>;
+  /** Secret that makes ids unguessable; a random one by default. */
+  salt?: string;
+  createdAt?: Date;
+}
+
+export function buildLightModel(
+  model: SensitivityModel,
+  opts: BuildLightModelOptions = {},
+): { lightModel: LightModel; key: LightModelKey } {
+  const salt = opts.salt ?? `${Date.now()}-${Math.random()}`;
+  const rand = prng(seedFrom(salt));
+  const modelId = `lm-${Math.floor(rand() * 2 ** 48).toString(16).padStart(12, "0")}`;
+  const nLoc = model.locations.length;
+  const nB = model.monitoredBuses.length;
+  const nL = model.monitoredBranches.length;
+  const loc = opaque("L", nLoc, rand);
+  const bus = opaque("V", nB, rand);
+  const br = opaque("B", nL, rand);
+  const reactive = model.points.some((p) => p.vtdfQ);
+
+  // Reorder a row-major [rows][cols] matrix by row and column permutations.
+  const permute = (src: Float64Array, rowOrder: number[], colOrder: number[], cols: number) => {
+    const out = new Float64Array(rowOrder.length * colOrder.length);
+    for (let r = 0; r < rowOrder.length; r++) {
+      const base = rowOrder[r] * cols;
+      for (let c = 0; c < colOrder.length; c++) out[r * colOrder.length + c] = src[base + colOrder[c]];
+    }
+    return out;
+  };
+  const pick = (src: Float64Array, order: number[]) => order.map((k) => src[k]);
+
+  const operatingPoints: LightOperatingPoint[] = model.points.map((p, k) => {
+    const op: LightOperatingPoint = {
+      id: `op-${k}`,
+      label: p.label,
+      pFlexMw: pick(p.pFlexMw, loc.order),
+      qFlexMvar: pick(p.qFlexMvar, loc.order),
+      v: pick(p.v, bus.order),
+      l: pick(p.l, br.order),
+      vtdf: encodeMatrix(nB, nLoc, permute(p.vtdf, bus.order, loc.order, nLoc)),
+      ltdf: encodeMatrix(nL, nLoc, permute(p.ltdf, br.order, loc.order, nLoc)),
+    };
+    if (reactive && p.vtdfQ && p.ltdfQ) {
+      op.vtdfQ = encodeMatrix(nB, nLoc, permute(p.vtdfQ, bus.order, loc.order, nLoc));
+      op.ltdfQ = encodeMatrix(nL, nLoc, permute(p.ltdfQ, br.order, loc.order, nLoc));
+    }
+    return op;
+  });
+
+  const lightModel: LightModel = {
+    schema: LIGHT_MODEL_SCHEMA,
+    version: LIGHT_MODEL_VERSION,
+    modelId,
+    createdAt: (opts.createdAt ?? new Date()).toISOString(),
+    units: { injection: "MW", voltage: "p.u.", loading: "%", vtdf: "p.u./MW", ltdf: "%/MW", vtdfQ: "p.u./MVAr", ltdfQ: "%/MVAr" },
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    locations: loc.ids,
+    monitoredBuses: bus.ids,
+    monitoredBranches: br.ids,
+    reactive,
+    operatingPoints,
+  };
+  const key: LightModelKey = {
+    modelId,
+    locations: loc.order.map((k, i) => ({ id: loc.ids[i], bus: model.locations[k].bus, fpuIds: model.locations[k].fpuIds })),
+    buses: bus.order.map((k, i) => ({ id: bus.ids[i], bus: model.monitoredBuses[k] })),
+    branches: br.order.map((k, i) => ({ id: br.ids[i], branch: model.monitoredBranches[k] })),
+  };
+  return { lightModel, key };
+}
+
+// ---------------------------------------------------------------------------------
+// Validation (the trust boundary: uploads and the TSO's API)
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const matrixSchema = z.strictObject({
+  rows: z.number().int().nonnegative(),
+  cols: z.number().int().nonnegative(),
+  encoding: z.literal("f64-base64"),
+  data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"),
+});
+const opSchema = z.strictObject({
+  id: z.string().min(1),
+  label: z.string(),
+  pFlexMw: z.array(finite),
+  qFlexMvar: z.array(finite),
+  v: z.array(finite),
+  l: z.array(finite),
+  vtdf: matrixSchema,
+  ltdf: matrixSchema,
+  vtdfQ: matrixSchema.optional(),
+  ltdfQ: matrixSchema.optional(),
+});
+export const lightModelSchema = z.strictObject({
+  schema: z.literal(LIGHT_MODEL_SCHEMA),
+  version: z.literal(LIGHT_MODEL_VERSION),
+  modelId: z.string().min(1),
+  createdAt: z.string(),
+  units: z.strictObject({
+    injection: z.literal("MW"),
+    voltage: z.literal("p.u."),
+    loading: z.literal("%"),
+    vtdf: z.literal("p.u./MW"),
+    ltdf: z.literal("%/MW"),
+    vtdfQ: z.literal("p.u./MVAr"),
+    ltdfQ: z.literal("%/MVAr"),
+  }),
+  limits: z.strictObject({ vMinPu: finite, vMaxPu: finite, loadingMinPct: finite, loadingMaxPct: finite }),
+  locations: z.array(z.string().min(1)),
+  monitoredBuses: z.array(z.string().min(1)),
+  monitoredBranches: z.array(z.string().min(1)),
+  reactive: z.boolean(),
+  operatingPoints: z.array(opSchema).min(1, "a light model needs at least one operating point"),
+});
+
+export class LightModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LightModelError";
+  }
+}
+
+/** Parse and check a light model: schema (no extra fields), shapes and decodability. */
+export function parseLightModel(input: unknown): LightModel {
+  const res = lightModelSchema.safeParse(input);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    throw new LightModelError(`light model${path}: ${issue.message}`);
+  }
+  const lm = res.data as LightModel;
+  const nLoc = lm.locations.length;
+  const nB = lm.monitoredBuses.length;
+  const nL = lm.monitoredBranches.length;
+  for (const [name, ids] of [
+    ["locations", lm.locations],
+    ["monitoredBuses", lm.monitoredBuses],
+    ["monitoredBranches", lm.monitoredBranches],
+  ] as const) {
+    if (new Set(ids).size !== ids.length) throw new LightModelError(`light model.${name}: duplicate ids`);
+  }
+  lm.operatingPoints.forEach((op, k) => {
+    const where = `light model.operatingPoints[${k}]`;
+    const check = (field: string, got: number, want: number) => {
+      if (got !== want) throw new LightModelError(`${where}.${field}: ${got} entries, expected ${want}`);
+    };
+    check("pFlexMw", op.pFlexMw.length, nLoc);
+    check("qFlexMvar", op.qFlexMvar.length, nLoc);
+    check("v", op.v.length, nB);
+    check("l", op.l.length, nL);
+    const mats: [string, MatrixData | undefined, number][] = [
+      ["vtdf", op.vtdf, nB],
+      ["ltdf", op.ltdf, nL],
+      ["vtdfQ", op.vtdfQ, nB],
+      ["ltdfQ", op.ltdfQ, nL],
+    ];
+    for (const [name, m, rows] of mats) {
+      if (!m) {
+        if (lm.reactive && (name === "vtdfQ" || name === "ltdfQ")) throw new LightModelError(`${where}.${name} is missing although reactive is true`);
+        continue;
+      }
+      if (m.rows !== rows || m.cols !== nLoc) {
+        throw new LightModelError(`${where}.${name}: ${m.rows}x${m.cols}, expected ${rows}x${nLoc}`);
+      }
+      let values: Float64Array;
+      try {
+        values = decodeMatrix(m);
+      } catch (e) {
+        throw new LightModelError(`${where}.${name}: ${(e as Error).message}`);
+      }
+      if (values.some((x) => !Number.isFinite(x))) throw new LightModelError(`${where}.${name}: contains non-finite values`);
+    }
+  });
+  if (!(lm.limits.vMinPu < lm.limits.vMaxPu) || !(lm.limits.loadingMinPct < lm.limits.loadingMaxPct)) {
+    throw new LightModelError("light model.limits: lower bounds must be below upper bounds");
+  }
+  return lm;
+}
+
+/** What crosses the boundary: each field with its shape and serialized size. */
+export function describeLightModel(lm: LightModel): { field: string; shape: string; bytes: number }[] {
+  const size = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+  const rows: { field: string; shape: string; bytes: number }[] = [
+    { field: "modelId, createdAt, units, limits", shape: "metadata", bytes: size({ a: lm.modelId, b: lm.createdAt, c: lm.units, d: lm.limits }) },
+    { field: "locations", shape: `${lm.locations.length} opaque ids`, bytes: size(lm.locations) },
+    { field: "monitoredBuses", shape: `${lm.monitoredBuses.length} opaque ids`, bytes: size(lm.monitoredBuses) },
+    { field: "monitoredBranches", shape: `${lm.monitoredBranches.length} opaque ids`, bytes: size(lm.monitoredBranches) },
+  ];
+  const nOp = lm.operatingPoints.length;
+  const sum = (f: (op: LightOperatingPoint) => unknown) => lm.operatingPoints.reduce((s, op) => s + size(f(op)), 0);
+  const nLoc = lm.locations.length;
+  const nB = lm.monitoredBuses.length;
+  const nL = lm.monitoredBranches.length;
+  rows.push({ field: "operatingPoints[].pFlexMw, qFlexMvar", shape: `${nOp} x 2 x ${nLoc}`, bytes: sum((o) => [o.pFlexMw, o.qFlexMvar]) });
+  rows.push({ field: "operatingPoints[].v (base voltages)", shape: `${nOp} x ${nB}`, bytes: sum((o) => o.v) });
+  rows.push({ field: "operatingPoints[].l (base loadings)", shape: `${nOp} x ${nL}`, bytes: sum((o) => o.l) });
+  rows.push({ field: "operatingPoints[].vtdf", shape: `${nOp} x ${nB} x ${nLoc}`, bytes: sum((o) => o.vtdf) });
+  rows.push({ field: "operatingPoints[].ltdf", shape: `${nOp} x ${nL} x ${nLoc}`, bytes: sum((o) => o.ltdf) });
+  if (lm.reactive) {
+    rows.push({ field: "operatingPoints[].vtdfQ", shape: `${nOp} x ${nB} x ${nLoc}`, bytes: sum((o) => o.vtdfQ) });
+    rows.push({ field: "operatingPoints[].ltdfQ", shape: `${nOp} x ${nL} x ${nLoc}`, bytes: sum((o) => o.ltdfQ) });
+  }
+  return rows;
+}
+
+/** Decoded matrices of a light model's operating points (for the clearing). */
+export interface DecodedOperatingPoint {
+  id: string;
+  label: string;
+  pFlexMw: Float64Array;
+  qFlexMvar: Float64Array;
+  v: Float64Array;
+  l: Float64Array;
+  vtdf: Float64Array;
+  ltdf: Float64Array;
+  vtdfQ?: Float64Array;
+  ltdfQ?: Float64Array;
+}
+
+export function decodeOperatingPoints(lm: LightModel): DecodedOperatingPoint[] {
+  return lm.operatingPoints.map((op) => ({
+    id: op.id,
+    label: op.label,
+    pFlexMw: Float64Array.from(op.pFlexMw),
+    qFlexMvar: Float64Array.from(op.qFlexMvar),
+    v: Float64Array.from(op.v),
+    l: Float64Array.from(op.l),
+    vtdf: decodeMatrix(op.vtdf),
+    ltdf: decodeMatrix(op.ltdf),
+    vtdfQ: op.vtdfQ ? decodeMatrix(op.vtdfQ) : undefined,
+    ltdfQ: op.ltdfQ ? decodeMatrix(op.ltdfQ) : undefined,
+  }));
+}
