@@ -39,7 +39,7 @@ function finiteDifferenceCheck(net: Network, model: SensitivityModel, stride = 1
   let worstRel = 0;
   const failures: string[] = [];
   const maxAbs = (f: (p: SensitivityModel["points"][number]) => Float64Array | undefined) =>
-    model.points.reduce((m, p) => (f(p) ?? []).reduce((mm: number, x: number) => Math.max(mm, Math.abs(x)), m), 0);
+    model.points.reduce((m, p) => Array.from(f(p) ?? []).reduce((mm, x) => Math.max(mm, Math.abs(x)), m), 0);
   const scale = { vtdf: maxAbs((p) => p.vtdf), ltdf: maxAbs((p) => p.ltdf), vtdfQ: maxAbs((p) => p.vtdfQ), ltdfQ: maxAbs((p) => p.ltdfQ) };
   model.points.forEach((pt) => {
     const solve = (j: number, d: number, reactive: boolean): PowerFlowResult => {
