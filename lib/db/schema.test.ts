@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { openDatabase, type PrismaClient } from "./client";
+import { MIGRATIONS_TABLE, readMigrations } from "./migrate";
+
+// A fresh database built only from prisma/migrations, used through the generated
+// client: if the SQL and schema.prisma drift apart, these tests fail.
+let dir: string;
+let file: string;
+let prisma: PrismaClient;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "flexplat-db-"));
+  file = join(dir, "test.db");
+  const opened = openDatabase(file);
+  prisma = opened.prisma;
+  expect(opened.report.applied).toEqual(readMigrations(join(process.cwd(), "prisma", "migrations")).map((m) => m.name));
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("schema from the SQL migrations", () => {
+  it("has exactly the columns of every model's scalar fields", () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[])
+        .map((t) => t.name)
+        .filter((t) => t !== MIGRATIONS_TABLE);
+      const models = Object.values(Prisma.ModelName).sort();
+      expect(tables).toEqual(models);
+      for (const model of models) {
+        const fields = Object.values((Prisma as unknown as Record<string, Record<string, string>>)[`${model}ScalarFieldEnum`]).sort();
+        const cols = (db.prepare(`PRAGMA table_info("${model}")`).all() as { name: string }[]).map((c) => c.name).sort();
+        expect(cols, model).toEqual(fields);
+      }
+      expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("stores and reads every model, with relations and cascading deletes", async () => {
+    const user = await prisma.user.create({
+      data: { id: "u1", username: "dso-test", displayName: "Test DSO", role: "DSO", passwordHash: "scrypt$x" },
+    });
+    expect(user.createdAt).toBeInstanceOf(Date);
+    await expect(
+      prisma.user.create({ data: { id: "u2", username: "dso-test", displayName: "dup", role: "DSO", passwordHash: "x" } }),
+    ).rejects.toThrow(/Unique constraint/);
+
+    const expiresAt = new Date(Date.now() + 3600_000);
+    await prisma.session.create({ data: { id: "s1", userId: user.id, expiresAt } });
+    const session = await prisma.session.findUniqueOrThrow({ where: { id: "s1" }, include: { user: true } });
+    expect(session.user.username).toBe("dso-test");
+    expect(session.expiresAt.getTime()).toBe(expiresAt.getTime());
+
+    const grid = await prisma.grid.create({
+      data: { id: "g1", ownerId: user.id, name: "Feeder", sourceFormat: "matpower", fileName: null, busCount: 3, branchCount: 2, fpuCount: 0, networkJson: "{}" },
+    });
+    expect(grid.fileName).toBeNull();
+    await prisma.grid.update({ where: { id: "g1" }, data: { name: "Feeder A" } });
+
+    await prisma.powerFlowRun.create({
+      data: {
+        id: "r1", gridId: grid.id, userId: user.id, status: "converged", converged: true, iterations: 4,
+        vmMinPu: 0.913, vmMinBusId: 18, lossPMw: 0.2027, lossQMvar: 0.135, maxLoadingPct: null, solveMs: 1.5,
+      },
+    });
+    const runs = await prisma.powerFlowRun.findMany({ where: { gridId: "g1" }, include: { grid: true, user: true } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ converged: true, iterations: 4, vmMinBusId: 18, maxLoadingPct: null, grid: { name: "Feeder A" }, user: { id: "u1" } });
+
+    const counts = await prisma.user.findUniqueOrThrow({ where: { id: "u1" }, include: { _count: { select: { sessions: true, grids: true, runs: true } } } });
+    expect(counts._count).toEqual({ sessions: 1, grids: 1, runs: 1 });
+
+    await expect(prisma.grid.create({ data: { id: "g2", ownerId: "nobody", name: "x", sourceFormat: "json", busCount: 1, branchCount: 0, fpuCount: 0, networkJson: "{}" } })).rejects.toThrow();
+
+    await prisma.seedRecord.create({ data: { key: "accounts:v1" } });
+    await expect(prisma.seedRecord.create({ data: { key: "accounts:v1" } })).rejects.toThrow(/Unique constraint/);
+    expect((await prisma.seedRecord.findUniqueOrThrow({ where: { key: "accounts:v1" } })).createdAt).toBeInstanceOf(Date);
+
+    await prisma.user.delete({ where: { id: "u1" } });
+    expect(await prisma.session.count()).toBe(0);
+    expect(await prisma.grid.count()).toBe(0);
+    expect(await prisma.powerFlowRun.count()).toBe(0);
+  });
+});
