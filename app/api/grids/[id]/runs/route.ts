@@ -1,0 +1,25 @@
+import { requireUser } from "@/lib/server/auth";
+import { getPrisma } from "@/lib/server/db";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { getOwnedGrid } from "@/lib/server/grids";
+import { readJson } from "@/lib/server/request";
+import { listRuns, recordRun, runInputSchema } from "@/lib/server/runs";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+/** GET → { runs } the latest power flow summaries of the owner's grid. */
+export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  return jsonResponse({ runs: await listRuns(await getPrisma(), user, id) });
+});
+
+/** POST { status, converged, iterations, vmMinPu, ... } → 201 { run }. */
+export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const prisma = await getPrisma();
+  await getOwnedGrid(prisma, user, id);
+  const input = await readJson(req, runInputSchema);
+  return jsonResponse({ run: await recordRun(prisma, user, id, input) }, { status: 201 });
+});

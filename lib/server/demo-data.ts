@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/client";
+import type { Network } from "@/lib/grid";
+import { storeNetwork } from "./grids";
+import { hashPassword } from "./password";
+import type { Role } from "./roles";
+
+/** Password of every demo account (README, "Demo accounts"). */
+export const DEMO_PASSWORD = "flexdemo";
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { username: "tso", displayName: "TransGrid TSO", role: "TSO" },
+  { username: "dso-bergwald", displayName: "Stadtwerke Bergwald (DSO)", role: "DSO" },
+  { username: "dso-rheintal", displayName: "Rheintal Netz (DSO)", role: "DSO" },
+  { username: "agg-solarpool", displayName: "SolarPool GmbH", role: "AGGREGATOR" },
+  { username: "agg-evfleet", displayName: "EV Fleet Flex", role: "AGGREGATOR" },
+  { username: "agg-heatflex", displayName: "HeatFlex Energie", role: "AGGREGATOR" },
+  { username: "agg-storage", displayName: "StorageCo", role: "AGGREGATOR" },
+];
+
+export interface DemoGrid {
+  /** Username of the owning DSO. */
+  owner: string;
+  name: string;
+  build: () => Network;
+}
+
+/** Grids seeded for the demo DSOs. */
+export const DEMO_GRIDS: readonly DemoGrid[] = [];
+
+/**
+ * One seeding step. Each runs once per database (recorded in SeedRecord under its key),
+ * so a grid a DSO deleted stays deleted, and steps added by later releases still run
+ * on existing databases. Append steps; never rename a key.
+ */
+export interface SeedStep {
+  key: string;
+  run: (prisma: PrismaClient) => Promise<void>;
+}
+
+async function createAccounts(prisma: PrismaClient): Promise<void> {
+  for (const account of DEMO_ACCOUNTS) {
+    if (await prisma.user.findUnique({ where: { username: account.username }, select: { id: true } })) continue;
+    await prisma.user.create({ data: { id: randomUUID(), ...account, passwordHash: await hashPassword(DEMO_PASSWORD) } });
+  }
+}
+
+function gridStep(grid: DemoGrid): SeedStep {
+  return {
+    key: `grid:${grid.owner}:${grid.name}`,
+    run: async (prisma) => {
+      const owner = await prisma.user.findUniqueOrThrow({ where: { username: grid.owner } });
+      await storeNetwork(prisma, owner.id, grid.build(), { name: grid.name, sourceFormat: "generated", fileName: null });
+    },
+  };
+}
+
+export const SEED_STEPS: readonly SeedStep[] = [{ key: "accounts:v1", run: createAccounts }, ...DEMO_GRIDS.map(gridStep)];
+
+/** Run the seeding steps this database has not seen yet; returns their keys. */
+export async function ensureDemoData(prisma: PrismaClient, steps: readonly SeedStep[] = SEED_STEPS): Promise<string[]> {
+  const done = new Set((await prisma.seedRecord.findMany({ select: { key: true } })).map((r) => r.key));
+  const ran: string[] = [];
+  for (const step of steps) {
+    if (done.has(step.key)) continue;
+    await step.run(prisma);
+    await prisma.seedRecord.create({ data: { key: step.key } });
+    ran.push(step.key);
+  }
+  return ran;
+}

@@ -1,0 +1,56 @@
+/** Typed, user-facing API errors; every route handler turns them into `{ error }` JSON with one status. */
+export const API_ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+
+  get status(): number {
+    return API_ERROR_STATUS[this.code];
+  }
+}
+
+export interface ApiErrorBody {
+  error: string;
+  code: ApiErrorCode | "internal";
+}
+
+export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+export function errorResponse(e: unknown): Response {
+  if (e instanceof ApiError) {
+    return jsonResponse({ error: e.message, code: e.code } satisfies ApiErrorBody, { status: e.status });
+  }
+  console.error("unhandled error in route handler:", e);
+  return jsonResponse({ error: "internal server error", code: "internal" } satisfies ApiErrorBody, { status: 500 });
+}
+
+/** Wrap a route handler so thrown ApiErrors become their JSON responses. */
+export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}

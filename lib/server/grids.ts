@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/client";
+import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
+import { ApiError } from "./errors";
+import type { SessionUser } from "./roles";
+
+export type GridSourceFormat = "matpower" | "json" | "generated";
+
+/** What the DSO's grid list shows; never the network itself. */
+export interface GridSummary {
+  id: string;
+  name: string;
+  sourceFormat: GridSourceFormat;
+  fileName: string | null;
+  busCount: number;
+  branchCount: number;
+  fpuCount: number;
+  createdAt: string;
+}
+
+const SUMMARY_SELECT = {
+  id: true,
+  name: true,
+  sourceFormat: true,
+  fileName: true,
+  busCount: true,
+  branchCount: true,
+  fpuCount: true,
+  createdAt: true,
+} as const;
+
+type SummaryRow = { [K in keyof typeof SUMMARY_SELECT]: K extends "createdAt" ? Date : K extends "sourceFormat" ? string : GridSummary[K] };
+
+function toSummary(row: SummaryRow): GridSummary {
+  return { ...row, sourceFormat: row.sourceFormat as GridSourceFormat, createdAt: row.createdAt.toISOString() };
+}
+
+const MAX_NAME_LENGTH = 120;
+
+/** Store an already validated network for its owner. */
+export async function storeNetwork(
+  prisma: PrismaClient,
+  ownerId: string,
+  net: Network,
+  source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
+): Promise<GridSummary> {
+  const row = await prisma.grid.create({
+    data: {
+      id: randomUUID(),
+      ownerId,
+      name: source.name.slice(0, MAX_NAME_LENGTH),
+      sourceFormat: source.sourceFormat,
+      fileName: source.fileName,
+      busCount: net.buses.length,
+      branchCount: net.branches.length,
+      fpuCount: net.fpus.length,
+      networkJson: writeNetworkJson(net),
+    },
+    select: SUMMARY_SELECT,
+  });
+  return toSummary(row);
+}
+
+export async function listOwnGrids(prisma: PrismaClient, user: SessionUser): Promise<GridSummary[]> {
+  const rows = await prisma.grid.findMany({ where: { ownerId: user.id }, select: SUMMARY_SELECT, orderBy: [{ createdAt: "asc" }, { name: "asc" }] });
+  return rows.map(toSummary);
+}
+
+/**
+ * Parse and validate an uploaded grid file with the importer, and only then store it.
+ * A rejected file throws ApiError "bad_request" carrying the importer's message.
+ */
+export async function createGridFromFile(
+  prisma: PrismaClient,
+  user: SessionUser,
+  upload: { fileName: string; text: string; name?: string },
+): Promise<GridSummary> {
+  if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
+  let net: Network;
+  try {
+    net = parseGridFile(upload.fileName, upload.text);
+  } catch (e) {
+    throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);
+  }
+  const name = upload.name?.trim() || net.name;
+  return storeNetwork(prisma, user.id, net, { name, sourceFormat: detectGridFormat(upload.fileName, upload.text), fileName: upload.fileName });
+}
+
+/** A grid the user owns; 404 when it does not exist, 403 when it belongs to someone else. */
+export async function getOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string) {
+  const grid = await prisma.grid.findUnique({ where: { id } });
+  if (!grid) throw new ApiError("not_found", `no grid with id ${id}`);
+  if (grid.ownerId !== user.id) throw new ApiError("forbidden", "this grid belongs to another operator");
+  return grid;
+}
+
+export async function getOwnedGridSummary(prisma: PrismaClient, user: SessionUser, id: string): Promise<GridSummary> {
+  const { networkJson: _n, ownerId: _o, ...row } = await getOwnedGrid(prisma, user, id);
+  return toSummary(row);
+}
+
+export async function deleteOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
+  await getOwnedGrid(prisma, user, id);
+  await prisma.grid.delete({ where: { id } });
+}

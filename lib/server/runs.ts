@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/db/client";
+import { getOwnedGrid } from "./grids";
+import type { SessionUser } from "./roles";
+
+const finiteOrNull = z.number().refine(Number.isFinite, "must be a finite number").nullable();
+
+/** A power flow summary the browser reports after a run in its worker. */
+export const runInputSchema = z.object({
+  status: z.enum(["converged", "max_iterations", "diverged", "singular", "no_slack"]),
+  converged: z.boolean(),
+  iterations: z.number().int().min(0).max(1000),
+  vmMinPu: finiteOrNull,
+  vmMinBusId: z.number().int().nullable(),
+  lossPMw: finiteOrNull,
+  lossQMvar: finiteOrNull,
+  maxLoadingPct: finiteOrNull,
+  solveMs: z.number().min(0).refine(Number.isFinite, "must be a finite number"),
+});
+export type RunInput = z.infer<typeof runInputSchema>;
+
+export interface RunSummary extends RunInput {
+  id: string;
+  createdAt: string;
+}
+
+const RUN_SELECT = {
+  id: true,
+  status: true,
+  converged: true,
+  iterations: true,
+  vmMinPu: true,
+  vmMinBusId: true,
+  lossPMw: true,
+  lossQMvar: true,
+  maxLoadingPct: true,
+  solveMs: true,
+  createdAt: true,
+} as const;
+
+function toRunSummary(row: Omit<RunSummary, "createdAt" | "status"> & { status: string; createdAt: Date }): RunSummary {
+  return { ...row, status: row.status as RunSummary["status"], createdAt: row.createdAt.toISOString() };
+}
+
+export async function recordRun(prisma: PrismaClient, user: SessionUser, gridId: string, input: RunInput): Promise<RunSummary> {
+  await getOwnedGrid(prisma, user, gridId);
+  const row = await prisma.powerFlowRun.create({ data: { id: randomUUID(), gridId, userId: user.id, ...input }, select: RUN_SELECT });
+  return toRunSummary(row);
+}
+
+export async function listRuns(prisma: PrismaClient, user: SessionUser, gridId: string, limit = 10): Promise<RunSummary[]> {
+  await getOwnedGrid(prisma, user, gridId);
+  const rows = await prisma.powerFlowRun.findMany({ where: { gridId }, orderBy: { createdAt: "desc" }, take: limit, select: RUN_SELECT });
+  return rows.map(toRunSummary);
+}
