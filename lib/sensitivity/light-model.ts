@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SensitivityModel } from "./compute";
+import type { OperatingPointSensitivity, SensitivityModel } from "./compute";
 
 /**
  * The light model: everything the TSO receives about a distribution grid, and
@@ -146,6 +146,66 @@ function opaque(prefix: string, n: number, rand: () => number): { ids: string[];
   return { ids, order };
 }
 
+/** Positions in the DSO's model of the key's elements (the light model's order). */
+function keyOrder(model: SensitivityModel, key: LightModelKey) {
+  const locPos = new Map(model.locations.map((l, k) => [l.bus, k]));
+  const busPos = new Map(model.monitoredBuses.map((b, k) => [b, k]));
+  const brPos = new Map(model.monitoredBranches.map((b, k) => [b, k]));
+  const find = <T>(m: Map<T, number>, v: T, what: string) => {
+    const k = m.get(v);
+    if (k === undefined) throw new Error(`light model key: ${what} ${String(v)} is not in the sensitivity model`);
+    return k;
+  };
+  return {
+    loc: key.locations.map((l) => find(locPos, l.bus, "location bus")),
+    bus: key.buses.map((b) => find(busPos, b.bus, "monitored bus")),
+    br: key.branches.map((b) => find(brPos, b.branch, "monitored branch")),
+  };
+}
+
+/**
+ * One operating point in the light model's (opaque, shuffled) order. Used to build
+ * a light model and to extend it with new points (AC-verified clearing) under the
+ * same ids.
+ */
+export function encodeOperatingPoint(
+  p: OperatingPointSensitivity,
+  model: SensitivityModel,
+  key: LightModelKey,
+  id: string,
+  reactive: boolean,
+): LightOperatingPoint {
+  const order = keyOrder(model, key);
+  const nLoc = model.locations.length;
+  const permute = (src: Float64Array, rowOrder: number[]) => {
+    const out = new Float64Array(rowOrder.length * order.loc.length);
+    for (let r = 0; r < rowOrder.length; r++) {
+      const base = rowOrder[r] * nLoc;
+      for (let c = 0; c < order.loc.length; c++) out[r * order.loc.length + c] = src[base + order.loc[c]];
+    }
+    return out;
+  };
+  const pick = (src: Float64Array, o: number[]) => o.map((k) => src[k]);
+  const nB = order.bus.length;
+  const nL = order.br.length;
+  const op: LightOperatingPoint = {
+    id,
+    label: p.label,
+    pFlexMw: pick(p.pFlexMw, order.loc),
+    qFlexMvar: pick(p.qFlexMvar, order.loc),
+    v: pick(p.v, order.bus),
+    l: pick(p.l, order.br),
+    vtdf: encodeMatrix(nB, order.loc.length, permute(p.vtdf, order.bus)),
+    ltdf: encodeMatrix(nL, order.loc.length, permute(p.ltdf, order.br)),
+  };
+  if (reactive) {
+    if (!p.vtdfQ || !p.ltdfQ) throw new Error(`operating point '${p.id}' has no reactive sensitivities`);
+    op.vtdfQ = encodeMatrix(nB, order.loc.length, permute(p.vtdfQ, order.bus));
+    op.ltdfQ = encodeMatrix(nL, order.loc.length, permute(p.ltdfQ, order.br));
+  }
+  return op;
+}
+
 export interface BuildLightModelOptions {
   limits?: Partial<typeof DEFAULT_LIMITS>;
   /** Secret that makes ids unguessable; a random one by default. */
@@ -168,35 +228,13 @@ export function buildLightModel(
   const br = opaque("B", nL, rand);
   const reactive = model.points.some((p) => p.vtdfQ);
 
-  // Reorder a row-major [rows][cols] matrix by row and column permutations.
-  const permute = (src: Float64Array, rowOrder: number[], colOrder: number[], cols: number) => {
-    const out = new Float64Array(rowOrder.length * colOrder.length);
-    for (let r = 0; r < rowOrder.length; r++) {
-      const base = rowOrder[r] * cols;
-      for (let c = 0; c < colOrder.length; c++) out[r * colOrder.length + c] = src[base + colOrder[c]];
-    }
-    return out;
+  const key: LightModelKey = {
+    modelId,
+    locations: loc.order.map((k, i) => ({ id: loc.ids[i], bus: model.locations[k].bus, fpuIds: model.locations[k].fpuIds })),
+    buses: bus.order.map((k, i) => ({ id: bus.ids[i], bus: model.monitoredBuses[k] })),
+    branches: br.order.map((k, i) => ({ id: br.ids[i], branch: model.monitoredBranches[k] })),
   };
-  const pick = (src: Float64Array, order: number[]) => order.map((k) => src[k]);
-
-  const operatingPoints: LightOperatingPoint[] = model.points.map((p, k) => {
-    const op: LightOperatingPoint = {
-      id: `op-${k}`,
-      label: p.label,
-      pFlexMw: pick(p.pFlexMw, loc.order),
-      qFlexMvar: pick(p.qFlexMvar, loc.order),
-      v: pick(p.v, bus.order),
-      l: pick(p.l, br.order),
-      vtdf: encodeMatrix(nB, nLoc, permute(p.vtdf, bus.order, loc.order, nLoc)),
-      ltdf: encodeMatrix(nL, nLoc, permute(p.ltdf, br.order, loc.order, nLoc)),
-    };
-    if (reactive && p.vtdfQ && p.ltdfQ) {
-      op.vtdfQ = encodeMatrix(nB, nLoc, permute(p.vtdfQ, bus.order, loc.order, nLoc));
-      op.ltdfQ = encodeMatrix(nL, nLoc, permute(p.ltdfQ, br.order, loc.order, nLoc));
-    }
-    return op;
-  });
-
+  const operatingPoints = model.points.map((p, k) => encodeOperatingPoint(p, model, key, `op-${k}`, reactive));
   const lightModel: LightModel = {
     schema: LIGHT_MODEL_SCHEMA,
     version: LIGHT_MODEL_VERSION,
@@ -209,12 +247,6 @@ export function buildLightModel(
     monitoredBranches: br.ids,
     reactive,
     operatingPoints,
-  };
-  const key: LightModelKey = {
-    modelId,
-    locations: loc.order.map((k, i) => ({ id: loc.ids[i], bus: model.locations[k].bus, fpuIds: model.locations[k].fpuIds })),
-    buses: bus.order.map((k, i) => ({ id: bus.ids[i], bus: model.monitoredBuses[k] })),
-    branches: br.order.map((k, i) => ({ id: br.ids[i], branch: model.monitoredBranches[k] })),
   };
   return { lightModel, key };
 }

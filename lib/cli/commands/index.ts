@@ -1,4 +1,5 @@
 import type { Command } from "../args";
+import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
 import { pfCommand } from "./pf";
 import { pfBatchCommand } from "./pf-batch";
@@ -10,4 +11,5 @@ export const COMMANDS: Record<string, Command> = {
   "pf-batch": pfBatchCommand,
   export: exportCommand,
   sens: sensCommand,
+  clear: clearCommand,
 };

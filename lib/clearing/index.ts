@@ -1,0 +1,5 @@
+export * from "./clear";
+export * from "./milp";
+export * from "./validate";
+export * from "./dso";
+export * from "./verified";

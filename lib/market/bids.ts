@@ -1,0 +1,219 @@
+import { z } from "zod";
+
+/**
+ * A flexibility bid as the TSO's clearing sees it: at an opaque location of a light
+ * model, a volume in MW (positive = upward: more injection / less consumption,
+ * negative = downward) at a price in €/MWh, optionally with a minimum activation
+ * (MW, magnitude) or indivisible (all or nothing).
+ */
+export interface Bid {
+  id: string;
+  owner: string;
+  location: string;
+  volumeMw: number;
+  priceEurPerMwh: number;
+  minActivationMw?: number;
+  indivisible?: boolean;
+  /** Reactive injection change per MW activated (MVAr/MW): the unit's tan(phi) at constant power factor. */
+  qPerP?: number;
+  /** The asset behind the bid (FPU id), for the DSO side and the bid congestion manager. */
+  assetId?: string;
+}
+
+export class BidFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BidFormatError";
+  }
+}
+
+export const BID_CSV_COLUMNS = [
+  "id",
+  "owner",
+  "location",
+  "volumeMW",
+  "priceEURperMWh",
+  "minActivationMW",
+  "indivisible",
+  "qPerP",
+  "assetId",
+] as const;
+const REQUIRED = ["id", "owner", "location", "volumeMW", "priceEURperMWh"];
+
+/** Checks every bid; `knownLocations` (if given) must contain each bid's location. */
+export function validateBids(bids: Bid[], knownLocations?: Set<string>, where: (i: number) => string = (i) => `bid ${i + 1}`): Bid[] {
+  const seen = new Map<string, number>();
+  bids.forEach((b, i) => {
+    const at = `${where(i)} (${b.id || "no id"})`;
+    if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
+    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
+    seen.set(b.id, i);
+    if (!b.owner) throw new BidFormatError(`${at}: missing owner`);
+    if (!b.location) throw new BidFormatError(`${at}: missing location`);
+    if (knownLocations && !knownLocations.has(b.location)) {
+      throw new BidFormatError(`${at}: unknown location '${b.location}' (not in the light model)`);
+    }
+    if (!Number.isFinite(b.volumeMw)) throw new BidFormatError(`${at}: volume is not a number`);
+    if (b.volumeMw === 0) throw new BidFormatError(`${at}: volume is zero`);
+    if (!Number.isFinite(b.priceEurPerMwh)) throw new BidFormatError(`${at}: price is not a number`);
+    if (b.minActivationMw !== undefined) {
+      if (!Number.isFinite(b.minActivationMw) || b.minActivationMw < 0) {
+        throw new BidFormatError(`${at}: minimum activation must be a non-negative number of MW`);
+      }
+      if (b.minActivationMw > Math.abs(b.volumeMw) + 1e-12) {
+        throw new BidFormatError(`${at}: minimum activation ${b.minActivationMw} MW exceeds the volume ${Math.abs(b.volumeMw)} MW`);
+      }
+    }
+    if (b.qPerP !== undefined && !Number.isFinite(b.qPerP)) throw new BidFormatError(`${at}: qPerP is not a number`);
+  });
+  return bids;
+}
+
+// ---------------------------------------------------------------------------------
+// CSV
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim());
+}
+
+function csvCell(v: string | number | boolean | undefined): string {
+  if (v === undefined) return "";
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Parse bids from CSV with a header row (column names as in BID_CSV_COLUMNS, any order). */
+export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = "bids.csv"): Bid[] {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+  if (headerAt < 0) throw new BidFormatError(`${name}: the file is empty`);
+  const header = splitCsvLine(lines[headerAt]);
+  for (const h of header) {
+    if (!(BID_CSV_COLUMNS as readonly string[]).includes(h)) {
+      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
+    }
+  }
+  for (const r of REQUIRED) {
+    if (!header.includes(r)) throw new BidFormatError(`${name} line ${headerAt + 1}: missing column '${r}'`);
+  }
+  const col = (c: string) => header.indexOf(c);
+  const bids: Bid[] = [];
+  const lineOf: number[] = [];
+  for (let k = headerAt + 1; k < lines.length; k++) {
+    const raw = lines[k];
+    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
+    const cells = splitCsvLine(raw);
+    const at = `${name} line ${k + 1}`;
+    if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
+    const get = (c: string) => (col(c) >= 0 ? cells[col(c)] : "");
+    const num = (c: string, required: boolean): number | undefined => {
+      const s = get(c);
+      if (s === "") {
+        if (required) throw new BidFormatError(`${at}: missing ${c}`);
+        return undefined;
+      }
+      const v = Number(s);
+      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${s}' is not a number`);
+      return v;
+    };
+    const indiv = get("indivisible").toLowerCase();
+    if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
+      throw new BidFormatError(`${at}: indivisible '${get("indivisible")}' must be true or false`);
+    }
+    for (const c of ["id", "owner", "location"]) if (get(c) === "") throw new BidFormatError(`${at}: missing ${c}`);
+    const bid: Bid = {
+      id: get("id"),
+      owner: get("owner"),
+      location: get("location"),
+      volumeMw: num("volumeMW", true)!,
+      priceEurPerMwh: num("priceEURperMWh", true)!,
+    };
+    const min = num("minActivationMW", false);
+    if (min !== undefined) bid.minActivationMw = min;
+    if (["true", "yes", "1"].includes(indiv)) bid.indivisible = true;
+    const q = num("qPerP", false);
+    if (q !== undefined) bid.qPerP = q;
+    if (get("assetId")) bid.assetId = get("assetId");
+    bids.push(bid);
+    lineOf.push(k + 1);
+  }
+  if (bids.length === 0) throw new BidFormatError(`${name}: no bids after the header`);
+  return validateBids(bids, knownLocations, (i) => `${name} line ${lineOf[i]}`);
+}
+
+export function writeBidsCsv(bids: Bid[]): string {
+  const rows = [BID_CSV_COLUMNS.join(",")];
+  for (const b of bids) {
+    rows.push(
+      [b.id, b.owner, b.location, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, b.qPerP, b.assetId]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  return rows.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------
+// JSON
+
+const bidSchema = z.strictObject({
+  id: z.string().min(1, "missing id"),
+  owner: z.string().min(1, "missing owner"),
+  location: z.string().min(1, "missing location"),
+  volumeMw: z.number({ error: "volumeMw must be a number" }),
+  priceEurPerMwh: z.number({ error: "priceEurPerMwh must be a number (missing price?)" }),
+  minActivationMw: z.number().optional(),
+  indivisible: z.boolean().optional(),
+  qPerP: z.number().optional(),
+  assetId: z.string().optional(),
+});
+const bidFileSchema = z.union([z.array(bidSchema), z.strictObject({ bids: z.array(bidSchema) })]);
+
+export function parseBidsJson(text: string, knownLocations?: Set<string>, name = "bids.json"): Bid[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
+  }
+  const res = bidFileSchema.safeParse(raw);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    throw new BidFormatError(`${name}${path}: ${issue.message}`);
+  }
+  const bids = (Array.isArray(res.data) ? res.data : res.data.bids) as Bid[];
+  if (bids.length === 0) throw new BidFormatError(`${name}: no bids`);
+  const prefix = Array.isArray(res.data) ? "" : ".bids";
+  return validateBids(bids, knownLocations, (i) => `${name}${prefix}[${i}]`);
+}
+
+export function writeBidsJson(bids: Bid[]): string {
+  return JSON.stringify({ bids }, null, 1) + "\n";
+}
+
+/** Parse a bid file by name: .csv or .json. */
+export function parseBidsFile(fileName: string, text: string, knownLocations?: Set<string>): Bid[] {
+  const base = fileName.replace(/^.*[\\/]/, "");
+  return /\.json$/i.test(fileName) || text.trimStart().startsWith("{") || text.trimStart().startsWith("[")
+    ? parseBidsJson(text, knownLocations, base)
+    : parseBidsCsv(text, knownLocations, base);
+}

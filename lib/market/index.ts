@@ -1,0 +1,2 @@
+export * from "./bids";
+export * from "./default-bids";
