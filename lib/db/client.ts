@@ -9,7 +9,7 @@ export type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /** Where the SQLite file lives: FLEXPLAT_DB_PATH, else data/flexplat.db under the project. */
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.FLEXPLAT_DB_PATH || join(process.cwd(), "data", "flexplat.db"));
+  return resolve(/*turbopackIgnore: true*/ env.FLEXPLAT_DB_PATH || join(process.cwd(), "data", "flexplat.db"));
 }
 
 export function migrationsDir(): string {

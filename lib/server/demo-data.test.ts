@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseNetworkJson } from "@/lib/grid";
+import { solvePowerFlow } from "@/lib/powerflow";
 import { getPrisma } from "./db";
 import { DEMO_ACCOUNTS, DEMO_GRIDS, DEMO_PASSWORD, ensureDemoData, SEED_STEPS, type SeedStep } from "./demo-data";
 import { verifyPassword } from "./password";
@@ -20,14 +22,26 @@ describe("demo data seeded on first start", () => {
     expect((await prisma.seedRecord.findMany()).map((r) => r.key).sort()).toEqual(SEED_STEPS.map((s) => s.key).sort());
   });
 
-  it("seeds each demo grid for its DSO owner", async () => {
+  it("seeds a generated district grid for each demo DSO", async () => {
     const prisma = await getPrisma();
+    expect(DEMO_GRIDS.map((g) => [g.owner, g.name])).toEqual([
+      ["dso-bergwald", "Bergwald (generated district)"],
+      ["dso-rheintal", "Rheintal (generated district)"],
+    ]);
     for (const g of DEMO_GRIDS) {
       const grid = await prisma.grid.findFirstOrThrow({ where: { name: g.name }, include: { owner: true } });
       expect(grid.owner.username).toBe(g.owner);
       expect(grid.owner.role).toBe("DSO");
       expect(grid.sourceFormat).toBe("generated");
+      const net = parseNetworkJson(grid.networkJson);
+      expect(net.buses.length).toBe(grid.busCount);
+      expect(net.fpus.length).toBe(grid.fpuCount);
+      expect(net.fpus.length).toBeGreaterThan(0);
+      expect(net.buses.every((b) => b.lon !== undefined && b.lat !== undefined)).toBe(true);
+      expect(solvePowerFlow(net).converged).toBe(true);
     }
+    const [bergwald, rheintal] = await Promise.all(DEMO_GRIDS.map((g) => prisma.grid.findFirstOrThrow({ where: { name: g.name } })));
+    expect(bergwald.busCount).toBeGreaterThan(rheintal.busCount);
   });
 
   it("runs every step once per database, so deleted demo data stays deleted", async () => {

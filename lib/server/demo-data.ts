@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
+import { DEFAULT_DISTRICT_SEED, generateDistrict } from "@/lib/district";
 import type { Network } from "@/lib/grid";
 import { storeNetwork } from "./grids";
 import { hashPassword } from "./password";
@@ -31,8 +32,11 @@ export interface DemoGrid {
   build: () => Network;
 }
 
-/** Grids seeded for the demo DSOs. */
-export const DEMO_GRIDS: readonly DemoGrid[] = [];
+/** Grids seeded for the demo DSOs: generated districts (lib/district), one per DSO. */
+export const DEMO_GRIDS: readonly DemoGrid[] = [
+  { owner: "dso-bergwald", name: "Bergwald (generated district)", build: () => generateDistrict({ seed: DEFAULT_DISTRICT_SEED }).network },
+  { owner: "dso-rheintal", name: "Rheintal (generated district)", build: () => generateDistrict({ seed: 7, buildings: 120 }).network },
+];
 
 /**
  * One seeding step. Each runs once per database (recorded in SeedRecord under its key),

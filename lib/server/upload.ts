@@ -1,7 +1,8 @@
 import { ApiError } from "./errors";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "./upload-limits";
 
-/** Largest grid file accepted (20 MB); README "File formats". */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+export { MAX_UPLOAD_BYTES } from "./upload-limits";
+
 /** Room for the multipart envelope around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
@@ -11,17 +12,6 @@ export interface GridUpload {
   name?: string;
 }
 
-export function formatMegabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / (1024 * 1024)} MB`;
-
-export function tooLargeMessage(bytes: number | null): string {
-  const mb = bytes === null ? "" : formatMegabytes(bytes);
-  const size = bytes === null ? `more than ${LIMIT_TEXT}` : parseFloat(mb) > MAX_UPLOAD_BYTES / (1024 * 1024) ? mb : `${bytes.toLocaleString("en")} bytes`;
-  return `the file is too large (${size}); the limit is ${LIMIT_TEXT}`;
-}
 
 /** Read at most `limit` bytes of the body; refuses larger bodies without buffering them. */
 async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {

@@ -1,0 +1,67 @@
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/server/db";
+import { DEMO_GRIDS } from "@/lib/server/demo-data";
+import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
+
+useTestDatabase();
+
+const API_DIR = join(process.cwd(), "app", "api");
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+/** Field names of the project network format that only a DSO may see. */
+const PRIVATE_MARKERS = ['"rPu"', '"xPu"', '"lon"', '"lat"', '"pdMw"', '"geometry"', '"flexplat-network"', '"buildingId"'];
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return routeFiles(path);
+    return name === "route.ts" ? [path] : [];
+  });
+}
+
+let gridId: string;
+const CALLERS = { tso: "tso", aggregator: "agg-heatflex" } as const;
+
+beforeAll(async () => {
+  const prisma = await getPrisma();
+  gridId = (await prisma.grid.findFirstOrThrow({ where: { name: DEMO_GRIDS[0].name } })).id;
+});
+
+// Every route handler in app/api, today's and those later issues add, called by the
+// TSO and by an aggregator with a DSO grid's id in every dynamic segment: none may
+// answer with the grid's topology, impedances, coordinates or loads.
+describe("privacy boundary across all API routes", () => {
+  const files = routeFiles(API_DIR);
+
+  it("finds the grid routes (so the scan below is not empty)", () => {
+    const rel = files.map((f) => relative(API_DIR, f));
+    expect(rel).toEqual(expect.arrayContaining(["grids/route.ts", "grids/[id]/route.ts", "grids/[id]/network/route.ts"]));
+  });
+
+  for (const file of files) {
+    const rel = relative(API_DIR, file);
+    it(`${rel} serves no DSO grid internals to the TSO or an aggregator`, async () => {
+      const mod = (await import(/* @vite-ignore */ file)) as Partial<Record<(typeof METHODS)[number], (req: Request, ctx: unknown) => Promise<Response>>>;
+      const segments = [...rel.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
+      const path = "/api/" + rel.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, gridId);
+      for (const [who, username] of Object.entries(CALLERS)) {
+        for (const method of METHODS) {
+          const handler = mod[method];
+          if (!handler) continue;
+          // A fresh session per call: a sign-out route must not end the session the next call uses.
+          const cookie = await sessionCookie(username);
+          const body = method === "GET" || method === "DELETE" ? undefined : "{}";
+          const res = await handler(
+            apiRequest(method, path, { cookie, body, headers: body ? { "content-type": "application/json" } : {} }),
+            routeContext(Object.fromEntries(segments.map((s) => [s, gridId]))),
+          );
+          const text = await res.text();
+          expect(res.status, `${who} ${method} ${path}: the caller is signed in`).not.toBe(401);
+          for (const marker of PRIVATE_MARKERS) expect(text, `${who} ${method} ${path} → ${res.status}`).not.toContain(marker);
+        }
+      }
+      expect(await (await getPrisma()).grid.findUnique({ where: { id: gridId } })).not.toBeNull();
+    });
+  }
+});

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { currentUser } from "@/lib/server/auth";
+import { DEMO_ACCOUNTS } from "@/lib/server/demo-data";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const [{ next }, user] = await Promise.all([searchParams, currentUser()]);
+  if (user) {
+    return (
+      <div className="card">
+        <h1>You are signed in</h1>
+        <p>
+          as <strong>{user.displayName}</strong> ({user.username}). Sign out first to use another account, or go{" "}
+          <Link href={user.role === "DSO" ? "/dso" : "/"}>to your start page</Link>.
+        </p>
+      </div>
+    );
+  }
+  return <SignInForm next={next} accounts={DEMO_ACCOUNTS.map((a) => ({ ...a }))} />;
+}

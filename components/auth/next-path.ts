@@ -1,0 +1,5 @@
+/** Where to go after signing in: a same-site path only, else the role's start page. */
+export function safeNextPath(next: string | undefined, role: string): string {
+  if (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")) return next;
+  return role === "DSO" ? "/dso" : "/";
+}

@@ -1,0 +1,7 @@
+import type { Role } from "@/lib/server/roles";
+
+const SHORT: Record<Role, string> = { TSO: "TSO", DSO: "DSO", AGGREGATOR: "Aggregator" };
+
+export function RoleBadge({ role }: { role: Role }) {
+  return <span className={`badge badge-${role}`}>{SHORT[role]}</span>;
+}

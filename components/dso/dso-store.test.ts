@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { GridSummary } from "@/lib/server/grids";
+import { createDsoStore } from "./dso-store";
+
+const grid = (id: string): GridSummary => ({ id, name: id, sourceFormat: "matpower", fileName: `${id}.m`, busCount: 3, branchCount: 2, fpuCount: 0, createdAt: "2026-01-01T00:00:00.000Z" });
+
+describe("DSO view store", () => {
+  it("resets network, run and history when another grid is selected", () => {
+    const store = createDsoStore({ grids: [grid("a"), grid("b")], selectedId: "a" });
+    store.getState().setNetwork({ gridId: "a", text: "{}" });
+    store.getState().setRun({ phase: "failed", gridId: "a", message: "x" });
+    store.getState().select("b");
+    expect(store.getState()).toMatchObject({ selectedId: "b", network: null, run: { phase: "idle" }, history: [] });
+  });
+
+  it("ignores late answers for a grid that is no longer selected", () => {
+    const store = createDsoStore({ grids: [grid("a"), grid("b")], selectedId: "a" });
+    store.getState().select("b");
+    store.getState().setNetwork({ gridId: "a", text: "{}" });
+    store.getState().setRun({ phase: "cancelled", gridId: "a" });
+    store.getState().setHistory("a", []);
+    expect(store.getState()).toMatchObject({ network: null, run: { phase: "idle" } });
+  });
+
+  it("selects the next grid when the selected one is deleted", () => {
+    const store = createDsoStore({ grids: [grid("a"), grid("b")], selectedId: "a" });
+    store.getState().removeGrid("a");
+    expect(store.getState().selectedId).toBe("b");
+    store.getState().addGrid(grid("c"));
+    store.getState().removeGrid("c");
+    expect(store.getState()).toMatchObject({ selectedId: "b", grids: [grid("b")] });
+    store.getState().removeGrid("b");
+    expect(store.getState().selectedId).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { GridSummary } from "@/lib/server/grids";
+import type { RunSummary } from "@/lib/server/runs";
+import type { PowerFlowPayload, PowerFlowStage, StageProgress } from "@/solver-worker/protocol";
+
+export type RunState =
+  | { phase: "idle" }
+  | { phase: "fetching"; gridId: string }
+  | { phase: "running"; gridId: string; progress: StageProgress<PowerFlowStage> | null }
+  | { phase: "done"; gridId: string; result: PowerFlowPayload; wallMs: number }
+  | { phase: "failed"; gridId: string; message: string }
+  | { phase: "cancelled"; gridId: string };
+
+export interface DsoState {
+  grids: GridSummary[];
+  selectedId: string | null;
+  /** Project JSON of the selected grid, once fetched (kept for re-runs and grid panels). */
+  network: { gridId: string; text: string } | null;
+  run: RunState;
+  history: RunSummary[];
+  select: (id: string | null) => void;
+  addGrid: (grid: GridSummary) => void;
+  removeGrid: (id: string) => void;
+  setNetwork: (network: { gridId: string; text: string }) => void;
+  setRun: (run: RunState) => void;
+  setHistory: (gridId: string, history: RunSummary[]) => void;
+}
+
+/** One store per DSO page (not a module singleton, so server renders never share state). */
+export function createDsoStore(init: { grids: GridSummary[]; selectedId: string | null }): StoreApi<DsoState> {
+  return createStore<DsoState>()((set, get) => ({
+    grids: init.grids,
+    selectedId: init.selectedId,
+    network: null,
+    run: { phase: "idle" },
+    history: [],
+    select: (id) => {
+      if (id === get().selectedId) return;
+      set({ selectedId: id, network: null, run: { phase: "idle" }, history: [] });
+    },
+    addGrid: (grid) => set({ grids: [...get().grids, grid] }),
+    removeGrid: (id) => {
+      const grids = get().grids.filter((g) => g.id !== id);
+      if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, history: [] });
+      else set({ grids });
+    },
+    setNetwork: (network) => {
+      if (network.gridId === get().selectedId) set({ network });
+    },
+    setRun: (run) => {
+      if (run.phase === "idle" || run.gridId === get().selectedId) set({ run });
+    },
+    setHistory: (gridId, history) => {
+      if (gridId === get().selectedId) set({ history });
+    },
+  }));
+}

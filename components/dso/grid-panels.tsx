@@ -1,0 +1,23 @@
+import type { ComponentType } from "react";
+import type { GridSummary } from "@/lib/server/grids";
+import type { PowerFlowPayload } from "@/solver-worker/protocol";
+
+/** What every extra panel of the DSO grid view receives. */
+export interface GridPanelProps {
+  grid: GridSummary;
+  /** The grid as project JSON text once fetched for a run (null before the first run). */
+  networkJson: string | null;
+  /** The latest power flow result of this grid (null before a run). */
+  result: PowerFlowPayload | null;
+}
+
+export interface GridPanel {
+  id: string;
+  Component: ComponentType<GridPanelProps>;
+}
+
+/**
+ * Extra panels of the DSO grid view, rendered in order between the run controls and
+ * the results. The district map (components/map/) registers itself here.
+ */
+export const GRID_PANELS: readonly GridPanel[] = [];

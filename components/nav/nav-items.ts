@@ -1,0 +1,18 @@
+import type { Role } from "@/lib/server/roles";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** Roles that see the link; all visitors when absent. */
+  roles?: readonly Role[];
+}
+
+/** The views in the top navigation. Pages of later issues append their entry here. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/", label: "Home" },
+  { href: "/dso", label: "DSO grids", roles: ["DSO"] },
+];
+
+export function navItemsFor(role: Role | null): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.roles || (role !== null && item.roles.includes(role)));
+}

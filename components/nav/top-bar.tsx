@@ -1,0 +1,37 @@
+import Link from "next/link";
+import type { SessionUser } from "@/lib/server/roles";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { RoleBadge } from "@/components/auth/role-badge";
+import { navItemsFor } from "./nav-items";
+import { NavLinks } from "./nav-links";
+
+export function TopBar({ user }: { user: SessionUser | null }) {
+  return (
+    <header className="topbar">
+      <div className="topbar-inner">
+        <Link href="/" className="brand">
+          <span className="brand-name">FlexPlat</span>
+          <span className="brand-tag">TSO–DSO flexibility platform</span>
+        </Link>
+        <NavLinks items={navItemsFor(user?.role ?? null)} />
+        <div className="userbox">
+          {user ? (
+            <>
+              <span className="who" data-testid="current-user">
+                <strong>{user.displayName}</strong>
+                <small>
+                  {user.username} · <RoleBadge role={user.role} />
+                </small>
+              </span>
+              <SignOutButton />
+            </>
+          ) : (
+            <Link href="/signin" className="btn btn-ghost btn-small">
+              Sign in
+            </Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,55 @@
+import type { GridSummary } from "@/lib/server/grids";
+import type { RunInput, RunSummary } from "@/lib/server/runs";
+
+/** A failed API call, with the server's `{ error }` message when it sent one. */
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiCallError";
+  }
+}
+
+async function failure(res: Response): Promise<ApiCallError> {
+  const body = (await res.json().catch(() => null)) as { error?: string } | null;
+  return new ApiCallError(res.status, body?.error ?? `the server answered HTTP ${res.status}`);
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+export async function uploadGrid(file: File, name: string): Promise<GridSummary> {
+  const form = new FormData();
+  form.set("file", file);
+  if (name.trim()) form.set("name", name.trim());
+  return (await json<{ grid: GridSummary }>(await fetch("/api/grids", { method: "POST", body: form }))).grid;
+}
+
+export async function deleteGrid(id: string): Promise<void> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}`, { method: "DELETE" });
+  if (!res.ok) throw await failure(res);
+}
+
+/** The network as project JSON text, handed to the worker unparsed. */
+export async function fetchNetworkText(id: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}/network`, { signal });
+  if (!res.ok) throw await failure(res);
+  return res.text();
+}
+
+export async function fetchRuns(id: string): Promise<RunSummary[]> {
+  return (await json<{ runs: RunSummary[] }>(await fetch(`/api/grids/${encodeURIComponent(id)}/runs`))).runs;
+}
+
+export async function saveRun(id: string, run: RunInput): Promise<RunSummary> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(run),
+  });
+  return (await json<{ run: RunSummary }>(res)).run;
+}

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // forbidden() renders app/forbidden.tsx with HTTP 403 (DSO pages opened by other roles).
+  experimental: { authInterrupts: true },
+  // Native and engine packages load from node_modules at run time.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
