@@ -3,7 +3,7 @@ import { validateNetwork } from "../grid/validate";
 import { createProjection, polygonAreaCentroid, round7, type LonLat, type XY } from "./geo";
 import { dijkstra, GridIndex, pathTo, type Graph, type ShortestPaths } from "./graph";
 import { weightedKMeans } from "./kmeans";
-import { DESIGN_POWER_FACTOR, drawProfile, groupDesignMw, SCENARIO, BUILDING_TYPES, COINCIDENCE_INFINITE, type BuildingProfile, type BuildingType } from "./profiles";
+import { coincidenceFactor, DESIGN_POWER_FACTOR, drawProfile, groupDesignMw, SCENARIO, BUILDING_TYPES, COINCIDENCE_INFINITE, type BuildingProfile, type BuildingType } from "./profiles";
 import { createRng, hashString } from "./random";
 import { buildNeighbourRouting, buildStreetRouting, type RoutingGraph } from "./routing";
 import {
@@ -70,6 +70,24 @@ interface Acc {
 }
 
 const designMva = (a: Acc) => groupDesignMw(a.peakKw, a.units, a.pvKwp) / DESIGN_POWER_FACTOR;
+
+/**
+ * Largest voltage drop along an LV feeder at the design load, p.u. of 0.4 kV (from the
+ * substation's busbar to the farthest tap); with the transformer's drop of about 3 %
+ * at full load this keeps customers above 0.9 p.u. at the design peak (EN 50160).
+ */
+export const LV_DESIGN_DROP_MAX = 0.06;
+
+/** Approximate voltage drop ΔU/U ≈ (R cos φ + X sin φ) · S / U² of apparent power S (MVA) over a cable. */
+function dropPu(t: LineType, lengthKm: number, sMva: number): number {
+  const sin = Math.sqrt(1 - DESIGN_POWER_FACTOR * DESIGN_POWER_FACTOR);
+  return ((t.rOhmPerKm * DESIGN_POWER_FACTOR + t.xOhmPerKm * sin) * lengthKm * sMva) / (t.vnKv * t.vnKv);
+}
+
+/** NAYY 4x150 SE when the design load fits it, else 4x240 SE. */
+function feederType(designMvaValue: number): LineType {
+  return LINE_TYPES[designMvaValue <= lineRatingMva(LINE_TYPES[FEEDER_TYPE]) * CABLE_PLANNING_UTILISATION ? FEEDER_TYPE : HEAVY_FEEDER_TYPE];
+}
 
 /**
  * A district grid from buildings (and optionally streets): the one code path behind
@@ -183,7 +201,7 @@ export function buildGridFromBuildings(input: BuildOptions): District {
       angMaxDeg: 360,
       kind: "line",
       geometry,
-      lengthKm: Math.round(lengthKm * 1e6) / 1e6,
+      lengthKm,
       typeName: parallel > 1 ? `${parallel}x ${t.name}` : t.name,
     });
   };
@@ -348,8 +366,8 @@ export function buildGridFromBuildings(input: BuildOptions): District {
   };
   validateNetwork(network);
 
-  const lons = buses.map((b) => b.lon!).concat(buildings.map((b) => b.lon));
-  const lats = buses.map((b) => b.lat!).concat(buildings.map((b) => b.lat));
+  const lons = buses.map((b) => b.lon!).concat(buildings.map((b) => b.lon), streets.flatMap((s) => s.coordinates.map((c) => c[0])));
+  const lats = buses.map((b) => b.lat!).concat(buildings.map((b) => b.lat), streets.flatMap((s) => s.coordinates.map((c) => c[1])));
   return {
     seed,
     name,
@@ -570,7 +588,7 @@ function buildMvRings(
     for (let i = 0; i + 1 < seq.length; i++) {
       const a = seq[i];
       const b = seq[i + 1];
-      const path = pathTo(spFrom(a), node(b)).reverse();
+      const path = pathTo(spFrom(a), node(b));
       let id = `mv-${label(a)}-${label(b)}`;
       if (group.length === 1 && i === 1) id = `mv-${label(a)}-${label(b)}-reserve`;
       lengthKm += addMvLine(id, a, b, path.length ? path : [node(a), node(b)], i !== open);
@@ -605,8 +623,10 @@ interface FeederContext {
  * minimum-cost flow of the paper's LV stage), cut into feeders in one post-order
  * pass — whenever the design load gathered at a node exceeds a NAYY 4x240 SE cable,
  * its heaviest child subtrees get their own cable from the substation (laid in the
- * same trench), until the rest fits. Feeders use NAYY 4x150 SE when their design
- * load fits it and 4x240 SE otherwise; service cables NAYY 4x50 SE for houses.
+ * same trench), until the rest fits; likewise when the design-load voltage drop to
+ * the farthest building would exceed LV_DESIGN_DROP_MAX (then the subtree with the
+ * largest drop goes). Feeders use NAYY 4x150 SE when their design load fits it and
+ * 4x240 SE otherwise; service cables NAYY 4x50 SE for houses.
  */
 function buildFeeders(c: FeederContext): void {
   const { g, routing, sp, profiles } = c;
@@ -638,7 +658,10 @@ function buildFeeders(c: FeederContext): void {
   const units = new Float64Array(n);
   const pv = new Float64Array(n);
   const cut = new Uint8Array(n);
+  /** Largest design-load voltage drop from a node down to the buildings of its (uncut) subtree, p.u. */
+  const dropDown = new Float64Array(n);
   const accOf = (v: number): Acc => ({ peakKw: peak[v], units: units[v], pvKwp: pv[v] });
+  const dropVia = (v: number, ch: number, t: LineType) => dropPu(t, (sp.dist[ch] - sp.dist[v]) / 1000, designMva(accOf(ch))) + dropDown[ch];
   for (const v of post) {
     if (count[v] === 0) continue;
     for (const b of tapBuildings.get(v) ?? []) {
@@ -653,9 +676,29 @@ function buildFeeders(c: FeederContext): void {
       units[v] += units[ch];
       pv[v] += pv[ch];
     }
-    const remaining = [...kids].sort((a, b) => designMva(accOf(b)) - designMva(accOf(a)) || a - b);
-    while (designMva(accOf(v)) > limit && remaining.length) {
-      const ch = remaining.shift()!;
+    // Cut while the feeder through v would overload its cable or drop the voltage too far.
+    const remaining = [...kids];
+    for (;;) {
+      const design = designMva(accOf(v));
+      const t = feederType(design);
+      let below = 0;
+      let worst = -1;
+      for (const ch of remaining) {
+        const d = dropVia(v, ch, t);
+        if (d > below) {
+          below = d;
+          worst = ch;
+        }
+      }
+      const overload = design > limit;
+      const tooFar = dropPu(t, sp.dist[v] / 1000, design) + below > LV_DESIGN_DROP_MAX;
+      if ((!overload && !tooFar) || remaining.length === 0) {
+        dropDown[v] = below;
+        break;
+      }
+      // Overload: split off the heaviest subtree; voltage: the one with the largest drop.
+      const ch = overload ? remaining.reduce((a, b) => (designMva(accOf(b)) > designMva(accOf(a)) || (designMva(accOf(b)) === designMva(accOf(a)) && b < a) ? b : a)) : worst;
+      remaining.splice(remaining.indexOf(ch), 1);
       cut[ch] = 1;
       peak[v] -= peak[ch];
       units[v] -= units[ch];
@@ -754,7 +797,9 @@ function connectBuilding(c: FeederContext, b: number, tapBus: number, tapNode: n
     return;
   }
   const p = c.profiles[b];
-  const design = groupDesignMw(p.peakKw, p.households, p.pvKwp) / DESIGN_POWER_FACTOR;
+  // A building's own heat pump and chargers are not diversified on its service cable.
+  const undiversified = p.heatPumpKw + p.evKw;
+  const design = Math.max(coincidenceFactor(p.households) * (p.peakKw - undiversified) + undiversified, SCENARIO.pvFeedInLimit * p.pvKwp) / 1000 / DESIGN_POWER_FACTOR;
   let type = LINE_TYPES[SERVICE_TYPES[SERVICE_TYPES.length - 1]];
   let parallel = Math.max(1, Math.ceil(design / lineRatingMva(type) - 1e-9));
   for (const name of SERVICE_TYPES) {

@@ -60,7 +60,7 @@ interface Plot {
 }
 
 /** Plots per lattice cell the sizing starts from; the lattice grows until there are enough plots. */
-const PLOTS_PER_CELL = 9;
+const PLOTS_PER_CELL = 16;
 
 export function generateLayout(nBuildings: number, rng: Rng): Layout {
   let cells = Math.max(2, Math.ceil(nBuildings / PLOTS_PER_CELL));
@@ -344,28 +344,38 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
   if (specials.length + chosenShops.length + rest.length < n) return null;
   const chosen = [...specials, ...chosenShops, ...rest.slice(0, n - specials.length - chosenShops.length)];
 
-  // Drop dead-end street pieces nobody lives on (keep the access road).
+  // Drop street pieces nobody lives on, farthest from the centre first, as long as
+  // the streets that are lived on (and the access road) stay connected.
   const used = new Uint8Array(liveEdges.length);
   for (const p of chosen) used[p.edge] = 1;
   liveEdges.forEach((e, k) => {
     if (e.kind === "access") used[k] = 1;
   });
   const keep = liveEdges.map(() => true);
-  for (let changed = true; changed; ) {
-    changed = false;
-    const deg = new Map<number, number>();
+  const nAll = base.length;
+  const usedConnected = () => {
+    const uf = new UnionFind(nAll);
     liveEdges.forEach((e, k) => {
-      if (!keep[k]) return;
-      deg.set(e.a, (deg.get(e.a) ?? 0) + 1);
-      deg.set(e.b, (deg.get(e.b) ?? 0) + 1);
+      if (keep[k]) uf.union(e.a, e.b);
     });
-    liveEdges.forEach((e, k) => {
-      if (!keep[k] || used[k]) return;
-      if (deg.get(e.a) === 1 || deg.get(e.b) === 1) {
-        keep[k] = false;
-        changed = true;
-      }
-    });
+    let root = -1;
+    for (let k = 0; k < liveEdges.length; k++) {
+      if (!used[k]) continue;
+      const r = uf.find(liveEdges[k].a);
+      if (root < 0) root = r;
+      else if (r !== root) return false;
+    }
+    return true;
+  };
+  const midDist = (k: number) => {
+    const pts = lines[k];
+    const m = pts[Math.floor(pts.length / 2)];
+    return Math.hypot(m[0] - centre[0], m[1] - centre[1]);
+  };
+  const unused = liveEdges.map((_, k) => k).filter((k) => !used[k]).sort((a, b) => midDist(b) - midDist(a) || a - b);
+  for (const k of unused) {
+    keep[k] = false;
+    if (!usedConnected()) keep[k] = true;
   }
 
   // Buildings ordered by street and position, so ids read naturally along the streets.

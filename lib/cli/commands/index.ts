@@ -1,4 +1,5 @@
 import type { Command } from "../args";
+import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
 import { pfCommand } from "./pf";
@@ -10,6 +11,7 @@ export const COMMANDS: Record<string, Command> = {
   pf: pfCommand,
   "pf-batch": pfBatchCommand,
   export: exportCommand,
+  district: districtCommand,
   sens: sensCommand,
   clear: clearCommand,
 };
