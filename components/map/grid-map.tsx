@@ -1,0 +1,171 @@
+"use client";
+
+import { MapboxOverlay } from "@deck.gl/mapbox";
+// A namespace import: the default import does not exist under Turbopack (ENVIRONMENT.md).
+import * as maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { describeElement } from "./describe";
+import styles from "./grid-map.module.css";
+import { buildGridLayers, pickedElementId, type GridMapState } from "./layers";
+import type { GridMapData } from "./map-data";
+import { BASEMAP_STYLE_ENV, chooseBasemap } from "./style";
+
+/**
+ * MapLibre's tile/GeoJSON worker, served from public/maplibre/ (a copy of
+ * maplibre-gl/dist/maplibre-gl-worker.mjs): the bundled worker does not load under
+ * Next's Turbopack build, which would leave GeoJSON sources (streets, buildings) blank.
+ */
+export const MAPLIBRE_WORKER_URL = "/maplibre/maplibre-gl-worker.mjs";
+
+let workerConfigured = false;
+function configureWorker() {
+  if (workerConfigured) return;
+  maplibregl.setWorkerUrl(MAPLIBRE_WORKER_URL);
+  workerConfigured = true;
+}
+
+export type MapStatus = "loading" | "ready" | "error";
+
+export interface GridMapProps {
+  data: GridMapData;
+  state?: GridMapState;
+  onSelect?: (id: string | null) => void;
+  /** CSS height of the map frame. */
+  height?: number | string;
+  ariaLabel?: string;
+  testId?: string;
+}
+
+interface Hover {
+  x: number;
+  y: number;
+  id: string;
+}
+
+/**
+ * The grid on a MapLibre map: the offline district basemap (or a configured basemap
+ * style) with the deck.gl layers of `buildGridLayers` on top. Hovering shows the
+ * element's id, loading and voltage; clicking selects it (`onSelect`).
+ */
+export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = "Grid map", testId = "grid-map" }: GridMapProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const overlayRef = useRef<MapboxOverlay | null>(null);
+  const [status, setStatus] = useState<MapStatus>("loading");
+  const [error, setError] = useState<string | null>(null);
+  const [hover, setHover] = useState<Hover | null>(null);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
+
+  const layers = useMemo(() => buildGridLayers(data, state), [data, state]);
+  const layersRef = useRef(layers);
+  layersRef.current = layers;
+
+  // One map per data set (a different grid gets a fresh map and basemap).
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    configureWorker();
+    setStatus("loading");
+    setError(null);
+    setHover(null);
+    const styleUrl = process.env.NEXT_PUBLIC_BASEMAP_STYLE_URL;
+    const map = new maplibregl.Map({
+      container: el,
+      style: chooseBasemap(data, styleUrl),
+      ...(data.bounds ? { bounds: data.bounds, fitBoundsOptions: { padding: 36 } } : { center: [8.48, 49.0], zoom: 14 }),
+      attributionControl: styleUrl ? { compact: true } : false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      maxZoom: 20,
+    });
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    mapRef.current = map;
+    let renderedOnce = false;
+    let loaded = false;
+    const maybeReady = () => {
+      if (loaded && renderedOnce) setStatus((s) => (s === "error" ? s : "ready"));
+    };
+    const overlay = new MapboxOverlay({
+      interleaved: false,
+      layers: layersRef.current,
+      pickingRadius: 6,
+      onHover: (info) => {
+        const id = pickedElementId(data, info.layer?.id, info.object);
+        setHover(id ? { x: info.x, y: info.y, id } : null);
+      },
+      onClick: (info) => {
+        onSelectRef.current?.(pickedElementId(data, info.layer?.id, info.object));
+      },
+      getCursor: ({ isHovering, isDragging }) => (isDragging ? "grabbing" : isHovering ? "pointer" : "grab"),
+      onAfterRender: () => {
+        if (renderedOnce) return;
+        renderedOnce = true;
+        maybeReady();
+      },
+    });
+    overlayRef.current = overlay;
+    map.addControl(overlay as unknown as maplibregl.IControl);
+    map.on("load", () => {
+      loaded = true;
+      maybeReady();
+    });
+    map.on("error", (e) => {
+      const message = e.error?.message ?? "the map failed to load";
+      setError(message);
+      setStatus("error");
+    });
+    return () => {
+      overlayRef.current = null;
+      mapRef.current = null;
+      map.remove();
+    };
+  }, [data]);
+
+  useEffect(() => {
+    overlayRef.current?.setProps({ layers });
+  }, [layers]);
+
+  const hovered = hover ? describeElement(data, state, hover.id) : null;
+  const congested = data.lines.filter((l) => {
+    const v = state.loadingPct?.[l.index];
+    return l.inService && v !== undefined && Number.isFinite(v) && Math.abs(v) > 100;
+  }).length;
+
+  return (
+    <div
+      className={styles.frame}
+      style={{ height }}
+      data-testid={testId}
+      data-map-state={status}
+      data-lines={data.lines.length}
+      data-congested-lines={congested}
+      role="region"
+      aria-label={ariaLabel}
+    >
+      <div ref={container} className={styles.canvas} />
+      {hovered && hover && (
+        <div className={`${styles.tooltip} ${hovered.alarm ? styles.tooltipAlarm : ""}`} style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="map-tooltip">
+          <strong>{hovered.title}</strong>
+          <div>{hovered.subtitle}</div>
+          {hovered.rows.slice(0, 4).map(([k, v]) => (
+            <div key={k}>
+              {k}: {v}
+            </div>
+          ))}
+        </div>
+      )}
+      {status !== "ready" && (
+        <div className={styles.status} role={status === "error" ? "alert" : "status"}>
+          {status === "error" ? `Map error: ${error}` : "Loading map…"}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export { BASEMAP_STYLE_ENV };
