@@ -185,7 +185,8 @@ const bidSchema = z.strictObject({
   qPerP: z.number().optional(),
   assetId: z.string().optional(),
 });
-const bidFileSchema = z.union([z.array(bidSchema), z.strictObject({ bids: z.array(bidSchema) })]);
+const bidArraySchema = z.array(bidSchema);
+const bidObjectSchema = z.strictObject({ bids: bidArraySchema });
 
 export function parseBidsJson(text: string, knownLocations?: Set<string>, name = "bids.json"): Bid[] {
   let raw: unknown;
@@ -194,15 +195,19 @@ export function parseBidsJson(text: string, knownLocations?: Set<string>, name =
   } catch (e) {
     throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
   }
-  const res = bidFileSchema.safeParse(raw);
+  const isArray = Array.isArray(raw);
+  if (!isArray && (typeof raw !== "object" || raw === null || !("bids" in raw))) {
+    throw new BidFormatError(`${name}: expected an array of bids or an object { "bids": [...] }`);
+  }
+  const res = isArray ? bidArraySchema.safeParse(raw) : bidObjectSchema.safeParse(raw);
   if (!res.success) {
     const issue = res.error.issues[0];
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
     throw new BidFormatError(`${name}${path}: ${issue.message}`);
   }
-  const bids = (Array.isArray(res.data) ? res.data : res.data.bids) as Bid[];
+  const bids = (isArray ? res.data : (res.data as { bids: Bid[] }).bids) as Bid[];
   if (bids.length === 0) throw new BidFormatError(`${name}: no bids`);
-  const prefix = Array.isArray(res.data) ? "" : ".bids";
+  const prefix = isArray ? "" : ".bids";
   return validateBids(bids, knownLocations, (i) => `${name}${prefix}[${i}]`);
 }
 

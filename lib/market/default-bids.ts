@@ -46,8 +46,10 @@ const MARKUP: Record<string, number> = { "agg-solarpool": 1.06, "agg-evfleet": 1
 
 /**
  * The default bid set of a grid: for a grid with FPUs, an upward and a downward bid
- * per unit where it offers flexibility, at its connection point's (opaque) location;
- * heat pumps need at least half their volume (compressor minimum run). For a plain
+ * per unit where it offers flexibility, at its connection point's (opaque) location.
+ * Units of non-residential buildings (school, community centre, shops) bid with
+ * technical minima: heat pumps and batteries at least half their volume, fleet EV
+ * charging all or nothing (indivisible). For a plain
  * MATPOWER case, one upward demand-response bid per load bus for its whole load.
  * Prices differ by kind and owner; everything is deterministic.
  */
@@ -56,6 +58,8 @@ export function defaultBids(net: Network, locationOfBus: (bus: number) => string
   const round = (x: number) => Math.round(x * 100) / 100;
   if (net.fpus.length > 0) {
     const pvBuildings = new Set(net.fpus.filter((f) => f.kind === "pv").map((f) => f.buildingId ?? `bus${f.bus}`));
+    const buildingKind = new Map(net.loads.filter((l) => l.buildingId).map((l) => [l.buildingId!, l.kind ?? ""]));
+    const NON_RESIDENTIAL = new Set(["school", "community_centre", "shop"]);
     for (const f of net.fpus) {
       const location = locationOfBus(f.bus);
       if (!location) continue;
@@ -71,7 +75,10 @@ export function defaultBids(net: Network, locationOfBus: (bus: number) => string
         const p = round((range[0] + (range[1] - range[0]) * unit(f.id + dir)) * (MARKUP[owner] ?? 1));
         const bid: Bid = { id: `${f.id}-${dir}`, owner, location, volumeMw: vol, priceEurPerMwh: p, assetId: f.id };
         if (qPerP !== 0) bid.qPerP = qPerP;
-        if (f.kind === "heat_pump" && dir === "up") bid.minActivationMw = Math.abs(vol) / 2;
+        if (f.buildingId && NON_RESIDENTIAL.has(buildingKind.get(f.buildingId) ?? "")) {
+          if (f.kind === "heat_pump" || f.kind === "battery") bid.minActivationMw = Math.abs(vol) / 2;
+          if (f.kind === "ev") bid.indivisible = true;
+        }
         bids.push(bid);
       }
     }
