@@ -4,7 +4,8 @@ import {
   isViolated,
   limitRowValue,
   prepareClearing,
-  writeClearingLp,
+  writeMarketLp,
+  type BidGroup,
   type ClearingProblem,
   type LimitRow,
   type MilpModel,
@@ -26,6 +27,7 @@ export interface BidDispatch {
   bidId: string;
   owner: string;
   location: string;
+  gridId: string;
   volumeMw: number;
   priceEurPerMwh: number;
   activatedMw: number;
@@ -36,18 +38,24 @@ export interface BidDispatch {
   costEur: number;
 }
 
-export interface ClearingResult {
+export interface GridClearing {
+  gridId: string;
+  selectedOperatingPoint: string | null;
+  selectedIndex: number;
+  /** Activated P and Q per light-model location (MW, MVAr), in the light model's order. */
+  locationMw: Float64Array;
+  locationMvar: Float64Array;
+  totalMw: number;
+}
+
+export interface MarketClearingResult {
   status: ClearingStatus;
   message: string;
   requestMw: number;
   objectiveEur: number | null;
-  selectedOperatingPoint: string | null;
-  selectedIndex: number;
   dispatch: BidDispatch[];
   totalMw: number;
-  /** Activated P and Q per light-model location (MW, MVAr), in the light model's order. */
-  locationMw: Float64Array;
-  locationMvar: Float64Array;
+  grids: GridClearing[];
   /** With an infeasible request: the largest amount deliverable without congestion. */
   maxDeliverableMw?: number;
   offeredUpMw: number;
@@ -56,12 +64,22 @@ export interface ClearingResult {
   solveMs: number;
 }
 
+/** Single-grid view of a clearing (the grid's selected point and injections at top level). */
+export interface ClearingResult extends MarketClearingResult, Omit<GridClearing, "gridId" | "totalMw"> {}
+
 export interface ClearingOptions {
   reactive?: boolean;
   screen?: boolean;
   mipRelGap?: number;
   timeLimitS?: number;
   /** Decoded operating points, if the caller already has them. */
+  decoded?: DecodedOperatingPoint[];
+}
+
+export interface GridBids {
+  gridId: string;
+  lightModel: LightModel;
+  bids: Bid[];
   decoded?: DecodedOperatingPoint[];
 }
 
@@ -75,13 +93,6 @@ function solverOptions(opts: ClearingOptions): Record<string, string | number | 
     random_seed: 0,
     threads: 1,
   };
-}
-
-function statusOf(s: string, hasSolution: boolean): ClearingStatus {
-  if (s === "Optimal") return "optimal";
-  if (s === "Infeasible" || s === "Primal infeasible or unbounded") return "infeasible";
-  if (s === "Time limit reached" && hasSolution) return "time_limit";
-  return "error";
 }
 
 /** Activation per light-model location (P and Q) of a bid-level activation. */
@@ -99,19 +110,17 @@ function locationActivation(p: ClearingProblem, y: ArrayLike<number>): { mw: Flo
   return { mw, mvar };
 }
 
-/** Merit-order activation ignoring the grid: where the initial lazy rows are looked for. */
-function meritOrder(p: ClearingProblem): Float64Array {
-  const y = new Float64Array(p.bids.length);
-  const sense = p.maximizeDelivery ?? (p.requestMw >= 0 ? 1 : -1);
-  const order = p.bids
-    .map((b, j) => ({ b, j }))
-    .filter(({ b }) => Math.sign(b.volumeMw) === sense)
-    .sort((a, b) => a.b.priceEurPerMwh - b.b.priceEurPerMwh || a.j - b.j);
-  let rest = p.maximizeDelivery ? Infinity : Math.abs(p.requestMw);
-  for (const { b, j } of order) {
+/** Merit-order activation ignoring the grids: where the initial lazy rows are looked for. */
+function meritOrder(problems: ClearingProblem[], requestMw: number, maximize?: 1 | -1): Float64Array[] {
+  const y = problems.map((p) => new Float64Array(p.bids.length));
+  const sense = maximize ?? (requestMw >= 0 ? 1 : -1);
+  const all = problems.flatMap((p, g) => p.bids.map((b, j) => ({ b, g, j })));
+  const order = all.filter(({ b }) => Math.sign(b.volumeMw) === sense).sort((a, b) => a.b.priceEurPerMwh - b.b.priceEurPerMwh);
+  let rest = maximize ? Infinity : Math.abs(requestMw);
+  for (const { b, g, j } of order) {
     if (rest <= 0) break;
     const step = Math.min(Math.abs(b.volumeMw), rest);
-    y[j] = sense * step;
+    y[g][j] = sense * step;
     rest -= step;
   }
   return y;
@@ -119,88 +128,121 @@ function meritOrder(p: ClearingProblem): Float64Array {
 
 /**
  * Solve with lazily added limit rows: start with the rows violated by the merit-order
- * activation at any operating point, then repeatedly add the rows of the selected
- * point that the solution violates. When none is violated, the solution satisfies
- * every row of its point (rows of unselected points hold trivially at b_i = 0), so it
- * is optimal for the full problem. Exact, and the LP stays small.
+ * activation at any operating point, then repeatedly add the rows of each grid's
+ * selected point that the solution violates. When none is violated, the solution
+ * satisfies every row of its points (rows of unselected points hold at b_i = 0 by
+ * their big-M), so it is optimal for the full problem. Exact, and the LP stays small.
  */
-function solveLazy(highs: HighsLike, p: ClearingProblem, opts: ClearingOptions) {
-  const active: LimitRow[] = [];
-  const inLp = new Set<LimitRow>();
-  const y0 = meritOrder(p);
-  const a0 = locationActivation(p, y0);
-  for (const r of p.candidates) {
-    if (isViolated(r, limitRowValue(p, r, a0.mw, a0.mvar))) {
-      active.push(r);
-      inLp.add(r);
-    }
-  }
-  for (let round = 1; ; round++) {
-    const model = writeClearingLp(p, active);
-    const res = highs.solve(model.lp, solverOptions(opts));
-    const y = model.yName.map((n) => res.Columns[n]?.Primal);
-    const hasSolution = y.every((v) => typeof v === "number");
-    if (res.Status !== "Optimal" || !hasSolution) return { res, model, rounds: round, y: null, selected: -1 };
-    const yy = y as number[];
-    const selected = model.bName.findIndex((n) => (res.Columns[n]?.Primal ?? 0) > 0.5);
-    const act = locationActivation(p, yy);
-    let added = 0;
+function solveLazy(
+  highs: HighsLike,
+  problems: ClearingProblem[],
+  market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] },
+  opts: ClearingOptions,
+) {
+  const active: LimitRow[][] = problems.map(() => []);
+  const inLp = problems.map(() => new Set<LimitRow>());
+  const y0 = meritOrder(problems, market.requestMw, market.maximizeDelivery);
+  problems.forEach((p, g) => {
+    const a0 = locationActivation(p, y0[g]);
     for (const r of p.candidates) {
-      if (r.op !== selected || inLp.has(r)) continue;
-      if (isViolated(r, limitRowValue(p, r, act.mw, act.mvar))) {
-        active.push(r);
-        inLp.add(r);
-        added++;
+      if (isViolated(r, limitRowValue(p, r, a0.mw, a0.mvar))) {
+        active[g].push(r);
+        inLp[g].add(r);
       }
     }
+  });
+  for (let round = 1; ; round++) {
+    const model = writeMarketLp(
+      problems.map((p, g) => ({ problem: p, rows: active[g] })),
+      market,
+    );
+    const res = highs.solve(model.lp, solverOptions(opts));
+    const ys = model.gridY.map((names) => names.map((n) => res.Columns[n]?.Primal));
+    const ok = res.Status === "Optimal" && ys.every((list) => list.every((v) => typeof v === "number"));
+    if (!ok) return { res, model, rounds: round, y: null as number[][] | null, selected: [] as number[] };
+    const yy = ys as number[][];
+    const selected = model.gridB.map((names) => names.findIndex((n) => (res.Columns[n]?.Primal ?? 0) > 0.5));
+    let added = 0;
+    problems.forEach((p, g) => {
+      const act = locationActivation(p, yy[g]);
+      for (const r of p.candidates) {
+        if (r.op !== selected[g] || inLp[g].has(r)) continue;
+        if (isViolated(r, limitRowValue(p, r, act.mw, act.mvar))) {
+          active[g].push(r);
+          inLp[g].add(r);
+          added++;
+        }
+      }
+    });
     if (added === 0 || round >= 100) return { res, model, rounds: round, y: yy, selected };
   }
 }
 
 /**
- * Clear the bids against a light model: the MILP of eq. (11)-(14) with HiGHS.
- * With an infeasible request, a second solve finds the largest deliverable amount.
+ * Clear bids on one or more DSO grids against their light models: the MILP of
+ * eq. (11)-(14) per grid with one shared balance, solved by HiGHS. With an
+ * infeasible request, a second solve finds the largest deliverable amount.
  */
-export function clearBids(
+export function clearMarket(
   highs: HighsLike,
-  lm: LightModel,
-  bids: Bid[],
+  grids: GridBids[],
   requestMw: number,
-  opts: ClearingOptions = {},
-): ClearingResult {
+  opts: ClearingOptions & { groups?: BidGroup[] } = {},
+): MarketClearingResult {
   const t0 = performance.now();
   if (!Number.isFinite(requestMw)) throw new Error(`the requested balancing power must be a number, got ${requestMw}`);
-  if (bids.length === 0) throw new Error("no bids to clear");
-  validateBids(bids, new Set(lm.locations));
-  const ops = opts.decoded ?? decodeOperatingPoints(lm);
-  const offeredUpMw = bids.reduce((s, b) => s + Math.max(0, b.volumeMw), 0);
-  const offeredDownMw = bids.reduce((s, b) => s + Math.min(0, b.volumeMw), 0);
-  const problem = prepareClearing(lm, ops, bids, requestMw, { reactive: opts.reactive, screen: opts.screen });
-  const solved = solveLazy(highs, problem, opts);
-  const { res, model } = solved;
-  const status = statusOf(res.Status, solved.y !== null);
-  const stats = { ...model.stats, lazyRounds: solved.rounds };
-  const empty = (message: string, extra: Partial<ClearingResult> = {}): ClearingResult => ({
+  const allBids = grids.flatMap((g) => g.bids);
+  if (allBids.length === 0) throw new Error("no bids to clear");
+  validateBids(allBids);
+  for (const g of grids) validateBids(g.bids, new Set(g.lightModel.locations));
+  const groupIds = new Set((opts.groups ?? []).map((x) => x.id));
+  for (const b of allBids) {
+    if (b.groupId && !groupIds.has(b.groupId)) throw new Error(`bid ${b.id}: unknown group '${b.groupId}'`);
+  }
+  const decoded = grids.map((g) => g.decoded ?? decodeOperatingPoints(g.lightModel));
+  const offeredUpMw = allBids.reduce((s, b) => s + Math.max(0, b.volumeMw), 0);
+  const offeredDownMw = allBids.reduce((s, b) => s + Math.min(0, b.volumeMw), 0);
+  const prepare = (maximizeDelivery?: 1 | -1) =>
+    grids.map((g, k) =>
+      prepareClearing(g.lightModel, decoded[k], g.bids, requestMw, { reactive: opts.reactive, screen: opts.screen, maximizeDelivery }),
+    );
+  const problems = prepare();
+  const solved = solveLazy(highs, problems, { requestMw, groups: opts.groups }, opts);
+  const stats = { ...solved.model.stats, lazyRounds: solved.rounds };
+  const status: ClearingStatus =
+    solved.y !== null
+      ? "optimal"
+      : solved.res.Status === "Infeasible" || solved.res.Status === "Primal infeasible or unbounded"
+        ? "infeasible"
+        : "error";
+  const none = (message: string, extra: Partial<MarketClearingResult> = {}): MarketClearingResult => ({
     status,
     message,
     requestMw,
     objectiveEur: null,
-    selectedOperatingPoint: null,
-    selectedIndex: -1,
-    dispatch: bids.map((b) => ({
-      bidId: b.id,
-      owner: b.owner,
-      location: b.location,
-      volumeMw: b.volumeMw,
-      priceEurPerMwh: b.priceEurPerMwh,
-      activatedMw: 0,
-      fraction: 0,
-      state: "none",
-      costEur: 0,
-    })),
+    dispatch: grids.flatMap((g) =>
+      g.bids.map((b) => ({
+        bidId: b.id,
+        owner: b.owner,
+        location: b.location,
+        gridId: g.gridId,
+        volumeMw: b.volumeMw,
+        priceEurPerMwh: b.priceEurPerMwh,
+        activatedMw: 0,
+        fraction: 0,
+        state: "none" as const,
+        costEur: 0,
+      })),
+    ),
     totalMw: 0,
-    locationMw: new Float64Array(lm.locations.length),
-    locationMvar: new Float64Array(lm.locations.length),
+    grids: grids.map((g) => ({
+      gridId: g.gridId,
+      selectedOperatingPoint: null,
+      selectedIndex: -1,
+      locationMw: new Float64Array(g.lightModel.locations.length),
+      locationMvar: new Float64Array(g.lightModel.locations.length),
+      totalMw: 0,
+    })),
     offeredUpMw,
     offeredDownMw,
     stats,
@@ -210,77 +252,99 @@ export function clearBids(
 
   if (status === "infeasible") {
     const sense: 1 | -1 = requestMw >= 0 ? 1 : -1;
-    const fallback = prepareClearing(lm, ops, bids, requestMw, { reactive: opts.reactive, screen: opts.screen, maximizeDelivery: sense });
-    const r2 = solveLazy(highs, fallback, opts);
+    const r2 = solveLazy(highs, prepare(sense), { requestMw, maximizeDelivery: sense, groups: opts.groups }, opts);
     const dir = sense > 0 ? "upward" : "downward";
     if (!r2.y) {
-      return empty(
+      return none(
         `infeasible: even without activating any bid the grid violates its limits at every operating point (${r2.res.Status}); no ${dir} balancing power can be delivered without congestion`,
         { maxDeliverableMw: 0 },
       );
     }
-    const maxMw = r2.y.reduce((acc, v) => acc + v, 0);
+    const maxMw = r2.y.flat().reduce((acc, v) => acc + v, 0);
     const offered = sense > 0 ? offeredUpMw : offeredDownMw;
     const why =
       Math.abs(requestMw) > Math.abs(offered) + 1e-9
         ? `the bids offer only ${offered.toFixed(3)} MW ${dir}`
         : `activating more would congest the distribution grid (offered ${offered.toFixed(3)} MW ${dir})`;
-    return empty(
+    return none(
       `infeasible: ${requestMw} MW cannot be delivered — ${why}; the largest deliverable amount without congestion is ${maxMw.toFixed(3)} MW`,
       { maxDeliverableMw: maxMw },
     );
   }
-  if (status === "error" || !solved.y) {
-    return empty(`the solver stopped without a solution: ${res.Status}`);
-  }
-  const solution = solved.y;
-  const selectedIndex = solved.selected;
-  const locIndex = new Map(lm.locations.map((id, k) => [id, k]));
-  const locationMw = new Float64Array(lm.locations.length);
-  const locationMvar = new Float64Array(lm.locations.length);
+  if (status === "error" || !solved.y) return none(`the solver stopped without a solution: ${solved.res.Status}`);
+
   let total = 0;
   let cost = 0;
-  const dispatch: BidDispatch[] = bids.map((b, j) => {
-    let y = solution[j];
-    if (Math.abs(y) < ZERO) y = 0;
-    // Clip solver noise at the bounds.
-    if (b.volumeMw > 0) y = Math.min(Math.max(y, 0), b.volumeMw);
-    else y = Math.max(Math.min(y, 0), b.volumeMw);
-    const fraction = y / b.volumeMw;
-    const k = locIndex.get(b.location)!;
-    locationMw[k] += y;
-    locationMvar[k] += (b.qPerP ?? 0) * y;
-    total += y;
-    cost += b.priceEurPerMwh * y;
+  const dispatch: BidDispatch[] = [];
+  const gridResults: GridClearing[] = grids.map((g, k) => {
+    const p = problems[k];
+    const y = solved.y![k].map((v, j) => {
+      const b = g.bids[j];
+      let a = Math.abs(v) < ZERO ? 0 : v;
+      a = b.volumeMw > 0 ? Math.min(Math.max(a, 0), b.volumeMw) : Math.max(Math.min(a, 0), b.volumeMw);
+      return a;
+    });
+    const act = locationActivation(p, y);
+    let gridTotal = 0;
+    g.bids.forEach((b, j) => {
+      const fraction = y[j] / b.volumeMw;
+      gridTotal += y[j];
+      cost += b.priceEurPerMwh * y[j];
+      dispatch.push({
+        bidId: b.id,
+        owner: b.owner,
+        location: b.location,
+        gridId: g.gridId,
+        volumeMw: b.volumeMw,
+        priceEurPerMwh: b.priceEurPerMwh,
+        activatedMw: y[j],
+        fraction,
+        state: fraction >= 1 - 1e-9 ? "full" : fraction <= 1e-9 ? "none" : "partial",
+        costEur: b.priceEurPerMwh * y[j],
+      });
+    });
+    total += gridTotal;
+    const sel = solved.selected[k];
     return {
-      bidId: b.id,
-      owner: b.owner,
-      location: b.location,
-      volumeMw: b.volumeMw,
-      priceEurPerMwh: b.priceEurPerMwh,
-      activatedMw: y,
-      fraction,
-      state: fraction >= 1 - 1e-9 ? "full" : fraction <= 1e-9 ? "none" : "partial",
-      costEur: b.priceEurPerMwh * y,
+      gridId: g.gridId,
+      selectedOperatingPoint: decoded[k][sel]?.id ?? null,
+      selectedIndex: sel,
+      locationMw: act.mw,
+      locationMvar: act.mvar,
+      totalMw: gridTotal,
     };
   });
+  const labels = gridResults.map((gr, k) => decoded[k][gr.selectedIndex]?.label ?? "?");
   return {
     status,
-    message:
-      status === "optimal"
-        ? `optimal: ${total.toFixed(6)} MW activated at ${cost.toFixed(2)} € using the linearization at '${ops[selectedIndex]?.label ?? "?"}'`
-        : `time limit reached; best solution found: ${total.toFixed(6)} MW at ${cost.toFixed(2)} €`,
+    message: `optimal: ${total.toFixed(6)} MW activated at ${cost.toFixed(2)} € using the linearization at ${labels.map((l) => `'${l}'`).join(", ")}`,
     requestMw,
     objectiveEur: cost,
-    selectedOperatingPoint: ops[selectedIndex]?.id ?? null,
-    selectedIndex,
     dispatch,
     totalMw: total,
-    locationMw,
-    locationMvar,
+    grids: gridResults,
     offeredUpMw,
     offeredDownMw,
     stats,
     solveMs: performance.now() - t0,
+  };
+}
+
+/** Clear bids against one light model (the paper's setting). */
+export function clearBids(
+  highs: HighsLike,
+  lm: LightModel,
+  bids: Bid[],
+  requestMw: number,
+  opts: ClearingOptions & { groups?: BidGroup[] } = {},
+): ClearingResult {
+  const r = clearMarket(highs, [{ gridId: "grid", lightModel: lm, bids, decoded: opts.decoded }], requestMw, opts);
+  const g = r.grids[0];
+  return {
+    ...r,
+    selectedOperatingPoint: g.selectedOperatingPoint,
+    selectedIndex: g.selectedIndex,
+    locationMw: g.locationMw,
+    locationMvar: g.locationMvar,
   };
 }

@@ -253,104 +253,166 @@ class LinearExpr {
   }
 }
 
-/** The LP text with the given limit rows (a subset of the candidates). */
-export function writeClearingLp(p: ClearingProblem, limitRows: LimitRow[]): MilpModel {
-  const { ops, bids, bidLoc, bidsAt, qlo, qhi, reactive } = p;
-  const nLoc = p.lm.locations.length;
-  const nL = bidLoc.length;
-  const hasW = (s: number) => reactive && (qlo[s] !== 0 || qhi[s] !== 0);
-  const bName = ops.map((_, i) => `b${i}`);
-  const yName = bids.map((_, j) => `y${j}`);
-  const xName = (s: number) => `x${s}`;
-  const wName = (s: number) => `w${s}`;
+/**
+ * A group of bids that activates together: the disaggregated assets of one
+ * aggregated bid. Its minimum activation applies to the sum over its bids
+ * (m·u <= Σ|y| and |y_b| <= |P_M,b|·u with one binary u), indivisible means every
+ * bid fully or none (y_b = P_M,b·u).
+ */
+export interface BidGroup {
+  id: string;
+  minActivationMw?: number;
+  indivisible?: boolean;
+}
+
+export interface MarketLpPart {
+  problem: ClearingProblem;
+  rows: LimitRow[];
+}
+
+/**
+ * The LP text for one or more grids cleared together: each grid with its own
+ * operating-point binaries and limit rows, one shared balance Σ y = P_E (14j), one
+ * objective (14a), and the bid groups across grids.
+ */
+export function writeMarketLp(
+  parts: MarketLpPart[],
+  market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] },
+): MilpModel & { gridB: string[][]; gridY: string[][] } {
   const rows: string[] = [];
+  const bounds: string[] = [];
+  const binaries: string[] = [];
+  const obj = new LinearExpr();
+  const bal = new LinearExpr();
+  const gridB: string[][] = [];
+  const gridY: string[][] = [];
+  let limitRowsInLp = 0;
+  let candidates = 0;
+  let screened = 0;
+  let bidLocations = 0;
+  let variables = 0;
+  let reactiveAny = false;
+  const groupBids = new Map<string, { name: string; volumeMw: number }[]>();
   const row = (name: string, expr: LinearExpr, sense: "<=" | ">=" | "=", rhs: number) => {
     if (expr.empty) {
       const ok = sense === "<=" ? 0 <= rhs + 1e-12 : sense === ">=" ? 0 >= rhs - 1e-12 : Math.abs(rhs) <= 1e-12;
       if (ok) return;
-      expr = new LinearExpr().add(1, bName[0]).add(-1, bName[0]);
+      throw new Error(`clearing model: row ${name} has no variables and cannot hold`);
     }
     rows.push(` ${name}: ${expr.toString()} ${sense} ${fmt(rhs)}`);
   };
-
-  // (14a), or the delivered total for the fallback solve.
-  const obj = new LinearExpr();
-  bids.forEach((b, j) => obj.add(p.maximizeDelivery ? 1 : b.priceEurPerMwh, yName[j]));
-  if (obj.empty) obj.add(1e-9, bName[0]);
-  // (14i)
-  const sumB = new LinearExpr();
-  bName.forEach((n) => sumB.add(1, n));
-  row("pick", sumB, "=", 1);
-  // (14j)
-  if (!p.maximizeDelivery) {
-    const bal = new LinearExpr();
-    yName.forEach((n) => bal.add(1, n));
-    row("balance", bal, "=", p.requestMw);
-  }
-  // x = A y, w = A diag(q) y.
-  for (let s = 0; s < nL; s++) {
-    const e = new LinearExpr().add(1, xName(s));
-    for (const j of bidsAt[s]) e.add(-1, yName[j]);
-    row(`cpl${s}`, e, "=", 0);
-    if (hasW(s)) {
-      const q = new LinearExpr().add(1, wName(s));
-      for (const j of bidsAt[s]) q.add(-(bids[j].qPerP ?? 0), yName[j]);
-      row(`cplq${s}`, q, "=", 0);
-    }
-  }
-  // (14d)-(14g): prediction − bound <= (extreme − bound)(1 − b_i), and >= for lower limits.
-  for (const r of limitRows) {
-    const { S, SQ } = sensitivity(p, r);
-    const off = r.element * nLoc;
-    const ex = new LinearExpr();
+  parts.forEach(({ problem: p, rows: limitRows }, g) => {
+    const { ops, bids, bidLoc, bidsAt, qlo, qhi, reactive } = p;
+    const pre = `g${g}_`;
+    const nLoc = p.lm.locations.length;
+    const nL = bidLoc.length;
+    const hasW = (s: number) => reactive && (qlo[s] !== 0 || qhi[s] !== 0);
+    const bName = ops.map((_, i) => `${pre}b${i}`);
+    const yName = bids.map((_, j) => `${pre}y${j}`);
+    const xName = (s: number) => `${pre}x${s}`;
+    const wName = (s: number) => `${pre}w${s}`;
+    gridB.push(bName);
+    gridY.push(yName);
+    reactiveAny ||= reactive;
+    bidLocations += nL;
+    limitRowsInLp += limitRows.length;
+    candidates += p.candidates.length;
+    screened += p.screenedOut;
+    // (14a) / delivered total, and (14j)
+    bids.forEach((b, j) => {
+      obj.add(market.maximizeDelivery ? 1 : b.priceEurPerMwh, yName[j]);
+      bal.add(1, yName[j]);
+    });
+    // (14i)
+    const sumB = new LinearExpr();
+    bName.forEach((n) => sumB.add(1, n));
+    row(`${pre}pick`, sumB, "=", 1);
+    // x = A y, w = A diag(q) y.
     for (let s = 0; s < nL; s++) {
-      ex.add(S[off + bidLoc[s]], xName(s));
-      if (hasW(s) && SQ) ex.add(SQ[off + bidLoc[s]], wName(s));
+      const e = new LinearExpr().add(1, xName(s));
+      for (const j of bidsAt[s]) e.add(-1, yName[j]);
+      row(`${pre}cpl${s}`, e, "=", 0);
+      if (hasW(s)) {
+        const q = new LinearExpr().add(1, wName(s));
+        for (const j of bidsAt[s]) q.add(-(bids[j].qPerP ?? 0), yName[j]);
+        row(`${pre}cplq${s}`, q, "=", 0);
+      }
     }
-    const m = r.extreme - r.bound;
-    ex.add(m, bName[r.op]);
-    row(`${r.kind}${r.side}${r.op}_${r.element}`, ex, r.side === "u" ? "<=" : ">=", r.extreme - r.constant);
-  }
-  // (14h): H_ij(x) >= H_min (1 − b_i).
-  for (const v of p.voronoi) {
-    if (v.hMin >= 0) continue;
-    const e = new LinearExpr();
-    for (let s = 0; s < nL; s++) e.add(v.d[bidLoc[s]], xName(s));
-    e.add(v.hMin, bName[v.i]);
-    row(`h${v.i}_${v.j}`, e, ">=", v.k + v.hMin);
-  }
-  // Bids: bounds and minimum activation.
-  const bounds: string[] = [];
-  const binaries = [...bName];
-  bids.forEach((b, j) => {
-    const v = b.volumeMw;
-    bounds.push(` ${fmt(Math.min(0, v))} <= ${yName[j]} <= ${fmt(Math.max(0, v))}`);
-    if (!(b.indivisible || (b.minActivationMw ?? 0) > 0)) return;
-    const u = `u${j}`;
-    binaries.push(u);
-    if (b.indivisible) {
-      row(`ind${j}`, new LinearExpr().add(1, yName[j]).add(-v, u), "=", 0);
-      return;
+    // (14d)-(14g): prediction − bound <= (extreme − bound)(1 − b_i), and >= for lower limits.
+    for (const r of limitRows) {
+      const { S, SQ } = sensitivity(p, r);
+      const off = r.element * nLoc;
+      const ex = new LinearExpr();
+      for (let s = 0; s < nL; s++) {
+        ex.add(S[off + bidLoc[s]], xName(s));
+        if (hasW(s) && SQ) ex.add(SQ[off + bidLoc[s]], wName(s));
+      }
+      ex.add(r.extreme - r.bound, bName[r.op]);
+      row(`${pre}${r.kind}${r.side}${r.op}_${r.element}`, ex, r.side === "u" ? "<=" : ">=", r.extreme - r.constant);
     }
-    const min = b.minActivationMw!;
-    if (v > 0) {
-      row(`mxa${j}`, new LinearExpr().add(1, yName[j]).add(-v, u), "<=", 0);
-      row(`mna${j}`, new LinearExpr().add(1, yName[j]).add(-min, u), ">=", 0);
-    } else {
-      row(`mxa${j}`, new LinearExpr().add(1, yName[j]).add(-v, u), ">=", 0);
-      row(`mna${j}`, new LinearExpr().add(1, yName[j]).add(min, u), "<=", 0);
+    // (14h): H_ij(x) >= H_min (1 − b_i).
+    for (const v of p.voronoi) {
+      if (v.hMin >= 0) continue;
+      const e = new LinearExpr();
+      for (let s = 0; s < nL; s++) e.add(v.d[bidLoc[s]], xName(s));
+      e.add(v.hMin, bName[v.i]);
+      row(`${pre}h${v.i}_${v.j}`, e, ">=", v.k + v.hMin);
     }
+    // Bids: bounds, their own minimum activation, group membership.
+    binaries.push(...bName);
+    bids.forEach((b, j) => {
+      const vol = b.volumeMw;
+      bounds.push(` ${fmt(Math.min(0, vol))} <= ${yName[j]} <= ${fmt(Math.max(0, vol))}`);
+      if (b.groupId) {
+        const list = groupBids.get(b.groupId) ?? [];
+        list.push({ name: yName[j], volumeMw: vol });
+        groupBids.set(b.groupId, list);
+        return;
+      }
+      if (!(b.indivisible || (b.minActivationMw ?? 0) > 0)) return;
+      const u = `${pre}u${j}`;
+      binaries.push(u);
+      if (b.indivisible) {
+        row(`${pre}ind${j}`, new LinearExpr().add(1, yName[j]).add(-vol, u), "=", 0);
+        return;
+      }
+      const min = b.minActivationMw!;
+      row(`${pre}mxa${j}`, new LinearExpr().add(1, yName[j]).add(-vol, u), vol > 0 ? "<=" : ">=", 0);
+      row(`${pre}mna${j}`, new LinearExpr().add(1, yName[j]).add(vol > 0 ? -min : min, u), vol > 0 ? ">=" : "<=", 0);
+    });
+    let wCount = 0;
+    for (let s = 0; s < nL; s++) {
+      bounds.push(` ${xName(s)} free`);
+      if (hasW(s)) {
+        bounds.push(` ${wName(s)} free`);
+        wCount++;
+      }
+    }
+    variables += ops.length + bids.length + nL + wCount;
   });
-  let wCount = 0;
-  for (let s = 0; s < nL; s++) {
-    bounds.push(` ${xName(s)} free`);
-    if (hasW(s)) {
-      bounds.push(` ${wName(s)} free`);
-      wCount++;
+  if (!market.maximizeDelivery) row("balance", bal, "=", market.requestMw);
+  // Groups (aggregated bids): one binary each.
+  for (const grp of market.groups ?? []) {
+    const members = groupBids.get(grp.id);
+    if (!members?.length) continue;
+    const u = `grp_${binaries.length}`;
+    binaries.push(u);
+    const sign = Math.sign(members[0].volumeMw);
+    if (grp.indivisible) {
+      members.forEach((m, k) => row(`${u}_i${k}`, new LinearExpr().add(1, m.name).add(-m.volumeMw, u), "=", 0));
+      continue;
+    }
+    members.forEach((m, k) => row(`${u}_x${k}`, new LinearExpr().add(1, m.name).add(-m.volumeMw, u), sign > 0 ? "<=" : ">=", 0));
+    if ((grp.minActivationMw ?? 0) > 0) {
+      const sum = new LinearExpr();
+      members.forEach((m) => sum.add(sign, m.name));
+      sum.add(-grp.minActivationMw!, u);
+      row(`${u}_min`, sum, ">=", 0);
     }
   }
+  if (obj.empty) obj.add(1e-9, binaries[0]);
   const lp = [
-    p.maximizeDelivery === 1 ? "Maximize" : "Minimize",
+    market.maximizeDelivery === 1 ? "Maximize" : "Minimize",
     ` obj: ${obj.toString()}`,
     "Subject To",
     ...rows,
@@ -361,19 +423,27 @@ export function writeClearingLp(p: ClearingProblem, limitRows: LimitRow[]): Milp
     "End",
     "",
   ].join("\n");
+  const nOps = parts.reduce((acc, x) => acc + x.problem.ops.length, 0);
   return {
     lp,
-    bName,
-    yName,
+    bName: gridB.flat(),
+    yName: gridY.flat(),
+    gridB,
+    gridY,
     stats: {
-      variables: ops.length + bids.length + nL + wCount + (binaries.length - ops.length),
+      variables: variables + (binaries.length - nOps),
       binaries: binaries.length,
       constraints: rows.length,
-      limitRowsInLp: limitRows.length,
-      limitRowsCandidates: p.candidates.length,
-      limitRowsScreened: p.screenedOut,
-      bidLocations: nL,
-      reactive,
+      limitRowsInLp,
+      limitRowsCandidates: candidates,
+      limitRowsScreened: screened,
+      bidLocations,
+      reactive: reactiveAny,
     },
   };
+}
+
+/** The LP text of a single grid with the given limit rows. */
+export function writeClearingLp(p: ClearingProblem, limitRows: LimitRow[], groups?: BidGroup[]): MilpModel {
+  return writeMarketLp([{ problem: p, rows: limitRows }], { requestMw: p.requestMw, maximizeDelivery: p.maximizeDelivery, groups });
 }

@@ -135,7 +135,7 @@ function pathOf(path: PropertyKey[]): string {
 export function parseNetworkJson(text: string): Network {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
     throw new GridFormatError(`not valid JSON: ${(e as Error).message}`);
   }

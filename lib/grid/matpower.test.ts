@@ -78,6 +78,13 @@ mpc.branch(end, RATE_A) = 2 * mpc.branch(1, RATE_A) - 20;  % trailing comment
     expect(c14.generators[0].cost).toMatchObject({ model: 2, coeffs: [0.0430292599, 20, 0] });
   });
 
+  it("ignores a UTF-8 byte-order mark and CRLF line ends, and reads transposed cell arrays", () => {
+    const text = "\uFEFF" + SMALL.replace(/\n/g, "\r\n") + "mpc.genfuel = {'coal', ...\r\n 'ng'}';\r\nmpc.bus_name = {'a', 'b', 'c'}';\r\nend\r\n";
+    const net = parseMatpowerCase(text);
+    expect(net.name).toBe("tiny");
+    expect(net.buses.map((b) => b.name)).toEqual(["a", "b", "c"]);
+  });
+
   it("reads MATPOWER version 1 functions with separate outputs", () => {
     const v1 = `function [baseMVA, bus, gen, branch] = oldcase
 baseMVA = 100;

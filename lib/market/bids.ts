@@ -18,6 +18,11 @@ export interface Bid {
   qPerP?: number;
   /** The asset behind the bid (FPU id), for the DSO side and the bid congestion manager. */
   assetId?: string;
+  /**
+   * Disaggregated assets of one aggregated bid share a group: its minimum activation
+   * or indivisibility applies to the group (set by the bid congestion manager, not in files).
+   */
+  groupId?: string;
 }
 
 export class BidFormatError extends Error {

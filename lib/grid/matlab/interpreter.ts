@@ -303,7 +303,13 @@ class Interpreter {
       }
       case "post": {
         const a = this.eval(e.a);
-        if (a.kind !== "mat") throw new GridFormatError("transpose of a non-numeric value", { line: e.line });
+        if (a.kind === "cell") {
+          const items: Value[] = [];
+          for (let r = 0; r < a.rows; r++) for (let c = 0; c < a.cols; c++) items.push(a.items[c * a.rows + r]);
+          return { kind: "cell", rows: a.cols, cols: a.rows, items };
+        }
+        if (a.kind === "str") return a.value.length <= 1 ? a : { kind: "str", value: a.value };
+        if (a.kind !== "mat") throw new GridFormatError("transpose of a struct", { line: e.line });
         return transpose(a);
       }
       case "range": {

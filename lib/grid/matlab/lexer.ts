@@ -40,7 +40,8 @@ function endsOperand(t: Token | undefined): boolean {
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   const brackets: string[] = []; // stack of "[", "{", "("
-  let i = 0;
+  // A UTF-8 byte-order mark (files saved by Windows editors) is not part of the program.
+  let i = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = src.length;
   let sawSpace = false;
