@@ -56,8 +56,10 @@ export interface MarketClearingResult {
   dispatch: BidDispatch[];
   totalMw: number;
   grids: GridClearing[];
-  /** With an infeasible request: the largest amount deliverable without congestion. */
+  /** With an infeasible request: the largest amount deliverable without congestion (most negative for downward requests). */
   maxDeliverableMw?: number;
+  minDeliverableMw?: number;
+  deliverableRangeMw?: [number, number];
   offeredUpMw: number;
   offeredDownMw: number;
   stats: MilpModel["stats"] & { lazyRounds: number };
@@ -202,7 +204,7 @@ export function clearMarket(
   const decoded = grids.map((g) => g.decoded ?? decodeOperatingPoints(g.lightModel));
   const offeredUpMw = allBids.reduce((s, b) => s + Math.max(0, b.volumeMw), 0);
   const offeredDownMw = allBids.reduce((s, b) => s + Math.min(0, b.volumeMw), 0);
-  const prepare = (maximizeDelivery?: 1 | -1) =>
+  const prepare = (maximizeDelivery?: 1 | -1): ClearingProblem[] =>
     grids.map((g, k) =>
       prepareClearing(g.lightModel, decoded[k], g.bids, requestMw, { reactive: opts.reactive, screen: opts.screen, maximizeDelivery }),
     );
@@ -251,39 +253,70 @@ export function clearMarket(
   });
 
   if (status === "infeasible") {
-    const sense: 1 | -1 = requestMw >= 0 ? 1 : -1;
-    const r2 = solveLazy(highs, prepare(sense), { requestMw, maximizeDelivery: sense, groups: opts.groups }, opts);
-    const dir = sense > 0 ? "upward" : "downward";
-    if (!r2.y) {
+    // The range of totals deliverable without congestion: maximize and minimize Σ y.
+    const hi = solveLazy(highs, prepare(1), { requestMw, maximizeDelivery: 1, groups: opts.groups }, opts);
+    if (!hi.y) {
       return none(
-        `infeasible: even without activating any bid the grid violates its limits at every operating point (${r2.res.Status}); no ${dir} balancing power can be delivered without congestion`,
+        `infeasible: the distribution grid violates its limits for every activation of the bids at every operating point (${hi.res.Status}); no balancing power can be delivered without congestion`,
         { maxDeliverableMw: 0 },
       );
     }
-    const maxMw = r2.y.flat().reduce((acc, v) => acc + v, 0);
-    const offered = sense > 0 ? offeredUpMw : offeredDownMw;
-    const why =
-      Math.abs(requestMw) > Math.abs(offered) + 1e-9
-        ? `the bids offer only ${offered.toFixed(3)} MW ${dir}`
-        : `activating more would congest the distribution grid (offered ${offered.toFixed(3)} MW ${dir})`;
-    return none(
-      `infeasible: ${requestMw} MW cannot be delivered — ${why}; the largest deliverable amount without congestion is ${maxMw.toFixed(3)} MW`,
-      { maxDeliverableMw: maxMw },
-    );
+    const lo = solveLazy(highs, prepare(-1), { requestMw, maximizeDelivery: -1, groups: opts.groups }, opts);
+    const maxMw = hi.y.flat().reduce((acc, v) => acc + v, 0);
+    const minMw = lo.y ? lo.y.flat().reduce((acc, v) => acc + v, 0) : maxMw;
+    const range = `between ${minMw.toFixed(3)} and ${maxMw.toFixed(3)} MW`;
+    let why: string;
+    if (requestMw > maxMw) {
+      why =
+        requestMw > offeredUpMw + 1e-9
+          ? `the bids offer only ${offeredUpMw.toFixed(3)} MW upward`
+          : `activating more would congest the distribution grid (offered ${offeredUpMw.toFixed(3)} MW upward)`;
+      why += `; the largest deliverable amount without congestion is ${maxMw.toFixed(3)} MW`;
+    } else if (requestMw < minMw) {
+      why =
+        requestMw < offeredDownMw - 1e-9
+          ? `the bids offer only ${offeredDownMw.toFixed(3)} MW downward; the deliverable range is ${range}`
+          : `the grid needs at least ${minMw.toFixed(3)} MW of activation to stay within its limits; the deliverable range is ${range}`;
+    } else {
+      why = `no combination of the bids' minimum activations and indivisible volumes sums to it; deliverable amounts lie ${range}`;
+    }
+    return none(`infeasible: ${requestMw} MW cannot be delivered — ${why}`, {
+      maxDeliverableMw: requestMw >= 0 ? maxMw : minMw,
+      minDeliverableMw: minMw,
+      deliverableRangeMw: [minMw, maxMw],
+    });
   }
   if (status === "error" || !solved.y) return none(`the solver stopped without a solution: ${solved.res.Status}`);
 
+  // Snap solver noise to the bounds, then put the balance residual (<= HiGHS's
+  // feasibility tolerance) on a partly activated bid, so Σ y = P_E holds exactly.
+  const ys = grids.map((g, k) =>
+    solved.y![k].map((v, j) => {
+      const b = g.bids[j];
+      const a = Math.abs(v) < ZERO ? 0 : v;
+      return b.volumeMw > 0 ? Math.min(Math.max(a, 0), b.volumeMw) : Math.max(Math.min(a, 0), b.volumeMw);
+    }),
+  );
+  const residual = requestMw - ys.flat().reduce((s, v) => s + v, 0);
+  if (residual !== 0) {
+    outer: for (let k = 0; k < grids.length; k++) {
+      for (let j = 0; j < ys[k].length; j++) {
+        const b = grids[k].bids[j];
+        const v = ys[k][j] + residual;
+        const inside = Math.abs(ys[k][j]) > ZERO && Math.abs(ys[k][j]) < Math.abs(b.volumeMw) - ZERO;
+        if (inside && !b.indivisible && !b.groupId && Math.min(0, b.volumeMw) <= v && v <= Math.max(0, b.volumeMw)) {
+          ys[k][j] = v;
+          break outer;
+        }
+      }
+    }
+  }
   let total = 0;
   let cost = 0;
   const dispatch: BidDispatch[] = [];
   const gridResults: GridClearing[] = grids.map((g, k) => {
     const p = problems[k];
-    const y = solved.y![k].map((v, j) => {
-      const b = g.bids[j];
-      let a = Math.abs(v) < ZERO ? 0 : v;
-      a = b.volumeMw > 0 ? Math.min(Math.max(a, 0), b.volumeMw) : Math.max(Math.min(a, 0), b.volumeMw);
-      return a;
-    });
+    const y = ys[k];
     const act = locationActivation(p, y);
     let gridTotal = 0;
     g.bids.forEach((b, j) => {

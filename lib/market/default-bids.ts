@@ -25,8 +25,8 @@ const PRICE: Record<FpuKind, { up: [number, number]; down: [number, number] }> =
   other: { up: [95, 125], down: [10, 30] },
 };
 
-/** Owner of a unit: one aggregator per kind; batteries in PV buildings go to the solar pool. */
-function ownerOf(f: Fpu, buildingHasPv: boolean): string {
+/** Owner of a unit: one aggregator per kind; batteries in PV buildings go to the solar pool half the time. */
+export function ownerOfFpu(f: Fpu, buildingHasPv: boolean): string {
   switch (f.kind) {
     case "pv":
       return "agg-solarpool";
@@ -63,7 +63,7 @@ export function defaultBids(net: Network, locationOfBus: (bus: number) => string
     for (const f of net.fpus) {
       const location = locationOfBus(f.bus);
       if (!location) continue;
-      const owner = ownerOf(f, pvBuildings.has(f.buildingId ?? `bus${f.bus}`));
+      const owner = ownerOfFpu(f, pvBuildings.has(f.buildingId ?? `bus${f.bus}`));
       const { upMw, downMw } = fpuOfferMw(f);
       const qPerP = f.pMw !== 0 ? f.qMvar / f.pMw : 0;
       const price = PRICE[f.kind];

@@ -1,4 +1,5 @@
 import type { Command } from "../args";
+import { bcmCommand } from "./bcm";
 import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, Command> = {
   district: districtCommand,
   sens: sensCommand,
   clear: clearCommand,
+  bcm: bcmCommand,
 };
