@@ -37,6 +37,13 @@ export interface GridMapProps {
   testId?: string;
 }
 
+/** What end-to-end tests may call on the map's frame element (`element.__gridMap`). */
+export interface GridMapTestHook {
+  project(lonLat: [number, number]): [number, number];
+  /** Features MapLibre rendered in these style layers (proves its GeoJSON worker runs). */
+  renderedFeatures(layers: string[]): number;
+}
+
 interface Hover {
   x: number;
   y: number;
@@ -50,6 +57,7 @@ interface Hover {
  */
 export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = "Grid map", testId = "grid-map" }: GridMapProps) {
   const container = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
   const [status, setStatus] = useState<MapStatus>("loading");
@@ -85,6 +93,15 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
     map.touchZoomRotate.disableRotation();
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
     mapRef.current = map;
+    // For end-to-end tests: screen position of a [lon, lat] on this map.
+    const hook: GridMapTestHook = {
+      project: (p) => {
+        const q = map.project(p);
+        return [q.x, q.y];
+      },
+      renderedFeatures: (layers) => (map.isStyleLoaded() ? map.queryRenderedFeatures({ layers: layers.filter((l) => map.getLayer(l)) }).length : 0),
+    };
+    if (frame.current) (frame.current as HTMLDivElement & { __gridMap?: GridMapTestHook }).__gridMap = hook;
     let renderedOnce = false;
     let loaded = false;
     const maybeReady = () => {
@@ -138,6 +155,7 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
 
   return (
     <div
+      ref={frame}
       className={styles.frame}
       style={{ height }}
       data-testid={testId}

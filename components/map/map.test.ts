@@ -22,6 +22,7 @@ const layerById = (layers: ReturnType<typeof buildGridLayers>, id: string) => {
   if (!l) throw new Error(`no layer ${id}`);
   return l;
 };
+const prop = <T,>(layers: ReturnType<typeof buildGridLayers>, id: string, name: string) => (layerById(layers, id).props as unknown as Record<string, unknown>)[name] as T;
 const dataOf = <T,>(layers: ReturnType<typeof buildGridLayers>, id: string) => layerById(layers, id).props.data as T[];
 
 describe("gridMapData: the network reshaped for the map", () => {
@@ -104,7 +105,7 @@ describe("buildGridLayers", () => {
     expect(dataOf(layers, LAYER_IDS.congestedHalo)).toHaveLength(0);
     const lines = dataOf<MapLine>(layers, LAYER_IDS.lines);
     expect(lines).toHaveLength(data.lines.length);
-    const getColor = layerById(layers, LAYER_IDS.lines).props.getColor as (l: MapLine) => number[];
+    const getColor = prop<(l: MapLine) => number[]>(layers, LAYER_IDS.lines, "getColor");
     const mv = lines.find((l) => l.kind === "mv" && l.inService)!;
     expect(getColor(mv)).toEqual(NEUTRAL_LINE.mv);
     expect(dataOf(layers, LAYER_IDS.mvCasing).length).toBe(data.lines.filter((l) => l.kind === "mv" && l.inService).length);
@@ -113,7 +114,7 @@ describe("buildGridLayers", () => {
   it("base case: no line red; all offered flexibility: exactly the congested lines get the red halo, drawn last", () => {
     const base = buildGridLayers(data, { loadingPct: flows.base.loadingPct, vm: flows.base.vm });
     expect(dataOf(base, LAYER_IDS.congestedHalo)).toHaveLength(0);
-    const baseColor = layerById(base, LAYER_IDS.lines).props.getColor as (l: MapLine) => number[];
+    const baseColor = prop<(l: MapLine) => number[]>(base, LAYER_IDS.lines, "getColor");
     expect(data.lines.some((l) => baseColor(l) === CONGESTED)).toBe(false);
 
     const all = buildGridLayers(data, { loadingPct: flows.allFlex.loadingPct, vm: flows.allFlex.vm });
@@ -121,11 +122,11 @@ describe("buildGridLayers", () => {
     const expected = data.lines.filter((l) => l.inService && Math.abs(flows.allFlex.loadingPct[l.index]) > 100).map((l) => l.id);
     expect(expected.length).toBeGreaterThan(0);
     expect(halo.map((l) => l.id).sort()).toEqual(expected.sort());
-    expect(layerById(all, LAYER_IDS.congestedHalo).props.getColor).toEqual(CONGESTED_HALO);
+    expect(prop(all, LAYER_IDS.congestedHalo, "getColor")).toEqual(CONGESTED_HALO);
     const ordered = dataOf<MapLine>(all, LAYER_IDS.lines);
     expect(ordered.slice(-halo.length).map((l) => l.id).sort()).toEqual(expected.sort());
-    const color = layerById(all, LAYER_IDS.lines).props.getColor as (l: MapLine) => number[];
-    const width = layerById(all, LAYER_IDS.lines).props.getWidth as (l: MapLine) => number;
+    const color = prop<(l: MapLine) => number[]>(all, LAYER_IDS.lines, "getColor");
+    const width = prop<(l: MapLine) => number>(all, LAYER_IDS.lines, "getWidth");
     for (const l of halo) {
       expect(color(l)).toEqual(CONGESTED);
       expect(width(l)).toBeGreaterThanOrEqual(7);

@@ -1,0 +1,162 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { DEFAULT_DISTRICT_SEED, generateDistrict, withAllUpwardFlexibility } from "../lib/district";
+import { solvePowerFlow } from "../lib/powerflow";
+import { signInWithForm } from "./support/accounts";
+
+const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+interface PixelStats {
+  total: number;
+  /** Standard deviation of luminance (0–255): a blank map is near 0. */
+  lumaStd: number;
+  /** Street fill of the offline basemap (white), drawn from a MapLibre GeoJSON source. */
+  streets: number;
+  /** Building footprints (warm greys / type tints of the offline style). */
+  buildings: number;
+  /** Grid lines by loading colour. */
+  green: number;
+  red: number;
+}
+
+/** Decode a PNG screenshot in the page (no image library in Node needed) and count pixel classes. */
+async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const px = ctx.getImageData(0, 0, img.width, img.height).data;
+    let sum = 0;
+    let sum2 = 0;
+    let streets = 0;
+    let buildings = 0;
+    let green = 0;
+    let red = 0;
+    const n = px.length / 4;
+    for (let i = 0; i < px.length; i += 4) {
+      const r = px[i];
+      const g = px[i + 1];
+      const b = px[i + 2];
+      const y = 0.299 * r + 0.587 * g + 0.114 * b;
+      sum += y;
+      sum2 += y * y;
+      if (r >= 252 && g >= 252 && b >= 252) streets++;
+      // Building fills: #d8d2c6-like warm greys (r > g > b, narrow range).
+      if (r >= 200 && r <= 232 && g >= 190 && g <= 215 && b >= 180 && b <= 205 && r - b >= 10 && r - b <= 30) buildings++;
+      if (g > 110 && g > r + 40 && g > b + 30) green++;
+      if (r > 170 && g < 60 && b < 60) red++;
+    }
+    const mean = sum / n;
+    return { total: n, lumaStd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), streets, buildings, green, red };
+  }, png.toString("base64"));
+}
+
+/** The point at fraction t of a polyline's length (planar interpolation is fine over a few hundred metres). */
+function along(path: [number, number][], t: number): [number, number] {
+  const seg = path.slice(1).map((p, i) => Math.hypot(p[0] - path[i][0], (p[1] - path[i][1]) * 1.5));
+  let rest = seg.reduce((a, b) => a + b, 0) * t;
+  for (let i = 0; i < seg.length; i++) {
+    if (rest <= seg[i]) {
+      const t = seg[i] > 0 ? rest / seg[i] : 0;
+      return [path[i][0] + t * (path[i + 1][0] - path[i][0]), path[i][1] + t * (path[i + 1][1] - path[i][1])];
+    }
+    rest -= seg[i];
+  }
+  return path[path.length - 1];
+}
+
+type Hooked = HTMLElement & { __gridMap: { project(p: [number, number]): [number, number]; renderedFeatures(layers: string[]): number } };
+
+async function project(map: Locator, lonLat: [number, number]): Promise<[number, number]> {
+  return map.evaluate((el, p) => (el as Hooked).__gridMap.project(p), lonLat);
+}
+
+async function renderedFeatures(map: Locator, layers: string[]): Promise<number> {
+  return map.evaluate((el, l) => (el as Hooked).__gridMap.renderedFeatures(l), layers);
+}
+
+test.describe("DSO: the district on the map, base case and all offered flexibility", () => {
+  test("Bergwald map draws streets, buildings and coloured lines; all flexibility shows congestion in red", async ({ page }) => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // The seeded grid is the default district; its worst congestion, computed here in Node as the CLI does.
+    const net = generateDistrict({ seed: DEFAULT_DISTRICT_SEED }).network;
+    const flex = solvePowerFlow(withAllUpwardFlexibility(net));
+    const congestedCount = [...flex.loadingPct].filter((v) => Math.abs(v) > 100).length;
+    expect(congestedCount).toBeGreaterThan(0);
+    // The longest congested cable: easy to hit with the mouse away from bus and substation markers.
+    let worst = -1;
+    net.branches.forEach((br, l) => {
+      if (br.kind === "line" && Math.abs(flex.loadingPct[l]) > 100 && (worst < 0 || br.lengthKm! > net.branches[worst].lengthKm!)) worst = l;
+    });
+    const worstLine = net.branches[worst];
+
+    const failures: string[] = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    await signInWithForm(page, "dso-bergwald");
+    await expect(page).toHaveURL(/\/dso/);
+    const panel = page.getByTestId("district-map-panel");
+    await expect(panel).toBeVisible();
+    const map = page.getByTestId("dso-grid-map");
+    await expect(map).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
+    const summary = page.getByTestId("map-flow-summary");
+    await expect(summary).toContainText("Base case: converged");
+    await expect(page.getByTestId("map-congested-count")).toHaveText("0");
+    await expect(page.getByTestId("map-legend")).toContainText("> 100 % congested");
+    // Let both canvases settle after the colours arrived.
+    await page.waitForTimeout(800);
+
+    const baseShot = await map.screenshot({ path: join(ARTIFACTS, "dso-map-base.png") });
+    const base = await pixelStats(page, baseShot);
+    test.info().annotations.push({ type: "base-map-pixels", description: JSON.stringify(base) });
+    expect(base.lumaStd, "the map is not blank").toBeGreaterThan(12);
+    // The offline basemap comes from MapLibre GeoJSON sources, which need MapLibre's worker (public/maplibre/).
+    expect(await renderedFeatures(map, ["street"]), "MapLibre rendered the district's streets").toBeGreaterThan(20);
+    expect(await renderedFeatures(map, ["building-fill"]), "MapLibre rendered the building footprints").toBeGreaterThan(150);
+    expect(base.streets, "white street fill is visible").toBeGreaterThan(2000);
+    expect(base.buildings, "building footprints are visible in their fill colours").toBeGreaterThan(3000);
+    expect(base.green, "grid lines are drawn in their loading colours").toBeGreaterThan(3000);
+    expect(base.red, "nothing is congested in the base case").toBeLessThan(150);
+
+    // Hover the line: the tooltip names it; later a click shows its details.
+    // Cables of several feeders share a trench, and junction buses sit on top: find a spot along the route where this one is on top.
+    const tooltip = page.getByTestId("map-tooltip");
+    let spot: { x: number; y: number } | null = null;
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const [x, y] = await project(map, along(worstLine.geometry!, t));
+      await map.hover({ position: { x, y } });
+      if (await tooltip.filter({ hasText: worstLine.id }).isVisible({ timeout: 1000 }).catch(() => false)) {
+        spot = { x, y };
+        break;
+      }
+    }
+    expect(spot, `hovering ${worstLine.id} shows its tooltip`).not.toBeNull();
+    const { x, y } = spot!;
+    await expect(tooltip).toContainText(worstLine.id);
+    await expect(tooltip).toContainText("loading");
+
+    // All offered upward flexibility at once: congestion, as in deliverable 5.2, Fig. 5.
+    await page.getByTestId("map-all-flex-toggle").check();
+    await expect(summary).toContainText("All upward flexibility: converged");
+    await expect(page.getByTestId("map-congested-count")).toHaveText(String(congestedCount));
+    await expect(map).toHaveAttribute("data-congested-lines", /^[1-9]\d*$/);
+    await page.waitForTimeout(800);
+    const flexShot = await map.screenshot({ path: join(ARTIFACTS, "dso-map-all-flex.png") });
+    const all = await pixelStats(page, flexShot);
+    test.info().annotations.push({ type: "all-flex-map-pixels", description: JSON.stringify(all) });
+    expect(all.red, "congested lines are drawn thick and red").toBeGreaterThan(800);
+    expect(all.red).toBeGreaterThan(10 * Math.max(1, base.red));
+
+    await map.click({ position: { x, y } });
+    const details = page.getByTestId("map-details");
+    await expect(details).toHaveAttribute("data-element", `branch:${worstLine.id}`);
+    await expect(details).toContainText(`${Math.abs(flex.loadingPct[worst]).toFixed(1)} % — congested`);
+    await page.screenshot({ path: join(ARTIFACTS, "dso-map-view.png"), fullPage: true });
+    expect(failures, "no uncaught errors in the page").toEqual([]);
+  });
+});
