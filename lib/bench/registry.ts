@@ -1,5 +1,6 @@
 import { powerFlowBench } from "./powerflow.bench";
 import type { Benchmark } from "./types";
+import { districtBench } from "./district.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench];
