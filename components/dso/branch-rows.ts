@@ -1,5 +1,7 @@
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 
+type Branches = PowerFlowPayload["branches"];
+
 export interface BranchRow {
   index: number;
   id: string;
@@ -18,10 +20,11 @@ export interface BranchRow {
 export type BranchSortKey = "loading" | "loss" | "flow" | "id";
 export type SortDir = "asc" | "desc";
 
-export function buildBranchRows(br: PowerFlowPayload["branches"]): BranchRow[] {
-  return br.ids.map((id, l) => ({
+/** One table row, built only for the rows on screen (large grids have tens of thousands). */
+export function branchRow(br: Branches, l: number): BranchRow {
+  return {
     index: l,
-    id,
+    id: br.ids[l],
     name: br.names[l],
     from: br.from[l],
     to: br.to[l],
@@ -31,32 +34,34 @@ export function buildBranchRows(br: PowerFlowPayload["branches"]): BranchRow[] {
     loadingPct: br.loadingPct[l],
     lossKw: br.lossPMw[l] * 1000,
     lossKvar: br.lossQMvar[l] * 1000,
-  }));
+  };
 }
 
-const VALUE: Record<Exclude<BranchSortKey, "id">, (r: BranchRow) => number> = {
-  loading: (r) => Math.abs(r.loadingPct),
-  loss: (r) => r.lossKw,
-  flow: (r) => Math.abs(r.pFromMw),
-};
+function sortValues(br: Branches, key: Exclude<BranchSortKey, "id">): Float64Array {
+  const n = br.ids.length;
+  const v = new Float64Array(n);
+  for (let l = 0; l < n; l++) v[l] = key === "loading" ? Math.abs(br.loadingPct[l]) : key === "loss" ? br.lossPMw[l] : Math.abs(br.pFromMw[l]);
+  return v;
+}
 
 /**
- * Rows sorted by a column; magnitudes for signed quantities (loading, flow). Rows
- * without a value (unrated branches for loading) go last in both directions; ties
- * keep file order.
+ * Branch positions in table order, sorted by a column: magnitudes for signed
+ * quantities (loading, flow). Branches without a value (unrated ones, for loading)
+ * go last in both directions; ties keep file order.
  */
-export function sortBranchRows(rows: readonly BranchRow[], key: BranchSortKey, dir: SortDir): BranchRow[] {
+export function sortBranchIndices(br: Branches, key: BranchSortKey, dir: SortDir): Int32Array {
+  const n = br.ids.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
   const sign = dir === "asc" ? 1 : -1;
   if (key === "id") {
-    return [...rows].sort((a, b) => sign * a.id.localeCompare(b.id, "en", { numeric: true }) || a.index - b.index);
+    const collator = new Intl.Collator("en", { numeric: true });
+    return order.sort((a, b) => sign * collator.compare(br.ids[a], br.ids[b]) || a - b);
   }
-  const value = VALUE[key];
-  return [...rows].sort((a, b) => {
-    const va = value(a);
-    const vb = value(b);
-    const na = Number.isNaN(va);
-    const nb = Number.isNaN(vb);
-    if (na || nb) return na === nb ? a.index - b.index : na ? 1 : -1;
-    return sign * (va - vb) || a.index - b.index;
+  const v = sortValues(br, key);
+  return order.sort((a, b) => {
+    const na = Number.isNaN(v[a]);
+    const nb = Number.isNaN(v[b]);
+    if (na || nb) return na === nb ? a - b : na ? 1 : -1;
+    return sign * (v[a] - v[b]) || a - b;
   });
 }

@@ -2,17 +2,12 @@
 
 import { useMemo, useState } from "react";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
-import { buildBranchRows, sortBranchRows, type BranchSortKey, type SortDir } from "./branch-rows";
+import { branchRow, sortBranchIndices, type BranchSortKey, type SortDir } from "./branch-rows";
 import { formatMw, formatPct } from "./format";
 
 const PAGE_SIZE = 20;
 
-const COLUMNS: { key: BranchSortKey; label: string }[] = [
-  { key: "id", label: "Branch" },
-  { key: "flow", label: "P from (MW)" },
-  { key: "loading", label: "Loading (%)" },
-  { key: "loss", label: "Losses (kW)" },
-];
+const SORTED_BY: Record<BranchSortKey, string> = { id: "branch id", flow: "active power flow", loading: "loading", loss: "losses" };
 
 function LoadingCell({ pct }: { pct: number }) {
   if (Number.isNaN(pct)) return <span className="muted">no rating</span>;
@@ -29,13 +24,13 @@ function LoadingCell({ pct }: { pct: number }) {
 }
 
 export function BranchTable({ result }: { result: PowerFlowPayload }) {
-  const rows = useMemo(() => buildBranchRows(result.branches), [result]);
+  const br = result.branches;
   const [sort, setSort] = useState<{ key: BranchSortKey; dir: SortDir }>({ key: "loading", dir: "desc" });
   const [page, setPage] = useState(0);
-  const sorted = useMemo(() => sortBranchRows(rows, sort.key, sort.dir), [rows, sort]);
-  const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
-  const visible = sorted.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  const rated = rows.filter((r) => !Number.isNaN(r.loadingPct)).length;
+  const order = useMemo(() => sortBranchIndices(br, sort.key, sort.dir), [br, sort]);
+  const pages = Math.max(1, Math.ceil(order.length / PAGE_SIZE));
+  const visible = Array.from(order.subarray(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), (l) => branchRow(br, l));
+  const rated = useMemo(() => br.loadingPct.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0), [br]);
 
   function toggle(key: BranchSortKey) {
     setSort((s) => (s.key === key ? { key, dir: s.dir === "desc" ? "asc" : "desc" } : { key, dir: key === "id" ? "asc" : "desc" }));
@@ -49,7 +44,7 @@ export function BranchTable({ result }: { result: PowerFlowPayload }) {
       <div className="card-title">
         <h2>Branches</h2>
         <span className="muted small">
-          {rows.length} branches · {rated} with a rating · sorted by {COLUMNS.find((c) => c.key === sort.key)!.label.toLowerCase()}
+          {order.length} branches · {rated} with a rating · sorted by {SORTED_BY[sort.key]}
         </span>
       </div>
       <div className="table-wrap">

@@ -13,6 +13,16 @@ describe("DSO view store", () => {
     expect(store.getState()).toMatchObject({ selectedId: "b", network: null, run: { phase: "idle" }, history: [] });
   });
 
+  it("keeps the last result on screen while a re-run is under way", () => {
+    const store = createDsoStore({ grids: [grid("a")], selectedId: "a" });
+    const result = { summary: {} } as never;
+    store.getState().setRun({ phase: "done", gridId: "a", result, wallMs: 5 });
+    store.getState().setRun({ phase: "running", gridId: "a", progress: null });
+    expect(store.getState().latest).toEqual({ gridId: "a", result, wallMs: 5 });
+    store.getState().setRun({ phase: "cancelled", gridId: "a" });
+    expect(store.getState().latest?.result).toBe(result);
+  });
+
   it("ignores late answers for a grid that is no longer selected", () => {
     const store = createDsoStore({ grids: [grid("a"), grid("b")], selectedId: "a" });
     store.getState().select("b");

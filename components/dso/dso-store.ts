@@ -17,6 +17,8 @@ export interface DsoState {
   /** Project JSON of the selected grid, once fetched (kept for re-runs and grid panels). */
   network: { gridId: string; text: string } | null;
   run: RunState;
+  /** The last finished run of the selected grid; stays on screen while a re-run is under way. */
+  latest: { gridId: string; result: PowerFlowPayload; wallMs: number } | null;
   history: RunSummary[];
   select: (id: string | null) => void;
   addGrid: (grid: GridSummary) => void;
@@ -33,22 +35,25 @@ export function createDsoStore(init: { grids: GridSummary[]; selectedId: string 
     selectedId: init.selectedId,
     network: null,
     run: { phase: "idle" },
+    latest: null,
     history: [],
     select: (id) => {
       if (id === get().selectedId) return;
-      set({ selectedId: id, network: null, run: { phase: "idle" }, history: [] });
+      set({ selectedId: id, network: null, run: { phase: "idle" }, latest: null, history: [] });
     },
     addGrid: (grid) => set({ grids: [...get().grids, grid] }),
     removeGrid: (id) => {
       const grids = get().grids.filter((g) => g.id !== id);
-      if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, history: [] });
+      if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, latest: null, history: [] });
       else set({ grids });
     },
     setNetwork: (network) => {
       if (network.gridId === get().selectedId) set({ network });
     },
     setRun: (run) => {
-      if (run.phase === "idle" || run.gridId === get().selectedId) set({ run });
+      if (run.phase !== "idle" && run.gridId !== get().selectedId) return;
+      if (run.phase === "done") set({ run, latest: { gridId: run.gridId, result: run.result, wallMs: run.wallMs } });
+      else set({ run });
     },
     setHistory: (gridId, history) => {
       if (gridId === get().selectedId) set({ history });

@@ -33,6 +33,7 @@ export function DsoWorkspace({ grids, selectedId }: { grids: GridSummary[]; sele
 function SelectedGrid() {
   const grid = useDsoStore((s) => s.grids.find((g) => g.id === s.selectedId) ?? null);
   const run = useDsoStore((s) => s.run);
+  const latest = useDsoStore((s) => s.latest);
   const networkJson = useDsoStore((s) => (s.network && s.network.gridId === s.selectedId ? s.network.text : null));
   const { run: runPowerFlow, cancel, refreshHistory } = usePowerFlow();
 
@@ -59,7 +60,8 @@ function SelectedGrid() {
       </div>
     );
   }
-  const result = run.phase === "done" ? run.result : null;
+  const result = latest?.result ?? null;
+  const rerunning = latest !== null && (run.phase === "fetching" || run.phase === "running");
   return (
     <>
       <div className="card" data-testid="grid-header">
@@ -83,13 +85,21 @@ function SelectedGrid() {
             Cancelled. The solver worker was stopped; run again when ready.
           </div>
         )}
-        {run.phase === "done" && <PowerFlowSummaryCards result={run.result} wallMs={run.wallMs} />}
+        {latest && (
+          <div className={rerunning ? "stale" : undefined} aria-busy={rerunning}>
+            <PowerFlowSummaryCards result={latest.result} wallMs={latest.wallMs} />
+          </div>
+        )}
       </div>
       {GRID_PANELS.map(({ id, Component }) => (
         <Component key={id} grid={grid} networkJson={networkJson} result={result} />
       ))}
-      {result && <VoltageProfile result={result} />}
-      {result && <BranchTable result={result} />}
+      {result && (
+        <div className={rerunning ? "stack stale" : "stack"} aria-busy={rerunning}>
+          <VoltageProfile result={result} />
+          <BranchTable result={result} />
+        </div>
+      )}
       <RunHistory />
     </>
   );

@@ -10,6 +10,8 @@ import { useDsoStoreApi } from "./dso-store-context";
 export const PF_MARK_START = "flexplat:pf-start";
 export const PF_MARK_END = "flexplat:pf-end";
 
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 function runRecord(s: PowerFlowSummary) {
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return {
@@ -70,6 +72,8 @@ export function usePowerFlow() {
         );
         const wallMs = performance.now() - t0;
         performance.mark(PF_MARK_END);
+        // Render the results in a task of their own, not in the one that received them.
+        await nextTask();
         store.getState().setRun({ phase: "done", gridId, result, wallMs });
         await saveRun(gridId, runRecord(result.summary)).catch(() => undefined);
         await refreshHistory(gridId);

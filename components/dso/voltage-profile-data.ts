@@ -1,50 +1,80 @@
 import type { Data, Layout } from "plotly.js";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 
-/** Above this many buses the profile draws with WebGL (scattergl). */
-export const WEBGL_THRESHOLD = 2000;
+/** At most this many buckets (two points each) are drawn; a plot is under 2000 px wide. */
+export const MAX_PROFILE_BUCKETS = 1500;
+
+/**
+ * Positions (file order) to draw. Up to 2·maxBuckets buses are all drawn; beyond that,
+ * min-max decimation: the buses are cut into maxBuckets consecutive buckets and each
+ * keeps its lowest and highest voltage, so every dip and peak — the minimum included —
+ * stays on the plot. A bucket of de-energized buses only keeps one gap (-1).
+ */
+export function profilePositions(vm: Float64Array, energized: (i: number) => boolean, maxBuckets = MAX_PROFILE_BUCKETS): number[] {
+  const n = vm.length;
+  if (n <= 2 * maxBuckets) return Array.from({ length: n }, (_, i) => i);
+  const out: number[] = [];
+  for (let k = 0; k < maxBuckets; k++) {
+    const a = Math.floor((k * n) / maxBuckets);
+    const b = Math.floor(((k + 1) * n) / maxBuckets);
+    let lo = -1;
+    let hi = -1;
+    for (let i = a; i < b; i++) {
+      if (!energized(i)) continue;
+      if (lo < 0 || vm[i] < vm[lo]) lo = i;
+      if (hi < 0 || vm[i] > vm[hi]) hi = i;
+    }
+    if (lo < 0) out.push(-1);
+    else if (lo === hi) out.push(lo);
+    else out.push(Math.min(lo, hi), Math.max(lo, hi));
+  }
+  return out;
+}
 
 /**
  * Plotly traces of the bus voltage profile: |V| per bus in file order, the per-bus
  * limits, and the minimum marked. De-energized buses are gaps, not zeros.
  */
-export function buildVoltageProfile(p: PowerFlowPayload): { data: Data[]; layout: Partial<Layout> } {
+export function buildVoltageProfile(p: PowerFlowPayload): { data: Data[]; layout: Partial<Layout>; drawnPoints: number } {
   const { ids, vmPu, vminPu, vmaxPu } = p.buses;
   const n = ids.length;
   const islanded = new Set(p.summary.islandedBusIds);
-  const x = Array.from({ length: n }, (_, i) => i + 1);
-  const vm = Array.from(vmPu, (v, i) => (islanded.has(ids[i]) ? null : v));
-  const type = n > WEBGL_THRESHOLD ? "scattergl" : "scatter";
-  const labels = Array.from(ids, (id) => `bus ${id}`);
+  const positions = profilePositions(vmPu, (i) => !islanded.has(ids[i]));
+  const decimated = positions.length < n;
+  let gapX = 0;
+  const x = positions.map((i) => (i < 0 ? gapX + 0.5 : (gapX = i + 1)));
+  const pick = (arr: Float64Array) => positions.map((i) => (i < 0 ? null : arr[i]));
+  const vm = positions.map((i) => (i < 0 || islanded.has(ids[i]) ? null : vmPu[i]));
+  const labels = positions.map((i) => (i < 0 ? "" : `bus ${ids[i]}`));
   const minIndex = Array.from(ids).indexOf(p.summary.vmMinBusId);
   const data: Data[] = [
     {
-      type,
-      mode: n > 200 ? "lines" : "lines+markers",
+      type: "scatter",
+      mode: positions.length > 200 ? "lines" : "lines+markers",
       name: "|V| (p.u.)",
       x,
       y: vm,
       text: labels,
       hovertemplate: "%{text}: %{y:.5f} p.u.<extra></extra>",
-      line: { color: "#0b7a75", width: 2 },
+      line: { color: "#0b7a75", width: decimated ? 1 : 2 },
       marker: { size: 5 },
       connectgaps: false,
     },
     {
-      type,
+      type: "scatter",
       mode: "lines",
       name: "V min limit",
       x,
-      y: Array.from(vminPu),
+      y: pick(vminPu),
       line: { color: "#b42318", width: 1, dash: "dash", shape: "hv" },
       hoverinfo: "skip",
     },
     {
-      type,
+      type: "scatter",
       mode: "lines",
       name: "V max limit",
       x,
-      y: Array.from(vmaxPu),
+      y: pick(vmaxPu),
       line: { color: "#a15c00", width: 1, dash: "dot", shape: "hv" },
       hoverinfo: "skip",
     },
@@ -61,9 +91,10 @@ export function buildVoltageProfile(p: PowerFlowPayload): { data: Data[]; layout
     });
   }
   const sequential = Array.from(ids).every((id, i) => id === i + 1);
+  const axisTitle = (sequential ? "Bus" : "Bus (file order)") + (decimated ? ` — lowest and highest of every ${Math.ceil(n / MAX_PROFILE_BUCKETS)} buses` : "");
   const layout: Partial<Layout> = {
     margin: { l: 60, r: 20, t: 10, b: 50 },
-    xaxis: { title: { text: sequential ? "Bus" : "Bus (file order)" }, zeroline: false, gridcolor: "#eef1f5" },
+    xaxis: { title: { text: axisTitle }, zeroline: false, gridcolor: "#eef1f5" },
     yaxis: { title: { text: "Voltage magnitude (p.u.)" }, zeroline: false, gridcolor: "#eef1f5", tickformat: ".3f" },
     legend: { orientation: "h", y: 1.12, x: 0 },
     plot_bgcolor: "#ffffff",
@@ -71,5 +102,5 @@ export function buildVoltageProfile(p: PowerFlowPayload): { data: Data[]; layout
     font: { family: "Inter, Segoe UI, Helvetica Neue, Arial, sans-serif", size: 12, color: "#16202b" },
     hovermode: "closest",
   };
-  return { data, layout };
+  return { data, layout, drawnPoints: positions.length };
 }
