@@ -166,6 +166,37 @@ describe("sensitivities (VTDF/LTDF) against finite differences of the AC power f
     some.points[0].vtdf.subarray(0, n).forEach((x, j) => expect(Math.abs(x - full[j])).toBeLessThan(1e-15 + 1e-12 * Math.abs(x)));
   });
 
+  it("screening over the offered box keeps every element that can reach a limit and drops the rest", () => {
+    const net = case33bwRated();
+    net.branches.forEach((b) => (b.rateAMva = 2.5));
+    const locs = flexLocations(net);
+    const ops = presetOperatingPoints(locs, ["none", "half", "all"]);
+    const screen = { vMinPu: 0.93, vMaxPu: 1.05, loadingMaxPct: 100, marginVPu: 0, marginLPct: 0 };
+    const full = computeSensitivities(net, locs, ops);
+    const kept = computeSensitivities(net, locs, ops, { screen });
+    expect(kept.monitoredBuses.length).toBeLessThan(full.monitoredBuses.length);
+    expect(kept.monitoredBranches.length).toBeLessThan(full.monitoredBranches.length);
+    expect(kept.monitoredBuses.length + kept.monitoredBranches.length).toBeGreaterThan(0);
+    const n = locs.length;
+    // Every dropped element stays within limits over the whole box at every point (by its own linearization).
+    full.points.forEach((p) => {
+      full.monitoredBuses.forEach((id, m) => {
+        if (kept.monitoredBuses.includes(id)) return;
+        let lo = p.v[m];
+        let hi = p.v[m];
+        for (let j = 0; j < n; j++) {
+          const a = p.vtdf[m * n + j];
+          const d0 = locs[j].offeredDownMw - p.pFlexMw[j];
+          const d1 = locs[j].offeredUpMw - p.pFlexMw[j];
+          lo += Math.min(a * d0, a * d1);
+          hi += Math.max(a * d0, a * d1);
+        }
+        expect(lo).toBeGreaterThan(screen.vMinPu - 1e-12);
+        expect(hi).toBeLessThan(screen.vMaxPu + 1e-12);
+      });
+    });
+  });
+
   it("custom operating points are checked against the offered range", () => {
     const net = case33bwRated();
     const locs = flexLocations(net);
