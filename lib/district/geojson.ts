@@ -220,3 +220,28 @@ export function parseStreetsGeoJson(text: string): StreetInput[] {
   }
   return out;
 }
+
+/**
+ * The district's buildings and streets as GeoJSON FeatureCollections, in the form
+ * `parseBuildingsGeoJson` / `parseStreetsGeoJson` read (a template for uploads).
+ */
+export function districtToGeoJson(d: { buildings: { id: string; type: BuildingType; lon: number; lat: number; footprint: LonLat[] | null; households: number; name?: string }[]; streets: { id: string; name: string; kind: string; coordinates: LonLat[] }[] }) {
+  return {
+    buildings: {
+      type: "FeatureCollection" as const,
+      features: d.buildings.map((b) => ({
+        type: "Feature" as const,
+        geometry: b.footprint ? { type: "Polygon" as const, coordinates: [b.footprint] } : { type: "Point" as const, coordinates: [b.lon, b.lat] },
+        properties: { id: b.id, type: b.type, households: b.households, ...(b.name ? { name: b.name } : {}) },
+      })),
+    },
+    streets: {
+      type: "FeatureCollection" as const,
+      features: d.streets.map((s) => ({
+        type: "Feature" as const,
+        geometry: { type: "LineString" as const, coordinates: s.coordinates },
+        properties: { id: s.id, name: s.name, kind: s.kind },
+      })),
+    },
+  };
+}

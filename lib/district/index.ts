@@ -8,7 +8,7 @@ export { DistrictInputError } from "./types";
 export type { Building, BuildingInput, District, DistrictGeography, Feeder, MvRing, Street, StreetInput, Substation } from "./types";
 export { BUILDING_TYPES, BUILDING_TYPE_LABELS, SCENARIO, type BuildingType } from "./profiles";
 export { LINE_TYPES, TRANSFORMER_TYPES } from "./standard-types";
-export { parseBuildingsGeoJson, parseStreetsGeoJson, GeoJsonError, MAX_UPLOAD_FEATURES } from "./geojson";
+export { parseBuildingsGeoJson, parseStreetsGeoJson, districtToGeoJson, GeoJsonError, MAX_UPLOAD_FEATURES } from "./geojson";
 export {
   analyzeFlexibilityExtremes,
   offeredFlexibilityMw,

@@ -8,11 +8,19 @@
  * improvement (Croes, Operations Research 6(6), 1958).
  */
 
+/**
+ * Tours shorter by less than this (in the distance unit, metres here) count as equally
+ * long, so centimetre noise in the routing graph cannot change the chosen tour.
+ */
+const TIE = 0.05;
+
 /** A closed tour through all n points starting at 0, as the visiting order (0 first). */
 export function solveTsp(dist: Float64Array, n: number): number[] {
   if (n <= 1) return [0];
-  if (n <= 12) return heldKarp(dist, n);
-  return twoOpt(dist, n, nearestNeighbour(dist, n));
+  const tour = n <= 12 ? heldKarp(dist, n) : twoOpt(dist, n, nearestNeighbour(dist, n));
+  // A tour and its reverse are equally long (symmetric distances): take the one that
+  // visits the lower-numbered neighbour of 0 first, so rounding noise cannot flip it.
+  return n > 2 && tour[1] > tour[n - 1] ? [0, ...tour.slice(1).reverse()] : tour;
 }
 
 export function tourLength(dist: Float64Array, n: number, tour: number[]): number {
@@ -37,7 +45,7 @@ function heldKarp(d: Float64Array, n: number): number[] {
         if (s & (1 << k)) continue;
         const t = s | (1 << k);
         const nc = c + d[(j + 1) * n + k + 1];
-        if (nc < cost[t * m + k]) {
+        if (nc < cost[t * m + k] - TIE) {
           cost[t * m + k] = nc;
           prev[t * m + k] = j;
         }
@@ -48,7 +56,7 @@ function heldKarp(d: Float64Array, n: number): number[] {
   let best = Infinity;
   for (let j = 0; j < m; j++) {
     const c = cost[(full - 1) * m + j] + d[(j + 1) * n];
-    if (c < best) {
+    if (c < best - TIE) {
       best = c;
       bestJ = j;
     }
