@@ -11,6 +11,7 @@ import {
   type LightModelKey,
   type OperatingPointSpec,
   type SensitivityModel,
+  type SensitivityOptions,
 } from "../sensitivity";
 
 /**
@@ -31,6 +32,8 @@ export interface PrepareOptions {
   limits?: Partial<typeof DEFAULT_LIMITS>;
   /** Fixes the opaque ids (deterministic CLI runs); random otherwise. */
   salt?: string;
+  /** Monitor only elements that can reach a limit over the offered box (see SensitivityOptions.screen). */
+  screen?: SensitivityOptions["screen"];
   onProgress?: (done: number, total: number, stage: string) => void;
 }
 
@@ -41,7 +44,7 @@ export function prepareDso(net: Network, opts: PrepareOptions = {}): { dso: DsoC
   const specs: OperatingPointSpec[] =
     ops.length && typeof ops[0] === "string" ? presetOperatingPoints(locations, ops as string[]) : (ops as OperatingPointSpec[]);
   const reactive = opts.reactive ?? true;
-  const model = computeSensitivities(net, locations, specs, { reactive, onProgress: opts.onProgress });
+  const model = computeSensitivities(net, locations, specs, { reactive, screen: opts.screen, onProgress: opts.onProgress });
   const failed = model.points.filter((p) => !p.converged);
   if (failed.length) {
     throw new Error(`the AC power flow did not converge at operating point(s) ${failed.map((p) => `'${p.id}': ${p.message}`).join("; ")}`);
