@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { DEFAULT_DISTRICT_SEED, generateDistrict, withAllUpwardFlexibility } from "../lib/district";
+import { DEFAULT_DISTRICT_SEED, districtToGeoJson, generateDistrict, withAllUpwardFlexibility } from "../lib/district";
 import { solvePowerFlow } from "../lib/powerflow";
 import { signInWithForm } from "./support/accounts";
 
@@ -158,5 +158,33 @@ test.describe("DSO: the district on the map, base case and all offered flexibili
     await expect(details).toContainText(`${Math.abs(flex.loadingPct[worst]).toFixed(1)} % — congested`);
     await page.screenshot({ path: join(ARTIFACTS, "dso-map-view.png"), fullPage: true });
     expect(failures, "no uncaught errors in the page").toEqual([]);
+  });
+
+  test("a DSO uploads buildings and streets as GeoJSON and gets a generated grid on the map; a bad file is rejected by feature", async ({ page }) => {
+    const sample = districtToGeoJson(generateDistrict({ seed: 12, buildings: 80 }));
+    const file = (name: string, value: unknown) => ({ name, mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(value)) });
+    await signInWithForm(page, "dso-bergwald");
+    await expect(page).toHaveURL(/\/dso/);
+
+    // A broken file first: the message names the feature and field, nothing is added.
+    const broken = { ...sample.buildings, features: [...sample.buildings.features.slice(0, 3), { type: "Feature", geometry: { type: "Point", coordinates: [8.48, 123] }, properties: {} }] };
+    await page.getByTestId("buildings-file").setInputFiles(file("broken.geojson", broken));
+    await page.getByRole("button", { name: "Generate grid" }).click();
+    await expect(page.getByTestId("buildings-upload-error")).toContainText("broken.geojson: features[3].geometry.coordinates: latitude 123 is outside [-90, 90]");
+
+    await page.getByTestId("buildings-file").setInputFiles(file("quarter.geojson", sample.buildings));
+    await page.getByTestId("streets-file").setInputFiles(file("quarter-streets.geojson", sample.streets));
+    await page.getByLabel("Name (optional)").last().fill("Uploaded quarter");
+    await page.getByRole("button", { name: "Generate grid" }).click();
+    await expect(page.getByTestId("buildings-upload-ok")).toContainText("Uploaded quarter: 80 buildings");
+    await expect(page.getByTestId("grid-list").getByRole("button", { name: "Uploaded quarter" })).toHaveAttribute("aria-current", "true");
+    const map = page.getByTestId("dso-grid-map");
+    await expect(map).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
+    await expect(page.getByTestId("map-flow-summary")).toContainText("Base case: converged");
+    expect(await renderedFeatures(map, ["building-fill"])).toBeGreaterThan(40);
+    await page.waitForTimeout(500);
+    const stats = await pixelStats(page, await map.screenshot({ path: join(ARTIFACTS, "dso-map-uploaded.png") }));
+    expect(stats.lumaStd).toBeGreaterThan(12);
+    expect(stats.green).toBeGreaterThan(1000);
   });
 });

@@ -8,6 +8,7 @@ import { formatDateTime } from "./format";
 import { GRID_PANELS } from "./grid-panels";
 import { GridList } from "./grid-list";
 import { GridUploadForm } from "./grid-upload-form";
+import { BuildingsUploadForm } from "@/components/map/buildings-upload-form";
 import { PowerFlowSummaryCards } from "./pf-summary";
 import { PowerFlowControls } from "./power-flow-panel";
 import { RunHistory } from "./run-history";
@@ -21,6 +22,7 @@ export function DsoWorkspace({ grids, selectedId }: { grids: GridSummary[]; sele
         <aside className="stack">
           <GridList />
           <GridUploadForm />
+          <BuildingsUploadForm />
         </aside>
         <section className="stack">
           <SelectedGrid />

@@ -14,7 +14,7 @@ export interface GridUpload {
 
 
 /** Read at most `limit` bytes of the body; refuses larger bodies without buffering them. */
-async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw new ApiError("payload_too_large", tooLargeMessage(null));
   if (!req.body) return new Uint8Array(0);

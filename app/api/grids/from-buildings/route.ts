@@ -1,0 +1,87 @@
+import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "@/lib/district";
+import { requireUser } from "@/lib/server/auth";
+import { getPrisma } from "@/lib/server/db";
+import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
+import { storeNetwork } from "@/lib/server/grids";
+import { readBodyLimited } from "@/lib/server/upload";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
+import { fromBuildingsFields, GEOJSON_FILE } from "./schema";
+
+/** Two files of at most MAX_UPLOAD_BYTES each plus the multipart envelope. */
+const BODY_LIMIT = 2 * MAX_UPLOAD_BYTES + 64 * 1024;
+
+async function geoJsonText(form: FormData, field: string, label: string): Promise<{ fileName: string; text: string } | null> {
+  const file = form.get(field);
+  if (file === null || (file instanceof File && file.size === 0 && !file.name)) return null;
+  if (!(file instanceof File)) throw new ApiError("bad_request", `${label}: expected a file in the form field '${field}'`);
+  const fileName = (file.name || field).replace(/^.*[\\/]/, "");
+  if (file.size > MAX_UPLOAD_BYTES) throw new ApiError("payload_too_large", `${fileName}: ${tooLargeMessage(file.size)}`);
+  if (!GEOJSON_FILE.test(fileName)) throw new ApiError("bad_request", `${fileName}: unsupported file type; the ${label} must be GeoJSON (.geojson or .json)`);
+  try {
+    return { fileName, text: new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer()) };
+  } catch {
+    throw new ApiError("bad_request", `${fileName}: the file is not UTF-8 text`);
+  }
+}
+
+/** Run a parser or the builder; its input errors become 400s prefixed with what was wrong. */
+function parseOrReject<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DistrictInputError) throw new ApiError("bad_request", `${prefix}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * POST multipart (buildings: GeoJSON file; streets?: GeoJSON file; name?; seed?) →
+ * 201 { grid, district } with a grid generated from the buildings (lib/district:
+ * k-means substations, 20 kV rings, LV feeders along the streets). DSO only; the
+ * files are parsed and the grid built and validated before anything is stored.
+ */
+export const POST = apiRoute(async (req: Request) => {
+  const user = await requireUser(req, ["DSO"]);
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("multipart/form-data")) {
+    throw new ApiError("unsupported_media_type", "send the buildings as multipart/form-data with a GeoJSON file in the field 'buildings' (and optionally 'streets')");
+  }
+  const body = await readBodyLimited(req, BODY_LIMIT);
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new ApiError("bad_request", "the upload is not valid multipart/form-data");
+  }
+  const fieldValue = (k: string) => {
+    const v = form.get(k);
+    return typeof v === "string" && v.trim() !== "" ? v : undefined;
+  };
+  const parsed = fromBuildingsFields.safeParse({ name: fieldValue("name"), seed: fieldValue("seed") });
+  if (!parsed.success) throw new ApiError("bad_request", parsed.error.issues[0].message);
+  const buildingsFile = await geoJsonText(form, "buildings", "buildings file");
+  if (!buildingsFile) throw new ApiError("bad_request", "no buildings file in the upload (expected a GeoJSON file in the form field 'buildings')");
+  const streetsFile = await geoJsonText(form, "streets", "streets file");
+
+  const buildings = parseOrReject(buildingsFile.fileName, () => parseBuildingsGeoJson(buildingsFile.text));
+  const streets: StreetInput[] = streetsFile ? parseOrReject(streetsFile.fileName, () => parseStreetsGeoJson(streetsFile.text)) : [];
+  const district = parseOrReject("the grid could not be built", () => buildGridFromBuildings({ buildings, streets, seed: parsed.data.seed ?? 1, name: parsed.data.name }));
+  const baseName = buildingsFile.fileName.replace(/\.(geo)?json$/i, "");
+  const grid = await storeNetwork(await getPrisma(), user.id, district.network, {
+    name: parsed.data.name || `${baseName} (from ${district.buildings.length} buildings)`,
+    sourceFormat: "generated",
+    fileName: buildingsFile.fileName,
+  });
+  return jsonResponse(
+    {
+      grid,
+      district: {
+        buildings: district.buildings.length,
+        substations: district.substations.length,
+        feeders: district.feeders.length,
+        warnings: district.warnings,
+      },
+    },
+    { status: 201 },
+  );
+});
