@@ -14,26 +14,25 @@ const CROSSES = [
   "Dispatch per bid and connection-point set-points (TSO → DSO)",
 ];
 
+function Side({ title, items }: { title: string; items: string[] }) {
+  return (
+    <div className="side">
+      <h3>{title}</h3>
+      <ul>
+        {items.map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function PrivacyBoundary() {
   return (
     <div className="boundary" data-testid="privacy-boundary">
-      <div className="side">
-        <h3>Never leaves the DSO</h3>
-        <ul>
-          {STAYS.map((s) => (
-            <li key={s}>{s}</li>
-          ))}
-        </ul>
-      </div>
+      <Side title="Never leaves the DSO" items={STAYS} />
       <div className="wall" aria-hidden="true" />
-      <div className="side">
-        <h3>Crosses to the TSO</h3>
-        <ul>
-          {CROSSES.map((s) => (
-            <li key={s}>{s}</li>
-          ))}
-        </ul>
-      </div>
+      <Side title="Crosses to the TSO" items={CROSSES} />
     </div>
   );
 }
