@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   // Native and engine packages load from node_modules at run time.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
   poweredByHeader: false,
+  // `next dev` serves its HMR resources to these hosts too (tests and screenshots use 127.0.0.1).
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
 };
 
 export default nextConfig;
