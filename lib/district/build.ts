@@ -60,7 +60,6 @@ export interface BuildOptions {
   /** Where the 20 kV feeder enters the district; defaults to the street node farthest from the load centre. */
   pcc?: { lon: number; lat: number };
   name?: string;
-  /** Internal: street kinds/names of generated layouts are kept as given. */
 }
 
 interface Acc {

@@ -146,7 +146,7 @@ const SPECS: Record<BuildingType, TypeSpec> = {
     middayKw: (rng, hh) => hh * rng.range(0.3, 0.5),
     powerFactor: 0.95,
     pv: [0.9, (rng, hh) => r1(Math.min(60, hh * rng.range(1.2, 2)))],
-    battery: [0.5, (rng, hh) => r1(Math.max(10, hh * 1.5))],
+    battery: [0.5, (_rng, hh) => r1(Math.max(10, hh * 1.5))],
     ev: [0.85, (_rng, hh) => ({ chargers: Math.max(2, Math.ceil(hh * 0.3)), kw: 11 })],
     heatPump: [0.6, (rng, hh) => r1(hh * rng.range(1, 1.4))],
     evPlugged: 0.55,
