@@ -1,25 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../grid/matpower";
+import { runFlexCli as flex } from "../testing/cli";
 import { SHARED_DIR, readReference, requireShared } from "../testing/shared";
-
-const run = promisify(execFile);
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
-const MAIN = join(process.cwd(), "lib", "cli", "main.ts");
-
-async function flex(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [MAIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const caseFile = (name: string) => join(SHARED_DIR, "cases", "matpower", `${name}.m`);
 

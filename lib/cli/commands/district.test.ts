@@ -1,26 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../../grid";
 import { solvePowerFlow } from "../../powerflow";
 import { generateDistrict } from "../../district";
-
-const run = promisify(execFile);
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
-const MAIN = join(process.cwd(), "lib", "cli", "main.ts");
-
-async function flex(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [MAIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { runFlexCli as flex } from "../../testing/cli";
 
 describe("flex district", () => {
   it("--json prints exactly the documented fields; the default district is Fig. 5's situation", async () => {
