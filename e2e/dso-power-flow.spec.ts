@@ -147,4 +147,35 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await dso.waitForPlot();
     await page.screenshot({ path: join(ARTIFACTS, "dso-district.png"), fullPage: true });
   });
+
+  test("the bundled solver worker loads HiGHS from /highs.wasm and solves an LP in Chromium", async ({ page }) => {
+    const workers: string[] = [];
+    page.on("worker", (w) => workers.push(w.url()));
+    await signInWithForm(page, "dso-bergwald");
+    const dso = new DsoPage(page);
+    await dso.selectGrid("Bergwald (generated district)");
+    await dso.runPowerFlow();
+    const workerUrl = workers.find((u) => u.includes("worker"));
+    expect(workerUrl, "the power flow ran in the bundled solver worker").toBeTruthy();
+    // A second instance of the same bundled worker, driven by the protocol's lp-solve message.
+    // (Turbopack bundles `new Worker(new URL(...), { type: "module" })` behind a classic
+    // bootstrap script that uses importScripts, so this instance is created without a type.)
+    const result = await page.evaluate(async (url) => {
+      const w = new Worker(url);
+      const messages: { kind: string; progress?: { stage: string }; result?: unknown; error?: unknown }[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        w.onerror = (e) => reject(new Error(`worker error: ${e.message}`));
+        w.onmessage = (e) => {
+          messages.push(e.data);
+          if (e.data.kind !== "progress") resolve();
+        };
+      });
+      w.postMessage({ kind: "request", id: 1, type: "lp-solve", request: { lp: "Maximize\n obj: 3 x + 2 y\nSubject To\n c1: x + y <= 4\n c2: x + 3 y <= 6\nBounds\n 0 <= x <= 3\nEnd" } });
+      await done;
+      w.terminate();
+      return messages;
+    }, workerUrl!);
+    expect(result.map((m) => m.progress?.stage ?? m.kind)).toEqual(["load", "solve", "result"]);
+    expect(result.at(-1)!.result).toMatchObject({ status: "Optimal", objective: 11, columns: { x: 3, y: 1 } });
+  });
 });
