@@ -454,7 +454,9 @@ function placeSubstations(pos: XY[], profiles: BuildingProfile[], routing: Routi
   for (let k = Math.min(k0, kMax); k <= kMax; k++) {
     // Several k-means runs per count; the best-clustered run whose substations all fit wins.
     let best: (Stations & { inertia: number }) | null = null;
-    for (let attempt = 0; attempt < 8; attempt++) {
+    // Fewer runs for many substations, where each is costly and the runs differ less.
+    const attempts = k <= 16 ? 8 : k <= 40 ? 4 : 2;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const km = weightedKMeans(x, y, w, k, rng, { restarts: 1 });
       const used = new Set<number>();
       const nodes = new Int32Array(k);
