@@ -3,8 +3,8 @@
  * parameters on the network's system base.
  *
  * Sources:
- * - NAYY 4x50 SE, NAYY 4x150 SE, NA2XS2Y 1x185 RM/25 12/20 kV and the 0.4 / 0.63 MVA
- *   20/0.4 kV transformers: pandapower's basic standard type library
+ * - NAYY 4x50 SE, NAYY 4x150 SE, NA2XS2Y 1x185 RM/25 12/20 kV and the 0.63 MVA
+ *   20/0.4 kV transformer: pandapower's basic standard type library
  *   (pandapower/std_types.py, documented in doc/std_types/linetypes.csv and
  *   trafotypes.csv; parameterised after DIgSILENT PowerFactory's library), 50 Hz.
  * - NAYY 4x240 SE (not in pandapower's library): manufacturer datasheets for NAYY
@@ -12,6 +12,9 @@
  *   (IEC 60228 class 2 aluminium, 240 mm²), reactance 0.08 Ω/km (as the 150 mm² type),
  *   current rating 357 A laid in ground. Its capacitance is taken like the 150 mm² type;
  *   at 0.4 kV the charging is negligible either way.
+ * - Short-circuit voltage uk = 4 % for the 0.63 MVA unit: DIN 42500 (oil-immersed
+ *   distribution transformers up to 630 kVA, 24 kV); pandapower's library carries the 6 %
+ *   variant. Copper losses (ur) as in pandapower's type.
  * Ratings are thermal: lines √3·U·Imax, transformers their rated power Sn.
  */
 export interface LineType {
@@ -47,8 +50,7 @@ export const LINE_TYPES = {
 export type LineTypeName = keyof typeof LINE_TYPES;
 
 export const TRANSFORMER_TYPES = {
-  "0.4 MVA 20/0.4 kV": { name: "0.4 MVA 20/0.4 kV", snMva: 0.4, vnHvKv: 20, vnLvKv: 0.4, vkPercent: 6, vkrPercent: 1.425, pfeKw: 1.35, i0Percent: 0.3375 },
-  "0.63 MVA 20/0.4 kV": { name: "0.63 MVA 20/0.4 kV", snMva: 0.63, vnHvKv: 20, vnLvKv: 0.4, vkPercent: 6, vkrPercent: 1.206, pfeKw: 1.65, i0Percent: 0.2619 },
+  "0.63 MVA 20/0.4 kV": { name: "0.63 MVA 20/0.4 kV", snMva: 0.63, vnHvKv: 20, vnLvKv: 0.4, vkPercent: 4, vkrPercent: 1.206, pfeKw: 1.65, i0Percent: 0.2619 },
 } as const satisfies Record<string, TransformerType>;
 
 export type TransformerTypeName = keyof typeof TRANSFORMER_TYPES;

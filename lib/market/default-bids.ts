@@ -21,7 +21,7 @@ const PRICE: Record<FpuKind, { up: [number, number]; down: [number, number] }> =
   ev: { up: [62, 78], down: [8, 14] },
   heat_pump: { up: [84, 104], down: [14, 22] },
   battery: { up: [112, 138], down: [24, 34] },
-  pv: { up: [150, 170], down: [0, 4] },
+  pv: { up: [22, 34], down: [0, 4] },
   other: { up: [95, 125], down: [10, 30] },
 };
 
