@@ -76,6 +76,24 @@ describe("schema from the SQL migrations", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ converged: true, iterations: 4, vmMinBusId: 18, maxLoadingPct: null, grid: { name: "Feeder A" }, user: { id: "u1" } });
 
+    expect(grid.demoMode).toBe(false);
+    const lm = await prisma.lightModel.create({
+      data: { id: "lm1", gridId: grid.id, modelJson: "{}", keyJson: "{}", operatingPoints: 3, locations: 32, monitoredBuses: 32, monitoredBranches: 0, reactive: true, sizeBytes: 1234 },
+    });
+    expect(lm).toMatchObject({ published: false, publishedAt: null });
+    await prisma.lightModel.update({ where: { id: "lm1" }, data: { published: true, publishedAt: new Date() } });
+    expect((await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { lightModels: true } })).lightModels[0].published).toBe(true);
+
+    const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x" } });
+    await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
+    await prisma.clearingRun.create({
+      data: { id: "c1", kind: "bcm", createdById: agg.id, requestMw: 1.8, status: "optimal", totalMw: 1.8, objectiveEur: 120.5, resultJson: "{}" },
+    });
+    expect(await prisma.clearingRun.findMany({ where: { kind: "bcm" }, include: { createdBy: true } })).toMatchObject([{ verified: false, createdBy: { username: "agg-test" } }]);
+    await prisma.user.delete({ where: { id: "u3" } });
+    expect(await prisma.bidPortfolio.count()).toBe(0);
+    expect(await prisma.clearingRun.count()).toBe(0);
+
     const counts = await prisma.user.findUniqueOrThrow({ where: { id: "u1" }, include: { _count: { select: { sessions: true, grids: true, runs: true } } } });
     expect(counts._count).toEqual({ sessions: 1, grids: 1, runs: 1 });
 
@@ -89,5 +107,6 @@ describe("schema from the SQL migrations", () => {
     expect(await prisma.session.count()).toBe(0);
     expect(await prisma.grid.count()).toBe(0);
     expect(await prisma.powerFlowRun.count()).toBe(0);
+    expect(await prisma.lightModel.count()).toBe(0);
   });
 });

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { DEFAULT_DISTRICT_SEED, generateDistrict } from "@/lib/district";
-import type { Network } from "@/lib/grid";
+import { prepareDso } from "@/lib/clearing/dso";
+import { parseNetworkJson, type Network } from "@/lib/grid";
+import { demoPortfolios, type AggregatedBid } from "@/lib/market";
 import { storeNetwork } from "./grids";
+import { publishedDsoSides, registriesOf, storeLightModel, storePortfolio } from "./market";
 import { hashPassword } from "./password";
 import type { Role } from "./roles";
 
@@ -65,7 +68,49 @@ function gridStep(grid: DemoGrid): SeedStep {
   };
 }
 
-export const SEED_STEPS: readonly SeedStep[] = [{ key: "accounts:v1", run: createAccounts }, ...DEMO_GRIDS.map(gridStep)];
+/**
+ * The demo DSOs compute and publish a light model of their grid (three operating
+ * points, P and Q) and let the TSO see it on the map (demo mode).
+ */
+async function publishDemoLightModels(prisma: PrismaClient): Promise<void> {
+  for (const grid of DEMO_GRIDS) {
+    const row = await prisma.grid.findFirst({ where: { name: grid.name, owner: { username: grid.owner } }, select: { id: true, networkJson: true } });
+    if (!row) continue; // the DSO deleted it
+    const { dso, lightModel } = prepareDso(parseNetworkJson(row.networkJson));
+    await storeLightModel(prisma, row.id, lightModel, dso.key, { publish: true });
+    await prisma.grid.update({ where: { id: row.id }, data: { demoMode: true } });
+  }
+}
+
+/**
+ * Each demo aggregator's portfolio over the units it manages in the demo grids: per
+ * neighbourhood and kind, an upward and a downward bid (lib/market/bcm.ts).
+ */
+async function seedDemoPortfolios(prisma: PrismaClient): Promise<void> {
+  const sides = await publishedDsoSides(prisma);
+  const registries = registriesOf(sides);
+  const byOwner = new Map<string, AggregatedBid[]>();
+  sides.forEach((side, k) => {
+    const tag = ["bw", "rt", "g3", "g4"][k] ?? `g${k + 1}`;
+    for (const bid of demoPortfolios(side.gridName, side.network)) {
+      const list = byOwner.get(bid.owner) ?? [];
+      list.push({ ...bid, id: `${tag}-${bid.id}` });
+      byOwner.set(bid.owner, list);
+    }
+  });
+  for (const [username, bids] of byOwner) {
+    const owner = await prisma.user.findUnique({ where: { username }, select: { id: true, username: true } });
+    if (!owner) continue;
+    await storePortfolio(prisma, owner, bids, { name: "Demo portfolio", fileName: null }, registries);
+  }
+}
+
+export const SEED_STEPS: readonly SeedStep[] = [
+  { key: "accounts:v1", run: createAccounts },
+  ...DEMO_GRIDS.map(gridStep),
+  { key: "light-models:v1", run: publishDemoLightModels },
+  { key: "portfolios:v1", run: seedDemoPortfolios },
+];
 
 /** Run the seeding steps this database has not seen yet; returns their keys. */
 export async function ensureDemoData(prisma: PrismaClient, steps: readonly SeedStep[] = SEED_STEPS): Promise<string[]> {
