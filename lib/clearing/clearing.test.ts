@@ -6,7 +6,7 @@ import { readSharedCase } from "../testing/shared";
 import { decodeOperatingPoints, encodeMatrix, type LightModel } from "../sensitivity/light-model";
 import { checkDispatch } from "./check";
 import { clearBids, type HighsLike } from "./clear";
-import { prepareDso } from "./dso";
+import { addOperatingPoint, prepareDso, restoreDso } from "./dso";
 import { nodeHighs } from "./highs-node";
 import { validateDispatch } from "./validate";
 import { verifiedClearing } from "./verified";
@@ -172,5 +172,14 @@ describe("clearing on a real feeder (case33bw with demand-response bids)", () =>
     expect(verified.iterations).toBeGreaterThan(1);
     expect(verified.validation!.vMaePu).toBeLessThan(v.vMaePu / 10);
     expect(verified.lightModel.operatingPoints.length).toBe(lightModel.operatingPoints.length + verified.iterations - 1);
+  });
+
+  it("a restored DSO context re-linearizes exactly like the original one", () => {
+    const fresh = prepareDso(net, { salt: "restore" });
+    const restored = restoreDso(net, fresh.dso.key, fresh.lightModel);
+    const spec = { label: "x", locationMw: new Float64Array(fresh.lightModel.locations.length).fill(0.01), locationMvar: new Float64Array(fresh.lightModel.locations.length) };
+    const a = addOperatingPoint(fresh.dso, fresh.lightModel, spec).operatingPoints.at(-1)!;
+    const b = addOperatingPoint(restored, fresh.lightModel, spec).operatingPoints.at(-1)!;
+    expect(b).toEqual(a);
   });
 });

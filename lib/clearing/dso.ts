@@ -82,3 +82,26 @@ export function addOperatingPoint(
   dso.model.points.push(point);
   return { ...lm, operatingPoints: [...lm.operatingPoints, encodeOperatingPoint(point, dso.model, dso.key, id, dso.reactive)] };
 }
+
+/**
+ * The DSO context of a stored light model (grid, key, model) without recomputing its
+ * operating points: enough to re-linearize at new points under the same opaque ids
+ * (addOperatingPoint) and to validate dispatches.
+ */
+export function restoreDso(net: Network, key: LightModelKey, lm: LightModel): DsoContext {
+  const locations = flexLocations(net);
+  return {
+    net,
+    locations,
+    key,
+    reactive: lm.reactive,
+    model: {
+      locations,
+      monitoredBuses: key.buses.map((b) => b.bus),
+      monitoredBranches: key.branches.map((b) => b.branch),
+      points: [],
+      strategy: "columns",
+      computeMs: 0,
+    },
+  };
+}
