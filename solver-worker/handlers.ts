@@ -1,5 +1,7 @@
+import { runClear } from "./clear";
 import { runLpSolve } from "./lp-solve";
 import { runPowerFlow } from "./powerflow";
+import { runSensitivities } from "./sensitivities";
 import type { FromWorker, ProgressOf, RequestOf, ResultOf, SerializedError, SolverMessageType, ToWorker } from "./protocol";
 
 type Handler<T extends SolverMessageType> = (request: RequestOf<T>, progress: (p: ProgressOf<T>) => void) => ResultOf<T> | Promise<ResultOf<T>>;
@@ -8,6 +10,8 @@ type Handler<T extends SolverMessageType> = (request: RequestOf<T>, progress: (p
 export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   powerflow: runPowerFlow,
   "lp-solve": runLpSolve,
+  sensitivities: runSensitivities,
+  clear: runClear,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;
