@@ -1,0 +1,35 @@
+import { requireUser } from "@/lib/server/auth";
+import { getPrisma } from "@/lib/server/db";
+import { checkLightModelUpload, storeUploadedLightModel } from "@/lib/server/dso-light-models";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { getOwnedGrid } from "@/lib/server/grids";
+import { readLargeJsonAs } from "@/lib/server/large-json";
+import { listLightModels } from "@/lib/server/market";
+import { lightModelUploadSchema } from "./schema";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+/** GET → { lightModels } the stored light models of the owner's grid (summaries, newest first). */
+export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const prisma = await getPrisma();
+  await getOwnedGrid(prisma, user, id);
+  return jsonResponse({ lightModels: await listLightModels(prisma, id) });
+});
+
+/**
+ * POST { lightModel, key, publish } → 201 { lightModel } summary. The model must pass
+ * the strict schema and the key must match it and the grid; with publish, it becomes
+ * the grid's one published model (what the TSO reads).
+ */
+export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const prisma = await getPrisma();
+  const grid = await getOwnedGrid(prisma, user, id);
+  const body = await readLargeJsonAs(req, lightModelUploadSchema);
+  const { lightModel, key } = checkLightModelUpload(grid.networkJson, body.lightModel, body.key);
+  const summary = await storeUploadedLightModel(prisma, id, { lightModel, key, publish: body.publish });
+  return jsonResponse({ lightModel: summary }, { status: 201 });
+});

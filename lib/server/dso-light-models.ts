@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/db/client";
+import { parseNetworkJson } from "@/lib/grid";
+import { flexLocations } from "@/lib/sensitivity/locations";
+import { LightModelError, parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
+import { ApiError } from "./errors";
+import { publishLightModel, storeLightModel, type LightModelSummary } from "./market";
+
+/**
+ * The DSO's side of publishing: a light model computed in the browser's worker
+ * arrives with its private key. Both are checked — the model with the strict schema,
+ * the key against the model's ids and against the grid — before anything is stored,
+ * so a stored pair can always be restored (lib/clearing restoreDso) and validated.
+ */
+
+const keySchema = z.strictObject({
+  modelId: z.string().min(1),
+  locations: z.array(z.strictObject({ id: z.string().min(1), bus: z.number().int(), fpuIds: z.array(z.string()) })),
+  buses: z.array(z.strictObject({ id: z.string().min(1), bus: z.number().int() })),
+  branches: z.array(z.strictObject({ id: z.string().min(1), branch: z.string().min(1) })),
+});
+
+function sameIds(what: string, key: string[], model: string[]): void {
+  if (key.length !== model.length) throw new ApiError("bad_request", `key.${what}: ${key.length} entries for ${model.length} in the light model`);
+  const k = key.findIndex((id, i) => id !== model[i]);
+  if (k >= 0) throw new ApiError("bad_request", `key.${what}[${k}]: id '${key[k]}' where the light model has '${model[k]}'`);
+}
+
+/** The light model (strict schema) and its key, checked against each other and against the grid's network. */
+export function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: unknown): { lightModel: LightModel; key: LightModelKey } {
+  let lightModel: LightModel;
+  try {
+    lightModel = parseLightModel(rawModel);
+  } catch (e) {
+    if (e instanceof LightModelError) throw new ApiError("bad_request", e.message);
+    throw e;
+  }
+  const parsed = keySchema.safeParse(rawKey);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError("bad_request", `key${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${issue.message}`);
+  }
+  const key: LightModelKey = parsed.data;
+  if (key.modelId !== lightModel.modelId) throw new ApiError("bad_request", `the key belongs to light model ${key.modelId}, not ${lightModel.modelId}`);
+  sameIds("locations", key.locations.map((l) => l.id), lightModel.locations);
+  sameIds("buses", key.buses.map((b) => b.id), lightModel.monitoredBuses);
+  sameIds("branches", key.branches.map((b) => b.id), lightModel.monitoredBranches);
+
+  const net = parseNetworkJson(networkJson);
+  const locationBuses = new Set(flexLocations(net).map((l) => l.bus));
+  const buses = new Set(net.buses.map((b) => b.id));
+  const rated = new Set(net.branches.filter((b) => b.rateAMva > 0).map((b) => b.id));
+  key.locations.forEach((l, k) => {
+    if (!locationBuses.has(l.bus)) throw new ApiError("bad_request", `key.locations[${k}]: bus ${l.bus} is not a flexibility location of this grid`);
+  });
+  key.buses.forEach((b, k) => {
+    if (!buses.has(b.bus)) throw new ApiError("bad_request", `key.buses[${k}]: bus ${b.bus} is not in this grid`);
+  });
+  key.branches.forEach((b, k) => {
+    if (!rated.has(b.branch)) throw new ApiError("bad_request", `key.branches[${k}]: branch '${b.branch}' is not a rated branch of this grid`);
+  });
+  return { lightModel, key };
+}
+
+/**
+ * Store a checked light model for a grid; when publishing, it replaces the grid's
+ * published one (publishLightModel: one published model per grid). Should publishing
+ * fail, the new row is removed again, so nothing half-done stays behind.
+ */
+export async function storeUploadedLightModel(
+  prisma: PrismaClient,
+  gridId: string,
+  upload: { lightModel: LightModel; key: LightModelKey; publish: boolean },
+): Promise<LightModelSummary> {
+  const stored = await storeLightModel(prisma, gridId, upload.lightModel, upload.key);
+  if (!upload.publish) return stored;
+  try {
+    return await publishLightModel(prisma, gridId, stored.id);
+  } catch (e) {
+    await prisma.lightModel.delete({ where: { id: stored.id } });
+    throw e;
+  }
+}
+
+/** The stored light model of a grid (the TSO-visible part), as its JSON text; 404 when the grid has no such model. */
+export async function storedLightModelJson(prisma: PrismaClient, gridId: string, id: string): Promise<string> {
+  const row = await prisma.lightModel.findFirst({ where: { id, gridId }, select: { modelJson: true } });
+  if (!row) throw new ApiError("not_found", `grid ${gridId} has no light model ${id}`);
+  return row.modelJson;
+}
+
+/** Publish an already stored light model of the grid (replacing the published one). */
+export async function publishStoredLightModel(prisma: PrismaClient, gridId: string, id: string): Promise<LightModelSummary> {
+  if (!(await prisma.lightModel.findFirst({ where: { id, gridId }, select: { id: true } }))) {
+    throw new ApiError("not_found", `grid ${gridId} has no light model ${id}`);
+  }
+  return publishLightModel(prisma, gridId, id);
+}
+
+export async function setDemoMode(prisma: PrismaClient, gridId: string, demoMode: boolean): Promise<boolean> {
+  return (await prisma.grid.update({ where: { id: gridId }, data: { demoMode }, select: { demoMode: true } })).demoMode;
+}
