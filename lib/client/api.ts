@@ -12,12 +12,14 @@ export class ApiCallError extends Error {
   }
 }
 
-async function failure(res: Response): Promise<ApiCallError> {
+/** The error of a failed response, with the server's message. */
+export async function failure(res: Response): Promise<ApiCallError> {
   const body = (await res.json().catch(() => null)) as { error?: string } | null;
   return new ApiCallError(res.status, body?.error ?? `the server answered HTTP ${res.status}`);
 }
 
-async function json<T>(res: Response): Promise<T> {
+/** The JSON body of a successful response, else its ApiCallError. */
+export async function json<T>(res: Response): Promise<T> {
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }

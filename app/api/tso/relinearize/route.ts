@@ -1,0 +1,18 @@
+import { requireUser } from "@/lib/server/auth";
+import { getPrisma } from "@/lib/server/db";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { readJson } from "@/lib/server/request";
+import { relinearizeForTso } from "@/lib/server/tso";
+import { relinearizeSchema } from "./schema";
+
+/**
+ * POST { lightModelId, locationMw, locationMvar, pointIndex, iteration } → { operatingPoint }:
+ * the DSO side linearizes its grid at the dispatched point and returns one more
+ * operating point of the published light model (its fields only, the model's opaque
+ * ids). Nothing is stored: the DSO's published model is unchanged.
+ */
+export const POST = apiRoute(async (req: Request) => {
+  await requireUser(req, ["TSO"]);
+  const input = await readJson(req, relinearizeSchema);
+  return jsonResponse({ operatingPoint: await relinearizeForTso(await getPrisma(), input) });
+});

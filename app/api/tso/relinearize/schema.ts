@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+/** POST body: where to re-linearize a grid (AC-verified clearing). */
+export const relinearizeSchema = z.strictObject({
+  lightModelId: z.string().min(1),
+  locationMw: z.array(z.number()).max(1_000_000),
+  locationMvar: z.array(z.number()).max(1_000_000),
+  pointIndex: z.number().int().min(0).max(1000),
+  iteration: z.number().int().min(1).max(1000),
+});

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+const vector = z.array(z.number()).max(1_000_000);
+
+/** POST body: per grid, the dispatch the TSO cleared and the operating point it cleared with. */
+export const validateSchema = z.strictObject({
+  grids: z
+    .array(
+      z.strictObject({
+        lightModelId: z.string().min(1),
+        selectedIndex: z.number().int().min(0),
+        locationMw: vector,
+        locationMvar: vector,
+        reactive: z.boolean(),
+        /** Points added by /api/tso/relinearize in this clearing, in order (checked with the light-model schema). */
+        addedOperatingPoints: z.array(z.unknown()).max(64).default([]),
+      }),
+    )
+    .min(1, "name at least one grid"),
+});

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { restoreDso, verifiedClearing, type VerifiedOptions } from "@/lib/clearing";
+import { nodeHighs } from "@/lib/clearing/highs-node";
+import { getPrisma } from "@/lib/server/db";
+import { publishedDsoSides, publishedLightModels } from "@/lib/server/market";
+import { useTestDatabase } from "@/lib/server/test-harness";
+import { relinearizeForTso, tsoMarket, validateForTso, type TsoMarket } from "@/lib/server/tso";
+import { runClear } from "@/solver-worker/clear";
+import { runTsoClearing, type ClearingDeps, type ClearingGrid } from "./tso-clearing";
+
+useTestDatabase();
+
+let grids: ClearingGrid[];
+let market: TsoMarket;
+
+/** The browser's loop with the real worker job and the real server functions behind it. */
+function deps(calls: string[] = []): ClearingDeps {
+  return {
+    clear: (req, onProgress) => {
+      calls.push("clear");
+      return runClear(req, onProgress);
+    },
+    validate: async (list) => {
+      calls.push("validate");
+      const prisma = await getPrisma();
+      return Promise.all(list.map((g) => validateForTso(prisma, { ...g, addedOperatingPoints: g.addedOperatingPointsJson.map((t) => JSON.parse(t) as unknown) })));
+    },
+    relinearize: async (req) => {
+      calls.push("relinearize");
+      return JSON.stringify(await relinearizeForTso(await getPrisma(), req));
+    },
+  };
+}
+
+beforeAll(async () => {
+  const prisma = await getPrisma();
+  market = await tsoMarket(prisma);
+  const models = await publishedLightModels(prisma);
+  grids = models.map((m) => ({
+    gridId: m.gridId,
+    gridName: m.gridName,
+    lightModelId: m.id,
+    lightModelJson: JSON.stringify(m.model),
+    bids: market.grids.find((g) => g.gridId === m.gridId)!.bids,
+  }));
+});
+
+describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
+  it("clears 1.8 MW over both demo grids without a violation and reports Table I's metrics per grid", async () => {
+    const calls: string[] = [];
+    const stages: string[] = [];
+    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: false, reactive: true, groups: market.groups }, deps(calls), (s) => {
+      if (s.phase === "clear") stages.push(s.progress.stage);
+    });
+    expect(calls).toEqual(["clear", "validate"]);
+    expect(stages).toContain("solve");
+    expect(out.result.clearing.status).toBe("optimal");
+    expect(Math.abs(out.result.clearing.totalMw - 1.8)).toBeLessThan(1e-6);
+    expect(out.iterations).toHaveLength(1);
+    expect(out.iterations[0].action).toBe("validated");
+    expect(out.validations!.map((v) => v.verdict)).toEqual(["no violation", "no violation"]);
+    for (const v of out.validations!) {
+      expect(v.vMaePu).toBeLessThan(1e-3);
+      expect(v.criticalBuses.length).toBeGreaterThan(0);
+      // The PCC import falls by about the activated flexibility (losses change a little).
+      const k = grids.findIndex((g) => g.lightModelId === v.lightModelId);
+      expect(v.pcc.basePMw - v.pcc.pMw).toBeCloseTo(out.result.clearing.grids[k].totalMw, 1);
+    }
+    expect(out.verified).toBe(false);
+  });
+
+  it("AC-verified: re-linearizes on the DSO side until every grid agrees within 1e-5 p.u. and 0.01 %", async () => {
+    const calls: string[] = [];
+    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: true, reactive: true, groups: market.groups }, deps(calls));
+    expect(out.verified).toBe(true);
+    expect(out.iterations.length).toBeGreaterThan(1);
+    expect(out.iterations.at(-1)!.action).toBe("accepted");
+    expect(out.iterations.slice(0, -1).every((s) => s.action === "re-linearized" || s.action === "tightened")).toBe(true);
+    expect(calls.filter((c) => c === "relinearize").length).toBeGreaterThan(0);
+    for (const v of out.validations!) {
+      expect(v.violations).toBe(0);
+      expect(v.vMaxErrPu).toBeLessThanOrEqual(1e-5);
+      expect(v.lMaxErrPct).toBeLessThanOrEqual(1e-2);
+    }
+    expect(Math.abs(out.result.clearing.totalMw - 1.8)).toBeLessThan(1e-6);
+    // Points added in this clearing only: the published models are unchanged.
+    const after = await publishedLightModels(await getPrisma());
+    expect(after.map((m) => JSON.stringify(m.model))).toEqual(grids.map((g) => g.lightModelJson));
+  });
+
+  it("follows lib/clearing's verifiedClearing step for step on a single grid", async () => {
+    const prisma = await getPrisma();
+    const side = (await publishedDsoSides(prisma)).find((s) => s.gridId === grids[0].gridId)!;
+    const bids = grids[0].bids;
+    const groups = market.groups.filter((g) => bids.some((b) => b.groupId === g.id));
+    const out = await runTsoClearing([grids[0]], { requestMw: 1.2, verified: true, reactive: true, groups }, deps());
+    const ref = verifiedClearing(await nodeHighs(), restoreDso(side.network, side.key, side.model), side.model, bids, 1.2, { groups, reactive: true } as VerifiedOptions);
+    expect(out.iterations.map((s) => [s.status, s.action === "validated" ? "accepted" : s.action])).toEqual(ref.history.map((s) => [s.status, s.action]));
+    expect(out.verified).toBe(ref.verified);
+    expect(out.result.clearing.objectiveEur).toBeCloseTo(ref.clearing.objectiveEur!, 6);
+    expect(out.validations![0].vMaxErrPu).toBeCloseTo(ref.validation!.vMaxErrPu, 12);
+  });
+
+  it("stops after one clearing when the request is infeasible, with the deliverable maximum in the message", async () => {
+    const calls: string[] = [];
+    const out = await runTsoClearing(grids, { requestMw: 10, verified: true, reactive: true, groups: market.groups }, deps(calls));
+    expect(calls).toEqual(["clear"]);
+    expect(out.result.clearing.status).toBe("infeasible");
+    expect(out.result.clearing.message).toMatch(/^infeasible: 10 MW cannot be delivered — .*the largest amount deliverable without congestion is \d+\.\d{3} MW/);
+    expect(out.result.clearing.maxDeliverableMw!).toBeGreaterThan(1.8);
+    expect(out.result.clearing.maxDeliverableMw!).toBeLessThan(10);
+    expect(out.validations).toBeNull();
+    expect(out.iterations).toEqual([expect.objectContaining({ iteration: 1, status: "infeasible", action: "stopped" })]);
+  });
+});

@@ -1,0 +1,190 @@
+import type { BidGroup } from "@/lib/clearing/milp";
+import type { TsoBid, TsoValidation } from "@/lib/server/tso";
+import type { ClearRequest, ClearResult, ClearStage, StageProgress } from "@/solver-worker/protocol";
+
+/**
+ * The TSO's clearing as the browser drives it: the solver worker clears against the
+ * published light models, the server validates the dispatch on each DSO's side, and
+ * in AC-verified mode (beyond the paper, as lib/clearing verifiedClearing for one
+ * grid) every grid whose AC power flow violates a limit or disagrees with the linear
+ * prediction by more than the tolerance is re-linearized at the dispatch (or, when the
+ * dispatch is already a linearization point, its limits are tightened by the
+ * violation) and the clearing runs again — over all grids at once, since they share
+ * the balance (14j).
+ */
+
+export interface ClearingGrid {
+  gridId: string;
+  gridName: string;
+  lightModelId: string;
+  /** The published light model as JSON text (parsed in the worker). */
+  lightModelJson: string;
+  bids: TsoBid[];
+}
+
+export interface ValidationRequestGrid {
+  lightModelId: string;
+  selectedIndex: number;
+  locationMw: number[];
+  locationMvar: number[];
+  reactive: boolean;
+  /** Points added by re-linearization, each as the JSON text the server sent. */
+  addedOperatingPointsJson: string[];
+}
+
+export interface RelinearizeRequest {
+  lightModelId: string;
+  locationMw: number[];
+  locationMvar: number[];
+  pointIndex: number;
+  iteration: number;
+}
+
+/** What the loop needs from the worker and the server (the browser's or a test's). */
+export interface ClearingDeps {
+  clear(req: ClearRequest, onProgress: (p: StageProgress<ClearStage>) => void): Promise<ClearResult>;
+  validate(grids: ValidationRequestGrid[]): Promise<TsoValidation[]>;
+  /** The new operating point as JSON text. */
+  relinearize(req: RelinearizeRequest): Promise<string>;
+}
+
+export interface ClearingOptions {
+  requestMw: number;
+  verified: boolean;
+  reactive: boolean;
+  groups: BidGroup[];
+  maxIterations?: number;
+  /** Largest accepted |linear − AC| of a monitored voltage (p.u.) and loading (%). */
+  tolVPu?: number;
+  tolLPct?: number;
+}
+
+export type IterationAction = "validated" | "accepted" | "re-linearized" | "tightened" | "stopped";
+
+export interface ClearingIteration {
+  iteration: number;
+  status: ClearResult["clearing"]["status"];
+  totalMw: number;
+  objectiveEur: number | null;
+  /** Over all grids; null when the clearing had no dispatch to validate. */
+  violations: number;
+  vMaxErrPu: number | null;
+  lMaxErrPct: number | null;
+  vMaePu: number | null;
+  lMaePct: number | null;
+  /** Names of the grids re-linearized or tightened after this iteration. */
+  relinearized: string[];
+  tightened: string[];
+  action: IterationAction;
+}
+
+export interface ClearingOutcome {
+  result: ClearResult;
+  /** One per grid, in the order of the grids; null when the clearing found no dispatch. */
+  validations: TsoValidation[] | null;
+  iterations: ClearingIteration[];
+  /** AC-verified mode ended with every grid within its limits and the tolerances. */
+  verified: boolean;
+}
+
+export type StepReport = { phase: "clear"; iteration: number; progress: StageProgress<ClearStage> } | { phase: "validate" | "relinearize"; iteration: number; message: string };
+
+export const VERIFY_TOLERANCE = { vPu: 1e-5, lPct: 1e-2 } as const;
+
+function withinTolerance(v: TsoValidation, tolV: number, tolL: number): boolean {
+  return v.converged && v.violations === 0 && v.vMaxErrPu <= tolV && v.lMaxErrPct <= tolL;
+}
+
+export async function runTsoClearing(
+  grids: ClearingGrid[],
+  opts: ClearingOptions,
+  deps: ClearingDeps,
+  report: (step: StepReport) => void = () => {},
+): Promise<ClearingOutcome> {
+  const maxIt = opts.verified ? (opts.maxIterations ?? 8) : 1;
+  const tolV = opts.tolVPu ?? VERIFY_TOLERANCE.vPu;
+  const tolL = opts.tolLPct ?? VERIFY_TOLERANCE.lPct;
+  const added = grids.map(() => [] as string[]);
+  const tighten = grids.map(() => ({ vPu: 0, lPct: 0 }));
+  const iterations: ClearingIteration[] = [];
+
+  for (let it = 1; ; it++) {
+    const result = await deps.clear(
+      {
+        requestMw: opts.requestMw,
+        grids: grids.map((g, k) => ({ gridId: g.gridId, lightModelJson: g.lightModelJson, addedOperatingPointsJson: added[k], tighten: tighten[k], bids: g.bids })),
+        groups: opts.groups,
+        options: { reactive: opts.reactive },
+      },
+      (progress) => report({ phase: "clear", iteration: it, progress }),
+    );
+    const c = result.clearing;
+    const step: ClearingIteration = {
+      iteration: it,
+      status: c.status,
+      totalMw: c.totalMw,
+      objectiveEur: c.objectiveEur,
+      violations: 0,
+      vMaxErrPu: null,
+      lMaxErrPct: null,
+      vMaePu: null,
+      lMaePct: null,
+      relinearized: [],
+      tightened: [],
+      action: "stopped",
+    };
+    iterations.push(step);
+    if (c.status !== "optimal") return { result, validations: null, iterations, verified: false };
+
+    report({ phase: "validate", iteration: it, message: `Validating the dispatch with AC power flows on the DSO side (${grids.length} grid${grids.length === 1 ? "" : "s"})` });
+    const validations = await deps.validate(
+      grids.map((g, k) => ({
+        lightModelId: g.lightModelId,
+        selectedIndex: c.grids[k].selectedIndex,
+        locationMw: Array.from(c.grids[k].locationMw),
+        locationMvar: Array.from(c.grids[k].locationMvar),
+        reactive: c.stats.reactive,
+        addedOperatingPointsJson: added[k],
+      })),
+    );
+    step.violations = validations.reduce((s, v) => s + v.violations, 0);
+    step.vMaxErrPu = Math.max(...validations.map((v) => v.vMaxErrPu));
+    step.lMaxErrPct = Math.max(...validations.map((v) => v.lMaxErrPct));
+    step.vMaePu = Math.max(...validations.map((v) => v.vMaePu));
+    step.lMaePct = Math.max(...validations.map((v) => v.lMaePct));
+    const failing = grids.map((_, k) => !withinTolerance(validations[k], tolV, tolL));
+    if (!opts.verified) {
+      step.action = "validated";
+      return { result, validations, iterations, verified: false };
+    }
+    if (!failing.some(Boolean)) {
+      step.action = "accepted";
+      return { result, validations, iterations, verified: true };
+    }
+    if (it >= maxIt) return { result, validations, iterations, verified: false };
+
+    for (let k = 0; k < grids.length; k++) {
+      if (!failing[k]) continue;
+      const v = validations[k];
+      if (result.grids[k].atOperatingPoint && v.violations > 0) {
+        // The dispatch is a linearization point, so the linear model is exact there: only tighter limits move it.
+        tighten[k].vPu = Math.max(tighten[k].vPu, v.worstExcess.voltagePu > 0 ? v.worstExcess.voltagePu + 1e-6 : 0);
+        tighten[k].lPct = Math.max(tighten[k].lPct, v.worstExcess.loadingPct > 0 ? v.worstExcess.loadingPct + 1e-4 : 0);
+        step.tightened.push(grids[k].gridName);
+      } else {
+        report({ phase: "relinearize", iteration: it, message: `Re-linearizing ${grids[k].gridName} at the dispatch on the DSO side` });
+        added[k].push(
+          await deps.relinearize({
+            lightModelId: grids[k].lightModelId,
+            locationMw: Array.from(c.grids[k].locationMw),
+            locationMvar: Array.from(c.grids[k].locationMvar),
+            pointIndex: result.grids[k].operatingPoints.length,
+            iteration: it,
+          }),
+        );
+        step.relinearized.push(grids[k].gridName);
+      }
+    }
+    step.action = step.relinearized.length ? "re-linearized" : "tightened";
+  }
+}

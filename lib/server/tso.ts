@@ -1,0 +1,354 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/client";
+import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type ClearingResult } from "@/lib/clearing";
+import type { BidGroup } from "@/lib/clearing/milp";
+import type { Bid } from "@/lib/market";
+import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
+import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
+import { ApiError } from "./errors";
+import { allAggregatedBids, marketBids, publishedDsoSides, type DsoSide } from "./market";
+import type { SessionUser } from "./roles";
+
+/**
+ * The TSO's side of the platform, served by app/api/tso/*. The TSO reads the
+ * published light models and the bids by opaque location; the DSO side (its grid
+ * and key) stays on the server, which acts for the DSO when it validates a dispatch
+ * or re-linearizes at one and answers with verdicts, metrics and light-model data
+ * only — opaque ids, never bus numbers, branch ids, coordinates or loads.
+ */
+
+/** A per-asset bid as the TSO sees it: an opaque location in a grid's light model, no asset id, no bus. */
+export interface TsoBid {
+  /**
+   * The aggregated bid's id, with "#<n>" for its n-th asset when it has several
+   * (the bid congestion manager's per-asset ids carry the asset id, which stays on
+   * the DSO side of the boundary).
+   */
+  id: string;
+  owner: string;
+  gridId: string;
+  location: string;
+  volumeMw: number;
+  priceEurPerMwh: number;
+  minActivationMw?: number;
+  indivisible?: boolean;
+  /** The aggregated bid whose joint minimum or indivisibility applies (bid congestion manager). */
+  groupId?: string;
+  /** The unit's reactive ratio (MVAr per MW activated) for the reactive sensitivities. */
+  qPerP?: number;
+}
+
+export interface TsoMarket {
+  grids: { gridId: string; lightModelId: string; bids: TsoBid[] }[];
+  groups: BidGroup[];
+}
+
+/** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid). */
+export function tsoBid(id: string, gridId: string, b: Bid): TsoBid {
+  const out: TsoBid = { id, owner: b.owner, gridId, location: b.location, volumeMw: b.volumeMw, priceEurPerMwh: b.priceEurPerMwh };
+  if (b.minActivationMw !== undefined) out.minActivationMw = b.minActivationMw;
+  if (b.indivisible) out.indivisible = true;
+  if (b.groupId !== undefined) out.groupId = b.groupId;
+  if (b.qPerP !== undefined) out.qPerP = b.qPerP;
+  return out;
+}
+
+/** The disaggregated bids of every stored portfolio, per grid with a published light model (bid congestion manager). */
+export async function tsoMarket(prisma: PrismaClient): Promise<TsoMarket> {
+  const m = marketBids(await allAggregatedBids(prisma), await publishedDsoSides(prisma));
+  const tsoId = new Map<string, string>();
+  for (const [aggId, assets] of m.dis.assets) {
+    assets.forEach((a, k) => tsoId.set(`${a.gridId}\u0000${a.bidId}`, assets.length === 1 ? aggId : `${aggId}#${k + 1}`));
+  }
+  return {
+    grids: m.grids.map((g) => ({ gridId: g.gridId, lightModelId: g.lightModelId, bids: g.bids.map((b) => tsoBid(tsoId.get(`${g.gridId}\u0000${b.id}`)!, g.gridId, b)) })),
+    groups: m.groups.map((g) => ({ id: g.id, ...(g.minActivationMw !== undefined ? { minActivationMw: g.minActivationMw } : {}), ...(g.indivisible ? { indivisible: true } : {}) })),
+  };
+}
+
+async function publishedSide(prisma: PrismaClient, lightModelId: string): Promise<DsoSide> {
+  const side = (await publishedDsoSides(prisma)).find((s) => s.lightModelId === lightModelId);
+  if (!side) throw new ApiError("not_found", `light model ${lightModelId} is not published (its DSO may have replaced it); reload the published light models`);
+  return side;
+}
+
+/**
+ * The published light model with the operating points the TSO added by
+ * re-linearization (ids op-<n> in order), checked together with the strict schema.
+ */
+function withAddedPoints(side: DsoSide, added: unknown[]): LightModel {
+  if (added.length === 0) return side.model;
+  const n = side.model.operatingPoints.length;
+  const ops = added as LightOperatingPoint[];
+  ops.forEach((op, k) => {
+    if (op?.id !== `op-${n + k}`) throw new ApiError("bad_request", `addedOperatingPoints[${k}]: expected id 'op-${n + k}'`);
+  });
+  try {
+    return parseLightModel({ ...side.model, operatingPoints: [...side.model.operatingPoints, ...ops] });
+  } catch (e) {
+    if (e instanceof LightModelError) throw new ApiError("bad_request", `addedOperatingPoints: ${e.message}`);
+    throw e;
+  }
+}
+
+function dispatchVectors(lm: LightModel, g: { locationMw: number[]; locationMvar: number[] }) {
+  const n = lm.locations.length;
+  if (g.locationMw.length !== n || g.locationMvar.length !== n) {
+    throw new ApiError("bad_request", `the dispatch has ${g.locationMw.length} active and ${g.locationMvar.length} reactive values; light model ${lm.modelId} has ${n} locations`);
+  }
+  return { mw: Float64Array.from(g.locationMw), mvar: Float64Array.from(g.locationMvar) };
+}
+
+export interface ValidationInput {
+  lightModelId: string;
+  selectedIndex: number;
+  locationMw: number[];
+  locationMvar: number[];
+  reactive: boolean;
+  addedOperatingPoints: unknown[];
+}
+
+/** What the DSO side tells the TSO about a dispatch in its grid: a verdict and metrics, elements by opaque id. */
+export interface TsoValidation {
+  lightModelId: string;
+  gridId: string;
+  gridName: string;
+  verdict: "no violation" | "violations" | "not converged";
+  converged: boolean;
+  vMaePu: number;
+  vRmsePu: number;
+  vMaxErrPu: number;
+  lMaePct: number;
+  lRmsePct: number;
+  lMaxErrPct: number;
+  violations: number;
+  /** Largest excess over a limit, by kind (0 without violations): what the AC-verified loop tightens by. */
+  worstExcess: { voltagePu: number; loadingPct: number };
+  /** Critical monitored elements (opaque ids): the linear prediction against the AC power flow (paper Fig. 4-5). */
+  criticalBuses: { id: string; linear: number; ac: number }[];
+  criticalBranches: { id: string; linear: number; ac: number }[];
+  /** Exchange at the point of common coupling (import from the TSO grid, MW/MVAr): with the dispatch and without. */
+  pcc: { pMw: number; qMvar: number; basePMw: number; baseQMvar: number };
+  limits: LightModel["limits"];
+}
+
+/** Paper Table I and Fig. 4-5, for one grid: the AC power flow with the dispatch against the linear prediction. */
+export async function validateForTso(prisma: PrismaClient, input: ValidationInput): Promise<TsoValidation> {
+  const side = await publishedSide(prisma, input.lightModelId);
+  const lm = withAddedPoints(side, input.addedOperatingPoints);
+  const { mw, mvar } = dispatchVectors(lm, input);
+  if (input.selectedIndex >= lm.operatingPoints.length) {
+    throw new ApiError("bad_request", `selectedIndex ${input.selectedIndex}: the light model has ${lm.operatingPoints.length} operating points`);
+  }
+  // validateDispatch reads the selected point, the dispatch and whether Q was cleared.
+  const clearing = { selectedIndex: input.selectedIndex, locationMw: mw, locationMvar: mvar, stats: { reactive: input.reactive } } as unknown as ClearingResult;
+  const v = validateDispatch(side.network, side.key, lm, decodeOperatingPoints(lm), clearing);
+  const base = solvePowerFlow(side.network);
+  const excess = (kind: "voltage" | "loading") => v.violations.filter((x) => x.kind === kind).reduce((m, x) => Math.max(m, Math.abs(x.value - x.limit)), 0);
+  return {
+    lightModelId: side.lightModelId,
+    gridId: side.gridId,
+    gridName: side.gridName,
+    verdict: !v.converged ? "not converged" : v.violations.length ? "violations" : "no violation",
+    converged: v.converged,
+    vMaePu: v.vMaePu,
+    vRmsePu: v.vRmsePu,
+    vMaxErrPu: v.vMaxErrPu,
+    lMaePct: v.lMaePct,
+    lRmsePct: v.lRmsePct,
+    lMaxErrPct: v.lMaxErrPct,
+    violations: v.violations.length,
+    worstExcess: { voltagePu: excess("voltage"), loadingPct: excess("loading") },
+    criticalBuses: v.criticalBuses.map((b) => ({ id: b.opaqueId, linear: b.linear, ac: b.ac })),
+    criticalBranches: v.criticalBranches.map((b) => ({ id: b.opaqueId, linear: b.linear, ac: b.ac })),
+    pcc: { pMw: v.pf.slackPMw, qMvar: v.pf.slackQMvar, basePMw: base.slackPMw, baseQMvar: base.slackQMvar },
+    limits: lm.limits,
+  };
+}
+
+export interface RelinearizeInput {
+  lightModelId: string;
+  locationMw: number[];
+  locationMvar: number[];
+  /** Index the new point gets (op-<index>): the published points plus those added before. */
+  pointIndex: number;
+  iteration: number;
+}
+
+/**
+ * The DSO side re-linearizes at the dispatched point (AC-verified clearing): a new
+ * operating point under the published model's opaque ids. It is not stored: the
+ * DSO's published model stays as it is, and the point lives in this clearing only.
+ */
+export async function relinearizeForTso(prisma: PrismaClient, input: RelinearizeInput): Promise<LightOperatingPoint> {
+  const side = await publishedSide(prisma, input.lightModelId);
+  const n = side.model.operatingPoints.length;
+  if (input.pointIndex < n) throw new ApiError("bad_request", `pointIndex ${input.pointIndex}: the published model already has ${n} points (op-0 … op-${n - 1})`);
+  const { mw, mvar } = dispatchVectors(side.model, input);
+  let extended: LightModel;
+  try {
+    extended = addOperatingPoint(restoreDso(side.network, side.key, side.model), side.model, {
+      label: `re-linearized at the dispatch of iteration ${input.iteration}`,
+      locationMw: mw,
+      locationMvar: mvar,
+    });
+  } catch (e) {
+    // The core's message may name buses; the TSO hears only that it failed.
+    if (/did not converge/.test((e as Error).message)) throw new ApiError("bad_request", "the AC power flow at the dispatched point did not converge; no linearization there");
+    throw e;
+  }
+  return { ...extended.operatingPoints[n], id: `op-${input.pointIndex}` };
+}
+
+// ---------------------------------------------------------------------------------
+// Demonstrator map
+
+export interface DemoFlows {
+  side: DsoSide;
+  /** All bids in the request's direction activated at once. */
+  before: { flow: PowerFlowResult; activatedMw: number };
+  /** The dispatch of a stored TSO clearing, if one was named. */
+  after: { flow: PowerFlowResult; activatedMw: number; runId: string } | null;
+}
+
+/** The grid of a demonstrator map, only when its DSO enabled demo mode; otherwise 403. */
+export async function demoFlows(prisma: PrismaClient, gridId: string, runId: string | null): Promise<DemoFlows> {
+  const grid = await prisma.grid.findUnique({ where: { id: gridId }, select: { demoMode: true } });
+  if (!grid) throw new ApiError("not_found", `no grid with id ${gridId}`);
+  if (!grid.demoMode) throw new ApiError("forbidden", "the DSO of this grid has not enabled the demonstrator mode: the TSO sees only the PCC and the validation verdict");
+  const sides = await publishedDsoSides(prisma);
+  const side = sides.find((s) => s.gridId === gridId);
+  if (!side) throw new ApiError("not_found", "this grid has no published light model");
+
+  let run: StoredRunGrid | null = null;
+  let direction = 1;
+  if (runId) {
+    const row = await prisma.clearingRun.findFirst({ where: { id: runId, kind: "tso" }, select: { resultJson: true, requestMw: true } });
+    if (!row) throw new ApiError("not_found", `no TSO clearing run ${runId}`);
+    direction = row.requestMw < 0 ? -1 : 1;
+    run = (JSON.parse(row.resultJson) as StoredRun).grids.find((g) => g.gridId === gridId) ?? null;
+    if (!run) throw new ApiError("not_found", `clearing run ${runId} did not include this grid`);
+    if (run.lightModelId !== side.lightModelId) {
+      throw new ApiError("not_found", `clearing run ${runId} used an earlier light model of this grid; the DSO has published a new one since`);
+    }
+  }
+
+  const bids = marketBids(await allAggregatedBids(prisma), sides).grids.find((g) => g.gridId === gridId)?.bids ?? [];
+  const index = new Map(side.model.locations.map((id, k) => [id, k]));
+  const mw = new Float64Array(index.size);
+  const mvar = new Float64Array(index.size);
+  for (const b of bids) {
+    if (Math.sign(b.volumeMw) !== direction) continue;
+    const k = index.get(b.location)!;
+    mw[k] += b.volumeMw;
+    mvar[k] += (b.qPerP ?? 0) * b.volumeMw;
+  }
+  const flowWith = (p: ArrayLike<number>, q: ArrayLike<number>): PowerFlowResult => solvePowerFlow(applyDispatch(side.network, side.key, p, q));
+  const total = (v: ArrayLike<number>) => {
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k];
+    return s;
+  };
+  return {
+    side,
+    before: { flow: flowWith(mw, mvar), activatedMw: total(mw) },
+    after: run && runId ? { flow: flowWith(run.locationMw, run.locationMvar), activatedMw: total(run.locationMw), runId } : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// Clearing runs
+
+/** A grid's part of a stored TSO clearing: enough to show it again and to draw its dispatch. */
+export interface StoredRunGrid {
+  gridId: string;
+  lightModelId: string;
+  selectedOperatingPoint: string | null;
+  selectedLabel: string | null;
+  locationMw: number[];
+  locationMvar: number[];
+  totalMw: number;
+}
+
+export interface StoredRun {
+  requestMw: number;
+  verified: boolean;
+  reactive: boolean;
+  status: string;
+  message: string;
+  totalMw: number;
+  objectiveEur: number | null;
+  grids: StoredRunGrid[];
+  dispatch: { bidId: string; owner: string; gridId: string; location: string; volumeMw: number; priceEurPerMwh: number; activatedMw: number; fraction: number; state: string; costEur: number }[];
+  validation: { gridId: string; verdict: string; violations: number; vMaePu: number; vRmsePu: number; lMaePct: number; lRmsePct: number }[];
+  iterations: { iteration: number; status: string; totalMw: number; objectiveEur: number | null; violations: number; vMaxErrPu: number | null; lMaxErrPct: number | null; action: string }[];
+  solveMs: number;
+}
+
+export interface RunListItem {
+  id: string;
+  createdAt: string;
+  by: string;
+  requestMw: number;
+  verified: boolean;
+  status: string;
+  totalMw: number;
+  objectiveEur: number | null;
+  iterations: number;
+  violations: number | null;
+}
+
+/** Store a TSO clearing after checking each grid's dispatch against the light model it was cleared with. */
+export async function recordTsoRun(prisma: PrismaClient, user: SessionUser, run: StoredRun): Promise<RunListItem> {
+  const rows = await prisma.lightModel.findMany({
+    where: { id: { in: run.grids.map((g) => g.lightModelId) } },
+    select: { id: true, gridId: true, locations: true },
+  });
+  run.grids.forEach((g, k) => {
+    const lm = rows.find((r) => r.id === g.lightModelId);
+    if (!lm || lm.gridId !== g.gridId) throw new ApiError("bad_request", `grids[${k}]: light model ${g.lightModelId} is not a light model of grid ${g.gridId}`);
+    if (g.locationMw.length !== lm.locations || g.locationMvar.length !== lm.locations) {
+      throw new ApiError("bad_request", `grids[${k}]: the dispatch needs ${lm.locations} values per location vector`);
+    }
+  });
+  const row = await prisma.clearingRun.create({
+    data: {
+      id: randomUUID(),
+      kind: "tso",
+      createdById: user.id,
+      requestMw: run.requestMw,
+      verified: run.verified,
+      status: run.status,
+      totalMw: run.totalMw,
+      objectiveEur: run.objectiveEur,
+      resultJson: JSON.stringify(run),
+    },
+    select: { id: true, createdAt: true },
+  });
+  return toListItem(row.id, row.createdAt, user.username, run);
+}
+
+function toListItem(id: string, createdAt: Date, by: string, run: StoredRun): RunListItem {
+  return {
+    id,
+    createdAt: createdAt.toISOString(),
+    by,
+    requestMw: run.requestMw,
+    verified: run.verified,
+    status: run.status,
+    totalMw: run.totalMw,
+    objectiveEur: run.objectiveEur,
+    iterations: run.iterations.length,
+    violations: run.validation.length ? run.validation.reduce((s, v) => s + v.violations, 0) : null,
+  };
+}
+
+export async function listTsoRuns(prisma: PrismaClient, limit = 15): Promise<RunListItem[]> {
+  const rows = await prisma.clearingRun.findMany({
+    where: { kind: "tso" },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, createdAt: true, resultJson: true, createdBy: { select: { username: true } } },
+  });
+  return rows.map((r) => toListItem(r.id, r.createdAt, r.createdBy.username, JSON.parse(r.resultJson) as StoredRun));
+}
