@@ -1,0 +1,292 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/db/client";
+import { clearMarket, type ClearingStatus } from "@/lib/clearing";
+import { nodeHighs } from "@/lib/clearing/highs-node";
+import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
+import { BidFormatError, disaggregate, reaggregate, type AggregatedBid, type AggregatedResult } from "@/lib/market";
+import { ApiError } from "./errors";
+import { marketBids, publishedDsoSides, registriesOf } from "./market";
+import { MAX_REQUEST_MW } from "./portfolio-limits";
+import type { SessionUser } from "./roles";
+
+/**
+ * The bid congestion manager as a platform service (provisioning paper, section II and
+ * Fig. 1): every aggregator's portfolio is split by asset location, cleared on the
+ * server against the published light models, and the results re-aggregated per
+ * aggregated bid. The full results are stored with the run; each aggregator is served
+ * only the results of its own bids, and only of runs its portfolios took part in.
+ */
+
+export const bcmRunSchema = z.object({
+  requestMw: z
+    .number({ error: "requestMw must be a number (MW; positive = upward)" })
+    .refine(Number.isFinite, "requestMw must be a finite number")
+    .refine((v) => v !== 0, "requestMw must not be 0")
+    .refine((v) => Math.abs(v) <= MAX_REQUEST_MW, `requestMw must lie within ±${MAX_REQUEST_MW} MW`),
+});
+
+interface SkippedPortfolio {
+  owner: string;
+  portfolioId: string;
+  portfolio: string;
+  reason: string;
+}
+
+/** What a BCM run stores (ClearingRun.resultJson, kind "bcm"): everything, for every aggregator. */
+interface StoredBcmRun {
+  version: 1;
+  message: string;
+  maxDeliverableMw: number | null;
+  offeredUpMw: number;
+  offeredDownMw: number;
+  /** Owners of every portfolio on the platform at run time (the ones that may see the run). */
+  participants: string[];
+  gridNames: Record<string, string>;
+  skipped: SkippedPortfolio[];
+  aggregatedBids: number;
+  assetBids: number;
+  results: AggregatedResult[];
+  clearMs: number;
+  runMs: number;
+}
+
+export interface OwnTotals {
+  bids: number;
+  offeredUpMw: number;
+  offeredDownMw: number;
+  activatedMw: number;
+  costEur: number;
+}
+
+/** A BCM run as one aggregator sees it: market-wide status and total, its own figures. */
+export interface BcmRunSummary {
+  id: string;
+  createdAt: string;
+  requestMw: number;
+  status: ClearingStatus;
+  message: string;
+  /** Activated over all bids of the platform (= the request when optimal). */
+  marketTotalMw: number;
+  maxDeliverableMw: number | null;
+  startedByYou: boolean;
+  clearMs: number;
+  runMs: number;
+  own: OwnTotals;
+  /** Your portfolios the BCM could not place at run time, with the reason. */
+  skipped: { portfolio: string; reason: string }[];
+}
+
+export interface BcmRunDetail extends BcmRunSummary {
+  /** Your aggregated bids' results; each asset's `grid` is the grid's name. */
+  results: AggregatedResult[];
+}
+
+function ownResults(stored: StoredBcmRun, user: SessionUser): AggregatedResult[] {
+  return stored.results
+    .filter((r) => r.owner === user.username)
+    .map((r) => ({ ...r, assets: r.assets.map((a) => ({ ...a, grid: stored.gridNames[a.grid] ?? a.grid })) }));
+}
+
+/** The clearing's message without the market's total cost (other aggregators' business). */
+function publicMessage(status: ClearingStatus, message: string, totalMw: number): string {
+  return status === "optimal" ? `optimal: ${totalMw.toFixed(6)} MW activated over all bids on the platform` : message;
+}
+
+type RunRow = { id: string; createdAt: Date; createdById: string; requestMw: number; status: string; totalMw: number; resultJson: string };
+
+function toSummary(row: RunRow, stored: StoredBcmRun, user: SessionUser): BcmRunSummary {
+  const mine = ownResults(stored, user);
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    requestMw: row.requestMw,
+    status: row.status as ClearingStatus,
+    message: publicMessage(row.status as ClearingStatus, stored.message, row.totalMw),
+    marketTotalMw: row.totalMw,
+    maxDeliverableMw: stored.maxDeliverableMw,
+    startedByYou: row.createdById === user.id,
+    clearMs: stored.clearMs,
+    runMs: stored.runMs,
+    own: {
+      bids: mine.length,
+      offeredUpMw: mine.reduce((s, r) => s + Math.max(0, r.offeredMw), 0),
+      offeredDownMw: mine.reduce((s, r) => s + Math.min(0, r.offeredMw), 0),
+      activatedMw: mine.reduce((s, r) => s + r.activatedMw, 0),
+      costEur: mine.reduce((s, r) => s + r.costEur, 0),
+    },
+    skipped: stored.skipped.filter((s) => s.owner === user.username).map(({ portfolio, reason }) => ({ portfolio, reason })),
+  };
+}
+
+/**
+ * Run the BCM for a balancing-power request over all portfolios on the platform and
+ * store it. A portfolio that can no longer be placed (its grid's light model was
+ * withdrawn or changed) is left out with its reason rather than blocking everyone.
+ */
+export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw: number): Promise<BcmRunDetail> {
+  const t0 = performance.now();
+  const [rows, sides] = await Promise.all([
+    prisma.bidPortfolio.findMany({ select: { id: true, name: true, bidsJson: true, owner: { select: { username: true } } }, orderBy: { createdAt: "asc" } }),
+    publishedDsoSides(prisma),
+  ]);
+  const registries = registriesOf(sides);
+  const accepted: AggregatedBid[] = [];
+  const skipped: SkippedPortfolio[] = [];
+  for (const row of rows) {
+    const bids = JSON.parse(row.bidsJson) as AggregatedBid[];
+    try {
+      disaggregate(bids, registries);
+      accepted.push(...bids);
+    } catch (e) {
+      if (!(e instanceof BidFormatError)) throw e;
+      skipped.push({ owner: row.owner.username, portfolioId: row.id, portfolio: row.name, reason: e.message });
+    }
+  }
+  if (!accepted.some((b) => b.owner === user.username)) {
+    const mine = skipped.filter((s) => s.owner === user.username);
+    throw new ApiError(
+      "bad_request",
+      mine.length ? `none of your portfolios can be placed in a published grid: ${mine.map((s) => `${s.portfolio}: ${s.reason}`).join("; ")}` : "you have no bids on the platform; upload a portfolio first",
+    );
+  }
+  const market = marketBids(accepted, sides);
+  const grids = market.grids.flatMap((g, k) => (g.bids.length ? [{ gridId: g.gridId, lightModel: sides[k].model, bids: g.bids }] : []));
+  const highs = await nodeHighs();
+  const t1 = performance.now();
+  const cleared = clearMarket(highs, grids, requestMw, { groups: market.groups });
+  const results = reaggregate(accepted, market.dis, cleared.dispatch);
+  const clearMs = performance.now() - t1;
+  const stored: StoredBcmRun = {
+    version: 1,
+    message: cleared.message,
+    maxDeliverableMw: cleared.maxDeliverableMw ?? null,
+    offeredUpMw: cleared.offeredUpMw,
+    offeredDownMw: cleared.offeredDownMw,
+    participants: [...new Set(rows.map((r) => r.owner.username))],
+    gridNames: Object.fromEntries(sides.map((s) => [s.gridId, s.gridName])),
+    skipped,
+    aggregatedBids: accepted.length,
+    assetBids: grids.reduce((s, g) => s + g.bids.length, 0),
+    results,
+    clearMs,
+    runMs: performance.now() - t0,
+  };
+  const row = await prisma.clearingRun.create({
+    data: {
+      id: randomUUID(),
+      kind: "bcm",
+      createdById: user.id,
+      requestMw,
+      status: cleared.status,
+      totalMw: cleared.totalMw,
+      objectiveEur: cleared.objectiveEur,
+      resultJson: JSON.stringify(stored),
+    },
+  });
+  return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
+}
+
+/** Runs the caller's portfolios took part in, newest first. */
+export async function listBcmRuns(prisma: PrismaClient, user: SessionUser, limit = 20): Promise<BcmRunSummary[]> {
+  const rows = await prisma.clearingRun.findMany({ where: { kind: "bcm" }, orderBy: { createdAt: "desc" }, take: 200 });
+  const out: BcmRunSummary[] = [];
+  for (const row of rows) {
+    const stored = JSON.parse(row.resultJson) as StoredBcmRun;
+    if (!stored.participants.includes(user.username)) continue;
+    out.push(toSummary(row, stored, user));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** One run with the caller's own results; 404 when it does not exist, is not a BCM run, or the caller took no part. */
+export async function getBcmRun(prisma: PrismaClient, user: SessionUser, id: string): Promise<BcmRunDetail> {
+  const row = await prisma.clearingRun.findUnique({ where: { id } });
+  const stored = row?.kind === "bcm" ? (JSON.parse(row.resultJson) as StoredBcmRun) : null;
+  if (!row || !stored || !stored.participants.includes(user.username)) throw new ApiError("not_found", `no bid congestion manager run with id ${id} has results of yours`);
+  return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
+}
+
+/** The caller's results of a run as CSV: one row per asset with its aggregated bid's totals (the CLI's format). */
+export async function bcmResultsCsv(prisma: PrismaClient, user: SessionUser, id: string): Promise<{ fileName: string; csv: string }> {
+  const run = await getBcmRun(prisma, user, id);
+  return { fileName: `bcm-results-${user.username}-${run.createdAt.slice(0, 19).replace(/\D/g, "")}.csv`, csv: aggregatedResultsCsv(run.results) };
+}
+
+// ---------------------------------------------------------------------------------
+// The DSO's view: bids whose assets sit in its grids
+
+export interface DsoAssetBid {
+  aggregatedBidId: string;
+  assetBidId: string;
+  owner: string;
+  direction: "up" | "down";
+  assetId: string;
+  connection: string;
+  opaqueLocation: string;
+  volumeMw: number;
+}
+
+export interface DsoGridBids {
+  gridId: string;
+  gridName: string;
+  /** Without a published light model the BCM cannot place bids in the grid. */
+  published: boolean;
+  bids: DsoAssetBid[];
+  upMw: number;
+  downMw: number;
+  aggregators: string[];
+}
+
+/**
+ * Per-asset bids located in the DSO's own grids (asset, connection bus, opaque
+ * location, volume, aggregator). Prices stay with the market; other grids' parts of
+ * a bid spanning several grids are not shown.
+ */
+export async function dsoGridBids(prisma: PrismaClient, user: SessionUser): Promise<DsoGridBids[]> {
+  const [own, rows, sides] = await Promise.all([
+    prisma.grid.findMany({ where: { ownerId: user.id }, select: { id: true, name: true }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] }),
+    prisma.bidPortfolio.findMany({ select: { bidsJson: true }, orderBy: { createdAt: "asc" } }),
+    publishedDsoSides(prisma),
+  ]);
+  const registries = registriesOf(sides);
+  const byGrid = new Map<string, DsoAssetBid[]>(own.map((g) => [g.id, []]));
+  for (const row of rows) {
+    const bids = JSON.parse(row.bidsJson) as AggregatedBid[];
+    let dis;
+    try {
+      dis = disaggregate(bids, registries);
+    } catch (e) {
+      if (e instanceof BidFormatError) continue; // not placeable today: takes no part in the market
+      throw e;
+    }
+    for (const b of bids) {
+      for (const a of dis.assets.get(b.id) ?? []) {
+        byGrid.get(a.gridId)?.push({
+          aggregatedBidId: b.id,
+          assetBidId: a.bidId,
+          owner: b.owner,
+          direction: b.direction,
+          assetId: a.assetId,
+          connection: a.connection,
+          opaqueLocation: a.opaqueLocation,
+          volumeMw: a.volumeMw,
+        });
+      }
+    }
+  }
+  const published = new Set(sides.map((s) => s.gridId));
+  return own.map((g) => {
+    const bids = byGrid.get(g.id)!;
+    return {
+      gridId: g.id,
+      gridName: g.name,
+      published: published.has(g.id),
+      bids,
+      upMw: bids.reduce((s, b) => s + Math.max(0, b.volumeMw), 0),
+      downMw: bids.reduce((s, b) => s + Math.min(0, b.volumeMw), 0),
+      aggregators: [...new Set(bids.map((b) => b.owner))].sort(),
+    };
+  });
+}
