@@ -21,11 +21,11 @@ function routeFiles(dir: string): string[] {
 }
 
 /**
- * Routes that show a DSO grid to the TSO only while its DSO has switched on the
- * labelled demonstrator mode (Grid.demoMode, on for the seeded demo): scanned with
- * demo mode off, when they must serve nothing of the grid.
+ * Routes that show a DSO grid to the TSO or to aggregators only while its DSO has
+ * switched on the labelled demonstrator mode (Grid.demoMode, on for the seeded demo):
+ * scanned with demo mode off, when they must serve nothing of the grid.
  */
-const DEMO_MODE_ROUTES = new Set(["tso/grids/[id]/demo-map/route.ts"]);
+const DEMO_MODE_ROUTES = new Set(["tso/grids/[id]/demo-map/route.ts", "bcm/grids/[id]/map/route.ts"]);
 
 let gridId: string;
 const CALLERS = { tso: "tso", aggregator: "agg-heatflex" } as const;
