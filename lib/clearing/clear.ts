@@ -56,7 +56,7 @@ export interface MarketClearingResult {
   dispatch: BidDispatch[];
   totalMw: number;
   grids: GridClearing[];
-  /** With an infeasible request: the largest amount deliverable without congestion (most negative for downward requests). */
+  /** With an infeasible request: the largest amount deliverable in the request's direction without congestion (most negative for downward requests). */
   maxDeliverableMw?: number;
   minDeliverableMw?: number;
   deliverableRangeMw?: [number, number];
@@ -253,37 +253,41 @@ export function clearMarket(
   });
 
   if (status === "infeasible") {
-    // The range of totals deliverable without congestion: maximize and minimize Σ y.
-    const hi = solveLazy(highs, prepare(1), { requestMw, maximizeDelivery: 1, groups: opts.groups }, opts);
-    if (!hi.y) {
+    // The range of totals deliverable without congestion. The extreme in the request's
+    // direction first; the other only if the request lies short of it.
+    const sense: 1 | -1 = requestMw >= 0 ? 1 : -1;
+    const extreme = (dir: 1 | -1) => solveLazy(highs, prepare(dir), { requestMw, maximizeDelivery: dir, groups: opts.groups }, opts);
+    const first = extreme(sense);
+    if (!first.y) {
       return none(
-        `infeasible: the distribution grid violates its limits for every activation of the bids at every operating point (${hi.res.Status}); no balancing power can be delivered without congestion`,
+        `infeasible: the distribution grid violates its limits for every activation of the bids at every operating point (${first.res.Status}); no balancing power can be delivered without congestion`,
         { maxDeliverableMw: 0 },
       );
     }
-    const lo = solveLazy(highs, prepare(-1), { requestMw, maximizeDelivery: -1, groups: opts.groups }, opts);
-    const maxMw = hi.y.flat().reduce((acc, v) => acc + v, 0);
-    const minMw = lo.y ? lo.y.flat().reduce((acc, v) => acc + v, 0) : maxMw;
-    const range = `between ${minMw.toFixed(3)} and ${maxMw.toFixed(3)} MW`;
+    const firstMw = first.y.flat().reduce((acc, v) => acc + v, 0);
+    const beyond = sense > 0 ? requestMw > firstMw : requestMw < firstMw;
+    const second = beyond ? null : extreme(sense > 0 ? -1 : 1);
+    const otherMw = second?.y ? second.y.flat().reduce((acc, v) => acc + v, 0) : undefined;
+    const upMw = sense > 0 ? firstMw : otherMw;
+    const downMw = sense > 0 ? otherMw : firstMw;
+    const range = upMw !== undefined && downMw !== undefined ? `between ${downMw.toFixed(3)} and ${upMw.toFixed(3)} MW` : "";
     let why: string;
-    if (requestMw > maxMw) {
+    if (beyond) {
+      const offered = sense > 0 ? offeredUpMw : offeredDownMw;
+      const dir = sense > 0 ? "upward" : "downward";
       why =
-        requestMw > offeredUpMw + 1e-9
-          ? `the bids offer only ${offeredUpMw.toFixed(3)} MW upward`
-          : `activating more would congest the distribution grid (offered ${offeredUpMw.toFixed(3)} MW upward)`;
-      why += `; the largest deliverable amount without congestion is ${maxMw.toFixed(3)} MW`;
-    } else if (requestMw < minMw) {
-      why =
-        requestMw < offeredDownMw - 1e-9
-          ? `the bids offer only ${offeredDownMw.toFixed(3)} MW downward; the deliverable range is ${range}`
-          : `the grid needs at least ${minMw.toFixed(3)} MW of activation to stay within its limits; the deliverable range is ${range}`;
+        Math.abs(requestMw) > Math.abs(offered) + 1e-9
+          ? `the bids offer only ${offered.toFixed(3)} MW ${dir}`
+          : `activating more would congest the distribution grid (offered ${offered.toFixed(3)} MW ${dir})`;
+      why += `; the largest ${sense > 0 ? "" : "downward "}deliverable amount without congestion is ${firstMw.toFixed(3)} MW`;
+    } else if (otherMw !== undefined && (sense > 0 ? requestMw < otherMw : requestMw > otherMw)) {
+      why = `the grid needs at least ${otherMw.toFixed(3)} MW of activation to stay within its limits; the deliverable range is ${range}`;
     } else {
       why = `no combination of the bids' minimum activations and indivisible volumes sums to it; deliverable amounts lie ${range}`;
     }
     return none(`infeasible: ${requestMw} MW cannot be delivered — ${why}`, {
-      maxDeliverableMw: requestMw >= 0 ? maxMw : minMw,
-      minDeliverableMw: minMw,
-      deliverableRangeMw: [minMw, maxMw],
+      maxDeliverableMw: firstMw,
+      ...(upMw !== undefined && downMw !== undefined ? { minDeliverableMw: downMw, deliverableRangeMw: [downMw, upMw] as [number, number] } : {}),
     });
   }
   if (status === "error" || !solved.y) return none(`the solver stopped without a solution: ${solved.res.Status}`);
