@@ -1,5 +1,6 @@
 "use client";
 
+import type { Layer } from "@deck.gl/core";
 import { MapboxOverlay } from "@deck.gl/mapbox";
 // A namespace import: the default import does not exist under Turbopack (ENVIRONMENT.md).
 import * as maplibregl from "maplibre-gl";
@@ -35,6 +36,8 @@ export interface GridMapProps {
   height?: number | string;
   ariaLabel?: string;
   testId?: string;
+  /** Extra deck.gl layers drawn on top of the grid (e.g. the bid congestion manager's asset markers). */
+  overlayLayers?: Layer[];
 }
 
 /** What end-to-end tests may call on the map's frame element (`element.__gridMap`). */
@@ -55,7 +58,7 @@ interface Hover {
  * style) with the deck.gl layers of `buildGridLayers` on top. Hovering shows the
  * element's id, loading and voltage; clicking selects it (`onSelect`).
  */
-export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = "Grid map", testId = "grid-map" }: GridMapProps) {
+export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = "Grid map", testId = "grid-map", overlayLayers }: GridMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -68,7 +71,7 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
 
-  const layers = useMemo(() => buildGridLayers(data, state), [data, state]);
+  const layers = useMemo(() => [...buildGridLayers(data, state), ...(overlayLayers ?? [])], [data, state, overlayLayers]);
   const layersRef = useRef(layers);
   layersRef.current = layers;
 

@@ -1,0 +1,78 @@
+import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
+import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
+import type { DemoMap, DemoMapAsset } from "./demo-map";
+
+/** Browser calls of the bid congestion manager's routes; errors carry the server's message. */
+export class BcmApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BcmApiError";
+  }
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: string } | null;
+    throw new BcmApiError(res.status, body?.error ?? `the server answered HTTP ${res.status}`);
+  }
+  return (await res.json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+export async function fetchPortfolios(): Promise<PortfolioSummary[]> {
+  return (await json<{ portfolios: PortfolioSummary[] }>(await fetch("/api/portfolios"))).portfolios;
+}
+
+export async function uploadPortfolio(file: File, name: string): Promise<PortfolioSummary> {
+  const form = new FormData();
+  form.set("file", file);
+  if (name.trim()) form.set("name", name.trim());
+  return (await json<{ portfolio: PortfolioSummary }>(await fetch("/api/portfolios", { method: "POST", body: form }))).portfolio;
+}
+
+export async function deletePortfolio(id: string): Promise<void> {
+  const res = await fetch(`/api/portfolios/${enc(id)}`, { method: "DELETE" });
+  if (!res.ok) await json(res);
+}
+
+export async function fetchDisaggregation(id: string, signal?: AbortSignal): Promise<PortfolioDisaggregation> {
+  return json<PortfolioDisaggregation>(await fetch(`/api/portfolios/${enc(id)}/disaggregation`, { signal }));
+}
+
+export async function runBcm(requestMw: number): Promise<BcmRunDetail> {
+  const res = await fetch("/api/bcm/run", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ requestMw }) });
+  return (await json<{ run: BcmRunDetail }>(res)).run;
+}
+
+export async function fetchRuns(): Promise<BcmRunSummary[]> {
+  return (await json<{ runs: BcmRunSummary[] }>(await fetch("/api/bcm/runs"))).runs;
+}
+
+export async function fetchRun(id: string): Promise<BcmRunDetail> {
+  return (await json<{ run: BcmRunDetail }>(await fetch(`/api/bcm/runs/${enc(id)}`))).run;
+}
+
+export function resultsCsvUrl(runId: string): string {
+  return `/api/bcm/runs/${enc(runId)}/results.csv`;
+}
+
+export const TEMPLATE_URL = "/api/portfolios/template";
+
+export interface DemoMapResponse {
+  grid: { id: string; name: string; demoMode: true };
+  map: DemoMap;
+  assets: DemoMapAsset[];
+}
+
+export async function fetchDemoMap(gridId: string, signal?: AbortSignal): Promise<DemoMapResponse> {
+  return json<DemoMapResponse>(await fetch(`/api/bcm/grids/${enc(gridId)}/map`, { signal }));
+}
+
+export async function fetchDsoBids(): Promise<DsoGridBids[]> {
+  return (await json<{ grids: DsoGridBids[] }>(await fetch("/api/dso/bids"))).grids;
+}

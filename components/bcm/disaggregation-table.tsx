@@ -1,0 +1,105 @@
+"use client";
+
+import { Fragment, useState } from "react";
+import { formatMw } from "@/components/dso/format";
+import type { GridRef, PortfolioDisaggregation } from "@/lib/server/portfolios";
+import styles from "./bcm.module.css";
+
+/** A portfolio's aggregated bids and, per bid, the per-asset bids the BCM splits it into. */
+export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisaggregation; portfolioName: string }) {
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const gridName = new Map(dis.grids.map((g: GridRef) => [g.id, g.name]));
+  const toggle = (id: string) =>
+    setOpen((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const assets = dis.bids.reduce((s, b) => s + b.assets.length, 0);
+
+  return (
+    <div className="card" data-testid="disaggregation">
+      <div className="card-title">
+        <h2>{portfolioName}: bids and their split per asset</h2>
+        {dis.placeable && (
+          <span className="muted small">
+            {dis.bids.length} aggregated bids → {assets} per-asset bids in {dis.grids.map((g) => g.name).join(", ")}
+          </span>
+        )}
+      </div>
+      {!dis.placeable ? (
+        <div className="alert alert-warn" role="alert" data-testid="disaggregation-problem">
+          The bid congestion manager cannot place this portfolio against the light models published now, so it takes no part in clearings: {dis.problem}
+        </div>
+      ) : (
+        <div className={`table-wrap ${styles.scroll}`}>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Bid</th>
+                <th>Direction</th>
+                <th className="num">Total MW</th>
+                <th className="num">€/MWh</th>
+                <th>Minimum</th>
+                <th className="num">Assets</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dis.bids.map((b) => (
+                <Fragment key={b.bidId}>
+                  <tr data-testid="aggregated-bid-row" data-bid-id={b.bidId}>
+                    <td>
+                      <button type="button" className={styles.expander} aria-expanded={open.has(b.bidId)} onClick={() => toggle(b.bidId)}>
+                        {b.bidId}
+                      </button>
+                    </td>
+                    <td className={b.direction === "up" ? styles.up : styles.down}>{b.direction}</td>
+                    <td className="num">{formatMw(b.volumeMw, 4)}</td>
+                    <td className="num">{b.priceEurPerMwh.toFixed(2)}</td>
+                    <td>
+                      {b.indivisible ? "indivisible" : b.minActivationMw ? `${formatMw(b.minActivationMw, 4)} MW` : "—"}
+                      {b.group && <span className="muted small"> (joint over its assets)</span>}
+                    </td>
+                    <td className="num">{b.assets.length}</td>
+                  </tr>
+                  {open.has(b.bidId) && (
+                    <tr className={styles.subRow}>
+                      <td colSpan={6}>
+                        <table className={styles.subTable} data-testid="asset-bids">
+                          <thead>
+                            <tr>
+                              <th>Asset</th>
+                              <th>Grid</th>
+                              <th>Connection</th>
+                              <th>Opaque location (what the TSO sees)</th>
+                              <th className="num">MW</th>
+                              <th className="num">€/MWh</th>
+                              <th>Per-asset bid</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {b.assets.map((a) => (
+                              <tr key={a.assetBidId}>
+                                <td className="mono">{a.assetId}</td>
+                                <td>{gridName.get(a.gridId) ?? a.gridId}</td>
+                                <td className="mono">{a.connection}</td>
+                                <td className="mono">{a.opaqueLocation}</td>
+                                <td className="num">{formatMw(a.volumeMw, 4)}</td>
+                                <td className="num">{a.priceEurPerMwh.toFixed(2)}</td>
+                                <td className="mono">{a.assetBidId}</td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </table>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+
+import { Fragment, useMemo, useState } from "react";
+import { formatMw } from "@/components/dso/format";
+import type { AggregatedResult } from "@/lib/market";
+import styles from "./bcm.module.css";
+import { activationState, resultRows, type ActivationState, type ResultFilter } from "./results-view";
+
+function StateBadge({ state }: { state: ActivationState }) {
+  return <span className={`${styles.state} ${styles[state]}`}>{state}</span>;
+}
+
+/** The caller's re-aggregated results: per aggregated bid offered, activated, fraction, cost; per asset on expanding. */
+export function ResultsTable({ results }: { results: AggregatedResult[] }) {
+  const [filter, setFilter] = useState<ResultFilter>("activated");
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const rows = useMemo(() => resultRows(results, filter), [results, filter]);
+  const toggle = (id: string) =>
+    setOpen((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  return (
+    <>
+      <div className={styles.tabs} role="group" aria-label="Which bids">
+        <label className="small">
+          <input type="radio" name="result-filter" checked={filter === "activated"} onChange={() => setFilter("activated")} /> activated bids only
+        </label>
+        <label className="small">
+          <input type="radio" name="result-filter" checked={filter === "all"} onChange={() => setFilter("all")} data-testid="results-show-all" /> all {results.length} of your bids
+        </label>
+      </div>
+      {rows.length === 0 ? (
+        <p className="muted" data-testid="results-empty">
+          None of your bids was activated in this run.
+        </p>
+      ) : (
+        <div className={`table-wrap ${styles.scroll}`}>
+          <table className="data" data-testid="results-table">
+            <thead>
+              <tr>
+                <th>Bid</th>
+                <th>Direction</th>
+                <th className="num">€/MWh</th>
+                <th className="num">Offered MW</th>
+                <th className="num">Activated MW</th>
+                <th className="num">Fraction</th>
+                <th className="num">Cost €</th>
+                <th>State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ result: r, state, activatedAssets }) => (
+                <Fragment key={r.bidId}>
+                  <tr data-testid="result-row" data-bid-id={r.bidId}>
+                    <td>
+                      <button type="button" className={styles.expander} aria-expanded={open.has(r.bidId)} onClick={() => toggle(r.bidId)}>
+                        {r.bidId}
+                      </button>
+                    </td>
+                    <td className={r.direction === "up" ? styles.up : styles.down}>{r.direction}</td>
+                    <td className="num">{r.priceEurPerMwh.toFixed(2)}</td>
+                    <td className="num">{formatMw(r.offeredMw, 4)}</td>
+                    <td className="num" data-testid="result-activated">
+                      {formatMw(r.activatedMw, 4)}
+                    </td>
+                    <td className="num">{(r.fraction * 100).toFixed(1)} %</td>
+                    <td className="num">{r.costEur.toFixed(2)}</td>
+                    <td>
+                      <StateBadge state={state} />{" "}
+                      <span className="muted small">
+                        {activatedAssets}/{r.assets.length} assets
+                      </span>
+                    </td>
+                  </tr>
+                  {open.has(r.bidId) && (
+                    <tr className={styles.subRow}>
+                      <td colSpan={8}>
+                        <table className={styles.subTable} data-testid="result-assets">
+                          <thead>
+                            <tr>
+                              <th>Asset</th>
+                              <th>Grid</th>
+                              <th>Connection</th>
+                              <th className="num">Offered MW</th>
+                              <th className="num">Activated MW</th>
+                              <th>State</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {r.assets.map((a) => (
+                              <tr key={`${a.grid}/${a.assetId}`}>
+                                <td className="mono">{a.assetId}</td>
+                                <td>{a.grid}</td>
+                                <td className="mono">{a.location}</td>
+                                <td className="num">{formatMw(a.offeredMw, 5)}</td>
+                                <td className="num">{formatMw(a.activatedMw, 5)}</td>
+                                <td>
+                                  <StateBadge state={activationState(a.offeredMw, a.activatedMw)} />
+                                </td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </table>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
