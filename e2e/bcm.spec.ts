@@ -1,0 +1,203 @@
+import { readFile } from "node:fs/promises";
+import { expect, request, test, type Download, type Locator, type Page } from "@playwright/test";
+import { apiAs, signInWithForm } from "./support/accounts";
+
+const BERGWALD = "Bergwald (generated district)";
+const CSV_HEADER = "bidId,owner,direction,totalMW,priceEURperMWh,minActivationMW,indivisible,assetId,grid,location,assetMW,share";
+
+/** The bid congestion manager page, as an aggregator uses it. */
+class BcmPage {
+  readonly portfolios: Locator;
+  readonly uploadError: Locator;
+  readonly uploadOk: Locator;
+  readonly disaggregation: Locator;
+  readonly result: Locator;
+  readonly map: Locator;
+
+  constructor(readonly page: Page) {
+    this.portfolios = page.getByTestId("portfolio-list");
+    this.uploadError = page.getByTestId("portfolio-upload-error");
+    this.uploadOk = page.getByTestId("portfolio-upload-ok");
+    this.disaggregation = page.getByTestId("disaggregation");
+    this.result = page.getByTestId("bcm-result");
+    this.map = page.getByTestId("bcm-grid-map");
+  }
+
+  async open() {
+    await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bid congestion manager" }).click();
+    await expect(this.page).toHaveURL(/\/bcm$/);
+    await expect(this.page.getByRole("heading", { level: 1 })).toContainText("Bid congestion manager");
+  }
+
+  async upload(name: string, text: string) {
+    await this.page.getByTestId("portfolio-file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    await this.page.getByRole("button", { name: "Upload and validate" }).click();
+  }
+
+  async download(trigger: Locator): Promise<{ name: string; text: string }> {
+    const [download] = await Promise.all([this.page.waitForEvent("download"), trigger.click()]);
+    return { name: download.suggestedFilename(), text: await readDownload(download) };
+  }
+}
+
+async function readDownload(d: Download): Promise<string> {
+  return readFile(await d.path(), "utf8");
+}
+
+/** Rows of a CSV without quoted commas (bid ids, asset ids and grid names here have none). */
+function csvRows(text: string): Record<string, string>[] {
+  const lines = text.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+  const header = lines[0].split(",");
+  return lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k], v])));
+}
+
+// Later stories (the TSO's clearing) see the seeded market: remove what this story uploaded, even when it fails midway.
+test.afterAll(async ({ baseURL }) => {
+  const api = await apiAs(baseURL!, "agg-evfleet");
+  const { portfolios } = (await (await api.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] };
+  for (const p of portfolios.filter((x) => x.name === "ev-pool")) expect((await api.delete(`/api/portfolios/${p.id}`)).status()).toBe(204);
+});
+
+test("an aggregator uploads a portfolio, runs the BCM and downloads its results; another aggregator sees none of it", async ({ page, browser, baseURL }) => {
+  const t0 = Date.now();
+  await signInWithForm(page, "agg-evfleet");
+  const bcm = new BcmPage(page);
+  await bcm.open();
+  await expect(page.getByTestId("who-sees-what")).toContainText("only assets in its own grid(s), no prices");
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
+  await expect(bcm.portfolios).toContainText("Demo portfolio");
+
+  // The example portfolio: a valid CSV over this aggregator's own units (EVs of Bergwald).
+  const template = await bcm.download(page.getByTestId("portfolio-template"));
+  expect(template.name).toBe("portfolio-example-agg-evfleet.csv");
+  const units = csvRows(template.text).filter((r) => r.direction === "up");
+  expect(units.length).toBeGreaterThan(1);
+  for (const u of units) {
+    expect(u.owner).toBe("agg-evfleet");
+    expect(u.grid).toBe(BERGWALD);
+    expect(u.assetId).toMatch(/^ev-/);
+  }
+
+  // A file whose shares do not add up is refused with the line named, and nothing is stored.
+  const total = units.reduce((s, u) => s + Number(u.assetMW), 0);
+  const row = (u: Record<string, string>, share: number) => `evfleet-e2e-pool,agg-evfleet,up,${total},1,,,${u.assetId},${BERGWALD},,,${share}`;
+  const shares = units.map((u) => Number(u.assetMW) / total);
+  const bad = [CSV_HEADER, ...units.slice(0, -1).map((u, k) => row(u, shares[k]))].join("\n");
+  await bcm.upload("bad-shares.csv", bad);
+  await expect(bcm.uploadError).toContainText(/bad-shares\.csv line 2 \(evfleet-e2e-pool\): asset shares add up to 0\.\d{6}, not 1/);
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
+
+  // A valid pool of the same EVs at 1 €/MWh (cheaper than any demo bid, so 1.8 MW activates it).
+  const good = [CSV_HEADER, ...units.map((u, k) => row(u, shares[k]))].join("\n") + "\n";
+  await bcm.upload("ev-pool.csv", good);
+  await expect(bcm.uploadOk).toContainText("ev-pool: 1 aggregated bid accepted");
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(2);
+  await expect(bcm.portfolios.getByTestId("portfolio-item").filter({ hasText: "ev-pool" })).toHaveAttribute("aria-current", "true");
+
+  // Its split per asset: connection bus and the opaque location the TSO sees.
+  const bidRow = bcm.disaggregation.locator('[data-bid-id="evfleet-e2e-pool"]');
+  await expect(bidRow).toBeVisible();
+  await bidRow.getByRole("button", { name: "evfleet-e2e-pool" }).click();
+  const assets = bcm.disaggregation.getByTestId("asset-bids").locator("tbody tr");
+  await expect(assets).toHaveCount(units.length);
+  for (let k = 0; k < units.length; k++) {
+    const cells = assets.nth(k).locator("td");
+    await expect(cells.nth(0)).toHaveText(units[k].assetId);
+    await expect(cells.nth(2)).toHaveText(/^bus:\d+$/);
+    await expect(cells.nth(3)).not.toHaveText(/bus/);
+  }
+
+  // Demo mode: the grid is drawn with this portfolio's connection points.
+  await expect(page.getByTestId("bcm-demo-banner")).toContainText(`Demo mode ${BERGWALD}`);
+  await expect(bcm.map).toHaveAttribute("data-map-state", "ready", { timeout: 30_000 });
+  expect(Number(await page.getByTestId("bcm-map-markers").getAttribute("data-count"))).toBeGreaterThan(0);
+
+  // Run the BCM for the default 1.8 MW.
+  await expect(page.getByTestId("bcm-request")).toHaveValue("1.8");
+  const runStart = Date.now();
+  await page.getByTestId("bcm-run-button").click();
+  await expect(page.getByTestId("bcm-status")).toHaveText("optimal", { timeout: 30_000 });
+  const runMs = Date.now() - runStart;
+  await expect(page.getByTestId("bcm-message")).toHaveText("optimal: 1.800000 MW activated over all bids on the platform");
+  const resultRows = bcm.result.getByTestId("result-row");
+  await expect(resultRows.first()).toBeVisible();
+  const shownBids = await resultRows.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-bid-id")!));
+  expect(shownBids).toContain("evfleet-e2e-pool");
+  for (const id of shownBids) expect(id).toMatch(/evfleet/);
+  const pool = bcm.result.locator('[data-bid-id="evfleet-e2e-pool"]');
+  await expect(pool).toContainText("full");
+  await pool.getByRole("button", { name: "evfleet-e2e-pool" }).click();
+  await expect(bcm.result.getByTestId("result-assets").locator("tbody tr")).toHaveCount(units.length);
+  const runId = (await bcm.result.getAttribute("data-run-id"))!;
+  await expect(bcm.map).toHaveAttribute("data-map-state", "ready");
+  await page.waitForTimeout(500); // let deck.gl draw the activation colours before the screenshot
+  await page.screenshot({ path: "e2e-artifacts/bcm.png", fullPage: true });
+
+  // The results CSV: one row per asset, own bids only, each bid's assets add up to its activated total.
+  const results = await bcm.download(page.getByTestId("bcm-download-csv"));
+  expect(results.name).toMatch(/^bcm-results-agg-evfleet-\d{14}\.csv$/);
+  const rows = csvRows(results.text);
+  expect(rows.length).toBeGreaterThan(units.length);
+  const perBid = new Map<string, { total: number; sum: number }>();
+  for (const r of rows) {
+    expect(r.owner).toBe("agg-evfleet");
+    const b = perBid.get(r.bidId) ?? { total: Number(r.activatedMW), sum: 0 };
+    b.sum += Number(r.assetActivatedMW);
+    perBid.set(r.bidId, b);
+  }
+  for (const [id, b] of perBid) expect(Math.abs(b.sum - b.total), id).toBeLessThan(1e-9);
+  const mine = rows.filter((r) => r.bidId === "evfleet-e2e-pool");
+  expect(mine.map((r) => r.assetId)).toEqual(units.map((u) => u.assetId));
+  expect(Number(mine[0].activatedMW)).toBeCloseTo(total, 9);
+
+  // A second aggregator: its own portfolio only, the run without anyone else's results.
+  const evApi = await apiAs(baseURL!, "agg-evfleet");
+  const evPortfolios = ((await (await evApi.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] }).portfolios;
+  const uploadedId = evPortfolios.find((p) => p.name === "ev-pool")!.id;
+  const other = await browser.newPage();
+  await signInWithForm(other, "agg-storage");
+  const storagePage = new BcmPage(other);
+  await storagePage.open();
+  await expect(storagePage.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
+  await expect(storagePage.portfolios).not.toContainText("ev-pool");
+  await other.getByTestId("bcm-run-history").selectOption(runId);
+  await expect(other.getByTestId("bcm-status")).toHaveText("optimal");
+  await other.getByTestId("results-show-all").check();
+  const theirBids = await storagePage.result.getByTestId("result-row").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-bid-id")!));
+  expect(theirBids.length).toBeGreaterThan(0);
+  for (const id of theirBids) expect(id).toMatch(/agg-storage/);
+  await expect(other.locator("body")).not.toContainText("evfleet");
+
+  const api = other.request;
+  for (const path of [`/api/portfolios/${uploadedId}`, `/api/portfolios/${uploadedId}/disaggregation`]) {
+    const res = await api.get(path);
+    expect(res.status(), path).toBe(404);
+    expect(await res.json()).toEqual({ error: `you have no portfolio with id ${uploadedId}`, code: "not_found" });
+  }
+  expect((await api.delete(`/api/portfolios/${uploadedId}`)).status()).toBe(404);
+  expect((await evApi.get(`/api/portfolios/${uploadedId}`)).status()).toBe(200);
+  const theirCsv = await (await api.get(`/api/bcm/runs/${runId}/results.csv`)).text();
+  expect(theirCsv.split("\n")[0]).toMatch(/^bidId,owner,/);
+  expect(theirCsv).not.toContain("evfleet");
+  await other.close();
+
+  // The TSO has its own view; here the API refuses it, and anonymous callers must sign in.
+  const tso = await apiAs(baseURL!, "tso");
+  expect((await tso.post("/api/bcm/run", { data: { requestMw: 1.8 } })).status()).toBe(403);
+  expect((await tso.get(`/api/bcm/runs/${runId}/results.csv`)).status()).toBe(403);
+  const anonymous = await request.newContext({ baseURL });
+  expect((await anonymous.get("/api/portfolios")).status()).toBe(401);
+  console.log(`BCM story: run in the browser ${runMs} ms (request to result on the page), whole story ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+});
+
+test("a DSO sees the bids located in its own grid, without prices", async ({ page }) => {
+  await signInWithForm(page, "dso-rheintal");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bid congestion manager" }).click();
+  const grids = page.getByTestId("dso-grid-bids");
+  await expect(grids).toHaveCount(1);
+  await expect(grids.getByRole("heading")).toHaveText("Rheintal (generated district)");
+  await expect(page.getByTestId("dso-grid-bids-summary")).toContainText("from 4 aggregators");
+  await expect(page.getByTestId("dso-bid-row")).toHaveCount(50);
+  await expect(page.locator("body")).not.toContainText("Bergwald");
+  await expect(page.locator("body")).not.toContainText("€");
+});
