@@ -14,7 +14,7 @@ import { ApiError } from "./errors";
 import { publishedDsoSides, registriesOf, storePortfolio, type DsoSide, type PortfolioSummary } from "./market";
 import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "./portfolio-limits";
 import type { SessionUser } from "./roles";
-import { readBodyLimited } from "./upload";
+import { readFileUpload, type FileUpload, type FileUploadRules } from "./upload";
 
 /**
  * An aggregator's portfolios as the bid congestion manager's routes serve them: the
@@ -22,47 +22,18 @@ import { readBodyLimited } from "./upload";
  * does not exist (404), so ids cannot be probed.
  */
 
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-
-export interface PortfolioUpload {
-  fileName: string;
-  text: string;
-  name?: string;
-}
+const PORTFOLIO_UPLOAD: FileUploadRules = {
+  what: "the portfolio",
+  maxBytes: MAX_PORTFOLIO_BYTES,
+  tooLargeMessage: portfolioTooLargeMessage,
+  accept: PORTFOLIO_FILE_PATTERN,
+  acceptHint: "upload aggregated bids as .csv or .json",
+  defaultName: "portfolio",
+};
 
 /** The portfolio file of a multipart/form-data upload (field `file`, optional `name`), as UTF-8 text. */
-export async function readPortfolioUpload(req: Request): Promise<PortfolioUpload> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new ApiError("unsupported_media_type", "send the portfolio as multipart/form-data with a field named 'file'");
-  }
-  let body: Uint8Array<ArrayBuffer>;
-  try {
-    body = await readBodyLimited(req, MAX_PORTFOLIO_BYTES + MULTIPART_OVERHEAD_BYTES);
-  } catch (e) {
-    throw e instanceof ApiError && e.code === "payload_too_large" ? new ApiError("payload_too_large", portfolioTooLargeMessage(null)) : e;
-  }
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { "content-type": type } }).formData();
-  } catch {
-    throw new ApiError("bad_request", "the upload is not valid multipart/form-data");
-  }
-  const file = form.get("file");
-  if (!(file instanceof File)) throw new ApiError("bad_request", "no file in the upload (expected a form field named 'file')");
-  if (file.size > MAX_PORTFOLIO_BYTES) throw new ApiError("payload_too_large", portfolioTooLargeMessage(file.size));
-  const fileName = (file.name || "portfolio").replace(/^.*[\\/]/, "");
-  if (!PORTFOLIO_FILE_PATTERN.test(fileName)) {
-    throw new ApiError("bad_request", `${fileName}: unsupported file type; upload aggregated bids as .csv or .json`);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-  } catch {
-    throw new ApiError("bad_request", `${fileName}: the file is not UTF-8 text`);
-  }
-  const name = form.get("name");
-  return { fileName, text, name: typeof name === "string" ? name : undefined };
+export function readPortfolioUpload(req: Request): Promise<FileUpload> {
+  return readFileUpload(req, PORTFOLIO_UPLOAD);
 }
 
 /** storePortfolio's refusals are plain Errors (owner, taken id) or BidFormatErrors; anything else is a fault. */
@@ -76,7 +47,7 @@ function isBidRefusal(e: unknown): e is Error {
  * published light model) runs before the one write; a refusal is a 400 naming the
  * line or field and leaves the database as it was.
  */
-export async function createPortfolioFromUpload(prisma: PrismaClient, user: SessionUser, upload: PortfolioUpload): Promise<PortfolioSummary> {
+export async function createPortfolioFromUpload(prisma: PrismaClient, user: SessionUser, upload: FileUpload): Promise<PortfolioSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
   try {
     const bids = parseAggregatedBidsFile(upload.fileName, upload.text);

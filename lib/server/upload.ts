@@ -6,11 +6,14 @@ export { MAX_UPLOAD_BYTES } from "./upload-limits";
 /** Room for the multipart envelope around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-export interface GridUpload {
+/** An uploaded file as UTF-8 text, with the optional name the form gave it. */
+export interface FileUpload {
   fileName: string;
   text: string;
   name?: string;
 }
+
+export type GridUpload = FileUpload;
 
 
 /** Read at most `limit` bytes of the body; refuses larger bodies without buffering them. */
@@ -40,16 +43,42 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
   return out;
 }
 
+/** What one kind of file upload accepts (the grid upload, the BCM's portfolio upload). */
+export interface FileUploadRules {
+  /** How the message names the file, e.g. "the grid file". */
+  what: string;
+  maxBytes: number;
+  tooLargeMessage: (bytes: number | null) => string;
+  /** File names accepted, e.g. /\.(m|json)$/i, and what to say otherwise. */
+  accept: RegExp;
+  acceptHint: string;
+  defaultName: string;
+}
+
+const GRID_UPLOAD: FileUploadRules = {
+  what: "the grid file",
+  maxBytes: MAX_UPLOAD_BYTES,
+  tooLargeMessage,
+  accept: /\.(m|json)$/i,
+  acceptHint: "upload a MATPOWER case (.m) or a project network (.json)",
+  defaultName: "upload",
+};
+
 /**
- * The grid file of a multipart/form-data upload (field `file`, optional field `name`),
- * as UTF-8 text. Size and encoding are checked here; the content by the importer.
+ * The file of a multipart/form-data upload (field `file`, optional field `name`), as
+ * UTF-8 text. Size, file name and encoding are checked here; the content by its parser.
  */
-export async function readGridUpload(req: Request): Promise<GridUpload> {
+export async function readFileUpload(req: Request, rules: FileUploadRules): Promise<FileUpload> {
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    throw new ApiError("unsupported_media_type", "send the grid file as multipart/form-data with a field named 'file'");
+    throw new ApiError("unsupported_media_type", `send ${rules.what} as multipart/form-data with a field named 'file'`);
   }
-  const body = await readBodyLimited(req, MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES);
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    body = await readBodyLimited(req, rules.maxBytes + MULTIPART_OVERHEAD_BYTES);
+  } catch (e) {
+    throw e instanceof ApiError && e.code === "payload_too_large" ? new ApiError("payload_too_large", rules.tooLargeMessage(null)) : e;
+  }
   let form: FormData;
   try {
     form = await new Response(body, { headers: { "content-type": type } }).formData();
@@ -58,11 +87,9 @@ export async function readGridUpload(req: Request): Promise<GridUpload> {
   }
   const file = form.get("file");
   if (!(file instanceof File)) throw new ApiError("bad_request", "no file in the upload (expected a form field named 'file')");
-  if (file.size > MAX_UPLOAD_BYTES) throw new ApiError("payload_too_large", tooLargeMessage(file.size));
-  const fileName = (file.name || "upload").replace(/^.*[\\/]/, "");
-  if (!/\.(m|json)$/i.test(fileName)) {
-    throw new ApiError("bad_request", `${fileName}: unsupported file type; upload a MATPOWER case (.m) or a project network (.json)`);
-  }
+  if (file.size > rules.maxBytes) throw new ApiError("payload_too_large", rules.tooLargeMessage(file.size));
+  const fileName = (file.name || rules.defaultName).replace(/^.*[\\/]/, "");
+  if (!rules.accept.test(fileName)) throw new ApiError("bad_request", `${fileName}: unsupported file type; ${rules.acceptHint}`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
@@ -71,4 +98,9 @@ export async function readGridUpload(req: Request): Promise<GridUpload> {
   }
   const name = form.get("name");
   return { fileName, text, name: typeof name === "string" ? name : undefined };
+}
+
+/** The grid file of a multipart/form-data upload (.m or .json, up to 20 MB). */
+export function readGridUpload(req: Request): Promise<GridUpload> {
+  return readFileUpload(req, GRID_UPLOAD);
 }

@@ -1,10 +1,9 @@
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseNetworkJson } from "@/lib/grid";
 import { solvePowerFlow } from "@/lib/powerflow";
-import { databasePath } from "@/lib/db/client";
 import { MAX_UPLOAD_BYTES } from "@/lib/server/upload";
 import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
+import { databaseSnapshot as snapshot } from "@/lib/testing/db-snapshot";
 import { readSharedCase } from "@/lib/testing/shared";
 import * as gridRoute from "./[id]/route";
 import * as networkRoute from "./[id]/network/route";
@@ -18,17 +17,6 @@ let rheintal: string;
 let tso: string;
 let aggregator: string;
 let bergwaldGridId: string;
-
-/** Every table's rows: what "the database is unchanged" means. */
-function snapshot(): Record<string, unknown[]> {
-  const db = new Database(databasePath(), { readonly: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
-  } finally {
-    db.close();
-  }
-}
 
 async function upload(cookie: string, fileName: string, text: string, name?: string) {
   return gridsRoute.POST(apiRequest("POST", "/api/grids", { cookie, body: gridForm(fileName, text, name) }));
