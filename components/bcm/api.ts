@@ -1,23 +1,14 @@
+import { ApiCallError } from "@/lib/client/api";
 import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
 import type { PortfolioSummary } from "@/lib/server/market";
 import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import type { DemoMap, DemoMapAsset } from "./demo-map";
 
-/** Browser calls of the bid congestion manager's routes; errors carry the server's message. */
-export class BcmApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "BcmApiError";
-  }
-}
-
+/** Browser calls of the bid congestion manager's routes; a failure is an ApiCallError with the server's message. */
 async function json<T>(res: Response): Promise<T> {
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: string } | null;
-    throw new BcmApiError(res.status, body?.error ?? `the server answered HTTP ${res.status}`);
+    throw new ApiCallError(res.status, body?.error ?? `the server answered HTTP ${res.status}`);
   }
   return (await res.json()) as T;
 }

@@ -1,20 +1,15 @@
 "use client";
 
-import { Fragment, useState } from "react";
+import { Fragment } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { GridRef, PortfolioDisaggregation } from "@/lib/server/portfolios";
 import styles from "./bcm.module.css";
+import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 
 /** A portfolio's aggregated bids and, per bid, the per-asset bids the BCM splits it into. */
 export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisaggregation; portfolioName: string }) {
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const { isOpen, toggle } = useExpanded();
   const gridName = new Map(dis.grids.map((g: GridRef) => [g.id, g.name]));
-  const toggle = (id: string) =>
-    setOpen((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
   const assets = dis.bids.reduce((s, b) => s + b.assets.length, 0);
 
   return (
@@ -49,9 +44,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
                 <Fragment key={b.bidId}>
                   <tr data-testid="aggregated-bid-row" data-bid-id={b.bidId}>
                     <td>
-                      <button type="button" className={styles.expander} aria-expanded={open.has(b.bidId)} onClick={() => toggle(b.bidId)}>
-                        {b.bidId}
-                      </button>
+                      <ExpandButton id={b.bidId} open={isOpen(b.bidId)} onToggle={() => toggle(b.bidId)} />
                     </td>
                     <td className={b.direction === "up" ? styles.up : styles.down}>{b.direction}</td>
                     <td className="num">{formatMw(b.volumeMw, 4)}</td>
@@ -62,37 +55,34 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
                     </td>
                     <td className="num">{b.assets.length}</td>
                   </tr>
-                  {open.has(b.bidId) && (
-                    <tr className={styles.subRow}>
-                      <td colSpan={6}>
-                        <table className={styles.subTable} data-testid="asset-bids">
-                          <thead>
-                            <tr>
-                              <th>Asset</th>
-                              <th>Grid</th>
-                              <th>Connection</th>
-                              <th>Opaque location (what the TSO sees)</th>
-                              <th className="num">MW</th>
-                              <th className="num">€/MWh</th>
-                              <th>Per-asset bid</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            {b.assets.map((a) => (
-                              <tr key={a.assetBidId}>
-                                <td className="mono">{a.assetId}</td>
-                                <td>{gridName.get(a.gridId) ?? a.gridId}</td>
-                                <td className="mono">{a.connection}</td>
-                                <td className="mono">{a.opaqueLocation}</td>
-                                <td className="num">{formatMw(a.volumeMw, 4)}</td>
-                                <td className="num">{a.priceEurPerMwh.toFixed(2)}</td>
-                                <td className="mono">{a.assetBidId}</td>
-                              </tr>
-                            ))}
-                          </tbody>
-                        </table>
-                      </td>
-                    </tr>
+                  {isOpen(b.bidId) && (
+                    <SubTableRow
+                      colSpan={6}
+                      testId="asset-bids"
+                      head={
+                        <>
+                          <th>Asset</th>
+                          <th>Grid</th>
+                          <th>Connection</th>
+                          <th>Opaque location (what the TSO sees)</th>
+                          <th className="num">MW</th>
+                          <th className="num">€/MWh</th>
+                          <th>Per-asset bid</th>
+                        </>
+                      }
+                    >
+                      {b.assets.map((a) => (
+                        <tr key={a.assetBidId}>
+                          <td className="mono">{a.assetId}</td>
+                          <td>{gridName.get(a.gridId) ?? a.gridId}</td>
+                          <td className="mono">{a.connection}</td>
+                          <td className="mono">{a.opaqueLocation}</td>
+                          <td className="num">{formatMw(a.volumeMw, 4)}</td>
+                          <td className="num">{a.priceEurPerMwh.toFixed(2)}</td>
+                          <td className="mono">{a.assetBidId}</td>
+                        </tr>
+                      ))}
+                    </SubTableRow>
                   )}
                 </Fragment>
               ))}

@@ -4,6 +4,7 @@ import { Fragment, useMemo, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { AggregatedResult } from "@/lib/market";
 import styles from "./bcm.module.css";
+import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 import { activationState, resultRows, type ActivationState, type ResultFilter } from "./results-view";
 
 function StateBadge({ state }: { state: ActivationState }) {
@@ -13,14 +14,8 @@ function StateBadge({ state }: { state: ActivationState }) {
 /** The caller's re-aggregated results: per aggregated bid offered, activated, fraction, cost; per asset on expanding. */
 export function ResultsTable({ results }: { results: AggregatedResult[] }) {
   const [filter, setFilter] = useState<ResultFilter>("activated");
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const { isOpen, toggle } = useExpanded();
   const rows = useMemo(() => resultRows(results, filter), [results, filter]);
-  const toggle = (id: string) =>
-    setOpen((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
 
   return (
     <>
@@ -56,9 +51,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
                 <Fragment key={r.bidId}>
                   <tr data-testid="result-row" data-bid-id={r.bidId}>
                     <td>
-                      <button type="button" className={styles.expander} aria-expanded={open.has(r.bidId)} onClick={() => toggle(r.bidId)}>
-                        {r.bidId}
-                      </button>
+                      <ExpandButton id={r.bidId} open={isOpen(r.bidId)} onToggle={() => toggle(r.bidId)} />
                     </td>
                     <td className={r.direction === "up" ? styles.up : styles.down}>{r.direction}</td>
                     <td className="num">{r.priceEurPerMwh.toFixed(2)}</td>
@@ -75,37 +68,34 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
                       </span>
                     </td>
                   </tr>
-                  {open.has(r.bidId) && (
-                    <tr className={styles.subRow}>
-                      <td colSpan={8}>
-                        <table className={styles.subTable} data-testid="result-assets">
-                          <thead>
-                            <tr>
-                              <th>Asset</th>
-                              <th>Grid</th>
-                              <th>Connection</th>
-                              <th className="num">Offered MW</th>
-                              <th className="num">Activated MW</th>
-                              <th>State</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            {r.assets.map((a) => (
-                              <tr key={`${a.grid}/${a.assetId}`}>
-                                <td className="mono">{a.assetId}</td>
-                                <td>{a.grid}</td>
-                                <td className="mono">{a.location}</td>
-                                <td className="num">{formatMw(a.offeredMw, 5)}</td>
-                                <td className="num">{formatMw(a.activatedMw, 5)}</td>
-                                <td>
-                                  <StateBadge state={activationState(a.offeredMw, a.activatedMw)} />
-                                </td>
-                              </tr>
-                            ))}
-                          </tbody>
-                        </table>
-                      </td>
-                    </tr>
+                  {isOpen(r.bidId) && (
+                    <SubTableRow
+                      colSpan={8}
+                      testId="result-assets"
+                      head={
+                        <>
+                          <th>Asset</th>
+                          <th>Grid</th>
+                          <th>Connection</th>
+                          <th className="num">Offered MW</th>
+                          <th className="num">Activated MW</th>
+                          <th>State</th>
+                        </>
+                      }
+                    >
+                      {r.assets.map((a) => (
+                        <tr key={`${a.grid}/${a.assetId}`}>
+                          <td className="mono">{a.assetId}</td>
+                          <td>{a.grid}</td>
+                          <td className="mono">{a.location}</td>
+                          <td className="num">{formatMw(a.offeredMw, 5)}</td>
+                          <td className="num">{formatMw(a.activatedMw, 5)}</td>
+                          <td>
+                            <StateBadge state={activationState(a.offeredMw, a.activatedMw)} />
+                          </td>
+                        </tr>
+                      ))}
+                    </SubTableRow>
                   )}
                 </Fragment>
               ))}
