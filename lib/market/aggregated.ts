@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BidFormatError } from "./bids";
+import { BidFormatError, csvCell, splitCsvLine } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -107,28 +107,6 @@ export const AGGREGATED_CSV_COLUMNS = [
   "share",
 ] as const;
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
@@ -203,12 +181,6 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     (i) => `${name} line ${list[i].line}`,
   );
   return list.map((x) => x.bid);
-}
-
-function csvCell(v: string | number | boolean | undefined): string {
-  if (v === undefined) return "";
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function writeAggregatedBidsCsv(bids: AggregatedBid[]): string {

@@ -77,7 +77,8 @@ export function validateBids(bids: Bid[], knownLocations?: Set<string>, where: (
 // ---------------------------------------------------------------------------------
 // CSV
 
-function splitCsvLine(line: string): string[] {
+/** One CSV line split into trimmed cells (double quotes quote, "" is a literal quote). */
+export function splitCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = "";
   let quoted = false;
@@ -99,7 +100,8 @@ function splitCsvLine(line: string): string[] {
   return out.map((s) => s.trim());
 }
 
-function csvCell(v: string | number | boolean | undefined): string {
+/** A CSV cell, quoted when it holds a comma, quote or newline. */
+export function csvCell(v: string | number | boolean | undefined): string {
   if (v === undefined) return "";
   const s = String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
