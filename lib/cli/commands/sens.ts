@@ -98,10 +98,15 @@ export const sensCommand: Command = {
       lines.push("linearization MAE inside / outside each Voronoi cell (eq. 9):");
       for (const a of accuracy) {
         lines.push(
-          `  ${a.id.padEnd(9)} V ${a.inside.vMaePu.toExponential(2)} / ${a.outside.vMaePu.toExponential(2)} p.u.   L ${a.inside.lMaePct.toExponential(2)} / ${a.outside.lMaePct.toExponential(2)} %   (${a.inside.samples} / ${a.outside.samples} samples)`,
+          `  ${a.id.padEnd(9)} V ${exp(a.inside.vMaePu)} / ${exp(a.outside.vMaePu)} p.u.   L ${exp(a.inside.lMaePct)} / ${exp(a.outside.lMaePct)} %   (${a.inside.samples} / ${a.outside.samples} samples)`,
         );
       }
     }
     process.stdout.write(lines.join("\n") + "\n");
   },
 };
+
+/** A mean error in exponent notation; '-' when there was nothing to measure (no rated branch, no sample). */
+function exp(x: number): string {
+  return Number.isFinite(x) ? x.toExponential(2) : "-";
+}
