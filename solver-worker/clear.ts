@@ -1,5 +1,5 @@
 import { clearMarket, type GridBids, type HighsLike } from "../lib/clearing/clear";
-import { decodeOperatingPoints, parseLightModel, type LightModel, type LightOperatingPoint } from "../lib/sensitivity/light-model";
+import { decodeOperatingPoints, parseLightModel, type DecodedOperatingPoint, type LightModel, type LightOperatingPoint } from "../lib/sensitivity/light-model";
 import { isHighsLoaded, loadHighs } from "./highs";
 import type { ClearGridInput, ClearRequest, ClearResult, ClearStage, StageProgress } from "./protocol";
 
@@ -11,20 +11,60 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** FNV-1a of a text (with its length): the cache key of a light model's JSON. */
+function textKey(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `${text.length}:${(h >>> 0).toString(16)}`;
+}
+
+/**
+ * Checked and decoded light models and added points of the last clearings, by their
+ * text: an AC-verified clearing sends the same published models every iteration, and
+ * decoding megabytes of base64 each time would cost more than the MILP.
+ */
+const decodedCache = new Map<string, { model: LightModel; decoded: DecodedOperatingPoint[] }>();
+const CACHE_ENTRIES = 24;
+
+function cached<T extends { model: LightModel; decoded: DecodedOperatingPoint[] }>(key: string, build: () => T): T {
+  const hit = decodedCache.get(key);
+  if (hit) return hit as T;
+  const value = build();
+  decodedCache.set(key, value);
+  if (decodedCache.size > CACHE_ENTRIES) decodedCache.delete(decodedCache.keys().next().value!);
+  return value;
+}
+
 /**
  * A grid's light model as the TSO clears with it: the published model, the points
  * added by re-linearization appended (checked together with the strict schema), and
  * the limits tightened where the AC-verified loop asked for it.
  */
-export function clearingModel(g: ClearGridInput): LightModel {
-  const published = parseLightModel(parseJson(g.lightModelJson, `the light model of grid ${g.gridId}`));
-  const added = (g.addedOperatingPointsJson ?? []).map((t, k) => parseJson(t, `added operating point ${k + 1} of grid ${g.gridId}`) as LightOperatingPoint);
-  const lm = added.length ? parseLightModel({ ...published, operatingPoints: [...published.operatingPoints, ...added] }) : published;
+export function clearingModel(g: ClearGridInput): { lightModel: LightModel; decoded: DecodedOperatingPoint[] } {
+  const published = cached(textKey(g.lightModelJson), () => {
+    const model = parseLightModel(parseJson(g.lightModelJson, `the light model of grid ${g.gridId}`));
+    return { model, decoded: decodeOperatingPoints(model) };
+  });
+  let lm = published.model;
+  let decoded = published.decoded;
+  (g.addedOperatingPointsJson ?? []).forEach((text, k) => {
+    const at = lm;
+    // Keyed with the model it extends: the point was checked against that model's shapes.
+    const next = cached(`${at.modelId}/${at.operatingPoints.length}/${textKey(text)}`, () => {
+      const op = parseJson(text, `added operating point ${k + 1} of grid ${g.gridId}`) as LightOperatingPoint;
+      const model = parseLightModel({ ...at, operatingPoints: [...at.operatingPoints, op] });
+      return { model, decoded: decodeOperatingPoints({ ...model, operatingPoints: [model.operatingPoints.at(-1)!] }) };
+    });
+    const op = next.model.operatingPoints.at(-1)!;
+    if (op.id !== `op-${lm.operatingPoints.length}`) throw new Error(`added operating point ${k + 1} of grid ${g.gridId}: expected id 'op-${lm.operatingPoints.length}', got '${op.id}'`);
+    lm = { ...lm, operatingPoints: [...lm.operatingPoints, op] };
+    decoded = [...decoded, ...next.decoded];
+  });
   const t = g.tighten;
-  if (!t || (t.vPu === 0 && t.lPct === 0)) return lm;
+  if (!t || (t.vPu === 0 && t.lPct === 0)) return { lightModel: lm, decoded };
   if (!(t.vPu >= 0) || !(t.lPct >= 0)) throw new Error(`grid ${g.gridId}: limits can only be tightened by non-negative amounts`);
   const { vMinPu, vMaxPu, loadingMinPct, loadingMaxPct } = lm.limits;
-  return { ...lm, limits: { vMinPu: vMinPu + t.vPu, vMaxPu: vMaxPu - t.vPu, loadingMinPct: loadingMinPct + t.lPct, loadingMaxPct: loadingMaxPct - t.lPct } };
+  return { lightModel: { ...lm, limits: { vMinPu: vMinPu + t.vPu, vMaxPu: vMaxPu - t.vPu, loadingMinPct: loadingMinPct + t.lPct, loadingMaxPct: loadingMaxPct - t.lPct } }, decoded };
 }
 
 /** The TSO's clearing in the worker: eq. (11)-(14) over every grid's light model, one shared balance (lib/clearing). */
@@ -36,10 +76,7 @@ export async function runClear(req: ClearRequest, progress: (p: StageProgress<Cl
 
   progress({ stage: "parse", fraction: 0.1, message: `Checking and decoding ${req.grids.length} light model${req.grids.length === 1 ? "" : "s"}` });
   const tParse = performance.now();
-  const grids: GridBids[] = req.grids.map((g) => {
-    const lightModel = clearingModel(g);
-    return { gridId: g.gridId, lightModel, bids: g.bids, decoded: decodeOperatingPoints(lightModel) };
-  });
+  const grids: GridBids[] = req.grids.map((g) => ({ gridId: g.gridId, bids: g.bids, ...clearingModel(g) }));
   const parseMs = performance.now() - tParse;
 
   const nBids = grids.reduce((s, g) => s + g.bids.length, 0);

@@ -106,7 +106,7 @@ describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
     const out = await runTsoClearing(grids, { requestMw: 10, verified: true, reactive: true, groups: market.groups }, deps(calls));
     expect(calls).toEqual(["clear"]);
     expect(out.result.clearing.status).toBe("infeasible");
-    expect(out.result.clearing.message).toMatch(/^infeasible: 10 MW cannot be delivered — .*the largest amount deliverable without congestion is \d+\.\d{3} MW/);
+    expect(out.result.clearing.message).toMatch(/^infeasible: 10 MW cannot be delivered — .*the largest (deliverable amount|amount deliverable) without congestion is \d+\.\d{3} MW/);
     expect(out.result.clearing.maxDeliverableMw!).toBeGreaterThan(1.8);
     expect(out.result.clearing.maxDeliverableMw!).toBeLessThan(10);
     expect(out.validations).toBeNull();

@@ -6,7 +6,7 @@ import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { ApiError } from "./errors";
-import { allAggregatedBids, marketBids, publishedDsoSides, type DsoSide } from "./market";
+import { allAggregatedBids, marketBids, publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
 import type { SessionUser } from "./roles";
 
 /**
@@ -16,6 +16,46 @@ import type { SessionUser } from "./roles";
  * or re-linearizes at one and answers with verdicts, metrics and light-model data
  * only — opaque ids, never bus numbers, branch ids, coordinates or loads.
  */
+
+/** What the TSO view lists of each published light model (read from the model itself) and whether its grid is in demo mode. */
+export interface PublishedModelSummary {
+  id: string;
+  gridId: string;
+  gridName: string;
+  dso: string;
+  publishedAt: string;
+  modelId: string;
+  operatingPoints: { id: string; label: string }[];
+  locations: number;
+  monitoredBuses: number;
+  monitoredBranches: number;
+  reactive: boolean;
+  sizeBytes: number;
+  limits: { vMinPu: number; vMaxPu: number; loadingMinPct: number; loadingMaxPct: number };
+  /** The DSO lets the TSO see the grid on the map (demonstrator). */
+  demoMode: boolean;
+}
+
+export async function publishedModelSummaries(prisma: PrismaClient): Promise<PublishedModelSummary[]> {
+  const models = await publishedLightModels(prisma);
+  const demo = new Map((await prisma.grid.findMany({ where: { id: { in: models.map((m) => m.gridId) } }, select: { id: true, demoMode: true } })).map((g) => [g.id, g.demoMode]));
+  return models.map((m) => ({
+    id: m.id,
+    gridId: m.gridId,
+    gridName: m.gridName,
+    dso: m.dso,
+    publishedAt: m.publishedAt,
+    modelId: m.model.modelId,
+    operatingPoints: m.model.operatingPoints.map((o) => ({ id: o.id, label: o.label })),
+    locations: m.model.locations.length,
+    monitoredBuses: m.model.monitoredBuses.length,
+    monitoredBranches: m.model.monitoredBranches.length,
+    reactive: m.model.reactive,
+    sizeBytes: Buffer.byteLength(JSON.stringify(m.model)),
+    limits: m.model.limits,
+    demoMode: demo.get(m.gridId) ?? false,
+  }));
+}
 
 /** A per-asset bid as the TSO sees it: an opaque location in a grid's light model, no asset id, no bus. */
 export interface TsoBid {
@@ -66,9 +106,22 @@ export async function tsoMarket(prisma: PrismaClient): Promise<TsoMarket> {
   };
 }
 
+/**
+ * Parsed DSO sides by light-model id. A stored light model and its key never change
+ * and a grid's network is never edited in place, so only "still published?" needs
+ * the database on a hit — an AC-verified clearing validates several times in a row.
+ */
+const sideCache = new Map<string, DsoSide>();
+const SIDE_CACHE_ENTRIES = 8;
+
 async function publishedSide(prisma: PrismaClient, lightModelId: string): Promise<DsoSide> {
-  const side = (await publishedDsoSides(prisma)).find((s) => s.lightModelId === lightModelId);
-  if (!side) throw new ApiError("not_found", `light model ${lightModelId} is not published (its DSO may have replaced it); reload the published light models`);
+  const published = await prisma.lightModel.findFirst({ where: { id: lightModelId, published: true }, select: { id: true } });
+  if (!published) throw new ApiError("not_found", `light model ${lightModelId} is not published (its DSO may have replaced it); reload the published light models`);
+  const hit = sideCache.get(lightModelId);
+  if (hit) return hit;
+  const side = (await publishedDsoSides(prisma)).find((s) => s.lightModelId === lightModelId)!;
+  sideCache.set(lightModelId, side);
+  if (sideCache.size > SIDE_CACHE_ENTRIES) sideCache.delete(sideCache.keys().next().value!);
   return side;
 }
 

@@ -235,7 +235,7 @@ describe("POST /api/tso/relinearize: a new operating point at the dispatch, not 
     };
     const res = await relinRoute.POST(apiRequest("POST", "/", { cookie: tso, ...body(req) }));
     expect(res.status).toBe(200);
-    const { operatingPoint } = (await res.json()) as { operatingPoint: LightOperatingPoint };
+    const operatingPoint = (await res.json()) as LightOperatingPoint;
     expect(operatingPoint.id).toBe("op-3");
     expect(operatingPoint.label).toBe("re-linearized at the dispatch of iteration 1");
     expect(operatingPoint.pFlexMw).toEqual(req.locationMw.map((x) => expect.closeTo(x, 12)));

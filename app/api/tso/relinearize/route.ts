@@ -6,13 +6,14 @@ import { relinearizeForTso } from "@/lib/server/tso";
 import { relinearizeSchema } from "./schema";
 
 /**
- * POST { lightModelId, locationMw, locationMvar, pointIndex, iteration } → { operatingPoint }:
- * the DSO side linearizes its grid at the dispatched point and returns one more
- * operating point of the published light model (its fields only, the model's opaque
- * ids). Nothing is stored: the DSO's published model is unchanged.
+ * POST { lightModelId, locationMw, locationMvar, pointIndex, iteration } → the new
+ * operating point as bare JSON: the DSO side linearizes its grid at the dispatched
+ * point and returns one more operating point of the published light model (its
+ * fields only, under the model's opaque ids). Nothing is stored: the DSO's published
+ * model is unchanged. The TSO view hands the text to its worker unparsed.
  */
 export const POST = apiRoute(async (req: Request) => {
   await requireUser(req, ["TSO"]);
   const input = await readJson(req, relinearizeSchema);
-  return jsonResponse({ operatingPoint: await relinearizeForTso(await getPrisma(), input) });
+  return jsonResponse(await relinearizeForTso(await getPrisma(), input));
 });
