@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { DistrictMapPanel } from "@/components/map/district-map-panel";
+import { LightModelPanel } from "./light-model-panel";
 import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 
@@ -21,4 +22,7 @@ export interface GridPanel {
  * Extra panels of the DSO grid view, rendered in order between the run controls and
  * the results. The district map (components/map/) registers itself here.
  */
-export const GRID_PANELS: readonly GridPanel[] = [{ id: "district-map", Component: DistrictMapPanel }];
+export const GRID_PANELS: readonly GridPanel[] = [
+  { id: "district-map", Component: DistrictMapPanel },
+  { id: "light-model", Component: LightModelPanel },
+];
