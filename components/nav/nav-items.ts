@@ -11,6 +11,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Home" },
   { href: "/dso", label: "DSO grids", roles: ["DSO"] },
+  { href: "/tso", label: "TSO clearing", roles: ["TSO"] },
   { href: "/bcm", label: "Bid congestion manager", roles: ["AGGREGATOR", "DSO"] },
 ];
 

@@ -1,0 +1,91 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import type { TsoMarket } from "@/lib/server/tso";
+import { summarizeBids } from "./dispatch-rows";
+import { Pager } from "./pager";
+
+const PAGE = 25;
+
+/** The bids after the bid congestion manager: per grid and aggregator, and one by one at their opaque locations. */
+export function BidsPanel({ market, gridNames }: { market: TsoMarket; gridNames: Map<string, string> }) {
+  const [page, setPage] = useState(0);
+  const [open, setOpen] = useState(false);
+  const summary = useMemo(() => summarizeBids(market), [market]);
+  const all = useMemo(() => market.grids.flatMap((g) => g.bids), [market]);
+  const total = summary.reduce((s, r) => ({ up: s.up + r.upMw, down: s.down + r.downMw }), { up: 0, down: 0 });
+  return (
+    <>
+      <p className="muted small" data-testid="tso-bid-count">
+        {all.length} bids at opaque locations ({total.up.toFixed(3)} MW upward, {total.down.toFixed(3)} MW downward offered), {market.groups.length} groups with a joint
+        minimum or all-or-nothing condition.
+      </p>
+      <div className="table-wrap">
+        <table className="data" data-testid="tso-bid-summary">
+          <thead>
+            <tr>
+              <th>Grid</th>
+              <th>Aggregator</th>
+              <th className="num">Bids</th>
+              <th className="num">Up (MW)</th>
+              <th className="num">Down (MW)</th>
+              <th className="num">Price (€/MWh)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.map((s) => (
+              <tr key={`${s.gridId}-${s.owner}`}>
+                <td>{gridNames.get(s.gridId) ?? s.gridId}</td>
+                <td>{s.owner}</td>
+                <td className="num">{s.bids}</td>
+                <td className="num">{s.upMw.toFixed(3)}</td>
+                <td className="num">{s.downMw.toFixed(3)}</td>
+                <td className="num">
+                  {s.minPrice.toFixed(2)} – {s.maxPrice.toFixed(2)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="button" className="btn btn-small" onClick={() => setOpen(!open)} aria-expanded={open} style={{ marginTop: "0.5rem" }}>
+        {open ? "Hide the single bids" : "Show the single bids"}
+      </button>
+      {open && (
+        <>
+          <div className="table-wrap">
+            <table className="data" data-testid="tso-bid-table">
+              <thead>
+                <tr>
+                  <th>Bid</th>
+                  <th>Owner</th>
+                  <th>Grid</th>
+                  <th>Location</th>
+                  <th className="num">Volume (MW)</th>
+                  <th className="num">Price (€/MWh)</th>
+                  <th>Conditions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {all.slice(page * PAGE, (page + 1) * PAGE).map((b) => (
+                  <tr key={`${b.gridId}-${b.id}`}>
+                    <td className="mono small">{b.id}</td>
+                    <td>{b.owner}</td>
+                    <td>{gridNames.get(b.gridId) ?? b.gridId}</td>
+                    <td className="mono">{b.location}</td>
+                    <td className="num">{b.volumeMw.toFixed(4)}</td>
+                    <td className="num">{b.priceEurPerMwh.toFixed(2)}</td>
+                    <td className="small">
+                      {[b.minActivationMw ? `min ${b.minActivationMw} MW` : "", b.indivisible ? "all or nothing" : "", b.groupId ? `group ${b.groupId}` : ""].filter(Boolean).join(", ")}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={page} pageSize={PAGE} total={all.length} onPage={setPage} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { formatDateTime } from "@/components/dso/format";
+import type { PublishedModelSummary } from "@/lib/server/tso";
+
+/** The light models the DSOs published: all the TSO knows of their grids. */
+export function PublishedModels({ models }: { models: PublishedModelSummary[] }) {
+  if (models.length === 0) {
+    return <p className="muted">No DSO has published a light model yet: there is nothing to clear against.</p>;
+  }
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="tso-light-models">
+        <thead>
+          <tr>
+            <th>Grid</th>
+            <th>DSO</th>
+            <th>Published</th>
+            <th>Operating points</th>
+            <th className="num">Locations</th>
+            <th className="num">Monitored (buses / branches)</th>
+            <th>Q</th>
+            <th className="num">Size (MB)</th>
+            <th>Map</th>
+          </tr>
+        </thead>
+        <tbody>
+          {models.map((m) => (
+            <tr key={m.id}>
+              <td>
+                {m.gridName}
+                <div className="muted small mono">{m.modelId}</div>
+              </td>
+              <td>{m.dso}</td>
+              <td>{formatDateTime(m.publishedAt)}</td>
+              <td className="small" style={{ maxWidth: 260 }}>
+                {m.operatingPoints.length}: {m.operatingPoints.map((o) => o.label).join("; ")}
+              </td>
+              <td className="num">{m.locations}</td>
+              <td className="num">
+                {m.monitoredBuses} / {m.monitoredBranches}
+              </td>
+              <td>{m.reactive ? "yes" : "no"}</td>
+              <td className="num">{(m.sizeBytes / (1024 * 1024)).toFixed(2)}</td>
+              <td>{m.demoMode ? <span className="badge badge-ok">demonstrator</span> : <span className="muted small">PCC only</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { formatDateTime } from "@/components/dso/format";
+import type { RunListItem } from "@/lib/server/tso";
+
+/** The recent TSO clearings (ClearingRun, kind "tso"). */
+export function TsoRunHistory({ runs }: { runs: RunListItem[] }) {
+  if (runs.length === 0) return <p className="muted small">No clearing yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="tso-runs">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>By</th>
+            <th className="num">Requested (MW)</th>
+            <th>Mode</th>
+            <th>Status</th>
+            <th className="num">Activated (MW)</th>
+            <th className="num">Cost (€)</th>
+            <th className="num">Iterations</th>
+            <th className="num">Violations</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id}>
+              <td>{formatDateTime(r.createdAt)}</td>
+              <td>{r.by}</td>
+              <td className="num">{r.requestMw}</td>
+              <td>{r.verified ? "AC-verified" : "light model"}</td>
+              <td>{r.status}</td>
+              <td className="num">{r.totalMw.toFixed(3)}</td>
+              <td className="num">{r.objectiveEur === null ? "—" : r.objectiveEur.toFixed(2)}</td>
+              <td className="num">{r.iterations}</td>
+              <td className="num">{r.violations ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
