@@ -18,7 +18,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
         <h2>{portfolioName}: bids and their split per asset</h2>
         {dis.placeable && (
           <span className="muted small">
-            {dis.bids.length} aggregated bids → {assets} per-asset bids in {dis.grids.map((g) => g.name).join(", ")}
+            {dis.bids.length} aggregated bid{dis.bids.length === 1 ? "" : "s"} → {assets} per-asset bid{assets === 1 ? "" : "s"} in {dis.grids.map((g) => g.name).join(", ")}
           </span>
         )}
       </div>
