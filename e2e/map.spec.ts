@@ -1,61 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 import { DEFAULT_DISTRICT_SEED, districtToGeoJson, generateDistrict, withAllUpwardFlexibility } from "../lib/district";
 import { solvePowerFlow } from "../lib/powerflow";
 import { signInWithForm } from "./support/accounts";
+import { pixelStats } from "./support/pixels";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
-
-interface PixelStats {
-  total: number;
-  /** Standard deviation of luminance (0–255): a blank map is near 0. */
-  lumaStd: number;
-  /** Street fill of the offline basemap (white), drawn from a MapLibre GeoJSON source. */
-  streets: number;
-  /** Building footprints (warm greys / type tints of the offline style). */
-  buildings: number;
-  /** Grid lines by loading colour. */
-  green: number;
-  red: number;
-}
-
-/** Decode a PNG screenshot in the page (no image library in Node needed) and count pixel classes. */
-async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = img.width;
-    canvas.height = img.height;
-    const ctx = canvas.getContext("2d")!;
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, img.width, img.height).data;
-    let sum = 0;
-    let sum2 = 0;
-    let streets = 0;
-    let buildings = 0;
-    let green = 0;
-    let red = 0;
-    const n = px.length / 4;
-    for (let i = 0; i < px.length; i += 4) {
-      const r = px[i];
-      const g = px[i + 1];
-      const b = px[i + 2];
-      const y = 0.299 * r + 0.587 * g + 0.114 * b;
-      sum += y;
-      sum2 += y * y;
-      if (r >= 252 && g >= 252 && b >= 252) streets++;
-      // Building fills: #d8d2c6-like warm greys (r > g > b, narrow range).
-      if (r >= 200 && r <= 232 && g >= 190 && g <= 215 && b >= 180 && b <= 205 && r - b >= 10 && r - b <= 30) buildings++;
-      if (g > 110 && g > r + 40 && g > b + 30) green++;
-      if (r > 170 && g < 60 && b < 60) red++;
-    }
-    const mean = sum / n;
-    return { total: n, lumaStd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), streets, buildings, green, red };
-  }, png.toString("base64"));
-}
 
 /** The point at fraction t of a polyline's length (planar interpolation is fine over a few hundred metres). */
 function along(path: [number, number][], t: number): [number, number] {

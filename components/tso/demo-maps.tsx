@@ -13,7 +13,7 @@ import styles from "./tso.module.css";
 // MapLibre and deck.gl touch the DOM when imported: load the map in the browser only.
 const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), {
   ssr: false,
-  loading: () => <div style={{ height: 460 }} className="muted small">Loading map…</div>,
+  loading: () => <div style={{ height: 520 }} className="muted small">Loading map…</div>,
 });
 
 function FlowLine({ f, what }: { f: DemoFlowJson; what: string }) {
@@ -76,7 +76,7 @@ function DemoGridMaps({ model, runId }: { model: PublishedModelSummary; runId: s
             <strong>Before: all {res.before.activatedMw < 0 ? "downward" : "upward"} bids activated</strong>
           </div>
           <FlowLine f={res.before} what="activated" />
-          <GridMap data={map.data} state={before} height={460} ariaLabel={`${model.gridName} with all bids activated`} testId="demo-map-before" />
+          <GridMap data={map.data} state={before} height={520} ariaLabel={`${model.gridName} with all bids activated`} testId="demo-map-before" />
         </div>
         <div>
           <div className={styles.mapTitle}>
@@ -85,10 +85,10 @@ function DemoGridMaps({ model, runId }: { model: PublishedModelSummary; runId: s
           {res.after && after ? (
             <>
               <FlowLine f={res.after} what="dispatched" />
-              <GridMap data={map.data} state={after} height={460} ariaLabel={`${model.gridName} with the cleared dispatch`} testId="demo-map-after" />
+              <GridMap data={map.data} state={after} height={520} ariaLabel={`${model.gridName} with the cleared dispatch`} testId="demo-map-after" />
             </>
           ) : (
-            <div className="plot-placeholder" style={{ height: 460 }}>
+            <div className="plot-placeholder" style={{ height: 520 }}>
               Run the clearing to see its dispatch on the grid.
             </div>
           )}

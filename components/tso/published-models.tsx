@@ -31,7 +31,7 @@ export function PublishedModels({ models }: { models: PublishedModelSummary[] })
               </td>
               <td>{m.dso}</td>
               <td>{formatDateTime(m.publishedAt)}</td>
-              <td className="small" style={{ maxWidth: 260 }}>
+              <td className="small" style={{ maxWidth: 280, whiteSpace: "normal" }}>
                 {m.operatingPoints.length}: {m.operatingPoints.map((o) => o.label).join("; ")}
               </td>
               <td className="num">{m.locations}</td>

@@ -1,0 +1,184 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { apiAs, signInWithForm } from "./support/accounts";
+import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { pixelStats } from "./support/pixels";
+
+const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+const BERGWALD = "Bergwald (generated district)";
+const RHEINTAL = "Rheintal (generated district)";
+
+function note(type: string, description: string) {
+  test.info().annotations.push({ type, description });
+  console.log(`[${type}] ${description}`);
+}
+
+/** The TSO view, as the TSO's market operator uses it. */
+class TsoPage {
+  readonly request: Locator;
+  readonly run: Locator;
+  readonly status: Locator;
+  readonly total: Locator;
+  readonly validation: Locator;
+
+  constructor(readonly page: Page) {
+    this.request = page.getByTestId("tso-request");
+    this.run = page.getByTestId("tso-run");
+    this.status = page.getByTestId("clearing-status");
+    this.total = page.getByTestId("clearing-total");
+    this.validation = page.getByTestId("validation-table");
+  }
+
+  async open() {
+    await this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "TSO clearing" }).click();
+    await expect(this.page).toHaveURL(/\/tso$/);
+    await expect(this.page.getByTestId("tso-light-models")).toContainText(BERGWALD);
+    await expect(this.page.getByTestId("tso-bid-summary")).toBeVisible({ timeout: 30_000 });
+    await expect(this.run).toBeEnabled();
+  }
+
+  /** Enter P_E and run; resolves when this run's result is on the page. */
+  async clear(mw: string, opts: { verified?: boolean } = {}) {
+    await this.request.fill(mw);
+    if (opts.verified) await this.page.getByTestId("tso-verified").check();
+    const before = await this.page.evaluate(() => performance.getEntriesByName("flexplat:clear-end").length);
+    await this.run.click();
+    await expect.poll(() => this.page.evaluate(() => performance.getEntriesByName("flexplat:clear-end").length), { timeout: 90_000 }).toBeGreaterThan(before);
+    // The whole clearing (with validation, and every iteration when verified) is done when Run is enabled again.
+    await expect(this.run).toBeEnabled({ timeout: 90_000 });
+    await expect(this.status).toBeVisible();
+  }
+
+  map(which: "before" | "after"): Locator {
+    return this.page.getByTestId(`demo-map-${which}`);
+  }
+}
+
+test.describe("TSO: balancing energy cleared in the browser against the DSOs' light models", () => {
+  test("1.8 MW: optimal in the worker, no violation on the DSO side, congestion before and none after on the demonstrator map", async ({ page }) => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const failures: string[] = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    await signInWithForm(page, "tso");
+    const tso = new TsoPage(page);
+    await tso.open();
+    await expect(page.getByTestId("tso-light-models").locator("tbody tr")).toHaveCount(2);
+    await expect(page.getByTestId("tso-bid-count")).toContainText(/^\d{4} bids at opaque locations/);
+    await expect(tso.request).toHaveValue("1.8");
+    // The demonstrator's "before" map is drawn already; let it settle before measuring the main thread.
+    await page.getByRole("button", { name: BERGWALD }).click();
+    await expect(tso.map("before")).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
+
+    await recordLongTasks(page);
+    await blockMainThread(page, 120);
+    expect((await page.evaluate(() => window.__longTasks!.length)) > 0, "the long-task recorder works").toBe(true);
+    const t0 = Date.now();
+    await tso.clear("1.8");
+    note("tso-clearing", `${Date.now() - t0} ms from the click to the result; ${(await page.getByTestId("clearing-times").textContent())!.replace(/\s+/g, " ")}`);
+    const worker = await longTasksBetween(page, "flexplat:clear-start", "flexplat:clear-end");
+    note("tso-main-thread", `clearing in the worker: ${worker.spanMs.toFixed(0)} ms on the page's clock, long tasks: ${JSON.stringify(worker.tasks)}`);
+    expect(worker.tasks, "no main-thread long task while the worker clears").toEqual([]);
+
+    await expect(tso.status).toHaveAttribute("data-status", "optimal");
+    await expect(tso.total).toContainText("1.800");
+    await expect(page.getByTestId("clearing-grids").locator("tbody tr")).toHaveCount(2);
+    await expect(page.getByTestId("dispatch-table").locator("tbody tr").first()).toHaveAttribute("data-state", "full");
+
+    // Validation on the DSO side (Table I): both grids, no violation.
+    const rows = tso.validation.getByTestId("validation-row");
+    await expect(rows).toHaveCount(2);
+    for (let k = 0; k < 2; k++) {
+      await expect(rows.nth(k)).toHaveAttribute("data-violations", "0");
+      await expect(rows.nth(k)).toHaveAttribute("data-verdict", "no violation");
+      const vmae = Number(await rows.nth(k).getByTestId("validation-vmae").textContent());
+      const lmae = Number(await rows.nth(k).getByTestId("validation-lmae").textContent());
+      note("validation", `${await rows.nth(k).locator("td").first().textContent()}: voltage MAE ${vmae} p.u., loading MAE ${lmae} %`);
+      expect(vmae).toBeLessThan(1e-3);
+      expect(lmae).toBeLessThan(0.1);
+    }
+    const plots = page.getByTestId("validation-card").locator('[data-testid$="-plot"]');
+    await expect(plots).toHaveCount(4);
+    for (let k = 0; k < 4; k++) await expect(plots.nth(k)).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
+    await expect(page.getByTestId("tso-runs").locator("tbody tr").first()).toContainText("optimal");
+
+    // The demonstrator map of Bergwald: all bids activated congest it (red), the cleared dispatch does not.
+    await expect(page.getByTestId("demo-label")).toHaveText("Demonstrator mode — enabled by the DSO");
+    const before = tso.map("before");
+    const after = tso.map("after");
+    await expect(after).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
+    await expect(before).toHaveAttribute("data-congested-lines", /^[1-9]\d*$/);
+    await expect(after).toHaveAttribute("data-congested-lines", "0");
+    await page.waitForTimeout(800);
+    const beforeStats = await pixelStats(page, await before.screenshot({ path: join(ARTIFACTS, "tso-before.png") }));
+    const afterStats = await pixelStats(page, await after.screenshot({ path: join(ARTIFACTS, "tso-after.png") }));
+    note("tso-map-pixels", `before ${JSON.stringify(beforeStats)}; after ${JSON.stringify(afterStats)}`);
+    for (const s of [beforeStats, afterStats]) {
+      expect(s.lumaStd, "the map is not blank").toBeGreaterThan(12);
+      expect(s.green, "grid lines are drawn in their loading colours").toBeGreaterThan(2000);
+    }
+    // The congested cables are the short feeder heads at the substations: a few hundred red pixels on this map.
+    expect(beforeStats.red, "congested lines are drawn thick and red before clearing").toBeGreaterThan(200);
+    expect(afterStats.red, "nothing red after clearing").toBeLessThan(30);
+    await page.screenshot({ path: join(ARTIFACTS, "tso-view.png"), fullPage: true });
+    expect(failures, "no uncaught errors in the page").toEqual([]);
+  });
+
+  test("10 MW is infeasible: the message names the largest deliverable amount, nothing is activated", async ({ page }) => {
+    await signInWithForm(page, "tso");
+    const tso = new TsoPage(page);
+    await tso.open();
+    await tso.clear("10");
+    await expect(tso.status).toHaveAttribute("data-status", "infeasible");
+    const message = (await page.getByTestId("clearing-message").textContent())!;
+    note("infeasible", message);
+    const max = Number(message.match(/largest (?:deliverable amount|amount deliverable) without congestion is (\d+\.\d{3}) MW/)![1]);
+    expect(max).toBeGreaterThan(1.8);
+    expect(max).toBeLessThan(10);
+    await expect(page.getByTestId("clearing-max-deliverable")).toContainText(max.toFixed(3));
+    await expect(tso.total).toContainText("0.000");
+    await expect(page.getByTestId("dispatch-table")).toContainText("Nothing activated");
+    await expect(tso.validation).toHaveCount(0);
+  });
+
+  test("AC-verified 1.8 MW: re-linearized on the DSO side until the AC power flow agrees; a grid without demo mode shows only its PCC", async ({ page, baseURL }) => {
+    // Rheintal's DSO switches the demonstrator off for this story (and on again after).
+    const rheintal = await apiAs(baseURL!, "dso-rheintal");
+    const { grids } = (await (await rheintal.get("/api/grids")).json()) as { grids: { id: string; name: string }[] };
+    const rheintalId = grids.find((g) => g.name === RHEINTAL)!.id;
+    expect((await rheintal.put(`/api/grids/${rheintalId}/demo-mode`, { data: { demoMode: false } })).status()).toBe(200);
+    try {
+      await signInWithForm(page, "tso");
+      expect((await page.request.get(`/api/tso/grids/${rheintalId}/demo-map`)).status()).toBe(403);
+      const tso = new TsoPage(page);
+      await tso.open();
+      await expect(page.getByTestId(`pcc-${rheintalId}`)).toContainText("only the point of common coupling");
+      await tso.clear("1.8", { verified: true });
+      await expect(tso.status).toHaveAttribute("data-status", "optimal");
+      await expect(tso.total).toContainText("1.800");
+      const iterations = page.getByTestId("iteration-row");
+      note("verified", (await page.getByTestId("iterations-table").innerText()).replace(/\t/g, " "));
+      expect(await iterations.count()).toBeGreaterThan(1);
+      await expect(iterations.last()).toHaveAttribute("data-action", "accepted");
+      await expect(page.getByTestId("verified-verdict")).toContainText("Verified after");
+      const rows = tso.validation.getByTestId("validation-row");
+      for (let k = 0; k < 2; k++) {
+        await expect(rows.nth(k)).toHaveAttribute("data-violations", "0");
+        expect(Number(await rows.nth(k).getByTestId("validation-vmae").textContent())).toBeLessThanOrEqual(1e-5);
+      }
+      await expect(page.getByTestId(`pcc-${rheintalId}`)).toContainText("verdict: no violation");
+      await page.getByTestId("validation-card").screenshot({ path: join(ARTIFACTS, "tso-verified.png") });
+    } finally {
+      await rheintal.put(`/api/grids/${rheintalId}/demo-mode`, { data: { demoMode: true } });
+    }
+  });
+
+  test("only the TSO opens the view: a DSO gets the 403 page and the TSO API answers 403", async ({ page }) => {
+    await signInWithForm(page, "dso-bergwald");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "TSO clearing" })).toHaveCount(0);
+    const res = await page.goto("/tso");
+    expect(res?.status()).toBe(403);
+    await expect(page.getByTestId("forbidden")).toContainText("Access denied");
+    for (const path of ["/api/tso/light-models", "/api/tso/bids", "/api/tso/runs"]) expect((await page.request.get(path)).status(), path).toBe(403);
+  });
+});
