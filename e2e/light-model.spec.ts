@@ -3,15 +3,11 @@ import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { note } from "./support/notes";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
 
-/** A measurement worth reading in the test output (and kept as an annotation in the JSON report). */
-function note(type: string, description: string) {
-  test.info().annotations.push({ type, description });
-  console.log(`[${type}] ${description}`);
-}
 
 /** The DSO view's light-model panel, as the operator uses it. */
 class LightModelPanel {

@@ -3,16 +3,13 @@ import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { note } from "./support/notes";
 import { pixelStats } from "./support/pixels";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
 const RHEINTAL = "Rheintal (generated district)";
 
-function note(type: string, description: string) {
-  test.info().annotations.push({ type, description });
-  console.log(`[${type}] ${description}`);
-}
 
 /** The TSO view, as the TSO's market operator uses it. */
 class TsoPage {
@@ -77,7 +74,8 @@ test.describe("TSO: balancing energy cleared in the browser against the DSOs' li
     await tso.clear("1.8");
     note("tso-clearing", `${Date.now() - t0} ms from the click to the result; ${(await page.getByTestId("clearing-times").textContent())!.replace(/\s+/g, " ")}`);
     const worker = await longTasksBetween(page, "flexplat:clear-start", "flexplat:clear-end");
-    note("tso-main-thread", `clearing in the worker: ${worker.spanMs.toFixed(0)} ms on the page's clock, long tasks: ${JSON.stringify(worker.tasks)}`);
+    const marks = await page.evaluate(() => ["flexplat:clear-start", "flexplat:clear-end"].map((m) => performance.getEntriesByName(m).at(-1)!.startTime.toFixed(0)));
+    note("tso-main-thread", `clearing in the worker from ${marks[0]} to ${marks[1]} ms (${worker.spanMs.toFixed(0)} ms on the page's clock), long tasks: ${JSON.stringify(worker.tasks)}`);
     expect(worker.tasks, "no main-thread long task while the worker clears").toEqual([]);
 
     await expect(tso.status).toHaveAttribute("data-status", "optimal");

@@ -1,7 +1,10 @@
 import { clearMarket, type GridBids, type HighsLike } from "../lib/clearing/clear";
 import { decodeOperatingPoints, parseLightModel, type DecodedOperatingPoint, type LightModel, type LightOperatingPoint } from "../lib/sensitivity/light-model";
 import { isHighsLoaded, loadHighs } from "./highs";
-import type { ClearGridInput, ClearRequest, ClearResult, ClearStage, StageProgress } from "./protocol";
+import type { ClearGridInput, ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "./protocol";
+
+const utf8 = new TextDecoder();
+const asText = (json: JsonText): string => (typeof json === "string" ? json : utf8.decode(json));
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -41,13 +44,15 @@ function cached<T extends { model: LightModel; decoded: DecodedOperatingPoint[] 
  * the limits tightened where the AC-verified loop asked for it.
  */
 export function clearingModel(g: ClearGridInput): { lightModel: LightModel; decoded: DecodedOperatingPoint[] } {
-  const published = cached(textKey(g.lightModelJson), () => {
-    const model = parseLightModel(parseJson(g.lightModelJson, `the light model of grid ${g.gridId}`));
+  const publishedText = asText(g.lightModelJson);
+  const published = cached(textKey(publishedText), () => {
+    const model = parseLightModel(parseJson(publishedText, `the light model of grid ${g.gridId}`));
     return { model, decoded: decodeOperatingPoints(model) };
   });
   let lm = published.model;
   let decoded = published.decoded;
-  (g.addedOperatingPointsJson ?? []).forEach((text, k) => {
+  (g.addedOperatingPointsJson ?? []).forEach((json, k) => {
+    const text = asText(json);
     const at = lm;
     // Keyed with the model it extends: the point was checked against that model's shapes.
     const next = cached(`${at.modelId}/${at.operatingPoints.length}/${textKey(text)}`, () => {

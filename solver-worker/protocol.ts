@@ -127,6 +127,16 @@ export interface LightModelOptions {
   margins: { voltagePu: number; loadingPct: number };
 }
 
+/** The paper's three linearization points, reactive sensitivities, every element monitored, 0.95/1.05 p.u. and ±100 %. */
+export const DEFAULT_LIGHT_MODEL_OPTIONS: LightModelOptions = {
+  presets: ["none", "half", "all"],
+  custom: [],
+  reactive: true,
+  monitor: "all",
+  limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMaxPct: 100 },
+  margins: { voltagePu: 0.01, loadingPct: 10 },
+};
+
 export interface SensitivitiesRequest {
   /** Project JSON text (parsed and validated in the worker) or a Network. */
   network: string | Network;
@@ -200,12 +210,15 @@ export interface SensitivitiesResult {
 
 // --- clear: the TSO's MILP clearing (eq. 11-14) over the published light models ------
 
+/** JSON as text, or as its UTF-8 bytes (which can be transferred instead of copied). */
+export type JsonText = string | Uint8Array;
+
 export interface ClearGridInput {
   gridId: string;
-  /** The published light model as JSON text (parsed and checked with the strict schema in the worker). */
-  lightModelJson: string;
-  /** Operating points added by re-linearization (AC-verified clearing), each a JSON text. */
-  addedOperatingPointsJson?: string[];
+  /** The published light model as JSON (parsed and checked with the strict schema in the worker). */
+  lightModelJson: JsonText;
+  /** Operating points added by re-linearization (AC-verified clearing), each as JSON. */
+  addedOperatingPointsJson?: JsonText[];
   /** Limits tightened by this much (AC-verified clearing when a dispatch at a linearization point violates a limit). */
   tighten?: { vPu: number; lPct: number };
   bids: Bid[];

@@ -3,17 +3,8 @@ import { DEFAULT_DISTRICT_SEED, generateDistrict } from "../lib/district";
 import { parseGridFile, writeNetworkJson } from "../lib/grid";
 import { computeSensitivities, describeLightModel, flexLocations, parseLightModel, presetOperatingPoints, type LightModelKey } from "../lib/sensitivity";
 import { readSharedCase } from "../lib/testing/shared";
-import type { LightModelOptions, SensitivitiesStage } from "./protocol";
+import { DEFAULT_LIGHT_MODEL_OPTIONS as DEFAULTS, type LightModelOptions, type SensitivitiesStage } from "./protocol";
 import { operatingPointSpecs, runSensitivities } from "./sensitivities";
-
-const DEFAULTS: LightModelOptions = {
-  presets: ["none", "half", "all"],
-  custom: [],
-  reactive: true,
-  monitor: "all",
-  limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMaxPct: 100 },
-  margins: { voltagePu: 0.01, loadingPct: 10 },
-};
 
 const CASE33 = writeNetworkJson(parseGridFile("case33bw.m", readSharedCase("case33bw")));
 const district = generateDistrict({ seed: DEFAULT_DISTRICT_SEED }).network;

@@ -5,16 +5,6 @@ import { OPERATING_POINT_PRESETS } from "@/lib/sensitivity/locations";
 import type { LightModelOptions } from "@/solver-worker/protocol";
 import styles from "./light-model.module.css";
 
-/** The paper's three linearization points, reactive sensitivities, every element monitored. */
-export const DEFAULT_LIGHT_MODEL_OPTIONS: LightModelOptions = {
-  presets: ["none", "half", "all"],
-  custom: [],
-  reactive: true,
-  monitor: "all",
-  limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMaxPct: 100 },
-  margins: { voltagePu: 0.01, loadingPct: 10 },
-};
-
 /** Short names of lib/sensitivity's preset operating points, in its order. */
 export const PRESET_LABELS: Record<string, string> = {
   none: "none activated",

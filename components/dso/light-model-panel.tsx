@@ -3,11 +3,11 @@
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
 import type { LightModelSummary } from "@/lib/server/market";
-import type { LightModelOptions, SensitivitiesStage } from "@/solver-worker/protocol";
+import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panels";
 import { JobProgress } from "./job-progress";
 import styles from "./light-model.module.css";
-import { DEFAULT_LIGHT_MODEL_OPTIONS, LightModelForm } from "./light-model-form";
+import { LightModelForm } from "./light-model-form";
 import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, OperatingPointsTable, SensitivityHeatmaps } from "./light-model-results";
 import { StoredLightModels } from "./stored-light-models";
 import { useLightModel } from "./use-light-model";

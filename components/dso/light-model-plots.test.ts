@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DISTRICT_SEED, generateDistrict } from "@/lib/district";
+import { DEFAULT_LIGHT_MODEL_OPTIONS } from "@/solver-worker/protocol";
 import { runSensitivities } from "@/solver-worker/sensitivities";
 import { heatmapGrid, operatingPointProfiles, sensitivityHeatmap } from "./light-model-plots";
 
@@ -37,7 +38,7 @@ describe("light-model plots of the default district", () => {
   const r = runSensitivities(
     {
       network: generateDistrict({ seed: DEFAULT_DISTRICT_SEED }).network,
-      options: { presets: ["none", "half", "all"], custom: [], reactive: true, monitor: "all", limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMaxPct: 100 }, margins: { voltagePu: 0.01, loadingPct: 10 } },
+      options: DEFAULT_LIGHT_MODEL_OPTIONS,
     },
     () => {},
   );

@@ -2,7 +2,18 @@
 
 import type { Data, Layout } from "plotly.js";
 import { useEffect, useRef, useState } from "react";
-import { loadPlotly, PLOT_MARK_DRAWN } from "./voltage-profile";
+
+type PlotlyModule = typeof import("plotly.js");
+let plotly: Promise<PlotlyModule> | null = null;
+
+/** Plotly is large: load it once, client-side only, and ahead of time when the page is idle. */
+export function loadPlotly(): Promise<PlotlyModule> {
+  plotly ??= import("plotly.js-dist-min").then((m) => m.default);
+  return plotly;
+}
+
+/** Performance mark set after each figure is drawn (tests time the drawing with it). */
+export const PLOT_MARK_DRAWN = "flexplat:plot-drawn";
 
 export interface PlotlyFigure {
   data: Data[];

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { formatMs } from "@/components/dso/format";
 import { JobProgress } from "@/components/dso/job-progress";
-import { loadPlotly } from "@/components/dso/voltage-profile";
+import { loadPlotly } from "@/components/dso/plotly-chart";
 import { fetchTsoMarket } from "@/lib/client/tso-api";
 import { VERIFY_TOLERANCE } from "@/lib/client/tso-clearing";
 import type { PublishedModelSummary, RunListItem, TsoMarket } from "@/lib/server/tso";

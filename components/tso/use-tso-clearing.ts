@@ -2,9 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
-import { fetchLightModelText, fetchTsoMarket, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
+import { fetchLightModelBytes, fetchTsoMarket, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
 import { runTsoClearing, type ClearingDeps, type ClearingOptions, type ClearingOutcome, type StepReport } from "@/lib/client/tso-clearing";
 import type { RunListItem } from "@/lib/server/tso";
+import type { ClearRequest, JsonText } from "@/solver-worker/protocol";
 import { runRecord } from "./run-record";
 
 /** Performance marks around each clearing in the worker (tests find it on the timeline). */
@@ -19,6 +20,25 @@ export type ClearingJob =
   | { phase: "done"; outcome: ClearingOutcome; run: RunListItem | null; saveError: string | null; clearMs: number; wallMs: number; lightModelIds: string[] }
   | { phase: "failed"; message: string }
   | { phase: "cancelled" };
+
+/**
+ * The request with every JSON byte array replaced by a fresh copy, and the copies'
+ * buffers to transfer: a copy is a memcpy, while posting megabytes of strings makes
+ * the browser serialize them on this thread. The originals stay for the next iteration.
+ */
+function transferable(req: ClearRequest): { req: ClearRequest; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const copy = (j: JsonText): JsonText => {
+    if (typeof j === "string") return j;
+    const c = j.slice();
+    transfer.push(c.buffer);
+    return c;
+  };
+  return {
+    req: { ...req, grids: req.grids.map((g) => ({ ...g, lightModelJson: copy(g.lightModelJson), addedOperatingPointsJson: g.addedOperatingPointsJson?.map(copy) })) },
+    transfer,
+  };
+}
 
 function describe(step: StepReport, verified: boolean): { label: string; fraction: number } {
   const slot = verified ? 1 / MAX_ITERATIONS : 1;
@@ -57,7 +77,7 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
       };
       try {
         const market = await fetchTsoMarket();
-        const texts = await Promise.all(market.grids.map((g) => fetchLightModelText(g.lightModelId)));
+        const models = await Promise.all(market.grids.map((g) => fetchLightModelBytes(g.lightModelId)));
         check();
         client.current ??= createBrowserSolverClient();
         const worker = client.current;
@@ -67,7 +87,8 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
             check();
             performance.mark(CLEAR_MARK_START);
             const t = performance.now();
-            const r = await worker.run("clear", req, { onProgress });
+            const moved = transferable(req);
+            const r = await worker.run("clear", moved.req, { onProgress, transfer: moved.transfer });
             clearMs += performance.now() - t;
             performance.mark(CLEAR_MARK_END);
             return r;
@@ -81,7 +102,7 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
             return relinearizeAt(req);
           },
         };
-        const grids = market.grids.map((g, k) => ({ gridId: g.gridId, gridName: gridNames.get(g.gridId) ?? g.gridId, lightModelId: g.lightModelId, lightModelJson: texts[k], bids: g.bids }));
+        const grids = market.grids.map((g, k) => ({ gridId: g.gridId, gridName: gridNames.get(g.gridId) ?? g.gridId, lightModelId: g.lightModelId, lightModelJson: models[k], bids: g.bids }));
         const outcome = await runTsoClearing(grids, { ...opts, groups: market.groups, maxIterations: MAX_ITERATIONS }, deps, (step) => {
           setJob({ phase: "running", ...describe(step, opts.verified) });
         });

@@ -3,22 +3,36 @@ import type { RunListItem, StoredRun, TsoMarket, TsoValidation } from "@/lib/ser
 import { failure, json } from "./api";
 import type { RelinearizeRequest, ValidationRequestGrid } from "./tso-clearing";
 
-/** The TSO view's calls (app/api/tso/*). Light models and re-linearized points stay JSON text: the worker parses them. */
+/**
+ * The TSO view's calls (app/api/tso/*). Light models and re-linearized points stay
+ * UTF-8 bytes on this thread — never decoded or parsed here — and go to the worker as
+ * transferred buffers and back to the server as parts of a request body.
+ */
 
 export async function fetchTsoMarket(signal?: AbortSignal): Promise<TsoMarket> {
   return json<TsoMarket>(await fetch("/api/tso/bids", { signal }));
 }
 
-export async function fetchLightModelText(id: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch(`/api/tso/light-models/${encodeURIComponent(id)}`, { signal });
+async function bytes(res: Response): Promise<Uint8Array> {
   if (!res.ok) throw await failure(res);
-  return res.text();
+  return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The validate request with each grid's added operating points spliced in as the raw JSON text the server sent. */
-export function validationBody(grids: ValidationRequestGrid[]): string {
-  const parts = grids.map(({ addedOperatingPointsJson, ...g }) => `${JSON.stringify(g).slice(0, -1)},"addedOperatingPoints":[${addedOperatingPointsJson.join(",")}]}`);
-  return `{"grids":[${parts.join(",")}]}`;
+/** A published light model as its JSON bytes. */
+export async function fetchLightModelBytes(id: string, signal?: AbortSignal): Promise<Uint8Array> {
+  return bytes(await fetch(`/api/tso/light-models/${encodeURIComponent(id)}`, { signal }));
+}
+
+/** The validate request with each grid's added operating points spliced in as the JSON the server sent, unparsed. */
+export function validationBody(grids: ValidationRequestGrid[]): Blob {
+  const parts: BlobPart[] = ['{"grids":['];
+  grids.forEach(({ addedOperatingPointsJson, ...g }, k) => {
+    parts.push(`${k ? "," : ""}${JSON.stringify(g).slice(0, -1)},"addedOperatingPoints":[`);
+    addedOperatingPointsJson.forEach((p, j) => parts.push(...(j ? [","] : []), p as BlobPart));
+    parts.push("]}");
+  });
+  parts.push("]}");
+  return new Blob(parts, { type: "application/json" });
 }
 
 export async function validateDispatches(grids: ValidationRequestGrid[]): Promise<TsoValidation[]> {
@@ -26,11 +40,9 @@ export async function validateDispatches(grids: ValidationRequestGrid[]): Promis
   return (await json<{ validations: TsoValidation[] }>(res)).validations;
 }
 
-/** The new operating point as JSON text. */
-export async function relinearizeAt(req: RelinearizeRequest): Promise<string> {
-  const res = await fetch("/api/tso/relinearize", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req) });
-  if (!res.ok) throw await failure(res);
-  return res.text();
+/** The new operating point as JSON bytes. */
+export async function relinearizeAt(req: RelinearizeRequest): Promise<Uint8Array> {
+  return bytes(await fetch("/api/tso/relinearize", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req) }));
 }
 
 export async function saveTsoRun(run: StoredRun): Promise<RunListItem> {

@@ -23,11 +23,13 @@ function deps(calls: string[] = []): ClearingDeps {
     validate: async (list) => {
       calls.push("validate");
       const prisma = await getPrisma();
-      return Promise.all(list.map((g) => validateForTso(prisma, { ...g, addedOperatingPoints: g.addedOperatingPointsJson.map((t) => JSON.parse(t) as unknown) })));
+      const text = (t: string | Uint8Array) => (typeof t === "string" ? t : new TextDecoder().decode(t));
+      return Promise.all(list.map((g) => validateForTso(prisma, { ...g, addedOperatingPoints: g.addedOperatingPointsJson.map((t) => JSON.parse(text(t)) as unknown) })));
     },
     relinearize: async (req) => {
       calls.push("relinearize");
-      return JSON.stringify(await relinearizeForTso(await getPrisma(), req));
+      // As the browser gets it: the JSON's bytes.
+      return new TextEncoder().encode(JSON.stringify(await relinearizeForTso(await getPrisma(), req)));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { BidGroup } from "@/lib/clearing/milp";
 import type { TsoBid, TsoValidation } from "@/lib/server/tso";
-import type { ClearRequest, ClearResult, ClearStage, StageProgress } from "@/solver-worker/protocol";
+import type { ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "@/solver-worker/protocol";
 
 /**
  * The TSO's clearing as the browser drives it: the solver worker clears against the
@@ -17,8 +17,8 @@ export interface ClearingGrid {
   gridId: string;
   gridName: string;
   lightModelId: string;
-  /** The published light model as JSON text (parsed in the worker). */
-  lightModelJson: string;
+  /** The published light model as JSON, text or bytes (parsed in the worker only). */
+  lightModelJson: JsonText;
   bids: TsoBid[];
 }
 
@@ -28,8 +28,8 @@ export interface ValidationRequestGrid {
   locationMw: number[];
   locationMvar: number[];
   reactive: boolean;
-  /** Points added by re-linearization, each as the JSON text the server sent. */
-  addedOperatingPointsJson: string[];
+  /** Points added by re-linearization, each as the JSON the server sent (text or bytes). */
+  addedOperatingPointsJson: JsonText[];
 }
 
 export interface RelinearizeRequest {
@@ -44,8 +44,8 @@ export interface RelinearizeRequest {
 export interface ClearingDeps {
   clear(req: ClearRequest, onProgress: (p: StageProgress<ClearStage>) => void): Promise<ClearResult>;
   validate(grids: ValidationRequestGrid[]): Promise<TsoValidation[]>;
-  /** The new operating point as JSON text. */
-  relinearize(req: RelinearizeRequest): Promise<string>;
+  /** The new operating point as JSON (text or bytes). */
+  relinearize(req: RelinearizeRequest): Promise<JsonText>;
 }
 
 export interface ClearingOptions {
@@ -104,7 +104,7 @@ export async function runTsoClearing(
   const maxIt = opts.verified ? (opts.maxIterations ?? 8) : 1;
   const tolV = opts.tolVPu ?? VERIFY_TOLERANCE.vPu;
   const tolL = opts.tolLPct ?? VERIFY_TOLERANCE.lPct;
-  const added = grids.map(() => [] as string[]);
+  const added = grids.map(() => [] as JsonText[]);
   const tighten = grids.map(() => ({ vPu: 0, lPct: 0 }));
   const iterations: ClearingIteration[] = [];
 

@@ -4,6 +4,7 @@ import { DEMO_GRIDS } from "@/lib/server/demo-data";
 import { publishedLightModels } from "@/lib/server/market";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import type { LightModel, LightModelKey } from "@/lib/sensitivity/light-model";
+import { DEFAULT_LIGHT_MODEL_OPTIONS } from "@/solver-worker/protocol";
 import { runSensitivities } from "@/solver-worker/sensitivities";
 import * as demoModeRoute from "../demo-mode/route";
 import * as modelRoute from "./[lightModelId]/route";
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const r = runSensitivities(
     {
       network: grid.networkJson,
-      options: { presets: ["none", "half", "all"], custom: [{ fraction: 0.75 }], reactive: true, monitor: "all", limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMaxPct: 100 }, margins: { voltagePu: 0.01, loadingPct: 10 } },
+      options: { ...DEFAULT_LIGHT_MODEL_OPTIONS, custom: [{ fraction: 0.75 }] },
     },
     () => {},
   );
