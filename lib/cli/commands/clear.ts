@@ -169,7 +169,7 @@ export const clearCommand: Command = {
       );
       if (validation) {
         lines.push(
-          `AC validation: ${validation.message}; voltage MAE ${validation.vMaePu.toExponential(2)} p.u. (RMSE ${validation.vRmsePu.toExponential(2)}), loading MAE ${validation.lMaePct.toExponential(2)} % (RMSE ${validation.lRmsePct.toExponential(2)})`,
+          `AC validation: ${validation.message}; voltage MAE ${validation.vMaePu.toExponential(2)} p.u. (RMSE ${validation.vRmsePu.toExponential(2)}), ${validation.criticalBranches.length ? `loading MAE ${validation.lMaePct.toExponential(2)} % (RMSE ${validation.lRmsePct.toExponential(2)})` : "no rated branch to compare loadings on"}`,
         );
       }
       if (values.verified) lines.push(`AC-verified in ${iterations} iteration(s): ${verified ? "verified" : "NOT verified"}`);
