@@ -46,7 +46,7 @@ export function StoredLightModels({ gridId, version }: { gridId: string; version
   };
 
   return (
-    <div data-testid="lm-stored">
+    <div data-testid="lm-stored" style={{ marginTop: "1.5rem" }}>
       <h3>Stored light models</h3>
       {error && (
         <div className="alert alert-error" role="alert">

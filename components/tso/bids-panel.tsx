@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import type { TsoMarket } from "@/lib/server/tso";
+import { BidCells, BidHeadCells } from "./bid-cells";
 import { summarizeBids } from "./dispatch-rows";
 import { Pager } from "./pager";
 
@@ -57,24 +58,14 @@ export function BidsPanel({ market, gridNames }: { market: TsoMarket; gridNames:
             <table className="data" data-testid="tso-bid-table">
               <thead>
                 <tr>
-                  <th>Bid</th>
-                  <th>Owner</th>
-                  <th>Grid</th>
-                  <th>Location</th>
-                  <th className="num">Volume (MW)</th>
-                  <th className="num">Price (€/MWh)</th>
+                  <BidHeadCells volume="Volume" />
                   <th>Conditions</th>
                 </tr>
               </thead>
               <tbody>
                 {all.slice(page * PAGE, (page + 1) * PAGE).map((b) => (
                   <tr key={`${b.gridId}-${b.id}`}>
-                    <td className="mono small">{b.id}</td>
-                    <td>{b.owner}</td>
-                    <td>{gridNames.get(b.gridId) ?? b.gridId}</td>
-                    <td className="mono">{b.location}</td>
-                    <td className="num">{b.volumeMw.toFixed(4)}</td>
-                    <td className="num">{b.priceEurPerMwh.toFixed(2)}</td>
+                    <BidCells {...b} grid={gridNames.get(b.gridId) ?? b.gridId} />
                     <td className="small">
                       {[b.minActivationMw ? `min ${b.minActivationMw} MW` : "", b.indivisible ? "all or nothing" : "", b.groupId ? `group ${b.groupId}` : ""].filter(Boolean).join(", ")}
                     </td>

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import type { ClearResult } from "@/solver-worker/protocol";
+import { BidCells, BidHeadCells } from "./bid-cells";
 import { dispatchRows, dispatchTotals, type DispatchFilter } from "./dispatch-rows";
 import { Pager } from "./pager";
 import styles from "./tso.module.css";
@@ -96,12 +97,7 @@ export function ClearingResultView({ result, gridNames }: { result: ClearResult;
         <table className="data" data-testid="dispatch-table">
           <thead>
             <tr>
-              <th>Bid</th>
-              <th>Owner</th>
-              <th>Grid</th>
-              <th>Location</th>
-              <th className="num">Offered (MW)</th>
-              <th className="num">Price (€/MWh)</th>
+              <BidHeadCells volume="Offered" />
               <th>Activation</th>
               <th className="num">Activated (MW)</th>
               <th className="num">Fraction</th>
@@ -111,12 +107,7 @@ export function ClearingResultView({ result, gridNames }: { result: ClearResult;
           <tbody>
             {rows.slice(page * PAGE, (page + 1) * PAGE).map((d) => (
               <tr key={`${d.gridId}-${d.bidId}`} data-state={d.state}>
-                <td className="mono small">{d.bidId}</td>
-                <td>{d.owner}</td>
-                <td>{gridNames.get(d.gridId) ?? d.gridId}</td>
-                <td className="mono">{d.location}</td>
-                <td className="num">{d.volumeMw.toFixed(4)}</td>
-                <td className="num">{d.priceEurPerMwh.toFixed(2)}</td>
+                <BidCells {...d} id={d.bidId} grid={gridNames.get(d.gridId) ?? d.gridId} />
                 <td>{d.state === "full" ? <span className="badge badge-ok">full</span> : d.state === "partial" ? <span className="badge">partial</span> : <span className="muted">none</span>}</td>
                 <td className="num">{d.activatedMw.toFixed(4)}</td>
                 <td className="num">{(d.fraction * 100).toFixed(1)} %</td>

@@ -94,7 +94,7 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
             <input type="checkbox" checked={reactive} onChange={(e) => setReactive(e.target.checked)} disabled={running} data-testid="tso-reactive" />
             Reactive sensitivities (the bids&apos; Q at constant power factor)
           </label>
-          <label className={styles.check} title={`re-linearize until |linear − AC| ≤ ${VERIFY_TOLERANCE.vPu} p.u. and ${VERIFY_TOLERANCE.lPct} %`}>
+          <label className={styles.check} title={`re-linearize until |linear − AC| ≤ ${VERIFY_TOLERANCE.vPu.toExponential(0)} p.u. and ${VERIFY_TOLERANCE.lPct} %`}>
             <input type="checkbox" checked={verified} onChange={(e) => setVerified(e.target.checked)} disabled={running} data-testid="tso-verified" />
             AC-verified (re-linearize on the DSO side until the AC power flow agrees)
           </label>
@@ -152,7 +152,7 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
               <h3>AC-verified clearing</h3>
               <p className="small muted" data-testid="verified-verdict">
                 {done.outcome.verified
-                  ? `Verified after ${done.outcome.iterations.length} clearing${done.outcome.iterations.length === 1 ? "" : "s"}: no violation, errors within ${VERIFY_TOLERANCE.vPu} p.u. and ${VERIFY_TOLERANCE.lPct} %.`
+                  ? `Verified after ${done.outcome.iterations.length} clearing${done.outcome.iterations.length === 1 ? "" : "s"}: no violation, errors within ${VERIFY_TOLERANCE.vPu.toExponential(0)} p.u. and ${VERIFY_TOLERANCE.lPct} %.`
                   : `Not verified within ${done.outcome.iterations.length} clearings; the last one is shown.`}
               </p>
               <IterationsTable iterations={done.outcome.iterations} />
