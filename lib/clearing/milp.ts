@@ -270,6 +270,28 @@ export interface MarketLpPart {
   rows: LimitRow[];
 }
 
+/** Tie-break step, €/MWh: above HiGHS' dual feasibility tolerance (1e-7), far below any price step. */
+export const TIE_BREAK_EUR_PER_MWH = 1e-6;
+
+/**
+ * Bids at the same price are taken in the order they were submitted (grid by grid, then
+ * file order): the n-th bid in a direction at a price costs n·1e-6 €/MWh more in the objective (never in
+ * the reported cost). Without it the MILP's optimum is a face, not a point, and HiGHS may
+ * return a different equally cheap dispatch for a slightly changed model, which kept the
+ * AC-verified loop re-linearizing at ever new dispatches of the same cost.
+ */
+function tieBreaks(bidsPerGrid: Bid[][]): Float64Array[] {
+  const seen = new Map<string, number>();
+  return bidsPerGrid.map((bids) =>
+    Float64Array.from(bids, (b) => {
+      const key = `${Math.sign(b.volumeMw)}|${b.priceEurPerMwh}`;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      return n * TIE_BREAK_EUR_PER_MWH;
+    }),
+  );
+}
+
 /**
  * The LP text for one or more grids cleared together: each grid with its own
  * operating-point binaries and limit rows, one shared balance Σ y = P_E (14j), one
@@ -301,6 +323,7 @@ export function writeMarketLp(
     }
     rows.push(` ${name}: ${expr.toString()} ${sense} ${fmt(rhs)}`);
   };
+  const tie = tieBreaks(parts.map((pt) => pt.problem.bids));
   parts.forEach(({ problem: p, rows: limitRows }, g) => {
     const { ops, bids, bidLoc, bidsAt, qlo, qhi, reactive } = p;
     const pre = `g${g}_`;
@@ -320,7 +343,7 @@ export function writeMarketLp(
     screened += p.screenedOut;
     // (14a) / delivered total, and (14j)
     bids.forEach((b, j) => {
-      obj.add(market.maximizeDelivery ? 1 : b.priceEurPerMwh, yName[j]);
+      obj.add(market.maximizeDelivery ? 1 : b.priceEurPerMwh + Math.sign(b.volumeMw) * tie[g][j], yName[j]);
       bal.add(1, yName[j]);
     });
     // (14i)
