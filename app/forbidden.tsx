@@ -9,8 +9,9 @@ export default async function Forbidden() {
       <div className="code">403</div>
       <h1>Access denied</h1>
       <p>
-        This view holds a distribution grid&apos;s private data — topology, impedances, coordinates and loads — and only the DSO
-        that owns the grid may open it.
+        This view is not open to your role. Each operator sees only its own data: a DSO its grids, the TSO the published light
+        models and the clearing, an aggregator its portfolios and results. A distribution grid&apos;s topology, impedances,
+        coordinates and loads are open to the DSO that owns it only.
       </p>
       {user && (
         <p className="muted">

@@ -45,12 +45,15 @@ export function applyDispatch(net: Network, key: LightModelKey, locationMw: Arra
   };
 }
 
+/** What the validation reads of a clearing: the grid's selected point and its injections per location. */
+export type DispatchToValidate = Pick<ClearingResult, "selectedIndex" | "locationMw" | "locationMvar"> & { stats: { reactive: boolean } };
+
 export function validateDispatch(
   net: Network,
   key: LightModelKey,
   lm: LightModel,
   ops: DecodedOperatingPoint[],
-  clearing: ClearingResult,
+  clearing: DispatchToValidate,
   opts: { critical?: number } = {},
 ): ValidationResult {
   if (clearing.selectedIndex < 0) throw new Error("validation needs a cleared dispatch");

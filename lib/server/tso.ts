@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type ClearingResult } from "@/lib/clearing";
+import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type DispatchToValidate } from "@/lib/clearing";
 import type { BidGroup } from "@/lib/clearing/milp";
 import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
@@ -193,8 +193,7 @@ export async function validateForTso(prisma: PrismaClient, input: ValidationInpu
   if (input.selectedIndex >= lm.operatingPoints.length) {
     throw new ApiError("bad_request", `selectedIndex ${input.selectedIndex}: the light model has ${lm.operatingPoints.length} operating points`);
   }
-  // validateDispatch reads the selected point, the dispatch and whether Q was cleared.
-  const clearing = { selectedIndex: input.selectedIndex, locationMw: mw, locationMvar: mvar, stats: { reactive: input.reactive } } as unknown as ClearingResult;
+  const clearing: DispatchToValidate = { selectedIndex: input.selectedIndex, locationMw: mw, locationMvar: mvar, stats: { reactive: input.reactive } };
   const v = validateDispatch(side.network, side.key, lm, decodeOperatingPoints(lm), clearing);
   const base = solvePowerFlow(side.network);
   const excess = (kind: "voltage" | "loading") => v.violations.filter((x) => x.kind === kind).reduce((m, x) => Math.max(m, Math.abs(x.value - x.limit)), 0);
