@@ -2,6 +2,7 @@ import { toPerUnit } from "../grid/per-unit";
 import type { Network } from "../grid/types";
 import { computeResults, PowerFlowSolver } from "../powerflow";
 import { operatingPointInjections, type SensitivityModel } from "./compute";
+import { mulberry32 } from "../util/mulberry32";
 
 /**
  * How well each operating point's linearization (eq. 7-8) predicts the AC power
@@ -30,21 +31,10 @@ export function nearestOperatingPoint(points: { pFlexMw: ArrayLike<number> }[], 
   return best;
 }
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function voronoiAccuracy(net: Network, model: SensitivityModel, samples = 30, seed = 1): CellAccuracy[] {
   const pu = toPerUnit(net);
   const solver = new PowerFlowSolver(pu);
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const locs = model.locations;
   const nLoc = locs.length;
   const locBus = Int32Array.from(locs, (l) => pu.busIndex.get(l.bus)!);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OperatingPointSensitivity, SensitivityModel } from "./compute";
+import { mulberry32 } from "../util/mulberry32";
 
 /**
  * The light model: everything the TSO receives about a distribution grid, and
@@ -110,18 +111,6 @@ export function decodeMatrix(m: MatrixData): Float64Array {
 // ---------------------------------------------------------------------------------
 // Building
 
-/** Deterministic pseudo-random generator (mulberry32) for opaque ids and shuffles. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function seedFrom(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
@@ -218,7 +207,7 @@ export function buildLightModel(
   opts: BuildLightModelOptions = {},
 ): { lightModel: LightModel; key: LightModelKey } {
   const salt = opts.salt ?? `${Date.now()}-${Math.random()}`;
-  const rand = prng(seedFrom(salt));
+  const rand = mulberry32(seedFrom(salt));
   const modelId = `lm-${Math.floor(rand() * 2 ** 48).toString(16).padStart(12, "0")}`;
   const nLoc = model.locations.length;
   const nB = model.monitoredBuses.length;

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BlockLU2 } from "./block-lu";
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../util/mulberry32";
 
 /** Random symmetric block pattern (a meshed graph) with dense 2x2 blocks, diagonally strong. */
 function randomBlockMatrix(n: number, extraEdges: number, seed: number) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const edges = new Set<string>();
   for (let i = 1; i < n; i++) edges.add(`${Math.floor(r() * i)},${i}`); // a random tree
   for (let e = 0; e < extraEdges; e++) {

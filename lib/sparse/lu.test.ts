@@ -2,22 +2,11 @@ import { describe, expect, it } from "vitest";
 import { fromTriplets, multiply, type CscMatrix } from "./csc";
 import { SparseLU } from "./lu";
 import { minimumDegreeOrder } from "./ordering";
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../util/mulberry32";
 
 /** A random structurally symmetric sparse matrix, optionally with weak diagonals. */
 function randomMatrix(n: number, density: number, seed: number, weakDiagonal = false): CscMatrix {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const ti: number[] = [];
   const tj: number[] = [];
   const tx: number[] = [];
@@ -54,7 +43,7 @@ describe("SparseLU", () => {
       const a = randomMatrix(n, d, seed);
       const lu = SparseLU.analyze(a);
       expect(lu.factor(a.values)).toBe("ok");
-      const r = rng(seed + 100);
+      const r = mulberry32(seed + 100);
       const b = Float64Array.from({ length: n }, () => r() - 0.5);
       // 1e-12: backward-stable LU on well-conditioned matrices with entries O(1).
       expect(residualInf(a, lu.solve(b), b)).toBeLessThan(1e-12);
@@ -77,7 +66,7 @@ describe("SparseLU", () => {
     const a = randomMatrix(200, 0.02, 11);
     const lu = SparseLU.analyze(a);
     expect(lu.factor(a.values)).toBe("ok");
-    const r = rng(5);
+    const r = mulberry32(5);
     const values2 = a.values.map((v) => v * (1 + 0.2 * (r() - 0.5)));
     const a2 = { ...a, values: values2 };
     expect(lu.refactor(values2)).toBe(true);
