@@ -119,10 +119,23 @@ async function publishedSide(prisma: PrismaClient, lightModelId: string): Promis
   if (!published) throw new ApiError("not_found", `light model ${lightModelId} is not published (its DSO may have replaced it); reload the published light models`);
   const hit = sideCache.get(lightModelId);
   if (hit) return hit;
-  const side = (await publishedDsoSides(prisma)).find((s) => s.lightModelId === lightModelId)!;
-  sideCache.set(lightModelId, side);
-  if (sideCache.size > SIDE_CACHE_ENTRIES) sideCache.delete(sideCache.keys().next().value!);
-  return side;
+  // One miss parses every published side: keep them all, so the other grids of the
+  // same clearing do not parse them again.
+  const sides = await publishedDsoSides(prisma);
+  const wanted = sides.find((s) => s.lightModelId === lightModelId)!;
+  for (const side of [...sides.filter((s) => s !== wanted), wanted]) {
+    sideCache.set(side.lightModelId, side);
+    if (sideCache.size > SIDE_CACHE_ENTRIES) sideCache.delete(sideCache.keys().next().value!);
+  }
+  return wanted;
+}
+
+/** The base-case power flow of a side's grid (no dispatch): the same for every validation of it. */
+const baseFlows = new WeakMap<DsoSide, PowerFlowResult>();
+function baseFlow(side: DsoSide): PowerFlowResult {
+  let pf = baseFlows.get(side);
+  if (!pf) baseFlows.set(side, (pf = solvePowerFlow(side.network)));
+  return pf;
 }
 
 /**
@@ -195,7 +208,7 @@ export async function validateForTso(prisma: PrismaClient, input: ValidationInpu
   }
   const clearing: DispatchToValidate = { selectedIndex: input.selectedIndex, locationMw: mw, locationMvar: mvar, stats: { reactive: input.reactive } };
   const v = validateDispatch(side.network, side.key, lm, decodeOperatingPoints(lm), clearing);
-  const base = solvePowerFlow(side.network);
+  const base = baseFlow(side);
   const excess = (kind: "voltage" | "loading") => v.violations.filter((x) => x.kind === kind).reduce((m, x) => Math.max(m, Math.abs(x.value - x.limit)), 0);
   return {
     lightModelId: side.lightModelId,
