@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BidFormatError, csvCell, splitCsvLine } from "./bids";
+import { BidFormatError, csvTable, splitCsvLine } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -184,17 +184,12 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
 }
 
 export function writeAggregatedBidsCsv(bids: AggregatedBid[]): string {
-  const rows = [AGGREGATED_CSV_COLUMNS.join(",")];
-  for (const b of bids) {
-    for (const a of b.assets) {
-      rows.push(
-        [b.id, b.owner, b.direction, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, a.assetId, a.grid, a.location, a.volumeMw, a.share]
-          .map(csvCell)
-          .join(","),
-      );
-    }
-  }
-  return rows.join("\n") + "\n";
+  return csvTable(
+    AGGREGATED_CSV_COLUMNS,
+    bids.flatMap((b) =>
+      b.assets.map((a) => [b.id, b.owner, b.direction, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, a.assetId, a.grid, a.location, a.volumeMw, a.share]),
+    ),
+  );
 }
 
 const assetSchema = z.strictObject({

@@ -166,16 +166,16 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
   return validateBids(bids, knownLocations, (i) => `${name} line ${lineOf[i]}`);
 }
 
+/** A CSV document: the header and one line per row, cells quoted where needed. */
+export function csvTable(header: readonly string[], rows: (string | number | boolean | undefined)[][]): string {
+  return [header.join(","), ...rows.map((r) => r.map(csvCell).join(","))].join("\n") + "\n";
+}
+
 export function writeBidsCsv(bids: Bid[]): string {
-  const rows = [BID_CSV_COLUMNS.join(",")];
-  for (const b of bids) {
-    rows.push(
-      [b.id, b.owner, b.location, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, b.qPerP, b.assetId]
-        .map(csvCell)
-        .join(","),
-    );
-  }
-  return rows.join("\n") + "\n";
+  return csvTable(
+    BID_CSV_COLUMNS,
+    bids.map((b) => [b.id, b.owner, b.location, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, b.qPerP, b.assetId]),
+  );
 }
 
 // ---------------------------------------------------------------------------------

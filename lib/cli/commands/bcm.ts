@@ -3,6 +3,7 @@ import { clearMarket, prepareDso } from "../../clearing";
 import { nodeHighs } from "../../clearing/highs-node";
 import {
   BidFormatError,
+  csvTable,
   demoPortfolios,
   disaggregate,
   parseAggregatedBidsFile,
@@ -15,17 +16,12 @@ import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type C
 import { loadGridArg } from "./clear";
 
 export function aggregatedResultsCsv(results: AggregatedResult[]): string {
-  const rows = ["bidId,owner,direction,priceEURperMWh,offeredMW,activatedMW,fraction,costEUR,assetId,grid,location,assetOfferedMW,assetActivatedMW"];
-  for (const r of results) {
-    for (const a of r.assets) {
-      rows.push(
-        [r.bidId, r.owner, r.direction, r.priceEurPerMwh, r.offeredMw, r.activatedMw, r.fraction, r.costEur, a.assetId, a.grid, a.location, a.offeredMw, a.activatedMw]
-          .map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v)))
-          .join(","),
-      );
-    }
-  }
-  return rows.join("\n") + "\n";
+  return csvTable(
+    ["bidId", "owner", "direction", "priceEURperMWh", "offeredMW", "activatedMW", "fraction", "costEUR", "assetId", "grid", "location", "assetOfferedMW", "assetActivatedMW"],
+    results.flatMap((r) =>
+      r.assets.map((a) => [r.bidId, r.owner, r.direction, r.priceEurPerMwh, r.offeredMw, r.activatedMw, r.fraction, r.costEur, a.assetId, a.grid, a.location, a.offeredMw, a.activatedMw]),
+    ),
+  );
 }
 
 export const bcmCommand: Command = {
