@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { BidGroup } from "@/lib/clearing/milp";
 import { parseNetworkJson, type Network } from "@/lib/grid";
 import {
@@ -47,19 +48,7 @@ const SUMMARY = {
   createdAt: true,
 } as const;
 
-function toSummary(r: {
-  id: string;
-  gridId: string;
-  operatingPoints: number;
-  locations: number;
-  monitoredBuses: number;
-  monitoredBranches: number;
-  reactive: boolean;
-  sizeBytes: number;
-  published: boolean;
-  publishedAt: Date | null;
-  createdAt: Date;
-}): LightModelSummary {
+function toSummary(r: Prisma.LightModelGetPayload<{ select: typeof SUMMARY }>): LightModelSummary {
   return { ...r, publishedAt: r.publishedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
