@@ -195,6 +195,8 @@ function requireMatrix(mpc: Struct, field: string, minCols: number, colNames: st
       line !== undefined ? { line } : { field: `mpc.${field}` },
     );
   }
+  // A literal "-0" (case1354pegase writes Qd as -0) is zero: the network model and its JSON carry no signed zeros.
+  for (let k = 0; k < v.data.length; k++) if (v.data[k] === 0) v.data[k] = 0;
   return v;
 }
 

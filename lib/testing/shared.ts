@@ -22,6 +22,11 @@ export function sharedCaseNames(): string[] {
     .sort();
 }
 
+/** Cases in ../shared/cases/matpower for which MATPOWER's results include `<case>_<kind>.json`. */
+export function sharedCasesWithReference(kind: "pf" | "opf"): string[] {
+  return sharedCaseNames().filter((name) => existsSync(join(SHARED_DIR, "reference", `${name}_${kind}.json`)));
+}
+
 export function readSharedCase(name: string): string {
   return readFileSync(join(SHARED_DIR, "cases", "matpower", `${name}.m`), "utf8");
 }
