@@ -23,7 +23,7 @@ export function infeasibilityPrecheck(model: OpfModel, xmin: Float64Array, xmax:
   if (demand > pmax + tol) {
     const d = (demand * base).toFixed(3);
     const g = (pmax * base).toFixed(3);
-    return `infeasible: the fixed demand of ${d} MW exceeds the ${model.ng} in-service generator${model.ng === 1 ? "'s" : "s'"} total Pmax of ${g} MW (before any losses), so no dispatch can balance it`;
+    return `the fixed demand of ${d} MW exceeds the ${model.ng} in-service generator${model.ng === 1 ? "'s" : "s'"} total Pmax of ${g} MW (before any losses), so no dispatch can balance it`;
   }
   return null;
 }

@@ -84,7 +84,7 @@ export function classifyOutcome(sys: KktSystem, ipm: IpmResult): OpfOutcome {
     const size = (ipm.maxMismatch * sys.model.baseMVA).toPrecision(3);
     return {
       status: "infeasible",
-      message: `infeasible: no operating point meets the power balance within the limits; after ${ipm.iterations} iterations the largest mismatch is still ${size} ${what} at bus ${bus.id} (${ipm.message})`,
+      message: `no operating point meets the power balance within the limits; after ${ipm.iterations} iterations the largest mismatch is still ${size} ${what} at bus ${bus.id} (${ipm.message})`,
       ipm,
     };
   }

@@ -3,6 +3,7 @@ import { bcmCommand } from "./bcm";
 import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
+import { opfCommand } from "./opf";
 import { pfCommand } from "./pf";
 import { pfBatchCommand } from "./pf-batch";
 import { sensCommand } from "./sens";
@@ -16,4 +17,5 @@ export const COMMANDS: Record<string, Command> = {
   sens: sensCommand,
   clear: clearCommand,
   bcm: bcmCommand,
+  opf: opfCommand,
 };
