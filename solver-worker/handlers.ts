@@ -1,5 +1,6 @@
 import { runClear } from "./clear";
 import { runLpSolve } from "./lp-solve";
+import { runOpf } from "./opf";
 import { runPowerFlow } from "./powerflow";
 import { runSensitivities } from "./sensitivities";
 import type { FromWorker, ProgressOf, RequestOf, ResultOf, SerializedError, SolverMessageType, ToWorker } from "./protocol";
@@ -12,6 +13,7 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "lp-solve": runLpSolve,
   sensitivities: runSensitivities,
   clear: runClear,
+  opf: runOpf,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

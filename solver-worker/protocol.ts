@@ -11,6 +11,7 @@ import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { Network } from "../lib/grid/types";
 import type { Bid } from "../lib/market/bids";
+import type { BindingConstraint, OpfStatus } from "../lib/opf/solution";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
 
 /** A step of a longer job; `fraction` is the share of the job done when the step starts (0..1). */
@@ -248,6 +249,47 @@ export interface ClearResult {
   workerMs: number;
 }
 
+// --- opf: AC optimal power flow (MATPOWER's formulation, interior point) ------------
+
+export interface OpfRequest {
+  /** Project JSON text (parsed and validated in the worker) or a Network. */
+  network: string | Network;
+  options?: { maxIterations?: number; closeTies?: boolean };
+}
+
+export type OpfStage = "parse" | "prepare" | "iterate" | "results";
+
+/** Everything the DSO view shows of an OPF; arrays in file order. */
+export interface OpfPayload {
+  summary: {
+    networkName: string;
+    status: OpfStatus;
+    message: string;
+    /** $/h; null when the run ended without a point (infeasible before iterating). */
+    objective: number | null;
+    iterations: number;
+    lossPMw: number;
+    solveMs: number;
+    workerMs: number;
+  };
+  buses: { ids: Int32Array; vmPu: Float64Array; vaDeg: Float64Array; vminPu: Float64Array; vmaxPu: Float64Array; lamP: Float64Array; lamQ: Float64Array };
+  gens: {
+    ids: string[];
+    bus: Int32Array;
+    inService: Uint8Array;
+    pgMw: Float64Array;
+    qgMvar: Float64Array;
+    pminMw: Float64Array;
+    pmaxMw: Float64Array;
+    qminMvar: Float64Array;
+    qmaxMvar: Float64Array;
+  };
+  branches: { ids: string[]; from: Int32Array; to: Int32Array; sFromMva: Float64Array; sToMva: Float64Array; loadingPct: Float64Array };
+  binding: BindingConstraint[];
+  /** Objective and MIPS's convergence measures per iteration. */
+  history: { objective: Float64Array; feasCond: Float64Array; gradCond: Float64Array; compCond: Float64Array };
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -255,6 +297,7 @@ export interface SolverProtocol {
   "lp-solve": { request: LpSolveRequest; progress: StageProgress<LpSolveStage>; result: LpSolveResult };
   sensitivities: { request: SensitivitiesRequest; progress: StageProgress<SensitivitiesStage>; result: SensitivitiesResult };
   clear: { request: ClearRequest; progress: StageProgress<ClearStage>; result: ClearResult };
+  opf: { request: OpfRequest; progress: StageProgress<OpfStage>; result: OpfPayload };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

@@ -1,0 +1,78 @@
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { signInWithForm } from "./support/accounts";
+import { DsoPage } from "./support/dso-page";
+import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+
+const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
+const caseFile = (name: string) => join(SHARED, "cases", "matpower", `${name}.m`);
+const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+function note(type: string, description: string) {
+  test.info().annotations.push({ type, description });
+  console.log(`[${type}] ${description}`);
+}
+
+test.describe("DSO: AC optimal power flow in the worker", () => {
+  test("case30: MATPOWER's cost, the LMP profile, the dispatch and the binding flow limits, no long task", async ({ page }) => {
+    await signInWithForm(page, "dso-rheintal");
+    const dso = new DsoPage(page);
+    await dso.upload(caseFile("case30"));
+    await expect(page.getByTestId("upload-ok")).toContainText("case30: 30 buses, 41 branches imported");
+    const panel = page.getByTestId("opf-panel");
+    await expect(panel).toBeVisible();
+
+    await recordLongTasks(page);
+    await blockMainThread(page, 120);
+    expect((await page.evaluate(() => window.__longTasks!.length)) > 0, "the long-task recorder works").toBe(true);
+
+    await panel.getByTestId("opf-run").click();
+    await expect(panel.getByTestId("opf-status")).toContainText("Optimal after 15 interior-point iterations", { timeout: 60_000 });
+    // MATPOWER 8.1 (MIPS): 576.8923361980263 $/h.
+    await expect(panel.getByTestId("opf-kpi-objective")).toContainText("576.89");
+    await expect(panel.getByTestId("opf-kpi-binding")).toContainText("3");
+    const run = await longTasksBetween(page, "flexplat:opf-start", "flexplat:opf-end");
+    note("opf-run", `${run.spanMs.toFixed(0)} ms end to end, long tasks: ${JSON.stringify(run.tasks)}`);
+    expect(run.tasks, "no main-thread long task while the OPF runs").toEqual([]);
+
+    const lmp = panel.getByTestId("opf-lmp-plot");
+    await expect(lmp).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
+    await expect(lmp.locator(".scatterlayer .trace")).toHaveCount(2);
+    const length = await lmp.locator(".scatterlayer .trace .js-line").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
+    expect(length, "the λP line is drawn across the plot").toBeGreaterThan(300);
+
+    const dispatch = panel.getByTestId("opf-dispatch");
+    await expect(dispatch.locator("tbody tr")).toHaveCount(6);
+    await expect(dispatch.locator("tbody tr").first()).toContainText("41.54");
+    const binding = panel.getByTestId("opf-binding");
+    await expect(binding).toContainText("branch 10 (from)");
+    await expect(binding).toContainText("32.0000 MVA");
+    await expect(binding).toContainText("Voltage max");
+    await page.screenshot({ path: join(ARTIFACTS, "dso-opf.png"), fullPage: true });
+  });
+
+  test("a grid without generator costs gets the reason, an overloaded feeder is infeasible, a long run can be cancelled", async ({ page }) => {
+    await signInWithForm(page, "dso-rheintal");
+    const dso = new DsoPage(page);
+    await dso.selectGrid("Rheintal (generated district)");
+    const panel = page.getByTestId("opf-panel");
+    await panel.getByTestId("opf-run").click();
+    await expect(panel.getByTestId("opf-error")).toContainText("has no cost", { timeout: 60_000 });
+    await expect(panel.getByTestId("opf-error")).toContainText("mpc.gencost");
+
+    await dso.upload(caseFile("case10ba"));
+    await expect(page.getByTestId("upload-ok")).toContainText("case10ba");
+    await panel.getByTestId("opf-run").click();
+    await expect(panel.getByTestId("opf-status")).toContainText("Infeasible", { timeout: 60_000 });
+    await expect(panel.getByTestId("opf-status")).toContainText("fixed demand of 12.368 MW exceeds");
+    await expect(panel.getByTestId("opf-lmp-plot")).toHaveCount(0);
+
+    await dso.upload(caseFile("case1354pegase"));
+    await expect(page.getByTestId("upload-ok")).toContainText("case1354pegase", { timeout: 60_000 });
+    await panel.getByTestId("opf-run").click();
+    await expect(panel.getByTestId("opf-progress")).toBeVisible();
+    await panel.getByTestId("opf-cancel").click();
+    await expect(panel.getByTestId("opf-cancelled")).toBeVisible();
+    await expect(panel.getByTestId("opf-run")).toBeEnabled();
+  });
+});
