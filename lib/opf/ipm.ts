@@ -66,6 +66,8 @@ const ALPHA_MIN = 1e-8;
 const EPS = 2.220446049250313e-16;
 /** Barrier parameter below which steps skip the inertia correction. */
 const GAMMA_EXACT_NEWTON = 1e-8;
+/** Refinement stops once the residual is below this share of the right-hand side (or at rounding level). */
+const REFINE_REL = 1e-10;
 
 export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult {
   const layout = sys.layout;
@@ -292,7 +294,7 @@ function solveRefined(sys: KktSystem, rhs: Float64Array, sol: Float64Array, res:
     // Refine while the residual is above rounding of the right-hand side (the dual
     // residual ∇L only converges if the steps solve the system to that accuracy) and
     // refinement still halves it; a backward error at rounding level cannot improve.
-    if (!(rInf > 1e-14 * (1 + bInf)) || rel < 4e-16 || !(rInf < 0.5 * lastR) || step === 3) break;
+    if (!(rInf > Math.max(1e-14 * (1 + bInf), REFINE_REL * bInf)) || rel < 4e-16 || !(rInf < 0.5 * lastR) || step === 3) break;
     lastR = rInf;
     ldl.solve(res, corr);
     for (let i = 0; i < sol.length; i++) sol[i] += corr[i];
