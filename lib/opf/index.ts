@@ -4,7 +4,7 @@ import type { OpfSolution } from "./solution";
 
 export { AcOpf, type OpfSolveOptions, type OpfWarmStart } from "./solver";
 export { OpfInputError, buildOpfModel, type OpfModel } from "./model";
-export type { LocalFunction } from "./layout";
+export type { LinearConstraint, LocalFunction } from "./layout";
 export type { OpfObjective } from "./kkt";
 export type { IpmIteration } from "./ipm";
 export type { BindingConstraint, BindingKind, OpfSolution, OpfStatus } from "./solution";

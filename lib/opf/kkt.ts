@@ -1,5 +1,5 @@
 import { endFlow, newEndFlow, type EndFlow } from "./branch-flow";
-import { RowKind, type KktLayout, type LocalFunction } from "./layout";
+import { RowKind, type KktLayout, type LinearConstraint, type LocalFunction } from "./layout";
 import { polyCost, type OpfModel } from "./model";
 
 /** What the OPF minimizes besides (or instead of) the generators' costs. */
@@ -53,6 +53,7 @@ export class KktSystem {
     readonly xmin: Float64Array,
     readonly xmax: Float64Array,
     readonly extraConstraints: LocalFunction[],
+    readonly linearConstraints: LinearConstraint[],
     /** Multiplies the objective (MIPS's cost_mult: 1e-4 for OPF) so that multipliers are O(1). */
     readonly costScale: number,
   ) {
@@ -287,6 +288,16 @@ export class KktSystem {
           h[j] = m * (model.baseMVA * x[c.variable] - c.pwX[s]) + c.pwY[s] - x[c.yVariable];
           rowGrad[r0] = m * model.baseMVA;
           rowGrad[r0 + 1] = -1;
+          break;
+        }
+        case RowKind.Linear: {
+          const lc = this.linearConstraints[rowRef[j]];
+          let v0 = -lc.upper;
+          for (let a = 0; a < lc.vars.length; a++) {
+            v0 += lc.coeffs[a] * x[lc.vars[a]];
+            rowGrad[r0 + a] = lc.coeffs[a];
+          }
+          h[j] = v0;
           break;
         }
         case RowKind.Extra: {

@@ -15,6 +15,14 @@ export interface LocalFunction {
   label: string;
 }
 
+/** A linear inequality Σ coeffs·x[vars] ≤ upper (p.u. variables), e.g. a unit's PQ-chart edge. */
+export interface LinearConstraint {
+  vars: Int32Array;
+  coeffs: Float64Array;
+  upper: number;
+  label: string;
+}
+
 /** Kinds of inequality rows h(x) ≤ 0. */
 export const enum RowKind {
   VarUpper = 0,
@@ -25,6 +33,7 @@ export const enum RowKind {
   AngleLower = 5,
   Pwl = 6,
   Extra = 7,
+  Linear = 8,
 }
 
 /** Bounds at or beyond this magnitude count as none (MIPS's ±1e10). */
@@ -83,6 +92,7 @@ export interface LayoutInput {
   xmax: Float64Array;
   extraObjective: LocalFunction[];
   extraConstraints: LocalFunction[];
+  linearConstraints: LinearConstraint[];
 }
 
 /** Bus (OPF index) that each variable belongs to. */
@@ -103,7 +113,7 @@ export function variableBus(model: OpfModel): Int32Array {
 }
 
 /** The block graph: buses joined by branches and by extra functions spanning several buses. */
-export function blockPattern(model: OpfModel, extras: LocalFunction[], varBus: Int32Array): BlockLdlPattern {
+export function blockPattern(model: OpfModel, extras: { vars: Int32Array }[], varBus: Int32Array): BlockLdlPattern {
   const adj: Set<number>[] = Array.from({ length: model.nb }, () => new Set<number>());
   for (let l = 0; l < model.nl; l++) {
     const f = model.brFrom[l];
@@ -250,7 +260,7 @@ interface Rows {
 }
 
 function buildRows(input: LayoutInput, free: Uint8Array): Rows {
-  const { model, xmin, xmax, extraConstraints } = input;
+  const { model, xmin, xmax, extraConstraints, linearConstraints } = input;
   const rows: Rows = {
     kind: [],
     ref: [],
@@ -296,6 +306,7 @@ function buildRows(input: LayoutInput, free: Uint8Array): Rows {
     for (let s = 0; s + 1 < c.pwX.length; s++) add(RowKind.Pwl, k, [c.variable, c.yVariable], s);
   });
   extraConstraints.forEach((fn, k) => add(RowKind.Extra, k, Array.from(fn.vars)));
-  rows.key = `${keyParts.join(",")}|${rows.kind.length}|${extraConstraints.map((f) => f.label).join(",")}`;
+  linearConstraints.forEach((c, k) => add(RowKind.Linear, k, Array.from(c.vars)));
+  rows.key = `${keyParts.join(",")}|${rows.kind.length}|${extraConstraints.map((f) => f.label).join(",")}|${linearConstraints.length}`;
   return rows;
 }

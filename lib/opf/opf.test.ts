@@ -62,12 +62,12 @@ function kktAt(net: Network) {
   const model = buildOpfModel(net);
   const varBus = variableBus(model);
   const layout = buildLayout(
-    { model, xmin: model.xmin, xmax: model.xmax, extraObjective: [], extraConstraints: [] },
+    { model, xmin: model.xmin, xmax: model.xmax, extraObjective: [], extraConstraints: [], linearConstraints: [] },
     blockPattern(model, [], varBus),
     varBus,
   );
   const cm = 1e-4;
-  const sys = new KktSystem(model, layout, { genCosts: true, linear: null, extra: [] }, model.xmin, model.xmax, [], cm);
+  const sys = new KktSystem(model, layout, { genCosts: true, linear: null, extra: [] }, model.xmin, model.xmax, [], [], cm);
   return { model, layout, sys, cm };
 }
 

@@ -251,6 +251,9 @@ function bindingConstraints(sys: KktSystem, p: IpmPoint, costScale: number): Bin
       case RowKind.Extra:
         out.push({ kind: "extra", element: sys.extraConstraints[ref].label, side: "", value: h[j], limit: 0, multiplier: mu });
         break;
+      case RowKind.Linear:
+        out.push({ kind: "extra", element: sys.linearConstraints[ref].label, side: "", value: h[j], limit: 0, multiplier: mu });
+        break;
     }
   }
   return out;

@@ -2,7 +2,7 @@ import type { Network } from "../grid/types";
 import type { BlockLdlPattern } from "../sparse/block-ldl";
 import { runIpm, type IpmIteration } from "./ipm";
 import { KktSystem, type IpmPoint, type OpfObjective } from "./kkt";
-import { blockPattern, buildLayout, NO_BOUND, variableBus, type KktLayout, type LocalFunction } from "./layout";
+import { blockPattern, buildLayout, NO_BOUND, variableBus, type KktLayout, type LinearConstraint, type LocalFunction } from "./layout";
 import { buildOpfModel, type BuildOpfOptions, type OpfModel } from "./model";
 import { infeasibilityPrecheck } from "./precheck";
 import { classifyOutcome, extractSolution, type OpfSolution } from "./solution";
@@ -51,6 +51,8 @@ export class AcOpf {
   objective: OpfObjective = { genCosts: true, linear: null, extra: [] };
   /** Extra inequality constraints h(x) ≤ 0. */
   extraConstraints: LocalFunction[] = [];
+  /** Extra linear inequalities (cheaper than functions): Σ coeffs·x ≤ upper. */
+  linearConstraints: LinearConstraint[] = [];
   private readonly varBus: Int32Array;
   private pattern: { key: string; value: BlockLdlPattern } | null = null;
   private layout: { key: string; value: KktLayout } | null = null;
@@ -78,7 +80,7 @@ export class AcOpf {
     }
     const pre = this.objective.genCosts ? infeasibilityPrecheck(model, this.xmin, this.xmax) : null;
     const layout = this.currentLayout();
-    const sys = new KktSystem(model, layout, this.objective, this.xmin, this.xmax, this.extraConstraints, COST_SCALE);
+    const sys = new KktSystem(model, layout, this.objective, this.xmin, this.xmax, this.extraConstraints, this.linearConstraints, COST_SCALE);
     if (pre) {
       const cold = this.coldStart(layout).p;
       sys.evaluate(cold, 1);
@@ -99,7 +101,7 @@ export class AcOpf {
   }
 
   private currentLayout(): KktLayout {
-    const extras = [...this.objective.extra, ...this.extraConstraints];
+    const extras = [...this.objective.extra, ...this.extraConstraints, ...this.linearConstraints];
     const pKey = extras.map((f) => Array.from(f.vars, (v) => this.varBus[v]).join(".")).join("|");
     if (!this.pattern || this.pattern.key !== pKey) {
       this.pattern = { key: pKey, value: blockPattern(this.model, extras, this.varBus) };
@@ -110,10 +112,17 @@ export class AcOpf {
       if (this.xmin[v] === this.xmax[v]) fixed += `${v},`;
       else fixed += `${this.xmin[v] > -NO_BOUND ? "l" : ""}${this.xmax[v] < NO_BOUND ? "u" : ""},`;
     }
-    const lKey = `${fixed}|${this.objective.extra.map((f) => f.vars.join(".")).join("|")}|${this.extraConstraints.map((f) => f.vars.join(".")).join("|")}`;
+    const lKey = `${fixed}|${this.objective.extra.map((f) => f.vars.join(".")).join("|")}|${this.extraConstraints.map((f) => f.vars.join(".")).join("|")}|${this.linearConstraints.map((f) => f.vars.join(".")).join("|")}`;
     if (!this.layout || this.layout.key !== lKey) {
       const value = buildLayout(
-        { model: this.model, xmin: this.xmin, xmax: this.xmax, extraObjective: this.objective.extra, extraConstraints: this.extraConstraints },
+        {
+          model: this.model,
+          xmin: this.xmin,
+          xmax: this.xmax,
+          extraObjective: this.objective.extra,
+          extraConstraints: this.extraConstraints,
+          linearConstraints: this.linearConstraints,
+        },
         this.pattern.value,
         this.varBus,
       );

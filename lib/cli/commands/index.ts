@@ -4,6 +4,7 @@ import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
 import { opfCommand } from "./opf";
+import { regionCommand } from "./region";
 import { pfCommand } from "./pf";
 import { pfBatchCommand } from "./pf-batch";
 import { sensCommand } from "./sens";
@@ -18,4 +19,5 @@ export const COMMANDS: Record<string, Command> = {
   clear: clearCommand,
   bcm: bcmCommand,
   opf: opfCommand,
+  region: regionCommand,
 };
