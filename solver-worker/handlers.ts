@@ -1,6 +1,7 @@
 import { runClear } from "./clear";
 import { runLpSolve } from "./lp-solve";
 import { runOpf } from "./opf";
+import { runRegionCompare, runRegionPrepare, runRegionTasks } from "./region";
 import { runPowerFlow } from "./powerflow";
 import { runSensitivities } from "./sensitivities";
 import type { FromWorker, ProgressOf, RequestOf, ResultOf, SerializedError, SolverMessageType, ToWorker } from "./protocol";
@@ -14,6 +15,9 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   sensitivities: runSensitivities,
   clear: runClear,
   opf: runOpf,
+  "region-prepare": runRegionPrepare,
+  "region-tasks": runRegionTasks,
+  "region-compare": runRegionCompare,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

@@ -13,6 +13,7 @@ import type { Network } from "../lib/grid/types";
 import type { Bid } from "../lib/market/bids";
 import type { BindingConstraint, OpfStatus } from "../lib/opf/solution";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
+import type { Frame, PqRegions, Point, RegionComparison, RegionMethod, RegionProblem, RegionTask, TaskOutcome, UnitSource, unitSummary } from "../lib/regions";
 
 /** A step of a longer job; `fraction` is the share of the job done when the step starts (0..1). */
 export interface StageProgress<Stage extends string = string> {
@@ -290,6 +291,68 @@ export interface OpfPayload {
   history: { objective: Float64Array; feasCond: Float64Array; gradCond: Float64Array; compCond: Float64Array };
 }
 
+// --- PQ regions: LinDistFlow, loss-compensated and exact (AC-OPF) --------------------
+
+export interface RegionJobOptions {
+  /** Which units: the grid's own (auto), the paper's single DER, declared generators, or the flexibility units. */
+  units: "auto" | UnitSource;
+  /** Shares of the feeder's demand bounding the default DER. */
+  der: { pShare: number; qShare: number };
+  closeTies: boolean;
+  methods: RegionMethod[];
+  directions: number;
+  epsilonSteps: number;
+}
+
+export interface RegionPrepareRequest {
+  network: string | Network;
+  options: RegionJobOptions;
+}
+
+export type RegionStage = "parse" | "linear" | "exact" | "compare";
+
+export interface RegionPrepareResult {
+  /** Identifies the problem in the workers' caches; problemJson goes to each worker once. */
+  problemKey: string;
+  problemJson: string;
+  /** The normalization of the exact region's first solves. */
+  frame: Frame;
+  summary: {
+    networkName: string;
+    pccBus: number;
+    unitSource: UnitSource;
+    units: ReturnType<typeof unitSummary>;
+    pcc: RegionProblem["pcc"];
+  };
+  lds: PqRegions["lds"];
+  slc: PqRegions["slc"];
+  linDistFlowNote: string | null;
+  workerMs: number;
+}
+
+export interface RegionTasksRequest {
+  problemKey: string;
+  /** The problem, the first time this worker sees it. */
+  problemJson?: string;
+  tasks: RegionTask[];
+}
+
+export interface RegionTasksResult {
+  outcomes: TaskOutcome[];
+}
+
+export interface RegionCompareRequest {
+  problemKey: string;
+  problemJson?: string;
+  lds: Point[] | null;
+  slc: Point[] | null;
+  exact: Point[];
+}
+
+export interface RegionCompareResult {
+  comparison: RegionComparison[];
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -298,6 +361,9 @@ export interface SolverProtocol {
   sensitivities: { request: SensitivitiesRequest; progress: StageProgress<SensitivitiesStage>; result: SensitivitiesResult };
   clear: { request: ClearRequest; progress: StageProgress<ClearStage>; result: ClearResult };
   opf: { request: OpfRequest; progress: StageProgress<OpfStage>; result: OpfPayload };
+  "region-prepare": { request: RegionPrepareRequest; progress: StageProgress<RegionStage>; result: RegionPrepareResult };
+  "region-tasks": { request: RegionTasksRequest; progress: StageProgress<RegionStage>; result: RegionTasksResult };
+  "region-compare": { request: RegionCompareRequest; progress: StageProgress<RegionStage>; result: RegionCompareResult };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

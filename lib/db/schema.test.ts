@@ -84,6 +84,11 @@ describe("schema from the SQL migrations", () => {
     await prisma.lightModel.update({ where: { id: "lm1" }, data: { published: true, publishedAt: new Date() } });
     expect((await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { lightModels: true } })).lightModels[0].published).toBe(true);
 
+    const region = await prisma.flexRegion.create({ data: { id: "fr1", gridId: grid.id, kind: "pq", method: "slc", regionJson: "{}", size: 2.5 } });
+    expect(region).toMatchObject({ published: false, publishedAt: null, kind: "pq" });
+    await prisma.flexRegion.update({ where: { id: "fr1" }, data: { published: true, publishedAt: new Date() } });
+    expect((await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { regions: true } })).regions[0]).toMatchObject({ method: "slc", published: true, size: 2.5 });
+
     const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x" } });
     await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
     await prisma.clearingRun.create({
@@ -108,5 +113,6 @@ describe("schema from the SQL migrations", () => {
     expect(await prisma.grid.count()).toBe(0);
     expect(await prisma.powerFlowRun.count()).toBe(0);
     expect(await prisma.lightModel.count()).toBe(0);
+    expect(await prisma.flexRegion.count()).toBe(0);
   });
 });

@@ -45,6 +45,14 @@ const OBJECTIVE_WEIGHT = 100;
  * normalized region) the point still lies on the boundary, on the optimal edge.
  */
 const PROXIMAL = 0.05;
+/**
+ * Units at one bus (a building's PV, battery and heat pump) can trade P and Q among
+ * themselves at no cost: the split is not unique and the KKT matrix singular along it,
+ * which jams the interior point. A weight of 1e-4 of the objective's on each unit's
+ * squared deviation from its schedule (normalized by its range) picks the split closest
+ * to the schedule; it moves a boundary point by about 1e-4 of the region's size.
+ */
+const DISPATCH_REGULARIZATION = 1e-4;
 
 /**
  * The OPF behind the exact region (paper 000 eq. 8c's U, traced as 3FlexAnalyser does):
@@ -80,7 +88,7 @@ export class ExactRegionSolver {
     this.opf.xmax[m.iVm + pccPos] = problem.pcc.vmPu;
     this.pMin = this.opf.xmin[this.iP];
     this.pMax = this.opf.xmax[this.iP];
-    this.opf.objective = { genCosts: false, linear: new Float64Array(m.nx), extra: [] };
+    this.opf.objective = { genCosts: false, linear: new Float64Array(m.nx), extra: [], diagonal: dispatchRegularization(problem, this.unitP, this.unitQ, this.baseMVA) };
     this.opf.linearConstraints = chartRows(problem, this.unitP, this.unitQ, this.baseMVA);
   }
 
@@ -130,8 +138,11 @@ export class ExactRegionSolver {
     const s = this.opf.solve(warm ? { warmStart: warm } : {});
     this.solves++;
     this.iterations += s.iterations;
-    if (s.status === "optimal") this.lastWarm = s.warmStart;
-    return { task, point: s.status === "optimal" ? this.point(task, s) : null, status: s.status, message: s.message, iterations: s.iterations, solves: 1 };
+    // A point the interior point left feasible and complementary, with a small dual
+    // residual, is a boundary point too (at most slightly inside): accept it.
+    const usable = s.status === "optimal" || s.acceptable;
+    if (usable) this.lastWarm = s.warmStart;
+    return { task, point: usable ? this.point(task, s) : null, status: usable ? "optimal" : s.status, message: s.message, iterations: s.iterations, solves: 1 };
   }
 
   /** ρ‖ũ‖² in the objective's units, on the PCC generator's P and Q (p.u. variables). */
@@ -175,6 +186,26 @@ export class ExactRegionSolver {
     }
     return { pMw: x[this.iP] * b, qMvar: x[this.iQ] * b, der, task, limits };
   }
+}
+
+function dispatchRegularization(problem: RegionProblem, unitP: number[], unitQ: number[], base: number) {
+  const vars: number[] = [];
+  const weight: number[] = [];
+  const centre: number[] = [];
+  const w = OBJECTIVE_WEIGHT * DISPATCH_REGULARIZATION;
+  problem.units.forEach((u, k) => {
+    for (const [v, lo, hi, x0] of [
+      [unitP[k], u.pMinMw, u.pMaxMw, u.p0Mw],
+      [unitQ[k], u.qMinMvar, u.qMaxMvar, u.q0Mvar],
+    ] as const) {
+      const range = (hi - lo) / base;
+      if (!(range > 0)) continue;
+      vars.push(v);
+      weight.push(w / (range * range));
+      centre.push(Math.min(hi, Math.max(lo, x0)) / base);
+    }
+  });
+  return { vars: Int32Array.from(vars), weight: Float64Array.from(weight), centre: Float64Array.from(centre) };
 }
 
 /** The feeder as an OPF network: the PCC generator first, then one generator per unit. */

@@ -54,9 +54,10 @@ export interface ExactRegion {
  * minimized); then rounds of refinement where neighbouring points are far apart: a
  * direction along the gap's outward normal, or an ε-step at its middle when the boundary
  * there is concave. Points are ordered by angle around the centre of the range (the
- * regions are star-shaped about it).
+ * regions are star-shaped about it). Takes the problem (or just the first frame, which is
+ * all the tracing needs: the OPFs themselves run in the runner's solvers).
  */
-export async function traceExactRegion(problem: RegionProblem, runner: TaskRunner, opts: ExactRegionOptions = {}): Promise<ExactRegion> {
+export async function traceExactRegion(problem: RegionProblem | Frame, runner: TaskRunner, opts: ExactRegionOptions = {}): Promise<ExactRegion> {
   const nDir = opts.directions ?? 24;
   const nEps = opts.epsilonSteps ?? 12;
   const maxGap = opts.maxGap ?? 0.06;
@@ -70,7 +71,7 @@ export async function traceExactRegion(problem: RegionProblem, runner: TaskRunne
     return out;
   };
   // Stage 1: the range of the exchange.
-  const first = initialFrame(problem);
+  const first = "centre" in problem ? problem : initialFrame(problem);
   const axis = await runBatch(
     [0, Math.PI / 2, Math.PI, (3 * Math.PI) / 2].map((theta) => ({ kind: "direction" as const, theta, frame: first })),
     "range of the exchange",

@@ -1,0 +1,36 @@
+import { requireUser } from "@/lib/server/auth";
+import { getPrisma } from "@/lib/server/db";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { getOwnedGrid } from "@/lib/server/grids";
+import { readLargeJsonAs } from "@/lib/server/large-json";
+import { checkPqRegion, listRegions, storeRegion } from "@/lib/server/regions";
+import { regionUploadSchema } from "./schema";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+/** 8 MB: a published region is a polygon of at most 8,192 vertices and its half-spaces. */
+const MAX_REGION_BYTES = 8 * 1024 * 1024;
+
+/** GET → { regions } the stored flexibility regions of the owner's grid (summaries, newest first). */
+export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const prisma = await getPrisma();
+  await getOwnedGrid(prisma, user, id);
+  return jsonResponse({ regions: await listRegions(prisma, id) });
+});
+
+/**
+ * POST { region, publish } → 201 { region } summary. The region must pass the strict
+ * schema (no bus, branch or unit ids); with publish it becomes the grid's one published
+ * PQ region. Nothing is stored on refusal.
+ */
+export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const prisma = await getPrisma();
+  await getOwnedGrid(prisma, user, id);
+  const body = await readLargeJsonAs(req, regionUploadSchema, MAX_REGION_BYTES);
+  const region = checkPqRegion(body.region);
+  return jsonResponse({ region: await storeRegion(prisma, id, region, body.publish) }, { status: 201 });
+});

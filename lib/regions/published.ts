@@ -1,0 +1,85 @@
+import { z } from "zod";
+import type { LinearRow } from "./lindistflow";
+import type { LossModel } from "./loss";
+import type { Point } from "./polygon";
+import type { RegionProblem } from "./units";
+
+/**
+ * What a DSO publishes of a PQ region (paper 000 eq. 8c's U^ξ): the polygon of the PCC
+ * exchange, LinDistFlow's half-spaces and, for the loss-compensated region, the two loss
+ * quadratics (Remark 5: they aggregate all lines and reveal no line). Nothing names a bus,
+ * branch or unit; the strict schema refuses any other field.
+ */
+export const PQ_REGION_SCHEMA = "flexplat-pq-region";
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const mat2 = z.tuple([z.tuple([finite, finite]), z.tuple([finite, finite])]);
+
+export const publishedPqRegionSchema = z.strictObject({
+  schema: z.literal(PQ_REGION_SCHEMA),
+  version: z.literal(1),
+  regionId: z.string().regex(/^R-[A-Za-z0-9]{8,32}$/, "must be an opaque id R-…"),
+  method: z.enum(["lds", "slc", "exact"]),
+  createdAt: z.string().datetime(),
+  units: z.literal("p, q: exchange from the transmission system into the distribution system at the PCC, MW and MVAr"),
+  pcc: z.strictObject({ pMinMW: finite, pMaxMW: finite, qMinMVAr: finite, qMaxMVAr: finite }),
+  polygon: z.array(z.tuple([finite, finite])).min(3).max(8192),
+  areaMW2: finite,
+  /** a·p + b·q ≤ c (LinDistFlow; for "slc" they bound the uncompensated exchange). */
+  halfSpaces: z.array(z.strictObject({ a: finite, b: finite, c: finite })).max(20000).optional(),
+  lossModel: z.strictObject({ Hp: mat2, gp: z.tuple([finite, finite]), cp: finite, Hq: mat2, gq: z.tuple([finite, finite]), cq: finite }).optional(),
+});
+
+export type PublishedPqRegion = z.infer<typeof publishedPqRegionSchema>;
+
+export class RegionFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RegionFormatError";
+  }
+}
+
+/** Parse a published region with the strict schema; the error names the field. */
+export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
+  const r = publishedPqRegionSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    throw new RegionFormatError(`region${path}: ${issue.message}`);
+  }
+  const reg = r.data;
+  if (reg.method === "slc" && !reg.lossModel) throw new RegionFormatError("region.lossModel: a loss-compensated region carries its loss quadratics");
+  if (reg.method !== "slc" && reg.lossModel) throw new RegionFormatError(`region.lossModel: only a loss-compensated region carries loss quadratics, not '${reg.method}'`);
+  return reg;
+}
+
+function opaqueId(): string {
+  const abc = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return "R-" + Array.from(bytes, (b) => abc[b % abc.length]).join("");
+}
+
+/** The publishable form of a computed region (half-spaces without their labels). */
+export function publishPqRegion(
+  pcc: RegionProblem["pcc"],
+  method: "lds" | "slc" | "exact",
+  polygon: Point[],
+  areaMW2: number,
+  extra: { halfSpaces?: LinearRow[]; lossModel?: LossModel } = {},
+): PublishedPqRegion {
+  const round = (x: number) => Math.round(x * 1e9) / 1e9;
+  return {
+    schema: PQ_REGION_SCHEMA,
+    version: 1,
+    regionId: opaqueId(),
+    method,
+    createdAt: new Date().toISOString(),
+    units: "p, q: exchange from the transmission system into the distribution system at the PCC, MW and MVAr",
+    pcc: { pMinMW: pcc.pMinMw, pMaxMW: pcc.pMaxMw, qMinMVAr: pcc.qMinMvar, qMaxMVAr: pcc.qMaxMvar },
+    polygon: polygon.map(([p, q]) => [round(p), round(q)] as [number, number]),
+    areaMW2,
+    ...(extra.halfSpaces && method !== "exact" ? { halfSpaces: extra.halfSpaces.map((h) => ({ a: h.a, b: h.b, c: h.c })) } : {}),
+    ...(extra.lossModel && method === "slc" ? { lossModel: extra.lossModel } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/client";
+import { parsePublishedPqRegion, RegionFormatError, type PublishedPqRegion } from "@/lib/regions/published";
+import { ApiError } from "./errors";
+
+/**
+ * Flexibility regions on the server: a DSO stores what its browser computed, checked with
+ * the strict schema of the region's kind before anything is written; publishing makes it
+ * the grid's one published region of that kind, which is all the TSO reads of the grid.
+ */
+
+export interface RegionSummary {
+  id: string;
+  gridId: string;
+  kind: string;
+  method: string;
+  size: number;
+  published: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+}
+
+const SUMMARY = { id: true, gridId: true, kind: true, method: true, size: true, published: true, publishedAt: true, createdAt: true } as const;
+
+function toSummary(r: { id: string; gridId: string; kind: string; method: string; size: number; published: boolean; publishedAt: Date | null; createdAt: Date }): RegionSummary {
+  return { ...r, publishedAt: r.publishedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
+}
+
+/** The region as the strict schema reads it; 400 naming the field otherwise. */
+export function checkPqRegion(raw: unknown): PublishedPqRegion {
+  try {
+    return parsePublishedPqRegion(raw);
+  } catch (e) {
+    if (e instanceof RegionFormatError) throw new ApiError("bad_request", e.message);
+    throw e;
+  }
+}
+
+export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedPqRegion, publish: boolean): Promise<RegionSummary> {
+  return prisma.$transaction(async (tx) => {
+    if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind: "pq", published: true }, data: { published: false, publishedAt: null } });
+    const row = await tx.flexRegion.create({
+      data: { id: randomUUID(), gridId, kind: "pq", method: region.method, regionJson: JSON.stringify(region), size: region.areaMW2, published: publish, publishedAt: publish ? new Date() : null },
+      select: SUMMARY,
+    });
+    return toSummary(row);
+  });
+}
+
+export async function listRegions(prisma: PrismaClient, gridId: string): Promise<RegionSummary[]> {
+  const rows = await prisma.flexRegion.findMany({ where: { gridId }, select: SUMMARY, orderBy: { createdAt: "desc" } });
+  return rows.map(toSummary);
+}
+
+/** What the TSO may know of a published region: the region itself, its grid's name and its DSO. */
+export interface PublishedRegionEntry {
+  id: string;
+  gridId: string;
+  gridName: string;
+  dso: string;
+  kind: string;
+  method: string;
+  publishedAt: string;
+  region: PublishedPqRegion;
+}
+
+export async function publishedRegions(prisma: PrismaClient): Promise<PublishedRegionEntry[]> {
+  const rows = await prisma.flexRegion.findMany({
+    where: { published: true },
+    select: { id: true, gridId: true, kind: true, method: true, regionJson: true, publishedAt: true, grid: { select: { name: true, owner: { select: { displayName: true } } } } },
+    orderBy: { publishedAt: "asc" },
+  });
+  // Re-parsed with the strict schema on the way out: only its fields can cross.
+  return rows.map((r) => ({
+    id: r.id,
+    gridId: r.gridId,
+    gridName: r.grid.name,
+    dso: r.grid.owner.displayName,
+    kind: r.kind,
+    method: r.method,
+    publishedAt: r.publishedAt!.toISOString(),
+    region: parsePublishedPqRegion(JSON.parse(r.regionJson)),
+  }));
+}
