@@ -11,6 +11,7 @@ import { BidsPanel } from "./bids-panel";
 import { ClearingResultView } from "./clearing-result";
 import { DemoMaps } from "./demo-maps";
 import { PublishedModels } from "./published-models";
+import { PublishedRegions } from "./published-regions";
 import { TsoRunHistory } from "./run-history";
 import styles from "./tso.module.css";
 import { useTsoClearing } from "./use-tso-clearing";
@@ -59,6 +60,14 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
           <span className="muted small">all the TSO knows of the distribution grids</span>
         </div>
         <PublishedModels models={models} />
+      </div>
+
+      <div className="card" data-testid="tso-regions-card">
+        <div className="card-title">
+          <h2>Published flexibility regions</h2>
+          <span className="muted small">each DSO&apos;s feasible exchange at its PCC, as coefficients only</span>
+        </div>
+        <PublishedRegions />
       </div>
 
       <div className="card">

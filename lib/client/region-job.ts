@@ -1,4 +1,5 @@
-import { traceExactRegion, type ExactRegion, type RegionComparison, type RegionTask } from "@/lib/regions";
+import type { ExactRegion, RegionComparison, RegionTask } from "@/lib/regions";
+import { traceExactRegion } from "@/lib/regions/exact";
 import { chunkedRunner } from "@/lib/regions/pool";
 import type { RegionJobOptions, RegionPrepareResult } from "@/solver-worker/protocol";
 import type { SolverClient } from "./solver-client";

@@ -10,6 +10,8 @@ export interface OpfObjective {
   linear: Float64Array | null;
   /** Extra nonlinear terms in $/h. */
   extra: LocalFunction[];
+  /** Separable quadratic terms Σ w_k (x_k − c_k)² in $/h (p.u. variables), or absent. */
+  diagonal?: { vars: Int32Array; weight: Float64Array; centre: Float64Array };
 }
 
 /** The primal-dual point of the interior-point method (MIPS's x, λ, μ, z). */
@@ -107,6 +109,17 @@ export class KktSystem {
         if (lin[k] === 0) continue;
         f += lin[k] * x[k];
         lx[k] += cm * lin[k];
+      }
+    }
+    const dq = objective.diagonal;
+    if (dq) {
+      for (let k = 0; k < dq.vars.length; k++) {
+        const v = dq.vars[k];
+        const d = x[v] - dq.centre[k];
+        f += dq.weight[k] * d * d;
+        lx[v] += cm * 2 * dq.weight[k] * d;
+        const o = layout.diagOfVar[v];
+        if (o >= 0) layout.ldl.values[o] += cm * 2 * dq.weight[k];
       }
     }
     objective.extra.forEach((fn, t) => {

@@ -50,6 +50,12 @@ export interface OpfSolution {
   lossPMw: number;
   /** Largest power-balance mismatch at the final point, MW or MVAr. */
   maxMismatch: number;
+  /**
+   * Whether the final point is usable although the run did not converge: primal feasible
+   * (MIPS's feasibility measure within its tolerance), complementarity below 1e-4 and the
+   * dual residual below 1e-3 (IPOPT's idea of an "acceptable" point). True when optimal.
+   */
+  acceptable: boolean;
   binding: BindingConstraint[];
   history: IpmIteration[];
   /** Primal and dual point, to warm-start a neighbouring solve. */
@@ -132,11 +138,16 @@ export function extractSolution(sys: KktSystem, p: IpmPoint, outcome: OpfOutcome
     qgMvar,
     ...flows,
     maxMismatch,
-    binding: outcome.status === "optimal" ? bindingConstraints(sys, p, costScale) : [],
+    acceptable: outcome.status === "optimal" || acceptableIpm(ipm),
+    binding: outcome.status === "optimal" || acceptableIpm(ipm) ? bindingConstraints(sys, p, costScale) : [],
     history: ipm?.history ?? [],
     warmStart: { x: x.slice(), lam: p.lam.slice(), mu: p.mu.slice(), z: p.z.slice(), rowKey: sys.layout.key },
     x: x.slice(),
   };
+}
+
+function acceptableIpm(ipm: IpmResult | null): boolean {
+  return ipm !== null && ipm.feasCond < 5e-6 && ipm.compCond < 1e-4 && ipm.gradCond < 1e-3 && Number.isFinite(ipm.objective);
 }
 
 function branchFlows(sys: KktSystem, x: Float64Array) {

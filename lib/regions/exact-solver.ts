@@ -19,8 +19,9 @@ export type LimitKind = "voltage" | "unit-p" | "unit-q" | "unit-chart" | "pcc-p"
 export interface BoundaryPoint {
   pMw: number;
   qMvar: number;
-  /** Injection of every unit that realises the point (generation positive). */
-  der: { id: string; bus: number; pMW: number; qMVAr: number }[];
+  /** Injection of every unit that realises the point (MW, MVAr; generation positive), in the problem's unit order. */
+  unitP: Float64Array;
+  unitQ: Float64Array;
   task: RegionTask;
   /** Binding limits at the point, by kind (most expensive first). */
   limits: LimitKind[];
@@ -170,7 +171,8 @@ export class ExactRegionSolver {
   private point(task: RegionTask, s: OpfSolution): BoundaryPoint {
     const b = this.baseMVA;
     const x = s.x;
-    const der = this.problem.units.map((u, k) => ({ id: u.id, bus: u.bus, pMW: x[this.unitP[k]] * b, qMVAr: x[this.unitQ[k]] * b }));
+    const unitP = Float64Array.from(this.unitP, (v) => x[v] * b);
+    const unitQ = Float64Array.from(this.unitQ, (v) => x[v] * b);
     const m = this.opf.model;
     const limits: LimitKind[] = [];
     for (const c of [...s.binding].sort((p, q) => q.multiplier - p.multiplier)) {
@@ -184,7 +186,7 @@ export class ExactRegionSolver {
       }
       if (!limits.includes(kind)) limits.push(kind);
     }
-    return { pMw: x[this.iP] * b, qMvar: x[this.iQ] * b, der, task, limits };
+    return { pMw: x[this.iP] * b, qMvar: x[this.iQ] * b, unitP, unitQ, task, limits };
   }
 }
 
@@ -206,6 +208,11 @@ function dispatchRegularization(problem: RegionProblem, unitP: number[], unitQ: 
     }
   });
   return { vars: Int32Array.from(vars), weight: Float64Array.from(weight), centre: Float64Array.from(centre) };
+}
+
+/** A boundary point's dispatch as one entry per unit (the CLI's `der`). */
+export function boundaryDer(b: BoundaryPoint, units: { id: string; bus: number }[]) {
+  return units.map((u, k) => ({ bus: u.bus, pMW: b.unitP[k], qMVAr: b.unitQ[k], id: u.id }));
 }
 
 /** The feeder as an OPF network: the PCC generator first, then one generator per unit. */

@@ -1,4 +1,4 @@
-import { ExactRegionSolver, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "./exact-solver";
+import type { BoundaryPoint, Frame, RegionTask, TaskOutcome } from "./exact-solver";
 import { area, type Point } from "./polygon";
 import type { RegionProblem } from "./units";
 
@@ -9,17 +9,6 @@ import type { RegionProblem } from "./units";
 export interface TaskRunner {
   run(tasks: RegionTask[]): Promise<TaskOutcome[]>;
   dispose?(): void;
-}
-
-/** One solver in this thread, tasks in the given order (each warm-started from the previous). */
-export function localRunner(problem: RegionProblem): TaskRunner & { solver: ExactRegionSolver } {
-  const solver = new ExactRegionSolver(problem);
-  return {
-    solver,
-    async run(tasks) {
-      return tasks.map((t) => solver.solve(t));
-    },
-  };
 }
 
 export interface ExactRegionOptions {

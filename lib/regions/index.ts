@@ -1,7 +1,8 @@
 import type { Network } from "../grid/types";
 import { closeTies } from "../powerflow";
 import { acCheck, compareRegion, type RegionComparison } from "./compare";
-import { localRunner, traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
+import { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
+import { localRunner } from "./local-runner";
 import { buildLinDistFlow, type LinearRow } from "./lindistflow";
 import { buildLossModel, compensatedBoundary, type LossModel } from "./loss";
 import { area, type Point } from "./polygon";
@@ -10,8 +11,9 @@ import { buildRegionProblem, type FlexUnit, type RegionProblem, type RegionProbl
 export { buildRegionProblem, DEFAULT_DER, RegionInputError, type FlexUnit, type RegionProblem, type UnitSource } from "./units";
 export { buildLinDistFlow, type LinearRow, type LinDistFlowModel } from "./lindistflow";
 export { buildLossModel, compensatedBoundary, evalLoss, type LossModel } from "./loss";
-export { localRunner, traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
-export { ExactRegionSolver, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
+export { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
+export { localRunner } from "./local-runner";
+export { boundaryDer, ExactRegionSolver, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
 export { acCheck, compareRegion, samplePoints, type RegionComparison } from "./compare";
 export { area, iou, hausdorff, type Point } from "./polygon";
 

@@ -83,3 +83,27 @@ export function publishPqRegion(
     ...(extra.lossModel && method === "slc" ? { lossModel: extra.lossModel } : {}),
   };
 }
+
+/** A stored region as the DSO's list shows it (wire type of app/api/grids/[id]/regions). */
+export interface RegionSummary {
+  id: string;
+  gridId: string;
+  kind: string;
+  method: string;
+  size: number;
+  published: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+}
+
+/** What the TSO may know of a published region (wire type of app/api/tso/regions). */
+export interface PublishedRegionEntry {
+  id: string;
+  gridId: string;
+  gridName: string;
+  dso: string;
+  kind: string;
+  method: string;
+  publishedAt: string;
+  region: PublishedPqRegion;
+}

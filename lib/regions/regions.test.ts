@@ -5,7 +5,7 @@ import { toPerUnit } from "../grid/per-unit";
 import { solvePowerFlow } from "../powerflow";
 import { readSharedCase } from "../testing/shared";
 import { mulberry32 } from "../util/mulberry32";
-import { buildLinDistFlow, buildLossModel, buildRegionProblem, computePqRegions, evalLoss, regionNetwork, type BoundaryPoint, type RegionProblem } from "./index";
+import { boundaryDer, buildLinDistFlow, buildLossModel, buildRegionProblem, computePqRegions, evalLoss, regionNetwork, type BoundaryPoint, type RegionProblem } from "./index";
 import { area, boxPolygon, clipHalfPlane, contains, densify, hausdorff, iou, type Point } from "./polygon";
 import { clipToBox, compensate } from "./loss";
 import { evalAffine } from "./lindistflow";
@@ -166,7 +166,7 @@ function withInjection(problem: RegionProblem, pg: number, qg: number): Network 
 function replay(problem: RegionProblem, b: BoundaryPoint) {
   const net = regionNetwork(problem);
   const byBus = new Map<number, [number, number]>();
-  for (const d of b.der) {
+  for (const d of boundaryDer(b, problem.units)) {
     const cur = byBus.get(d.bus) ?? [0, 0];
     byBus.set(d.bus, [cur[0] + d.pMW, cur[1] + d.qMVAr]);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { parsePublishedPqRegion, RegionFormatError, type PublishedPqRegion } from "@/lib/regions/published";
+import { parsePublishedPqRegion, RegionFormatError, type PublishedPqRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import { ApiError } from "./errors";
 
 /**
@@ -8,17 +8,6 @@ import { ApiError } from "./errors";
  * the strict schema of the region's kind before anything is written; publishing makes it
  * the grid's one published region of that kind, which is all the TSO reads of the grid.
  */
-
-export interface RegionSummary {
-  id: string;
-  gridId: string;
-  kind: string;
-  method: string;
-  size: number;
-  published: boolean;
-  publishedAt: string | null;
-  createdAt: string;
-}
 
 const SUMMARY = { id: true, gridId: true, kind: true, method: true, size: true, published: true, publishedAt: true, createdAt: true } as const;
 
@@ -50,18 +39,6 @@ export async function storeRegion(prisma: PrismaClient, gridId: string, region: 
 export async function listRegions(prisma: PrismaClient, gridId: string): Promise<RegionSummary[]> {
   const rows = await prisma.flexRegion.findMany({ where: { gridId }, select: SUMMARY, orderBy: { createdAt: "desc" } });
   return rows.map(toSummary);
-}
-
-/** What the TSO may know of a published region: the region itself, its grid's name and its DSO. */
-export interface PublishedRegionEntry {
-  id: string;
-  gridId: string;
-  gridName: string;
-  dso: string;
-  kind: string;
-  method: string;
-  publishedAt: string;
-  region: PublishedPqRegion;
 }
 
 export async function publishedRegions(prisma: PrismaClient): Promise<PublishedRegionEntry[]> {

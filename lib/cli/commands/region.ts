@@ -1,6 +1,6 @@
 import type { Network } from "../../grid";
 import { OpfInputError } from "../../opf";
-import { computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod } from "../../regions";
+import { boundaryDer, computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod } from "../../regions";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
 import { loadDistrictNetwork } from "./district-source";
@@ -18,7 +18,7 @@ export function regionJson(r: PqRegions, method: RegionMethod) {
       units,
       polygon: e.polygon,
       areaMW2: e.areaMW2,
-      boundary: e.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, der: b.der.map((d) => ({ bus: d.bus, pMW: d.pMW, qMVAr: d.qMVAr, id: d.id })), limits: b.limits })),
+      boundary: e.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, der: boundaryDer(b, r.problem.units), limits: b.limits })),
       opfSolves: e.opfSolves,
       computeMs: e.computeMs,
       pcc,

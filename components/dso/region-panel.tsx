@@ -1,0 +1,123 @@
+"use client";
+
+import { useState } from "react";
+import type { RegionMethod } from "@/lib/regions";
+import { DEFAULT_DER } from "@/lib/regions/units";
+import type { RegionJobOptions } from "@/solver-worker/protocol";
+import type { GridPanelProps } from "./grid-panels";
+import { JobProgress } from "./job-progress";
+import styles from "./light-model.module.css";
+import { RegionResults } from "./region-results";
+import { defaultRegionWorkers, useRegion } from "./use-region";
+
+const DEFAULTS: RegionJobOptions = {
+  units: "auto",
+  der: { pShare: DEFAULT_DER.pShare, qShare: DEFAULT_DER.qShare },
+  closeTies: false,
+  methods: ["lds", "slc", "exact"],
+  directions: 24,
+  epsilonSteps: 12,
+};
+
+const METHOD_LABEL: Record<RegionMethod, string> = {
+  lds: "LinDistFlow (U_LDS)",
+  slc: "loss-compensated (U_SLC)",
+  exact: "exact (AC-OPF)",
+};
+
+/**
+ * The PQ flexibility region at the grid's PCC (paper 000, section III, Fig. 2): which
+ * exchange (p, q) the grid can realise with its units inside every limit, by LinDistFlow,
+ * with loss compensation and exactly by AC-OPF, computed in solver workers, compared, and
+ * published to the TSO as coefficients only.
+ */
+export function RegionPanel({ grid }: GridPanelProps) {
+  const [options, setOptions] = useState<RegionJobOptions>(DEFAULTS);
+  const [workers, setWorkers] = useState(defaultRegionWorkers);
+  const { job, run, cancel } = useRegion(grid.id);
+  const running = job.phase === "running";
+  const set = (patch: Partial<RegionJobOptions>) => setOptions((o) => ({ ...o, ...patch }));
+  const toggle = (m: RegionMethod, on: boolean) => set({ methods: on ? [...options.methods, m].sort() : options.methods.filter((x) => x !== m) });
+  return (
+    <div className="card" data-testid="region-panel">
+      <div className="card-title">
+        <h2>Flexibility region</h2>
+        <span className="muted small">which exchange with the transmission grid (p, q at the PCC) your units can deliver inside every limit</span>
+      </div>
+      <div className={styles.form}>
+        <fieldset className={styles.fieldset} disabled={running}>
+          <legend>Units</legend>
+          <label className={styles.inline}>
+            <select value={options.units} onChange={(e) => set({ units: e.target.value as RegionJobOptions["units"] })} data-testid="region-units">
+              <option value="auto">the grid&apos;s own (flexible units, else generators, else one DER)</option>
+              <option value="der">one DER at the weakest leaf (paper 000)</option>
+              <option value="generators">the generators besides the PCC&apos;s</option>
+              <option value="fpus">the flexibility-providing units</option>
+            </select>
+          </label>
+          <div className="small muted">DER bounds as shares of the feeder&apos;s demand:</div>
+          <label className={styles.inline}>
+            P ≤ <input type="number" min={0.01} max={2} step={0.05} value={options.der.pShare} onChange={(e) => set({ der: { ...options.der, pShare: Number(e.target.value) } })} /> · ΣPd
+          </label>
+          <label className={styles.inline}>
+            |Q| ≤ <input type="number" min={0.01} max={2} step={0.05} value={options.der.qShare} onChange={(e) => set({ der: { ...options.der, qShare: Number(e.target.value) } })} /> · Σ|Qd|
+          </label>
+        </fieldset>
+        <fieldset className={styles.fieldset} disabled={running}>
+          <legend>Methods</legend>
+          {(["lds", "slc", "exact"] as RegionMethod[]).map((m) => (
+            <label key={m} className={styles.check}>
+              <input type="checkbox" checked={options.methods.includes(m)} onChange={(e) => toggle(m, e.target.checked)} data-testid={`region-method-${m}`} /> {METHOD_LABEL[m]}
+            </label>
+          ))}
+          <label className={styles.check}>
+            <input type="checkbox" checked={options.closeTies} onChange={(e) => set({ closeTies: e.target.checked })} data-testid="region-close-ties" /> close tie branches (meshed: exact only)
+          </label>
+        </fieldset>
+        <fieldset className={styles.fieldset} disabled={running}>
+          <legend>Exact region</legend>
+          <label className={styles.inline}>
+            directions <input type="number" min={4} max={360} value={options.directions} onChange={(e) => set({ directions: Number(e.target.value) })} />
+          </label>
+          <label className={styles.inline}>
+            ε-steps <input type="number" min={0} max={200} value={options.epsilonSteps} onChange={(e) => set({ epsilonSteps: Number(e.target.value) })} />
+          </label>
+          <label className={styles.inline}>
+            workers <input type="number" min={1} max={16} value={workers} onChange={(e) => setWorkers(Math.max(1, Number(e.target.value)))} data-testid="region-workers" />
+          </label>
+        </fieldset>
+      </div>
+      <div className="run-bar">
+        <button type="button" className="btn btn-primary" disabled={running || options.methods.length === 0} onClick={() => void run(options, workers)} data-testid="region-compute">
+          {job.phase === "done" ? "Compute again" : "Compute the regions"}
+        </button>
+        {running && (
+          <>
+            <JobProgress fraction={progressFraction(job.progress?.solved ?? 0, options)} label={job.progress?.message ?? "Starting the solver workers"} testId="region-progress" />
+            <button type="button" className="btn" onClick={cancel} data-testid="region-cancel">
+              Cancel
+            </button>
+          </>
+        )}
+        {!running && <span className="muted small">Runs in {workers} solver worker{workers > 1 ? "s" : ""}; the page stays responsive.</span>}
+      </div>
+      {job.phase === "failed" && (
+        <div className="alert alert-error" role="alert" data-testid="region-error">
+          The region could not be computed: {job.message}
+        </div>
+      )}
+      {job.phase === "cancelled" && (
+        <div className="alert alert-warn" role="status" data-testid="region-cancelled">
+          Cancelled. The solver workers were stopped.
+        </div>
+      )}
+      {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} />}
+    </div>
+  );
+}
+
+/** About 4 + directions + 2·ε-steps solves and as many again refining: a progress estimate. */
+function progressFraction(solved: number, o: RegionJobOptions): number {
+  const expected = 4 + o.directions + 2 * o.epsilonSteps;
+  return Math.min(0.95, 0.05 + (0.9 * solved) / (1.8 * expected));
+}

@@ -1,0 +1,251 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import type { RegionJobResult } from "@/lib/client/region-job";
+import { fetchRegions, uploadRegion } from "@/lib/client/region-api";
+import { publishPqRegion, type RegionSummary } from "@/lib/regions/published";
+import { formatDateTime, formatMs } from "./format";
+import { PlotlyChart } from "./plotly-chart";
+import { boundaryCsv, buildRegionFigure } from "./region-plots";
+
+type Method = "lds" | "slc" | "exact";
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The regions of one job: Fig. 2's chart, the comparison, the units, downloads and publishing. */
+export function RegionResults({ gridId, result }: { gridId: string; result: RegionJobResult }) {
+  const { prepared, exact, comparison } = result;
+  const figure = useMemo(
+    () =>
+      buildRegionFigure({
+        units: prepared.summary.units,
+        lds: prepared.lds?.polygon ?? null,
+        ldsEdges: prepared.lds ? { rows: prepared.lds.halfSpaces, labels: edgeLabels(prepared.lds.polygon, prepared.lds.halfSpaces) } : null,
+        slc: prepared.slc?.polygon ?? null,
+        exact: exact?.boundary ?? null,
+      }),
+    [prepared, exact],
+  );
+  const available: Method[] = [...(prepared.lds ? (["lds"] as const) : []), ...(prepared.slc ? (["slc"] as const) : []), ...(exact && exact.polygon.length >= 3 ? (["exact"] as const) : [])];
+  const s = prepared.summary;
+  return (
+    <div className="stack" data-testid="region-result">
+      <div className="alert alert-ok" role="status" data-testid="region-summary">
+        {s.units.length} unit{s.units.length === 1 ? "" : "s"} ({unitSourceLabel(s.unitSource)}) at PCC bus {s.pccBus}; computed in {formatMs(result.wallMs)} ms
+        {exact ? ` — the exact region with ${exact.opfSolves} AC-OPF solves on ${result.workers} worker${result.workers > 1 ? "s" : ""} in ${formatMs(result.exactMs)} ms` : ""}.
+      </div>
+      {prepared.linDistFlowNote && (
+        <div className="alert alert-warn" role="status" data-testid="region-lds-note">
+          No LinDistFlow regions: {prepared.linDistFlowNote}.
+        </div>
+      )}
+      {exact && exact.failures.length > 0 && (
+        <div className="alert alert-warn" role="status" data-testid="region-failures">
+          {exact.failures.length} boundary solve{exact.failures.length > 1 ? "s" : ""} found no point (kept out of the region): {exact.failures[0].message}
+        </div>
+      )}
+      <PlotlyChart figure={figure} testId="region-plot" height={520} />
+      <ComparisonTable result={result} />
+      <details>
+        <summary className="small">Units ({s.units.length})</summary>
+        <UnitsTable units={s.units} />
+      </details>
+      <div className="run-bar">
+        <button type="button" className="btn" onClick={() => download(`regions-${s.networkName}.json`, JSON.stringify(downloadable(result), null, 1), "application/json")} data-testid="region-download-json">
+          Download regions (JSON)
+        </button>
+        {exact && (
+          <button type="button" className="btn" onClick={() => download(`exact-boundary-${s.networkName}.csv`, boundaryCsv(exact.boundary, s.units), "text/csv")} data-testid="region-download-csv">
+            Download boundary points (CSV)
+          </button>
+        )}
+      </div>
+      <PublishRegion gridId={gridId} result={result} available={available} />
+    </div>
+  );
+}
+
+function unitSourceLabel(s: string): string {
+  return s === "der" ? "paper 000's single DER" : s === "fpus" ? "flexibility-providing units" : "generators";
+}
+
+/** Which half-space each U_LDS edge lies on (the worker sends the rows; edges are recomputed from them). */
+function edgeLabels(poly: [number, number][], rows: { a: number; b: number; c: number }[]): number[] {
+  return poly.map((a, i) => {
+    const b = poly[(i + 1) % poly.length];
+    let best = -1;
+    let err = Infinity;
+    rows.forEach((r, k) => {
+      const s = Math.hypot(r.a, r.b) || 1;
+      const e = (Math.abs(r.a * a[0] + r.b * a[1] - r.c) + Math.abs(r.a * b[0] + r.b * b[1] - r.c)) / s;
+      if (e < err) {
+        err = e;
+        best = k;
+      }
+    });
+    return err < 1e-6 * (1 + Math.abs(a[0]) + Math.abs(a[1])) ? best : -1;
+  });
+}
+
+function ComparisonTable({ result }: { result: RegionJobResult }) {
+  const { prepared, exact, comparison } = result;
+  const cmp = new Map(comparison.map((c) => [c.method, c]));
+  const rows: { method: string; area: number | null; extra: string }[] = [];
+  if (prepared.lds) rows.push({ method: "lds", area: prepared.lds.areaMW2, extra: `${prepared.lds.halfSpaces.length} half-spaces, ${formatMs(prepared.lds.computeMs)} ms` });
+  if (prepared.slc) rows.push({ method: "slc", area: prepared.slc.areaMW2, extra: `loss quadratics, ${prepared.slc.perEdge} points per edge, ${formatMs(prepared.slc.computeMs)} ms` });
+  if (exact) rows.push({ method: "exact", area: exact.areaMW2, extra: `${exact.boundary.length} boundary points, ${exact.opfSolves} AC-OPF solves, ${formatMs(result.exactMs)} ms` });
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="region-comparison">
+        <thead>
+          <tr>
+            <th>Region</th>
+            <th className="num">Area (MW·MVAr)</th>
+            <th className="num">IoU with exact</th>
+            <th className="num">Hausdorff (MW/MVAr)</th>
+            <th className="num">AC-infeasible share</th>
+            <th>How</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const c = cmp.get(r.method as "lds" | "slc");
+            return (
+              <tr key={r.method} data-method={r.method}>
+                <td>{r.method === "lds" ? "U_LDS" : r.method === "slc" ? "U_SLC" : "exact"}</td>
+                <td className="num">{r.area?.toFixed(4) ?? "—"}</td>
+                <td className="num">{c ? c.iou.toFixed(3) : r.method === "exact" ? "1" : "—"}</td>
+                <td className="num">{c ? c.hausdorff.toFixed(4) : "—"}</td>
+                <td className="num">{c ? `${(100 * c.acInfeasibleShare).toFixed(1)} % of ${c.samples}` : r.method === "exact" ? "0 (every point is an AC-OPF solution)" : "—"}</td>
+                <td className="small muted">{r.extra}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function UnitsTable({ units }: { units: RegionJobResult["prepared"]["summary"]["units"] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <thead>
+          <tr>
+            <th>Unit</th>
+            <th>Bus</th>
+            <th className="num">P range (MW)</th>
+            <th className="num">Q range (MVAr)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {units.slice(0, 100).map((u) => (
+            <tr key={u.id}>
+              <td>{u.id}</td>
+              <td>{u.bus}</td>
+              <td className="num">
+                {u.pMinMW.toFixed(4)} … {u.pMaxMW.toFixed(4)}
+              </td>
+              <td className="num">
+                {u.qMinMVAr.toFixed(4)} … {u.qMaxMVAr.toFixed(4)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {units.length > 100 && <p className="muted small">First 100 of {units.length} units.</p>}
+    </div>
+  );
+}
+
+function downloadable(result: RegionJobResult) {
+  const { prepared, exact, comparison } = result;
+  return {
+    grid: prepared.summary.networkName,
+    pccBus: prepared.summary.pccBus,
+    pcc: prepared.summary.pcc,
+    units: prepared.summary.units,
+    lds: prepared.lds,
+    slc: prepared.slc,
+    exact: exact && { polygon: exact.polygon, areaMW2: exact.areaMW2, boundary: exact.boundary, failures: exact.failures, opfSolves: exact.opfSolves },
+    comparison,
+  };
+}
+
+function PublishRegion({ gridId, result, available }: { gridId: string; result: RegionJobResult; available: Method[] }) {
+  const [method, setMethod] = useState<Method>(available.includes("slc") ? "slc" : (available[0] ?? "exact"));
+  const [state, setState] = useState<{ phase: "idle" } | { phase: "saving" } | { phase: "saved"; summary: RegionSummary } | { phase: "failed"; message: string }>({ phase: "idle" });
+  const [stored, setStored] = useState<RegionSummary[]>([]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    fetchRegions(gridId, ctrl.signal).then(setStored, () => {});
+    return () => ctrl.abort();
+  }, [gridId, state]);
+  if (available.length === 0) return null;
+  const publish = async () => {
+    setState({ phase: "saving" });
+    try {
+      const { prepared, exact } = result;
+      const region =
+        method === "exact"
+          ? publishPqRegion(prepared.summary.pcc, "exact", exact!.polygon, exact!.areaMW2)
+          : method === "slc"
+            ? publishPqRegion(prepared.summary.pcc, "slc", prepared.slc!.polygon, prepared.slc!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, lossModel: prepared.slc!.lossModel })
+            : publishPqRegion(prepared.summary.pcc, "lds", prepared.lds!.polygon, prepared.lds!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces });
+      setState({ phase: "saved", summary: await uploadRegion(gridId, region, true) });
+    } catch (e) {
+      setState({ phase: "failed", message: (e as Error).message });
+    }
+  };
+  return (
+    <div className="stack">
+      <div className="run-bar">
+        <label className="small">
+          Publish to the TSO:{" "}
+          <select value={method} onChange={(e) => setMethod(e.target.value as Method)} data-testid="region-publish-method">
+            {available.map((m) => (
+              <option key={m} value={m}>
+                {m === "lds" ? "U_LDS: polygon and half-spaces" : m === "slc" ? "U_SLC: polygon, half-spaces and loss quadratics" : "exact: polygon"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn btn-primary" disabled={state.phase === "saving"} onClick={() => void publish()} data-testid="region-publish">
+          Publish region
+        </button>
+        {state.phase === "saved" && (
+          <span className="alert alert-ok" role="status" data-testid="region-published">
+            Published: the TSO now sees this {state.summary.method} region (coefficients only).
+          </span>
+        )}
+        {state.phase === "failed" && (
+          <span className="alert alert-error" role="alert" data-testid="region-publish-error">
+            {state.message}
+          </span>
+        )}
+      </div>
+      <p className="muted small">
+        What crosses the boundary: the PCC exchange bounds, the polygon of (p, q), LinDistFlow&apos;s half-spaces and the two loss quadratics — no bus, branch or
+        unit, no impedance, no load.
+      </p>
+      {stored.length > 0 && (
+        <ul className="small" data-testid="region-stored">
+          {stored.map((r) => (
+            <li key={r.id}>
+              {r.method} region, {r.size.toFixed(4)} MW·MVAr, {formatDateTime(r.createdAt)}
+              {r.published ? " — published" : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

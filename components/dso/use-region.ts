@@ -1,0 +1,73 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { fetchNetworkText } from "@/lib/client/api";
+import { runRegionJob, type RegionJobProgress, type RegionJobResult } from "@/lib/client/region-job";
+import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
+import type { RegionJobOptions } from "@/solver-worker/protocol";
+import { useDsoStoreApi } from "./dso-store-context";
+
+/** Performance marks around each region job (tests find the job on the timeline with them). */
+export const REGION_MARK_START = "flexplat:region-start";
+export const REGION_MARK_END = "flexplat:region-end";
+
+export type RegionJob =
+  | { phase: "idle" }
+  | { phase: "running"; progress: RegionJobProgress | null }
+  | { phase: "done"; result: RegionJobResult; options: RegionJobOptions }
+  | { phase: "failed"; message: string }
+  | { phase: "cancelled" };
+
+/**
+ * Workers for the exact region: every core but one, which stays with the page (on a
+ * 2-core machine two busy workers starve the main thread into long tasks), at most four.
+ */
+export function defaultRegionWorkers(): number {
+  const n = typeof navigator !== "undefined" ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.min(4, n - 1));
+}
+
+/** PQ regions of the selected grid over a pool of solver workers (each keeps a warm OPF). */
+export function useRegion(gridId: string) {
+  const store = useDsoStoreApi();
+  const clients = useRef<SolverClient[]>([]);
+  const [job, setJob] = useState<RegionJob>({ phase: "idle" });
+
+  const drop = useCallback(() => {
+    for (const c of clients.current) c.dispose();
+    clients.current = [];
+  }, []);
+
+  useEffect(() => {
+    setJob({ phase: "idle" });
+    return drop;
+  }, [gridId, drop]);
+
+  const run = useCallback(
+    async (options: RegionJobOptions, workers: number) => {
+      setJob({ phase: "running", progress: null });
+      try {
+        const s = store.getState();
+        let text = s.network?.gridId === gridId ? s.network.text : null;
+        if (text === null) {
+          text = await fetchNetworkText(gridId);
+          store.getState().setNetwork({ gridId, text });
+        }
+        while (clients.current.length < workers) clients.current.push(createBrowserSolverClient());
+        performance.mark(REGION_MARK_START);
+        const result = await runRegionJob(clients.current.slice(0, workers), text, options, (progress) => setJob({ phase: "running", progress }));
+        performance.mark(REGION_MARK_END);
+        setJob({ phase: "done", result, options });
+      } catch (e) {
+        setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", message: (e as Error).message });
+      }
+    },
+    [gridId, store],
+  );
+
+  /** Stop every worker of the job (the next run starts fresh ones). */
+  const cancel = useCallback(() => {
+    for (const c of clients.current) c.cancel("cancelled by the operator");
+  }, []);
+  return { job, run, cancel };
+}

@@ -1,0 +1,21 @@
+import type { PublishedPqRegion, PublishedRegionEntry, RegionSummary } from "@/lib/regions/published";
+import { json } from "./api";
+
+/** The DSO's and the TSO's calls around flexibility regions (app/api/grids/[id]/regions, app/api/tso/regions). */
+
+export async function fetchRegions(gridId: string, signal?: AbortSignal): Promise<RegionSummary[]> {
+  return (await json<{ regions: RegionSummary[] }>(await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, { signal }))).regions;
+}
+
+export async function uploadRegion(gridId: string, region: PublishedPqRegion, publish: boolean): Promise<RegionSummary> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ region, publish }),
+  });
+  return (await json<{ region: RegionSummary }>(res)).region;
+}
+
+export async function fetchPublishedRegions(signal?: AbortSignal): Promise<PublishedRegionEntry[]> {
+  return (await json<{ regions: PublishedRegionEntry[] }>(await fetch("/api/tso/regions", { signal }))).regions;
+}
