@@ -16,7 +16,7 @@ const DEFAULTS: RegionJobOptions = {
   closeTies: false,
   methods: ["lds", "slc", "exact"],
   directions: 24,
-  epsilonSteps: 12,
+  epsilonSteps: 8,
 };
 
 const METHOD_LABEL: Record<RegionMethod, string> = {

@@ -3,6 +3,7 @@ import type { Benchmark } from "./types";
 import { districtBench } from "./district.bench";
 import { clearingBench } from "./clearing.bench";
 import { opfBench } from "./opf.bench";
+import { regionBench } from "./region.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench];

@@ -48,9 +48,9 @@ export interface ExactRegion {
  */
 export async function traceExactRegion(problem: RegionProblem | Frame, runner: TaskRunner, opts: ExactRegionOptions = {}): Promise<ExactRegion> {
   const nDir = opts.directions ?? 24;
-  const nEps = opts.epsilonSteps ?? 12;
-  const maxGap = opts.maxGap ?? 0.06;
-  const rounds = opts.refineRounds ?? 4;
+  const nEps = opts.epsilonSteps ?? 8;
+  const maxGap = opts.maxGap ?? 0.08;
+  const rounds = opts.refineRounds ?? 3;
   const all: TaskOutcome[] = [];
   const report = (m: string) => opts.onProgress?.(all.length, m);
   const runBatch = async (tasks: RegionTask[], what: string) => {

@@ -1,6 +1,9 @@
 import type { Network } from "../../grid";
 import { OpfInputError } from "../../opf";
-import { boundaryDer, computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod } from "../../regions";
+import { defaultThreads } from "../../parallel/node-pool";
+import { closeTies } from "../../powerflow";
+import { boundaryDer, buildRegionProblem, computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod, type TaskRunner } from "../../regions";
+import { nodeThreadRunner } from "../../regions/node-runner";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
 import { loadDistrictNetwork } from "./district-source";
@@ -34,7 +37,7 @@ export function regionJson(r: PqRegions, method: RegionMethod) {
 }
 
 export const regionCommand: Command = {
-  usage: "region <case-file> | --district [--seed N] --method lds|slc|exact [--close-ties] [--directions N] [--json]",
+  usage: "region <case-file> | --district [--seed N] --method lds|slc|exact [--close-ties] [--directions N] [--threads N] [--json]",
   summary: "PQ flexibility region at the PCC: LinDistFlow, loss-compensated or exact (AC-OPF)",
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -43,19 +46,26 @@ export const regionCommand: Command = {
       method: { type: "string" },
       "close-ties": { type: "boolean" },
       directions: { type: "string" },
+      threads: { type: "string" },
       json: { type: "boolean" },
     });
     const method = values.method as RegionMethod | undefined;
     if (!method || !METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(", ")}`);
     if (values.district ? positionals.length !== 0 : positionals.length !== 1) throw new UsageError("give one case file or --district");
     const directions = numberOption(values.directions, "directions", (v) => (!Number.isInteger(v) || v < 4 ? "must be an integer of at least 4" : null));
+    const threads = numberOption(values.threads, "threads", (v) => (!Number.isInteger(v) || v < 1 ? "must be a positive integer" : null)) ?? defaultThreads();
     const net: Network = values.district ? await loadDistrictNetwork(values.seed) : loadNetworkFile(positionals[0]);
     let r: PqRegions;
+    let runner: TaskRunner | undefined;
     try {
-      r = await computePqRegions(net, [method], { closeTies: values["close-ties"], exact: { directions } });
+      const problem = buildRegionProblem(values["close-ties"] ? closeTies(net) : net);
+      runner = method === "exact" && threads > 1 ? nodeThreadRunner(problem, threads) : undefined;
+      r = await computePqRegions(net, [method], { closeTies: values["close-ties"], exact: { directions }, runner });
     } catch (e) {
       if (e instanceof RegionInputError || e instanceof OpfInputError) throw new CliError(e.message);
       throw e;
+    } finally {
+      runner?.dispose?.();
     }
     if (method !== "exact" && !r.lds) throw new CliError(r.linDistFlowNote ?? "LinDistFlow does not apply to this grid");
     const out = regionJson(r, method);
