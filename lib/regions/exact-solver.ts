@@ -1,30 +1,42 @@
 import type { Generator, Network } from "../grid/types";
-import { AcOpf, type LinearConstraint, type LocalFunction, type OpfSolution, type OpfWarmStart } from "../opf";
+import { AcOpf, type LinearConstraint, type LocalFunction, type OpfObjective, type OpfSolution, type OpfWarmStart } from "../opf";
 import type { RegionProblem } from "./units";
 
-/** Where the exchange is normalized: ũ = (u − centre) / scale, componentwise (MW, MVAr). */
+/**
+ * Where the exchange is normalized: ũ = (u − centre) / scale, componentwise — (p, q) in
+ * MW and MVAr for a PQ region, (p, q, v) with the PCC voltage in p.u. for a PQV region.
+ */
 export interface Frame {
-  centre: [number, number];
-  scale: [number, number];
+  centre: number[];
+  scale: number[];
 }
 
-/** One AC-OPF of the exact region: a direction to push the exchange, or an ε-constraint on p. */
+/**
+ * One AC-OPF of a region: a direction to push the PQ exchange, an ε-constraint on p, a
+ * direction on the (p, q, v) sphere, or the least unit cost of a fixed (p, q, v).
+ */
 export type RegionTask =
   | { kind: "direction"; theta: number; frame: Frame }
-  | { kind: "epsilon"; pMw: number; sense: "max" | "min"; frame: Frame };
+  | { kind: "epsilon"; pMw: number; sense: "max" | "min"; frame: Frame }
+  | { kind: "sphere"; dir: [number, number, number]; frame: Frame }
+  | { kind: "cost"; pMw: number; qMvar: number; vPu: number };
 
 /** What limits a boundary point (for the constraint curves of the chart). */
-export type LimitKind = "voltage" | "unit-p" | "unit-q" | "unit-chart" | "pcc-p" | "pcc-q" | "branch" | "other";
+export type LimitKind = "voltage" | "unit-p" | "unit-q" | "unit-chart" | "pcc-p" | "pcc-q" | "pcc-v" | "branch" | "other";
 
 export interface BoundaryPoint {
   pMw: number;
   qMvar: number;
+  /** The PCC voltage magnitude (p.u.). */
+  vPu: number;
   /** Injection of every unit that realises the point (MW, MVAr; generation positive), in the problem's unit order. */
   unitP: Float64Array;
   unitQ: Float64Array;
   task: RegionTask;
   /** Binding limits at the point, by kind (most expensive first). */
   limits: LimitKind[];
+  /** The units' cost at the point ($/h; cost tasks only, else NaN). */
+  costPerH: number;
 }
 
 export interface TaskOutcome {
@@ -54,24 +66,37 @@ const PROXIMAL = 0.05;
  * to the schedule; it moves a boundary point by about 1e-4 of the region's size.
  */
 const DISPATCH_REGULARIZATION = 1e-4;
+/**
+ * Documented default unit costs (PQV cost model): moving a unit across its whole P range
+ * costs 40 $/h, across its Q range 4 $/h, quadratically in the deviation from its schedule
+ * (c = 40·ΔP²/range_P + 4·ΔQ²/range_Q); a generator keeps its own gencost.
+ */
+export const UNIT_COST = { pPerRange: 40, qPerRange: 4 };
+
+/** Warm starts kept for the nearest-direction choice of sphere tasks. */
+const WARM_CACHE = 48;
 
 /**
- * The OPF behind the exact region (paper 000 eq. 8c's U, traced as 3FlexAnalyser does):
- * the feeder with its units as generators, the PCC generator's P and Q as the exchange
- * (bounded by its limits), the PCC voltage fixed, unit PQ charts as linear rows, and as
+ * The OPF behind the exact regions (paper 000 eq. 8c's U traced as 3FlexAnalyser does;
+ * paper 002's PQV feasible operating region): the feeder with its units as generators, the
+ * PCC generator's P and Q as the exchange (bounded by its limits), the PCC voltage fixed
+ * (PQ) or free within the problem's range (PQV), unit PQ charts as linear rows, and as
  * objective a linear function of the exchange. One instance per worker, warm-started from
- * its last solution.
+ * its last solution (sphere tasks: from the nearest solved direction).
  */
 export class ExactRegionSolver {
   readonly opf: AcOpf;
   private readonly iP: number;
   private readonly iQ: number;
+  private readonly iV: number;
   private readonly unitP: number[];
   private readonly unitQ: number[];
   private readonly baseMVA: number;
-  private readonly pMin: number;
-  private readonly pMax: number;
+  private readonly bounds: [number, number][];
+  private readonly regularization: NonNullable<OpfObjective["diagonal"]>;
+  private readonly costDiagonal: NonNullable<OpfObjective["diagonal"]>;
   private lastWarm: OpfWarmStart | null = null;
+  private readonly warmCache: { dir: [number, number, number]; warm: OpfWarmStart }[] = [];
   solves = 0;
   iterations = 0;
 
@@ -84,12 +109,14 @@ export class ExactRegionSolver {
     this.iQ = m.iQg + m.genPos[0];
     this.unitP = problem.units.map((_, k) => m.iPg + m.genPos[k + 1]);
     this.unitQ = problem.units.map((_, k) => m.iQg + m.genPos[k + 1]);
-    const pccPos = m.busPos[net.buses.findIndex((b) => b.id === problem.pccBus)];
-    this.opf.xmin[m.iVm + pccPos] = problem.pcc.vmPu;
-    this.opf.xmax[m.iVm + pccPos] = problem.pcc.vmPu;
-    this.pMin = this.opf.xmin[this.iP];
-    this.pMax = this.opf.xmax[this.iP];
-    this.opf.objective = { genCosts: false, linear: new Float64Array(m.nx), extra: [], diagonal: dispatchRegularization(problem, this.unitP, this.unitQ, this.baseMVA) };
+    this.iV = m.iVm + m.busPos[net.buses.findIndex((b) => b.id === problem.pccBus)];
+    const [vLo, vHi] = problem.vRange ?? [problem.pcc.vmPu, problem.pcc.vmPu];
+    this.opf.xmin[this.iV] = vLo;
+    this.opf.xmax[this.iV] = vHi;
+    this.bounds = [this.iP, this.iQ, this.iV].map((v) => [this.opf.xmin[v], this.opf.xmax[v]]);
+    this.regularization = deviationTerms(problem, this.unitP, this.unitQ, this.baseMVA, (range) => (OBJECTIVE_WEIGHT * DISPATCH_REGULARIZATION) / (range * range));
+    this.costDiagonal = deviationTerms(problem, this.unitP, this.unitQ, this.baseMVA, (range, isP) => ((isP ? UNIT_COST.pPerRange : UNIT_COST.qPerRange) * this.baseMVA) / range);
+    this.opf.objective = { genCosts: false, linear: new Float64Array(m.nx), extra: [], diagonal: this.regularization };
     this.opf.linearConstraints = chartRows(problem, this.unitP, this.unitQ, this.baseMVA);
   }
 
@@ -100,13 +127,11 @@ export class ExactRegionSolver {
    * turned by ±0.01 rad (or p moved by ±0.1 % of its scale): any nearby boundary point
    * serves, and the point keeps the task that found it.
    */
-  solve(task: RegionTask, warm: OpfWarmStart | null = this.lastWarm): TaskOutcome {
+  solve(task: RegionTask, warm: OpfWarmStart | null = this.warmFor(task)): TaskOutcome {
     let out = this.attempt(task, warm);
     if (out.status === "optimal") return out;
     const total = { iterations: out.iterations, solves: 1 };
-    const variants: RegionTask[] = [task];
-    if (task.kind === "direction") variants.push({ ...task, theta: task.theta + 0.01 }, { ...task, theta: task.theta - 0.01 });
-    else variants.push({ ...task, pMw: task.pMw + 1e-3 * task.frame.scale[0] }, { ...task, pMw: task.pMw - 1e-3 * task.frame.scale[0] });
+    const variants: RegionTask[] = [task, ...perturbed(task)];
     for (const v of variants) {
       if (v === task && !warm) continue;
       const again = this.attempt(v, null);
@@ -118,52 +143,95 @@ export class ExactRegionSolver {
     return { ...out, task, ...total };
   }
 
+  private warmFor(task: RegionTask): OpfWarmStart | null {
+    if (task.kind !== "sphere" || this.warmCache.length === 0) return this.lastWarm;
+    let best = this.warmCache[0];
+    let dot = -Infinity;
+    for (const c of this.warmCache) {
+      const d = c.dir[0] * task.dir[0] + c.dir[1] * task.dir[1] + c.dir[2] * task.dir[2];
+      if (d > dot) {
+        dot = d;
+        best = c;
+      }
+    }
+    return best.warm;
+  }
+
   private attempt(task: RegionTask, warm: OpfWarmStart | null): TaskOutcome {
-    const lin = this.opf.objective.linear!;
+    const o = this.opf;
+    const lin = o.objective.linear!;
     lin.fill(0);
-    this.opf.xmin[this.iP] = this.pMin;
-    this.opf.xmax[this.iP] = this.pMax;
+    [this.iP, this.iQ, this.iV].forEach((v, k) => {
+      o.xmin[v] = this.bounds[k][0];
+      o.xmax[v] = this.bounds[k][1];
+    });
+    o.objective.genCosts = false;
+    o.objective.diagonal = this.regularization;
     const w = OBJECTIVE_WEIGHT * this.baseMVA;
-    const { scale } = task.frame;
+    const fix = (v: number, value: number) => {
+      o.xmin[v] = value;
+      o.xmax[v] = value;
+    };
     if (task.kind === "direction") {
       // maximize cos θ · p̃ + sin θ · q̃  ⇔  minimize its negative (plus the proximal term).
-      lin[this.iP] = (-w * Math.cos(task.theta)) / scale[0];
-      lin[this.iQ] = (-w * Math.sin(task.theta)) / scale[1];
+      lin[this.iP] = (-w * Math.cos(task.theta)) / task.frame.scale[0];
+      lin[this.iQ] = (-w * Math.sin(task.theta)) / task.frame.scale[1];
+      o.objective.extra = [this.proximal(task.frame)];
+    } else if (task.kind === "epsilon") {
+      fix(this.iP, task.pMw / this.baseMVA);
+      lin[this.iQ] = (task.sense === "max" ? -w : w) / task.frame.scale[1];
+      o.objective.extra = [this.proximal(task.frame)];
+    } else if (task.kind === "sphere") {
+      const [sp, sq, sv] = task.frame.scale;
+      lin[this.iP] = (-w * task.dir[0]) / sp;
+      lin[this.iQ] = (-w * task.dir[1]) / sq;
+      // v is already per unit: its linear term is w/baseMVA per p.u. of the normalized v.
+      lin[this.iV] = (-(w / this.baseMVA) * task.dir[2]) / sv;
+      o.objective.extra = [this.proximal(task.frame)];
     } else {
-      const p = task.pMw / this.baseMVA;
-      this.opf.xmin[this.iP] = p;
-      this.opf.xmax[this.iP] = p;
-      lin[this.iQ] = (task.sense === "max" ? -w : w) / scale[1];
+      fix(this.iP, task.pMw / this.baseMVA);
+      fix(this.iQ, task.qMvar / this.baseMVA);
+      fix(this.iV, task.vPu);
+      o.objective.genCosts = true;
+      o.objective.diagonal = this.costDiagonal;
+      o.objective.extra = [];
     }
-    this.opf.objective.extra = [this.proximal(task.frame)];
-    const s = this.opf.solve(warm ? { warmStart: warm } : {});
+    const s = o.solve(warm ? { warmStart: warm } : {});
     this.solves++;
     this.iterations += s.iterations;
     // A point the interior point left feasible and complementary, with a small dual
     // residual, is a boundary point too (at most slightly inside): accept it.
     const usable = s.status === "optimal" || s.acceptable;
-    if (usable) this.lastWarm = s.warmStart;
+    if (usable) {
+      this.lastWarm = s.warmStart;
+      if (task.kind === "sphere") {
+        this.warmCache.push({ dir: task.dir, warm: s.warmStart });
+        if (this.warmCache.length > WARM_CACHE) this.warmCache.shift();
+      }
+    }
     return { task, point: usable ? this.point(task, s) : null, status: usable ? "optimal" : s.status, message: s.message, iterations: s.iterations, solves: 1 };
   }
 
-  /** ρ‖ũ‖² in the objective's units, on the PCC generator's P and Q (p.u. variables). */
+  /** ρ‖ũ‖² in the objective's units, on the PCC's P and Q (and V for 3-D frames). */
   private proximal(frame: Frame): LocalFunction {
     const b = this.baseMVA;
     const k = OBJECTIVE_WEIGHT * PROXIMAL;
-    const [pc, qc] = frame.centre;
-    const [sp, sq] = frame.scale;
+    const dims = frame.centre.length;
+    // Variables in p.u.: p and q are scaled by baseMVA to MW/MVAr, v is already per unit.
+    const unit = [b, b, 1];
     return {
-      vars: Int32Array.of(this.iP, this.iQ),
+      vars: dims === 3 ? Int32Array.of(this.iP, this.iQ, this.iV) : Int32Array.of(this.iP, this.iQ),
       label: "proximal",
       evaluate(x, grad, hess) {
-        const dp = (x[0] * b - pc) / sp;
-        const dq = (x[1] * b - qc) / sq;
-        grad[0] = (2 * k * dp * b) / sp;
-        grad[1] = (2 * k * dq * b) / sq;
-        hess[0] = (2 * k * b * b) / (sp * sp);
-        hess[1] = 0;
-        hess[2] = (2 * k * b * b) / (sq * sq);
-        return k * (dp * dp + dq * dq);
+        let f = 0;
+        for (let d = 0; d < dims; d++) {
+          const g = unit[d] / frame.scale[d];
+          const e = (x[d] * unit[d] - frame.centre[d]) / frame.scale[d];
+          f += k * e * e;
+          grad[d] = 2 * k * e * g;
+          hess[(d * (d + 1)) / 2 + d] = 2 * k * g * g;
+        }
+        return f;
       },
     };
   }
@@ -174,10 +242,11 @@ export class ExactRegionSolver {
     const unitP = Float64Array.from(this.unitP, (v) => x[v] * b);
     const unitQ = Float64Array.from(this.unitQ, (v) => x[v] * b);
     const m = this.opf.model;
+    const pccBus = String(this.problem.pccBus);
     const limits: LimitKind[] = [];
     for (const c of [...s.binding].sort((p, q) => q.multiplier - p.multiplier)) {
       let kind: LimitKind = "other";
-      if (c.kind === "vmax" || c.kind === "vmin") kind = "voltage";
+      if (c.kind === "vmax" || c.kind === "vmin") kind = c.element === pccBus ? "pcc-v" : "voltage";
       else if (c.kind === "flow" || c.kind === "angle") kind = "branch";
       else if (c.kind === "extra") kind = "unit-chart";
       else if (c.kind === "pmax" || c.kind === "pmin" || c.kind === "qmax" || c.kind === "qmin") {
@@ -186,24 +255,70 @@ export class ExactRegionSolver {
       }
       if (!limits.includes(kind)) limits.push(kind);
     }
-    return { pMw: x[this.iP] * b, qMvar: x[this.iQ] * b, unitP, unitQ, task, limits };
+    return { pMw: x[this.iP] * b, qMvar: x[this.iQ] * b, vPu: x[this.iV], unitP, unitQ, task, limits, costPerH: task.kind === "cost" ? s.objective : NaN };
   }
 }
 
-function dispatchRegularization(problem: RegionProblem, unitP: number[], unitQ: number[], base: number) {
+/** A task as the CLI and the reports list it (no frames). */
+export function describeTask(t: RegionTask) {
+  switch (t.kind) {
+    case "direction":
+      return { kind: t.kind, thetaRad: t.theta };
+    case "epsilon":
+      return { kind: t.kind, pMW: t.pMw, sense: t.sense };
+    case "sphere":
+      return { kind: t.kind, direction: t.dir };
+    case "cost":
+      return { kind: t.kind, pMW: t.pMw, qMVAr: t.qMvar, vPu: t.vPu };
+  }
+}
+
+/** Stable text key of a task (to avoid solving one twice). */
+export function taskKey(t: RegionTask): string {
+  switch (t.kind) {
+    case "direction":
+      return `d${t.theta.toFixed(9)}`;
+    case "epsilon":
+      return `e${t.sense}${t.pMw.toPrecision(12)}`;
+    case "sphere":
+      return `s${t.dir.map((x) => x.toFixed(9)).join(",")}`;
+    case "cost":
+      return `c${t.pMw.toPrecision(12)},${t.qMvar.toPrecision(12)},${t.vPu.toPrecision(12)}`;
+  }
+}
+
+/** Nearby variants of a task to retry with when its own solve stalls. */
+function perturbed(task: RegionTask): RegionTask[] {
+  if (task.kind === "direction") return [{ ...task, theta: task.theta + 0.01 }, { ...task, theta: task.theta - 0.01 }];
+  if (task.kind === "epsilon") return [{ ...task, pMw: task.pMw + 1e-3 * task.frame.scale[0] }, { ...task, pMw: task.pMw - 1e-3 * task.frame.scale[0] }];
+  if (task.kind === "sphere") {
+    const [a, b, c] = task.dir;
+    // Turn by about 0.01 rad about two axes.
+    const norm = (v: [number, number, number]) => {
+      const l = Math.hypot(...v);
+      return v.map((x) => x / l) as [number, number, number];
+    };
+    return [{ ...task, dir: norm([a + 0.01 * b, b - 0.01 * a, c]) }, { ...task, dir: norm([a, b + 0.01 * c, c - 0.01 * b]) }];
+  }
+  return [];
+}
+
+/** Separable quadratic terms on every unit's P and Q about its schedule, weighted by weight(range in p.u., isP). */
+function deviationTerms(problem: RegionProblem, unitP: number[], unitQ: number[], base: number, weightOf: (range: number, isP: boolean) => number) {
   const vars: number[] = [];
   const weight: number[] = [];
   const centre: number[] = [];
-  const w = OBJECTIVE_WEIGHT * DISPATCH_REGULARIZATION;
   problem.units.forEach((u, k) => {
-    for (const [v, lo, hi, x0] of [
-      [unitP[k], u.pMinMw, u.pMaxMw, u.p0Mw],
-      [unitQ[k], u.qMinMvar, u.qMaxMvar, u.q0Mvar],
+    for (const [v, lo, hi, x0, isP] of [
+      [unitP[k], u.pMinMw, u.pMaxMw, u.p0Mw, true],
+      [unitQ[k], u.qMinMvar, u.qMaxMvar, u.q0Mvar, false],
     ] as const) {
       const range = (hi - lo) / base;
       if (!(range > 0)) continue;
+      // A generator with its own gencost pays that for P instead.
+      if (isP && u.cost) continue;
       vars.push(v);
-      weight.push(w / (range * range));
+      weight.push(weightOf(range, isP));
       centre.push(Math.min(hi, Math.max(lo, x0)) / base);
     }
   });
@@ -231,6 +346,7 @@ export function regionNetwork(problem: RegionProblem): Network {
     inService: true,
     pmaxMw: u.pMaxMw,
     pminMw: u.pMinMw,
+    cost: u.cost,
   }));
   const rest = net.generators.filter((g) => g !== pccGen);
   // Generators that are not units keep their scheduled output: fixed P and Q.

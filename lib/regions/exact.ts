@@ -1,4 +1,4 @@
-import type { BoundaryPoint, Frame, RegionTask, TaskOutcome } from "./exact-solver";
+import { taskKey, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "./exact-solver";
 import { area, type Point } from "./polygon";
 import type { RegionProblem } from "./units";
 
@@ -156,10 +156,6 @@ function points(all: TaskOutcome[]): BoundaryPoint[] {
 function orderPoints(pts: BoundaryPoint[], centre: Point, scale: [number, number]): BoundaryPoint[] {
   const ang = (b: BoundaryPoint) => Math.atan2((b.qMvar - centre[1]) / scale[1], (b.pMw - centre[0]) / scale[0]);
   return [...pts].sort((a, b) => ang(a) - ang(b));
-}
-
-function taskKey(t: RegionTask): string {
-  return t.kind === "direction" ? `d${t.theta.toFixed(9)}` : `e${t.sense}${t.pMw.toPrecision(12)}`;
 }
 
 /**

@@ -13,7 +13,7 @@ export { buildLinDistFlow, type LinearRow, type LinDistFlowModel } from "./lindi
 export { buildLossModel, compensatedBoundary, evalLoss, type LossModel } from "./loss";
 export { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
 export { localRunner } from "./local-runner";
-export { boundaryDer, ExactRegionSolver, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
+export { boundaryDer, describeTask, ExactRegionSolver, UNIT_COST, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
 export { acCheck, compareRegion, samplePoints, type RegionComparison } from "./compare";
 export { area, iou, hausdorff, type Point } from "./polygon";
 

@@ -1,4 +1,4 @@
-import type { Fpu, Generator, Network } from "../grid/types";
+import type { Fpu, GenCost, Generator, Network } from "../grid/types";
 import { solvePowerFlow } from "../powerflow";
 
 /**
@@ -25,9 +25,11 @@ export interface FlexUnit {
   qMaxMvar: number;
   /** PQ chart beyond the box (inverter cone, circle approximations); empty for a box. */
   chart: HalfPlane[];
+  /** The unit's own cost of P (a generator's gencost); otherwise UNIT_COST's deviation cost. */
+  cost?: GenCost;
 }
 
-export type UnitSource = "der" | "generators" | "fpus";
+export type UnitSource = "der" | "generators" | "fpus" | "default-set" | "file";
 
 export interface RegionProblem {
   name: string;
@@ -38,6 +40,8 @@ export interface RegionProblem {
   pcc: { pMinMw: number; pMaxMw: number; qMinMvar: number; qMaxMvar: number; vmPu: number };
   units: FlexUnit[];
   unitSource: UnitSource;
+  /** PQV regions: the range the PCC voltage may take (p.u.); PQ regions hold it at pcc.vmPu. */
+  vRange?: [number, number];
 }
 
 /** Documented default of the paper's single DER (Remark 4): bounds as shares of the feeder's total demand. */
@@ -127,6 +131,7 @@ function generatorUnit(g: Generator): FlexUnit {
     qMinMvar: g.qminMvar,
     qMaxMvar: g.qmaxMvar,
     chart: [],
+    cost: g.cost,
   };
 }
 

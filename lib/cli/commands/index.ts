@@ -4,6 +4,7 @@ import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
 import { exportCommand } from "./export";
 import { opfCommand } from "./opf";
+import { pqvCommand } from "./pqv";
 import { regionCommand } from "./region";
 import { pfCommand } from "./pf";
 import { pfBatchCommand } from "./pf-batch";
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, Command> = {
   bcm: bcmCommand,
   opf: opfCommand,
   region: regionCommand,
+  pqv: pqvCommand,
 };

@@ -2,7 +2,7 @@ import type { Network } from "../../grid";
 import { OpfInputError } from "../../opf";
 import { defaultThreads } from "../../parallel/node-pool";
 import { closeTies } from "../../powerflow";
-import { boundaryDer, buildRegionProblem, computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod, type TaskRunner } from "../../regions";
+import { boundaryDer, buildRegionProblem, describeTask, computePqRegions, RegionInputError, unitSummary, type PqRegions, type RegionMethod, type TaskRunner } from "../../regions";
 import { nodeThreadRunner } from "../../regions/node-runner";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
@@ -25,7 +25,7 @@ export function regionJson(r: PqRegions, method: RegionMethod) {
       opfSolves: e.opfSolves,
       computeMs: e.computeMs,
       pcc,
-      failures: e.failures.map((f) => ({ task: f.task.kind === "direction" ? { kind: "direction", thetaRad: f.task.theta } : { kind: "epsilon", pMW: f.task.pMw, sense: f.task.sense }, status: f.status, message: f.message })),
+      failures: e.failures.map((f) => ({ task: describeTask(f.task), status: f.status, message: f.message })),
     };
   }
   const lds = r.lds!;

@@ -1,0 +1,164 @@
+import type { Network } from "../../grid/types";
+import type { TaskRunner } from "../exact";
+import type { BoundaryPoint, RegionTask } from "../exact-solver";
+import { localRunner } from "../local-runner";
+import type { RegionProblem } from "../units";
+import { fitCost, type CostModel } from "./cost";
+import { evalPoly, fit3L, geometricError, type ImplicitFit, type Vec3 } from "./fit";
+import { buildPqvProblem, type PqvProblemOptions } from "./problem";
+import { normalized, tracePqvRegion, type PqvTrace } from "./trace";
+
+export { buildPqvProblem, DEFAULT_V_RANGE, type PqvProblemOptions } from "./problem";
+export { fibonacciDirections, boxDirections, tracePqvRegion, type PqvTrace } from "./trace";
+export { evalPoly, fit3L, monomials, type ImplicitFit } from "./fit";
+export { evalCost, fitCost, toPhysical, type CostModel } from "./cost";
+export { defaultUnitSet, parseUnitList, unitFromSpec, type UnitSpec } from "./units";
+
+/** The analytic region as published: f(x) = Σ c_n Π ((x_d − centre_d)/scale_d)^e_nd, negative inside. */
+export interface PqvPolynomial {
+  center: Vec3;
+  scale: Vec3;
+  exponents: Vec3[];
+  coefficients: number[];
+  degree: number;
+}
+
+export interface PqvRegion {
+  problem: RegionProblem;
+  trace: PqvTrace;
+  polynomial: PqvPolynomial;
+  /** Held-out geometric error (normalized units) of each degree tried; the smallest wins. */
+  degrees: { degree: number; heldOutError: number; heldOutMax: number }[];
+  fit: {
+    degree: number;
+    heldOutError: number;
+    /** Share of AC-OPF-checked samples (feasible inside, infeasible outside) the polynomial classifies right. */
+    accuracy: number;
+    /** Share of boundary points whose 10 %-inside point has f < 0 and 10 %-outside point f > 0. */
+    signAccuracy: number;
+    checked: { inside: number; insideFeasible: number; outside: number; outsideInfeasible: number };
+  };
+  costModel: CostModel;
+  opfSolves: number;
+  computeMs: number;
+}
+
+export interface PqvOptions extends PqvProblemOptions {
+  directions?: number;
+  degrees?: number[];
+  runner?: TaskRunner;
+  onProgress?: (solved: number, message: string) => void;
+}
+
+/**
+ * The PQV feasible operating region of a grid (paper 002): boundary points by AC-OPF
+ * sampling, an implicit polynomial fitted to them (degree chosen by held-out error), AC-OPF
+ * checks of points inside and outside (which also price the inside points with the units'
+ * costs), and the quadratic cost model fitted to those prices.
+ */
+export async function computePqvRegion(net: Network, opts: PqvOptions = {}): Promise<PqvRegion> {
+  const t0 = performance.now();
+  const problem = buildPqvProblem(net, opts);
+  const runner = opts.runner ?? localRunner(problem);
+  const trace = await tracePqvRegion(problem, runner, { directions: opts.directions, onProgress: opts.onProgress });
+  if (trace.boundary.length < 20) {
+    const why = trace.failures[0]?.message ?? "too few boundary points";
+    throw new Error(`no PQV region: ${trace.boundary.length} boundary points (${why})`);
+  }
+  const { poly, degrees } = fitPolynomial(trace, opts.degrees ?? [2, 4, 6]);
+  const checks = await checkAndPrice(trace, poly, runner, opts.onProgress);
+  return {
+    problem,
+    trace,
+    polynomial: poly,
+    degrees,
+    fit: { degree: poly.degree, heldOutError: degrees.find((d) => d.degree === poly.degree)!.heldOutError, ...checks.fit },
+    costModel: checks.cost,
+    opfSolves: trace.opfSolves + checks.solves,
+    computeMs: performance.now() - t0,
+  };
+}
+
+/** Fit each degree on 4 of 5 points, compare on the fifth, refit the best on all. */
+function fitPolynomial(trace: PqvTrace, tried: number[]) {
+  const xs = trace.boundary.map((b) => normalized(b, trace.frame));
+  const train = xs.filter((_, i) => i % 5 !== 0);
+  const trainN = trace.normals.filter((_, i) => i % 5 !== 0);
+  const held = xs.filter((_, i) => i % 5 === 0);
+  const degrees = tried.map((degree) => {
+    const f = fit3L(train, trainN, degree);
+    const errs = held.map((x) => geometricError(f, x));
+    return { degree, heldOutError: errs.reduce((s, e) => s + e, 0) / errs.length, heldOutMax: Math.max(...errs) };
+  });
+  const best = degrees.reduce((a, b) => (b.heldOutError < a.heldOutError ? b : a));
+  const f: ImplicitFit = fit3L(xs, trace.normals, best.degree);
+  const poly: PqvPolynomial = {
+    center: trace.frame.centre as Vec3,
+    scale: trace.frame.scale as Vec3,
+    exponents: f.exponents,
+    coefficients: Array.from(f.coefficients),
+    degree: f.degree,
+  };
+  return { poly, degrees };
+}
+
+/** f at a physical (p, q, v). */
+export function evalPqvPolynomial(poly: PqvPolynomial, p: number, q: number, v: number): number {
+  return evalPoly(poly.coefficients, poly.exponents, [(p - poly.center[0]) / poly.scale[0], (q - poly.center[1]) / poly.scale[1], (v - poly.center[2]) / poly.scale[2]]);
+}
+
+/**
+ * Points 10 % toward and away from the centroid of the boundary (normalized frame): the
+ * sign test of the polynomial; about 80 of the inside points and 30 halfway points are
+ * priced (least unit cost at that exchange, which also proves them feasible) and about 40
+ * outside points checked by AC-OPF.
+ */
+async function checkAndPrice(trace: PqvTrace, poly: PqvPolynomial, runner: TaskRunner, onProgress?: PqvOptions["onProgress"]) {
+  const frame = trace.frame;
+  const xs = trace.boundary.map((b) => normalized(b, frame));
+  const c: Vec3 = [0, 1, 2].map((d) => xs.reduce((s, x) => s + x[d], 0) / xs.length) as Vec3;
+  const at = (x: Vec3, t: number): Vec3 => [c[0] + t * (x[0] - c[0]), c[1] + t * (x[1] - c[1]), c[2] + t * (x[2] - c[2])];
+  const f = (x: Vec3) => evalPoly(poly.coefficients, poly.exponents, x);
+  let signOk = 0;
+  for (const x of xs) {
+    if (f(at(x, 0.9)) < 0) signOk++;
+    if (f(at(x, 1.1)) > 0) signOk++;
+  }
+  const phys = (x: Vec3) => ({ pMw: frame.centre[0] + x[0] * frame.scale[0], qMvar: frame.centre[1] + x[1] * frame.scale[1], vPu: frame.centre[2] + x[2] * frame.scale[2] });
+  const samples: { x: Vec3; inside: boolean }[] = [];
+  const stride = (n: number) => Math.max(1, Math.round(xs.length / n));
+  const [s1, s2, s3] = [stride(80), stride(30), stride(40)];
+  xs.forEach((x, i) => {
+    if (i % s1 === 0) samples.push({ x: at(x, 0.9), inside: true });
+    if (i % s2 === 1 % s2) samples.push({ x: at(x, 0.5), inside: true });
+    if (i % s3 === 2 % s3) samples.push({ x: at(x, 1.1), inside: false });
+  });
+  // Neighbouring samples one after another (warm starts): by voltage band, then angle in (p, q).
+  samples.sort((a, b) => Math.round(a.x[2] * 4) - Math.round(b.x[2] * 4) || Math.atan2(a.x[1], a.x[0]) - Math.atan2(b.x[1], b.x[0]));
+  onProgress?.(trace.opfSolves, `pricing and checking ${samples.length} points`);
+  const tasks: RegionTask[] = samples.map((s) => ({ kind: "cost", ...phys(s.x) }));
+  const outcomes = await runner.run(tasks);
+  let correct = 0;
+  const checked = { inside: 0, insideFeasible: 0, outside: 0, outsideInfeasible: 0 };
+  const priced: { p: number; q: number; v: number; cost: number }[] = [];
+  outcomes.forEach((o, k) => {
+    const feasible = o.point !== null;
+    const s = samples[k];
+    if (s.inside) {
+      checked.inside++;
+      if (feasible) checked.insideFeasible++;
+    } else {
+      checked.outside++;
+      if (!feasible) checked.outsideInfeasible++;
+    }
+    if (f(s.x) < 0 === feasible) correct++;
+    if (feasible && o.point) priced.push({ p: o.point.pMw, q: o.point.qMvar, v: o.point.vPu, cost: o.point.costPerH });
+  });
+  return {
+    fit: { accuracy: correct / outcomes.length, signAccuracy: signOk / (2 * xs.length), checked },
+    cost: fitCost(priced, frame.centre as Vec3, frame.scale as Vec3),
+    solves: outcomes.reduce((s, o) => s + o.solves, 0),
+  };
+}
+
+export type { BoundaryPoint };
