@@ -1,6 +1,7 @@
 import { runClear } from "./clear";
 import { runLpSolve } from "./lp-solve";
 import { runOpf } from "./opf";
+import { runPqvFinish, runPqvFit, runPqvPrepare } from "./pqv";
 import { runRegionCompare, runRegionPrepare, runRegionTasks } from "./region";
 import { runPowerFlow } from "./powerflow";
 import { runSensitivities } from "./sensitivities";
@@ -18,6 +19,9 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "region-prepare": runRegionPrepare,
   "region-tasks": runRegionTasks,
   "region-compare": runRegionCompare,
+  "pqv-prepare": runPqvPrepare,
+  "pqv-fit": runPqvFit,
+  "pqv-finish": runPqvFinish,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

@@ -13,7 +13,8 @@ import type { Network } from "../lib/grid/types";
 import type { Bid } from "../lib/market/bids";
 import type { BindingConstraint, OpfStatus } from "../lib/opf/solution";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
-import type { Frame, PqRegions, Point, RegionComparison, RegionMethod, RegionProblem, RegionTask, TaskOutcome, UnitSource, unitSummary } from "../lib/regions";
+import type { BoundaryPoint, Frame, PqRegions, Point, RegionComparison, RegionMethod, RegionProblem, RegionTask, TaskOutcome, UnitSource, unitSummary } from "../lib/regions";
+import type { CostModel, PqvPolynomial, polynomialViews, SamplePlan } from "../lib/regions/pqv";
 
 /** A step of a longer job; `fraction` is the share of the job done when the step starts (0..1). */
 export interface StageProgress<Stage extends string = string> {
@@ -353,6 +354,62 @@ export interface RegionCompareResult {
   comparison: RegionComparison[];
 }
 
+// --- PQV regions (paper 002): boundary by AC-OPF sampling, polynomial, cost -----------
+
+export interface PqvJobOptions {
+  vRange: [number, number];
+  closeTies: boolean;
+  /** The DSO's unit list (JSON text, lib/regions/pqv parseUnitList), or none for the grid's units. */
+  unitListJson: string | null;
+  directions: number;
+}
+
+export type PqvStage = "parse" | "fit" | "finish";
+
+export interface PqvPrepareRequest {
+  network: string | Network;
+  options: PqvJobOptions;
+}
+
+export interface PqvPrepareResult {
+  problemKey: string;
+  problemJson: string;
+  frame: Frame;
+  summary: { networkName: string; pccBus: number; unitSource: UnitSource; units: ReturnType<typeof unitSummary>; vRange: [number, number] };
+  workerMs: number;
+}
+
+/** Boundary points without their dispatch (what the fit needs). */
+export type PqvPointLite = Pick<BoundaryPoint, "pMw" | "qMvar" | "vPu" | "task">;
+
+export interface PqvFitRequest {
+  boundary: PqvPointLite[];
+  normals: [number, number, number][];
+  frame: Frame;
+}
+
+export interface PqvFitResult {
+  polynomial: PqvPolynomial;
+  degrees: { degree: number; heldOutError: number; heldOutMax: number }[];
+  plan: SamplePlan;
+}
+
+export interface PqvFinishRequest {
+  boundary: PqvPointLite[];
+  frame: Frame;
+  box: { min: [number, number, number]; max: [number, number, number] };
+  polynomial: PqvPolynomial;
+  plan: SamplePlan;
+  /** The check tasks' outcomes, in the plan's order. */
+  outcomes: { point: Pick<BoundaryPoint, "pMw" | "qMvar" | "vPu" | "costPerH"> | null; solves: number }[];
+}
+
+export interface PqvFinishResult {
+  fit: { accuracy: number; signAccuracy: number; checked: { inside: number; insideFeasible: number; outside: number; outsideInfeasible: number } };
+  costModel: CostModel;
+  views: ReturnType<typeof polynomialViews>;
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -364,6 +421,9 @@ export interface SolverProtocol {
   "region-prepare": { request: RegionPrepareRequest; progress: StageProgress<RegionStage>; result: RegionPrepareResult };
   "region-tasks": { request: RegionTasksRequest; progress: StageProgress<RegionStage>; result: RegionTasksResult };
   "region-compare": { request: RegionCompareRequest; progress: StageProgress<RegionStage>; result: RegionCompareResult };
+  "pqv-prepare": { request: PqvPrepareRequest; progress: StageProgress<PqvStage>; result: PqvPrepareResult };
+  "pqv-fit": { request: PqvFitRequest; progress: StageProgress<PqvStage>; result: PqvFitResult };
+  "pqv-finish": { request: PqvFinishRequest; progress: StageProgress<PqvStage>; result: PqvFinishResult };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

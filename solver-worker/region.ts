@@ -1,7 +1,6 @@
 import { parseNetworkJson } from "../lib/grid/json";
 import type { Network } from "../lib/grid/types";
-import { acCheck, compareRegion, computePqRegions, ExactRegionSolver, unitSummary, type RegionProblem } from "../lib/regions";
-import type { AcExchangeCheck } from "../lib/regions/ac-check";
+import { acCheck, compareRegion, computePqRegions, unitSummary } from "../lib/regions";
 import { initialFrame } from "../lib/regions/exact";
 import type {
   RegionCompareRequest,
@@ -13,6 +12,7 @@ import type {
   RegionTasksResult,
   StageProgress,
 } from "./protocol";
+import { problemFor, problemKey, setProblem, solverFor } from "./region-cache";
 
 /**
  * The PQ-region jobs of a worker. `region-prepare` builds the problem and the LinDistFlow
@@ -20,14 +20,6 @@ import type {
  * the page over several workers, each of which keeps its problem and a warm
  * ExactRegionSolver between batches; `region-compare` samples the AC check.
  */
-let cached: { key: string; problem: RegionProblem; solver: ExactRegionSolver | null; check: AcExchangeCheck | null } | null = null;
-
-function problemFor(key: string, json: string | undefined) {
-  if (cached?.key === key) return cached;
-  if (!json) throw new Error("region worker: the problem was not sent to this worker");
-  cached = { key, problem: JSON.parse(json) as RegionProblem, solver: null, check: null };
-  return cached;
-}
 
 export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: StageProgress<RegionStage>) => void): Promise<RegionPrepareResult> {
   const t0 = performance.now();
@@ -41,8 +33,8 @@ export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: 
     der: o.der,
   });
   const problemJson = JSON.stringify(r.problem);
-  const key = `${net.name}|${problemJson.length}|${hash(problemJson)}`;
-  cached = { key, problem: r.problem, solver: null, check: null };
+  const key = problemKey(net.name, problemJson);
+  setProblem(key, r.problem);
   return {
     problemKey: key,
     problemJson,
@@ -56,10 +48,9 @@ export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: 
 }
 
 export function runRegionTasks(req: RegionTasksRequest, progress: (p: StageProgress<RegionStage>) => void): RegionTasksResult {
-  const c = problemFor(req.problemKey, req.problemJson);
-  c.solver ??= new ExactRegionSolver(c.problem);
+  const solver = solverFor(problemFor(req.problemKey, req.problemJson));
   const outcomes = req.tasks.map((t, k) => {
-    const o = c.solver!.solve(t);
+    const o = solver.solve(t);
     progress({ stage: "exact", fraction: (k + 1) / req.tasks.length, message: `${k + 1} of ${req.tasks.length} AC-OPF solves` });
     return o;
   });
@@ -79,10 +70,4 @@ export function runRegionCompare(req: RegionCompareRequest, progress: (p: StageP
     out.push(compareRegion("slc", req.slc, req.exact, c.check));
   }
   return { comparison: out };
-}
-
-function hash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(36);
 }

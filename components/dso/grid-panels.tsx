@@ -2,6 +2,7 @@ import type { ComponentType } from "react";
 import { DistrictMapPanel } from "@/components/map/district-map-panel";
 import { LightModelPanel } from "./light-model-panel";
 import { OpfPanel } from "./opf-panel";
+import { PqvPanel } from "./pqv-panel";
 import { RegionPanel } from "./region-panel";
 import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
@@ -28,5 +29,6 @@ export const GRID_PANELS: readonly GridPanel[] = [
   { id: "district-map", Component: DistrictMapPanel },
   { id: "light-model", Component: LightModelPanel },
   { id: "region", Component: RegionPanel },
+  { id: "pqv", Component: PqvPanel },
   { id: "opf", Component: OpfPanel },
 ];

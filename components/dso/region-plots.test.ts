@@ -6,6 +6,8 @@ const frame = { centre: [0, 0] as [number, number], scale: [1, 1] as [number, nu
 const pt = (p: number, q: number, limit: BoundaryPoint["limits"][number]): BoundaryPoint => ({
   pMw: p,
   qMvar: q,
+  vPu: 1,
+  costPerH: NaN,
   unitP: Float64Array.of(p / 2, 0.1),
   unitQ: Float64Array.of(q / 2, -0.2),
   task: { kind: "direction", theta: 0, frame },

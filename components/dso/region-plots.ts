@@ -9,6 +9,7 @@ export const LIMIT_COLOUR: Record<LimitKind, string> = {
   "unit-chart": "#a0522d",
   "pcc-p": "#555555",
   "pcc-q": "#888888",
+  "pcc-v": "#2e86c1",
   branch: "#1e8449",
   other: "#d68910",
 };
@@ -20,6 +21,7 @@ export const LIMIT_LABEL: Record<LimitKind, string> = {
   "unit-chart": "unit PQ chart",
   "pcc-p": "PCC P bound",
   "pcc-q": "PCC Q bound",
+  "pcc-v": "PCC voltage bound",
   branch: "branch rating",
   other: "other",
 };

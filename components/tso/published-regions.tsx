@@ -4,7 +4,11 @@ import { useEffect, useMemo, useState } from "react";
 import { formatDateTime } from "@/components/dso/format";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import { fetchPublishedRegions } from "@/lib/client/region-api";
-import type { PublishedRegionEntry } from "@/lib/regions/published";
+import { PQV_REGION_SCHEMA, type PublishedPqRegion, type PublishedPqvRegion, type PublishedRegionEntry } from "@/lib/regions/published";
+
+type PqEntry = PublishedRegionEntry & { region: PublishedPqRegion };
+type PqvEntry = PublishedRegionEntry & { region: PublishedPqvRegion };
+const isPqv = (r: PublishedRegionEntry): r is PqvEntry => r.region.schema === PQV_REGION_SCHEMA;
 
 const METHOD_LABEL: Record<string, string> = { lds: "LinDistFlow (U_LDS)", slc: "loss-compensated (U_SLC)", exact: "exact (AC-OPF)" };
 const COLOURS = ["#c0392b", "#1e8449", "#1f5fbf", "#7d3c98", "#d68910"];
@@ -21,10 +25,12 @@ export function PublishedRegions() {
     fetchPublishedRegions(ctrl.signal).then(setRegions, (e: Error) => !ctrl.signal.aborted && setError(e.message));
     return () => ctrl.abort();
   }, []);
+  const pq = useMemo(() => (regions ?? []).filter((r): r is PqEntry => !isPqv(r)), [regions]);
+  const pqv = useMemo(() => (regions ?? []).filter(isPqv), [regions]);
   const figure = useMemo(() => {
-    if (!regions || regions.length === 0) return null;
+    if (pq.length === 0) return null;
     return {
-      data: regions.map((r, i) => {
+      data: pq.map((r, i) => {
         const c = [...r.region.polygon, r.region.polygon[0]];
         return {
           type: "scatter" as const,
@@ -43,12 +49,13 @@ export function PublishedRegions() {
         legend: { orientation: "h" as const, y: -0.2 },
       },
     };
-  }, [regions]);
+  }, [pq]);
   if (error) return <div className="alert alert-error">The regions could not be loaded: {error}</div>;
   if (!regions) return <p className="muted">Loading the regions…</p>;
   if (regions.length === 0) return <p className="muted" data-testid="tso-regions-none">No DSO has published a flexibility region yet.</p>;
   return (
     <div className="stack">
+      {pq.length > 0 && (
       <div className="table-wrap">
         <table className="data" data-testid="tso-regions">
           <thead>
@@ -64,7 +71,7 @@ export function PublishedRegions() {
             </tr>
           </thead>
           <tbody>
-            {regions.map((r) => {
+            {pq.map((r) => {
               const ps = r.region.polygon.map((p) => p[0]);
               const qs = r.region.polygon.map((p) => p[1]);
               return (
@@ -90,7 +97,57 @@ export function PublishedRegions() {
           </tbody>
         </table>
       </div>
-      <PlotlyChart figure={figure} testId="tso-regions-plot" height={380} />
+      )}
+      {pq.length > 0 && <PlotlyChart figure={figure} testId="tso-regions-plot" height={380} />}
+      {pqv.length > 0 && <PqvTable regions={pqv} />}
+    </div>
+  );
+}
+
+/** PQV regions: the polynomial's degree and size, its box, the cost model's fit — what the FOR-based AC-OPF uses. */
+function PqvTable({ regions }: { regions: PqvEntry[] }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="tso-pqv-regions">
+        <thead>
+          <tr>
+            <th>Grid</th>
+            <th>DSO</th>
+            <th>Polynomial</th>
+            <th className="num">p (MW)</th>
+            <th className="num">q (MVAr)</th>
+            <th className="num">v (p.u.)</th>
+            <th>Cost model</th>
+            <th>Published</th>
+          </tr>
+        </thead>
+        <tbody>
+          {regions.map((r) => {
+            const g = r.region;
+            return (
+              <tr key={r.id} data-grid={r.gridName}>
+                <td>{r.gridName}</td>
+                <td>{r.dso}</td>
+                <td className="small">
+                  degree {g.fit.degree}, {g.polynomial.coefficients.length} coefficients, held-out error {g.fit.heldOutError.toExponential(1)}, accuracy{" "}
+                  {(100 * g.fit.accuracy).toFixed(1)} %
+                </td>
+                <td className="num">
+                  {g.box.min[0].toFixed(3)} … {g.box.max[0].toFixed(3)}
+                </td>
+                <td className="num">
+                  {g.box.min[1].toFixed(3)} … {g.box.max[1].toFixed(3)}
+                </td>
+                <td className="num">
+                  {g.box.min[2].toFixed(4)} … {g.box.max[2].toFixed(4)}
+                </td>
+                <td className="small">quadratic, R² {g.costModel.r2.toFixed(3)}</td>
+                <td className="small">{formatDateTime(r.publishedAt)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

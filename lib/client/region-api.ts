@@ -1,4 +1,4 @@
-import type { PublishedPqRegion, PublishedRegionEntry, RegionSummary } from "@/lib/regions/published";
+import type { PublishedRegion, PublishedRegionEntry, RegionSummary } from "@/lib/regions/published";
 import { json } from "./api";
 
 /** The DSO's and the TSO's calls around flexibility regions (app/api/grids/[id]/regions, app/api/tso/regions). */
@@ -7,7 +7,7 @@ export async function fetchRegions(gridId: string, signal?: AbortSignal): Promis
   return (await json<{ regions: RegionSummary[] }>(await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, { signal }))).regions;
 }
 
-export async function uploadRegion(gridId: string, region: PublishedPqRegion, publish: boolean): Promise<RegionSummary> {
+export async function uploadRegion(gridId: string, region: PublishedRegion, publish: boolean): Promise<RegionSummary> {
   const res = await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, {
     method: "POST",
     headers: { "content-type": "application/json" },

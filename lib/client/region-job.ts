@@ -1,7 +1,7 @@
-import type { ExactRegion, RegionComparison, RegionTask } from "@/lib/regions";
+import type { ExactRegion, RegionComparison } from "@/lib/regions";
 import { traceExactRegion } from "@/lib/regions/exact";
-import { chunkedRunner } from "@/lib/regions/pool";
 import type { RegionJobOptions, RegionPrepareResult } from "@/solver-worker/protocol";
+import { workerPoolRunner } from "./region-pool";
 import type { SolverClient } from "./solver-client";
 
 export interface RegionJobProgress {
@@ -40,26 +40,12 @@ export async function runRegionJob(
   let exactMs = 0;
   if (options.methods.includes("exact")) {
     const t1 = performance.now();
-    const seen = new Set<number>();
     let solved = 0;
-    const workers = clients.map((c, i) => async (tasks: RegionTask[]) => {
-      if (tasks.length === 0) return [];
-      // Worker 0 cached the problem while preparing it; the others get it once.
-      const first = i > 0 && !seen.has(i);
-      seen.add(i);
-      const r = await c.run(
-        "region-tasks",
-        { problemKey: prepared.problemKey, problemJson: first ? prepared.problemJson : undefined, tasks },
-        {
-          onProgress: () => {
-            solved++;
-            onProgress({ stage: "exact", solved, message: `${solved} AC-OPF solves on ${clients.length} worker${clients.length > 1 ? "s" : ""}` });
-          },
-        },
-      );
-      return r.outcomes;
+    const runner = workerPoolRunner(clients, prepared.problemKey, prepared.problemJson, () => {
+      solved++;
+      onProgress({ stage: "exact", solved, message: `${solved} AC-OPF solves on ${clients.length} worker${clients.length > 1 ? "s" : ""}` });
     });
-    exact = await traceExactRegion(prepared.frame, chunkedRunner(workers), {
+    exact = await traceExactRegion(prepared.frame, runner, {
       directions: options.directions,
       epsilonSteps: options.epsilonSteps,
       onProgress: (_n, message) => onProgress({ stage: "exact", solved, message }),

@@ -1,4 +1,4 @@
-import { taskKey, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "./exact-solver";
+import { taskKey, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "./task";
 import { area, type Point } from "./polygon";
 import type { RegionProblem } from "./units";
 

@@ -32,6 +32,40 @@ export const publishedPqRegionSchema = z.strictObject({
 
 export type PublishedPqRegion = z.infer<typeof publishedPqRegionSchema>;
 
+/**
+ * What a DSO publishes of a PQV region (paper 002): the implicit polynomial f(p, q, v) ≤ 0
+ * (negative inside) in its normalized frame, the quadratic cost over (p, q, v) (coefficients
+ * in the order 1, p, q, v, p², q², v², pq, pv, qv; $/h with MW, MVAr, p.u.), the bounding box
+ * and the fit's quality — coefficients only, no boundary point (those carry the units' dispatch).
+ */
+export const PQV_REGION_SCHEMA = "flexplat-pqv-region";
+
+const vec3 = z.tuple([finite, finite, finite]);
+const expo = z.number().int().min(0).max(12);
+
+export const publishedPqvRegionSchema = z
+  .strictObject({
+    schema: z.literal(PQV_REGION_SCHEMA),
+    version: z.literal(1),
+    regionId: z.string().regex(/^R-[A-Za-z0-9]{8,32}$/, "must be an opaque id R-…"),
+    createdAt: z.string().datetime(),
+    units: z.literal("p, q: exchange from the transmission system into the distribution system at the PCC, MW and MVAr; v: PCC voltage, p.u."),
+    vRange: z.tuple([finite, finite]),
+    box: z.strictObject({ min: vec3, max: vec3 }),
+    polynomial: z.strictObject({
+      center: vec3,
+      scale: z.tuple([finite, finite, finite]).refine((s) => s.every((x) => x > 0), "scales must be positive"),
+      exponents: z.array(z.tuple([expo, expo, expo])).min(1).max(500),
+      coefficients: z.array(finite).min(1).max(500),
+    }),
+    costModel: z.strictObject({ coefficients: z.array(finite).length(10), r2: finite }),
+    fit: z.strictObject({ degree: z.number().int().min(1).max(12), heldOutError: finite, accuracy: finite }),
+  })
+  .refine((r) => r.polynomial.exponents.length === r.polynomial.coefficients.length, { message: "one coefficient per exponent triple", path: ["polynomial", "coefficients"] });
+
+export type PublishedPqvRegion = z.infer<typeof publishedPqvRegionSchema>;
+export type PublishedRegion = PublishedPqRegion | PublishedPqvRegion;
+
 export class RegionFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,21 +73,33 @@ export class RegionFormatError extends Error {
   }
 }
 
-/** Parse a published region with the strict schema; the error names the field. */
+function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return `region${path}: ${issue.message}`;
+}
+
+/** Parse a published region of either kind with its strict schema (chosen by `schema`); the error names the field. */
+export function parsePublishedRegion(input: unknown): PublishedRegion {
+  if (typeof input === "object" && input !== null && (input as { schema?: unknown }).schema === PQV_REGION_SCHEMA) {
+    const r = publishedPqvRegionSchema.safeParse(input);
+    if (!r.success) throw new RegionFormatError(issueText(r.error));
+    return r.data;
+  }
+  return parsePublishedPqRegion(input);
+}
+
+/** Parse a published PQ region with the strict schema; the error names the field. */
 export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
   const r = publishedPqRegionSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    throw new RegionFormatError(`region${path}: ${issue.message}`);
-  }
+  if (!r.success) throw new RegionFormatError(issueText(r.error));
   const reg = r.data;
   if (reg.method === "slc" && !reg.lossModel) throw new RegionFormatError("region.lossModel: a loss-compensated region carries its loss quadratics");
   if (reg.method !== "slc" && reg.lossModel) throw new RegionFormatError(`region.lossModel: only a loss-compensated region carries loss quadratics, not '${reg.method}'`);
   return reg;
 }
 
-function opaqueId(): string {
+export function opaqueId(): string {
   const abc = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -105,5 +151,28 @@ export interface PublishedRegionEntry {
   kind: string;
   method: string;
   publishedAt: string;
-  region: PublishedPqRegion;
+  region: PublishedRegion;
+}
+
+/** The publishable form of a PQV region: coefficients only. */
+export function publishPqvRegion(r: {
+  vRange: [number, number];
+  box: { min: number[]; max: number[] };
+  polynomial: { center: number[]; scale: number[]; exponents: number[][]; coefficients: number[]; degree: number };
+  costModel: { coefficients: number[]; r2: number };
+  fit: { heldOutError: number; accuracy: number };
+}): PublishedPqvRegion {
+  const v3 = (a: number[]) => [a[0], a[1], a[2]] as [number, number, number];
+  return {
+    schema: PQV_REGION_SCHEMA,
+    version: 1,
+    regionId: opaqueId(),
+    createdAt: new Date().toISOString(),
+    units: "p, q: exchange from the transmission system into the distribution system at the PCC, MW and MVAr; v: PCC voltage, p.u.",
+    vRange: r.vRange,
+    box: { min: v3(r.box.min), max: v3(r.box.max) },
+    polynomial: { center: v3(r.polynomial.center), scale: v3(r.polynomial.scale), exponents: r.polynomial.exponents.map(v3), coefficients: r.polynomial.coefficients },
+    costModel: { coefficients: r.costModel.coefficients, r2: r.costModel.r2 },
+    fit: { degree: r.polynomial.degree, heldOutError: r.fit.heldOutError, accuracy: r.fit.accuracy },
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { parsePublishedPqRegion, RegionFormatError, type PublishedPqRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
+import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import { ApiError } from "./errors";
 
 /**
@@ -15,21 +15,31 @@ function toSummary(r: { id: string; gridId: string; kind: string; method: string
   return { ...r, publishedAt: r.publishedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
-/** The region as the strict schema reads it; 400 naming the field otherwise. */
-export function checkPqRegion(raw: unknown): PublishedPqRegion {
+/** The region as the strict schema of its kind reads it; 400 naming the field otherwise. */
+export function checkRegion(raw: unknown): PublishedRegion {
   try {
-    return parsePublishedPqRegion(raw);
+    return parsePublishedRegion(raw);
   } catch (e) {
     if (e instanceof RegionFormatError) throw new ApiError("bad_request", e.message);
     throw e;
   }
 }
 
-export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedPqRegion, publish: boolean): Promise<RegionSummary> {
+/** Kind, method and size (area in MW·MVAr, or the PQV box's volume) of a region. */
+function describe(region: PublishedRegion): { kind: string; method: string; size: number } {
+  if (region.schema === PQV_REGION_SCHEMA) {
+    const { min, max } = region.box;
+    return { kind: "pqv", method: "pqv", size: (max[0] - min[0]) * (max[1] - min[1]) * (max[2] - min[2]) };
+  }
+  return { kind: "pq", method: region.method, size: region.areaMW2 };
+}
+
+export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedRegion, publish: boolean): Promise<RegionSummary> {
+  const { kind, method, size } = describe(region);
   return prisma.$transaction(async (tx) => {
-    if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind: "pq", published: true }, data: { published: false, publishedAt: null } });
+    if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind, published: true }, data: { published: false, publishedAt: null } });
     const row = await tx.flexRegion.create({
-      data: { id: randomUUID(), gridId, kind: "pq", method: region.method, regionJson: JSON.stringify(region), size: region.areaMW2, published: publish, publishedAt: publish ? new Date() : null },
+      data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), size, published: publish, publishedAt: publish ? new Date() : null },
       select: SUMMARY,
     });
     return toSummary(row);
@@ -56,6 +66,6 @@ export async function publishedRegions(prisma: PrismaClient): Promise<PublishedR
     kind: r.kind,
     method: r.method,
     publishedAt: r.publishedAt!.toISOString(),
-    region: parsePublishedPqRegion(JSON.parse(r.regionJson)),
+    region: parsePublishedRegion(JSON.parse(r.regionJson)),
   }));
 }

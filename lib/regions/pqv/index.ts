@@ -1,6 +1,6 @@
 import type { Network } from "../../grid/types";
 import type { TaskRunner } from "../exact";
-import type { BoundaryPoint, RegionTask } from "../exact-solver";
+import type { BoundaryPoint, RegionTask, TaskOutcome } from "../exact-solver";
 import { localRunner } from "../local-runner";
 import type { RegionProblem } from "../units";
 import { fitCost, type CostModel } from "./cost";
@@ -66,7 +66,10 @@ export async function computePqvRegion(net: Network, opts: PqvOptions = {}): Pro
     throw new Error(`no PQV region: ${trace.boundary.length} boundary points (${why})`);
   }
   const { poly, degrees } = fitPolynomial(trace, opts.degrees ?? [2, 4, 6]);
-  const checks = await checkAndPrice(trace, poly, runner, opts.onProgress);
+  const plan = samplePlan(trace);
+  opts.onProgress?.(trace.opfSolves, `pricing and checking ${plan.tasks.length} points`);
+  const outcomes = await runner.run(plan.tasks);
+  const checks = summarizeSamples(trace, poly, plan, outcomes);
   return {
     problem,
     trace,
@@ -80,7 +83,7 @@ export async function computePqvRegion(net: Network, opts: PqvOptions = {}): Pro
 }
 
 /** Fit each degree on 4 of 5 points, compare on the fifth, refit the best on all. */
-function fitPolynomial(trace: PqvTrace, tried: number[]) {
+export function fitPolynomial(trace: Pick<PqvTrace, "boundary" | "normals" | "frame">, tried: number[] = [2, 4, 6]) {
   const xs = trace.boundary.map((b) => normalized(b, trace.frame));
   const train = xs.filter((_, i) => i % 5 !== 0);
   const trainN = trace.normals.filter((_, i) => i % 5 !== 0);
@@ -107,24 +110,25 @@ export function evalPqvPolynomial(poly: PqvPolynomial, p: number, q: number, v: 
   return evalPoly(poly.coefficients, poly.exponents, [(p - poly.center[0]) / poly.scale[0], (q - poly.center[1]) / poly.scale[1], (v - poly.center[2]) / poly.scale[2]]);
 }
 
+/** The checks and prices to run after the fit: AC-OPF cost tasks at points inside and outside. */
+export interface SamplePlan {
+  tasks: RegionTask[];
+  /** Per task: its normalized point and whether it lies inside (10 % or 50 % toward the centroid). */
+  samples: { x: Vec3; inside: boolean }[];
+  centroid: Vec3;
+}
+
 /**
- * Points 10 % toward and away from the centroid of the boundary (normalized frame): the
+ * Points 10 % toward and away from the centroid of the boundary (normalized frame) for the
  * sign test of the polynomial; about 80 of the inside points and 30 halfway points are
  * priced (least unit cost at that exchange, which also proves them feasible) and about 40
  * outside points checked by AC-OPF.
  */
-async function checkAndPrice(trace: PqvTrace, poly: PqvPolynomial, runner: TaskRunner, onProgress?: PqvOptions["onProgress"]) {
+export function samplePlan(trace: Pick<PqvTrace, "boundary" | "frame">): SamplePlan {
   const frame = trace.frame;
   const xs = trace.boundary.map((b) => normalized(b, frame));
   const c: Vec3 = [0, 1, 2].map((d) => xs.reduce((s, x) => s + x[d], 0) / xs.length) as Vec3;
   const at = (x: Vec3, t: number): Vec3 => [c[0] + t * (x[0] - c[0]), c[1] + t * (x[1] - c[1]), c[2] + t * (x[2] - c[2])];
-  const f = (x: Vec3) => evalPoly(poly.coefficients, poly.exponents, x);
-  let signOk = 0;
-  for (const x of xs) {
-    if (f(at(x, 0.9)) < 0) signOk++;
-    if (f(at(x, 1.1)) > 0) signOk++;
-  }
-  const phys = (x: Vec3) => ({ pMw: frame.centre[0] + x[0] * frame.scale[0], qMvar: frame.centre[1] + x[1] * frame.scale[1], vPu: frame.centre[2] + x[2] * frame.scale[2] });
   const samples: { x: Vec3; inside: boolean }[] = [];
   const stride = (n: number) => Math.max(1, Math.round(xs.length / n));
   const [s1, s2, s3] = [stride(80), stride(30), stride(40)];
@@ -135,15 +139,28 @@ async function checkAndPrice(trace: PqvTrace, poly: PqvPolynomial, runner: TaskR
   });
   // Neighbouring samples one after another (warm starts): by voltage band, then angle in (p, q).
   samples.sort((a, b) => Math.round(a.x[2] * 4) - Math.round(b.x[2] * 4) || Math.atan2(a.x[1], a.x[0]) - Math.atan2(b.x[1], b.x[0]));
-  onProgress?.(trace.opfSolves, `pricing and checking ${samples.length} points`);
-  const tasks: RegionTask[] = samples.map((s) => ({ kind: "cost", ...phys(s.x) }));
-  const outcomes = await runner.run(tasks);
+  const phys = (x: Vec3) => ({ pMw: frame.centre[0] + x[0] * frame.scale[0], qMvar: frame.centre[1] + x[1] * frame.scale[1], vPu: frame.centre[2] + x[2] * frame.scale[2] });
+  return { tasks: samples.map((s) => ({ kind: "cost", ...phys(s.x) }) as RegionTask), samples, centroid: c };
+}
+
+/** The sign test, the classification of the AC-checked samples, and the cost model fitted to the priced ones. */
+export function summarizeSamples(trace: Pick<PqvTrace, "boundary" | "frame">, poly: PqvPolynomial, plan: SamplePlan, outcomes: TaskOutcome[]) {
+  const frame = trace.frame;
+  const xs = trace.boundary.map((b) => normalized(b, frame));
+  const c = plan.centroid;
+  const at = (x: Vec3, t: number): Vec3 => [c[0] + t * (x[0] - c[0]), c[1] + t * (x[1] - c[1]), c[2] + t * (x[2] - c[2])];
+  const f = (x: Vec3) => evalPoly(poly.coefficients, poly.exponents, x);
+  let signOk = 0;
+  for (const x of xs) {
+    if (f(at(x, 0.9)) < 0) signOk++;
+    if (f(at(x, 1.1)) > 0) signOk++;
+  }
   let correct = 0;
   const checked = { inside: 0, insideFeasible: 0, outside: 0, outsideInfeasible: 0 };
   const priced: { p: number; q: number; v: number; cost: number }[] = [];
   outcomes.forEach((o, k) => {
     const feasible = o.point !== null;
-    const s = samples[k];
+    const s = plan.samples[k];
     if (s.inside) {
       checked.inside++;
       if (feasible) checked.insideFeasible++;
@@ -155,10 +172,34 @@ async function checkAndPrice(trace: PqvTrace, poly: PqvPolynomial, runner: TaskR
     if (feasible && o.point) priced.push({ p: o.point.pMw, q: o.point.qMvar, v: o.point.vPu, cost: o.point.costPerH });
   });
   return {
-    fit: { accuracy: correct / outcomes.length, signAccuracy: signOk / (2 * xs.length), checked },
+    fit: { accuracy: correct / Math.max(1, outcomes.length), signAccuracy: signOk / (2 * xs.length), checked },
     cost: fitCost(priced, frame.centre as Vec3, frame.scale as Vec3),
     solves: outcomes.reduce((s, o) => s + o.solves, 0),
   };
 }
 
 export type { BoundaryPoint };
+
+/**
+ * What the 3-D view draws of the polynomial: its values on an n³ grid over the box grown by
+ * 10 % (an isosurface at 0), and on n² grids of (p, q) at three voltages (slices).
+ */
+export function polynomialViews(poly: PqvPolynomial, box: { min: Vec3; max: Vec3 }, n = 24) {
+  const lo = [0, 1, 2].map((d) => box.min[d] - 0.1 * (box.max[d] - box.min[d]));
+  const hi = [0, 1, 2].map((d) => box.max[d] + 0.1 * (box.max[d] - box.min[d]));
+  const axis = (d: number, m: number) => Float64Array.from({ length: m }, (_, k) => lo[d] + ((hi[d] - lo[d]) * k) / (m - 1));
+  const [ap, aq, av] = [axis(0, n), axis(1, n), axis(2, n)];
+  const values = new Float32Array(n * n * n);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let l = 0; l < n; l++) values[k++] = evalPqvPolynomial(poly, ap[i], aq[j], av[l]);
+  const m = 2 * n;
+  const sp = axis(0, m);
+  const sq = axis(1, m);
+  const slices = [0.25, 0.5, 0.75].map((t) => {
+    const v = box.min[2] + t * (box.max[2] - box.min[2]);
+    const z = new Float32Array(m * m);
+    for (let j = 0; j < m; j++) for (let i = 0; i < m; i++) z[j * m + i] = evalPqvPolynomial(poly, sp[i], sq[j], v);
+    return { vPu: v, z };
+  });
+  return { grid: { p: ap, q: aq, v: av, values }, slices: { p: sp, q: sq, levels: slices } };
+}

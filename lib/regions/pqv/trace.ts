@@ -1,5 +1,5 @@
 import type { TaskRunner } from "../exact";
-import { taskKey, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "../exact-solver";
+import { taskKey, type BoundaryPoint, type Frame, type RegionTask, type TaskOutcome } from "../task";
 import type { RegionProblem } from "../units";
 
 export type Vec3 = [number, number, number];

@@ -3,7 +3,7 @@ import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { getOwnedGrid } from "@/lib/server/grids";
 import { readLargeJsonAs } from "@/lib/server/large-json";
-import { checkPqRegion, listRegions, storeRegion } from "@/lib/server/regions";
+import { checkRegion, listRegions, storeRegion } from "@/lib/server/regions";
 import { regionUploadSchema } from "./schema";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -21,9 +21,9 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
 });
 
 /**
- * POST { region, publish } → 201 { region } summary. The region must pass the strict
- * schema (no bus, branch or unit ids); with publish it becomes the grid's one published
- * PQ region. Nothing is stored on refusal.
+ * POST { region, publish } → 201 { region } summary. The region (PQ or PQV) must pass the
+ * strict schema of its kind (no bus, branch or unit ids); with publish it becomes the grid's
+ * one published region of that kind. Nothing is stored on refusal.
  */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   const user = await requireUser(req, ["DSO"]);
@@ -31,6 +31,6 @@ export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   const prisma = await getPrisma();
   await getOwnedGrid(prisma, user, id);
   const body = await readLargeJsonAs(req, regionUploadSchema, MAX_REGION_BYTES);
-  const region = checkPqRegion(body.region);
+  const region = checkRegion(body.region);
   return jsonResponse({ region: await storeRegion(prisma, id, region, body.publish) }, { status: 201 });
 });

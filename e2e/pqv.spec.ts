@@ -1,0 +1,54 @@
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { apiAs, signInWithForm } from "./support/accounts";
+import { DsoPage } from "./support/dso-page";
+import { longTasksBetween, recordLongTasks } from "./support/long-tasks";
+
+const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+function note(type: string, description: string) {
+  test.info().annotations.push({ type, description });
+  console.log(`[${type}] ${description}`);
+}
+
+test("DSO: the PQV region of the district in the workers, drawn in 3-D, published; the TSO sees the coefficients only", async ({ page, browser, baseURL }) => {
+  test.setTimeout(420_000);
+  await signInWithForm(page, "dso-bergwald");
+  const dso = new DsoPage(page);
+  await dso.selectGrid("Bergwald (generated district)");
+  // A settled page first (Plotly loaded, the map's power flow shown), so the window measures the job.
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName("flexplat:plotly-loaded").length), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId("map-flow-summary")).toContainText(/branch/, { timeout: 60_000 });
+  const panel = page.getByTestId("pqv-panel");
+  await recordLongTasks(page);
+  const t0 = Date.now();
+  await panel.getByTestId("pqv-compute").click();
+  await expect(panel.getByTestId("pqv-summary")).toContainText("boundary points", { timeout: 400_000 });
+  const run = await longTasksBetween(page, "flexplat:pqv-start", "flexplat:pqv-end");
+  note("pqv-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("pqv-summary").innerText()}; long tasks: ${JSON.stringify(run.tasks)}`);
+  note("pqv-fit", `${await panel.getByTestId("pqv-accuracy").innerText()} | ${await panel.getByTestId("pqv-cost-quality").innerText()}`);
+  expect(run.tasks, "no main-thread long task while the workers compute").toEqual([]);
+  const plot = panel.getByTestId("pqv-plot");
+  await expect(plot).toHaveAttribute("data-state", "drawn", { timeout: 60_000 });
+  // The 3-D scene has its WebGL canvas, and both traces are in the legend.
+  await expect(plot.locator(".gl-container canvas").first()).toBeVisible();
+  await expect(plot.locator(".legendtext").filter({ hasText: "boundary points (AC-OPF)" })).toHaveCount(1);
+  await expect(panel.getByTestId("pqv-slices")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
+  const sign = (await panel.getByTestId("pqv-accuracy").innerText()).match(/Sign test[^:]*: ([\d.]+) %/);
+  expect(Number(sign?.[1])).toBeGreaterThanOrEqual(95);
+  await page.screenshot({ path: join(ARTIFACTS, "dso-pqv.png"), fullPage: true });
+  await panel.getByTestId("pqv-publish").click();
+  await expect(panel.getByTestId("pqv-published")).toBeVisible();
+
+  const tsoPage = await (await browser.newContext()).newPage();
+  await signInWithForm(tsoPage, "tso");
+  const table = tsoPage.getByTestId("tso-pqv-regions");
+  await expect(table).toContainText("Bergwald (generated district)");
+  await expect(table).toContainText("R²");
+  await tsoPage.screenshot({ path: join(ARTIFACTS, "tso-pqv.png"), fullPage: true });
+  const api = await apiAs(baseURL!, "tso");
+  const body = (await (await api.get("/api/tso/regions")).json()) as { regions: { kind: string; region: Record<string, unknown> }[] };
+  const pqv = body.regions.find((r) => r.kind === "pqv")!;
+  expect(Object.keys(pqv.region).sort()).toEqual(["box", "costModel", "createdAt", "fit", "polynomial", "regionId", "schema", "units", "vRange", "version"]);
+  expect(JSON.stringify(body)).not.toMatch(/pv-b\d|bat-b\d|ev-b\d|hp-b\d|"boundary"/);
+});
