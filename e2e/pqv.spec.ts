@@ -2,9 +2,15 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+// The main thread is measured with Chromium's own trace (traceMainThread): on this 2-core
+// machine a busy worker preempts the page and tasks of 3-27 ms of CPU last 50-290 ms by the
+// clock (measured on the district's region job), so the check is on CPU time. Playwright's
+// trace, which snapshots the DOM on that thread, stays off here.
+test.use({ trace: "off" });
 
 function note(type: string, description: string) {
   test.info().annotations.push({ type, description });
@@ -20,14 +26,15 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   await expect.poll(() => page.evaluate(() => performance.getEntriesByName("flexplat:plotly-loaded").length), { timeout: 60_000 }).toBeGreaterThan(0);
   await expect(page.getByTestId("map-flow-summary")).toContainText(/branch/, { timeout: 60_000 });
   const panel = page.getByTestId("pqv-panel");
-  await recordLongTasks(page);
+  expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
   const t0 = Date.now();
-  await panel.getByTestId("pqv-compute").click();
-  await expect(panel.getByTestId("pqv-summary")).toContainText("boundary points", { timeout: 400_000 });
-  const run = await longTasksBetween(page, "flexplat:pqv-start", "flexplat:pqv-end");
-  note("pqv-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("pqv-summary").innerText()}; long tasks: ${JSON.stringify(run.tasks)}`);
+  const run = await traceMainThread(page, { start: "flexplat:pqv-start", end: "flexplat:pqv-end" }, async () => {
+    await panel.getByTestId("pqv-compute").click();
+    await expect(panel.getByTestId("pqv-summary")).toContainText("boundary points", { timeout: 400_000 });
+  });
+  note("pqv-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("pqv-summary").innerText()}; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
   note("pqv-fit", `${await panel.getByTestId("pqv-accuracy").innerText()} | ${await panel.getByTestId("pqv-cost-quality").innerText()}`);
-  expect(run.tasks, "no main-thread long task while the workers compute").toEqual([]);
+  expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
   const plot = panel.getByTestId("pqv-plot");
   await expect(plot).toHaveAttribute("data-state", "drawn", { timeout: 60_000 });
   // The 3-D scene has its WebGL canvas, and both traces are in the legend.
@@ -49,6 +56,6 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   const api = await apiAs(baseURL!, "tso");
   const body = (await (await api.get("/api/tso/regions")).json()) as { regions: { kind: string; region: Record<string, unknown> }[] };
   const pqv = body.regions.find((r) => r.kind === "pqv")!;
-  expect(Object.keys(pqv.region).sort()).toEqual(["box", "costModel", "createdAt", "fit", "polynomial", "regionId", "schema", "units", "vRange", "version"]);
+  expect(Object.keys(pqv.region).sort()).toEqual(["axes", "box", "costModel", "createdAt", "fit", "polynomial", "regionId", "schema", "vRange", "version"].sort());
   expect(JSON.stringify(body)).not.toMatch(/pv-b\d|bat-b\d|ev-b\d|hp-b\d|"boundary"/);
 });

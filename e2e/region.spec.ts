@@ -2,11 +2,19 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const caseFile = (name: string) => join(SHARED, "cases", "matpower", `${name}.m`);
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+// The main thread is measured with Chromium's own trace (traceMainThread): on this 2-core
+// machine a busy worker preempts the page and tasks of 3-27 ms of CPU last 50-290 ms by the
+// clock (measured on the district's region job), so the check is on CPU time. Playwright's
+// trace, which snapshots the DOM on that thread, stays off here.
+test.use({ trace: "off" });
+
+const JOB = { start: "flexplat:region-start", end: "flexplat:region-end" };
 
 /** Wait until the page is settled (Plotly loaded, the map's power flow shown), so the job's window measures the job. */
 async function settled(page: import("@playwright/test").Page, withMap: boolean) {
@@ -28,12 +36,13 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
     await expect(page.getByTestId("upload-ok")).toContainText("case33mg");
     const panel = page.getByTestId("region-panel");
     await settled(page, false);
-    await recordLongTasks(page);
-    await panel.getByTestId("region-compute").click();
-    await expect(panel.getByTestId("region-summary")).toContainText("1 unit (paper 000's single DER) at PCC bus 1", { timeout: 120_000 });
-    const run = await longTasksBetween(page, "flexplat:region-start", "flexplat:region-end");
-    note("region-case33mg", `${run.spanMs.toFixed(0)} ms, long tasks: ${JSON.stringify(run.tasks)}; ${await panel.getByTestId("region-summary").innerText()}`);
-    expect(run.tasks, "no main-thread long task while the workers compute").toEqual([]);
+    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
+    const run = await traceMainThread(page, JOB, async () => {
+      await panel.getByTestId("region-compute").click();
+      await expect(panel.getByTestId("region-summary")).toContainText("1 unit (paper 000's single DER) at PCC bus 1", { timeout: 120_000 });
+    });
+    note("region-case33mg", `${run.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}; ${await panel.getByTestId("region-summary").innerText()}`);
+    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
 
     const plot = panel.getByTestId("region-plot");
     await expect(plot).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
@@ -61,13 +70,13 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
     await dso.selectGrid("Bergwald (generated district)");
     const panel = page.getByTestId("region-panel");
     await settled(page, true);
-    await recordLongTasks(page);
     const t0 = Date.now();
-    await panel.getByTestId("region-compute").click();
-    await expect(panel.getByTestId("region-summary")).toContainText("flexibility-providing units", { timeout: 200_000 });
-    const run = await longTasksBetween(page, "flexplat:region-start", "flexplat:region-end");
-    note("region-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("region-summary").innerText()}; long tasks: ${JSON.stringify(run.tasks)}`);
-    expect(run.tasks).toEqual([]);
+    const run = await traceMainThread(page, JOB, async () => {
+      await panel.getByTestId("region-compute").click();
+      await expect(panel.getByTestId("region-summary")).toContainText("flexibility-providing units", { timeout: 200_000 });
+    });
+    note("region-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("region-summary").innerText()}; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
+    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
     await expect(panel.getByTestId("region-plot")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
     await panel.getByTestId("region-publish-method").selectOption("exact");
     await panel.getByTestId("region-publish").click();

@@ -37,6 +37,7 @@ export function buildPqvFigure(boundary: BoundaryPoint[], costCoefficients: numb
         [1, "#1f5fbf"],
       ],
       showscale: false,
+      showlegend: true,
       hoverinfo: "skip",
     } as unknown as Data, // Plotly's typings lack the isosurface trace; the object is its documented shape.
     {
@@ -59,6 +60,8 @@ export function buildPqvFigure(boundary: BoundaryPoint[], costCoefficients: numb
       zaxis: { title: { text: "v (p.u.)" } },
       aspectmode: "cube",
     },
+    // Plotly hides a legend of one entry, and the isosurface has none by default: both are named.
+    showlegend: true,
     legend: { orientation: "h", y: 0 },
   };
   return { data, layout };
