@@ -3,12 +3,18 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm, uploadGridApi } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 import { syntheticFeederJson } from "./synthetic-feeder";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const CASE33 = join(SHARED, "cases", "matpower", "case33bw.m");
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
+
+// The main thread is measured with Chromium's own trace (traceMainThread): on this 2-core
+// machine a busy worker preempts the page and tasks of a few ms of CPU last 50-300 ms by the
+// clock (CI saw 68-86 ms "long tasks" of the Long Tasks API here), so the check is on CPU time.
+// Playwright's trace, which snapshots the DOM on that thread, stays off.
+test.use({ trace: "off" });
 
 /** A measurement worth reading in the test output (and kept as an annotation in the JSON report). */
 function note(type: string, description: string) {
@@ -29,12 +35,9 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await expect(page.getByTestId("upload-ok")).toContainText("case33bw: 33 buses, 37 branches imported");
     await expect(dso.gridButton("case33bw")).toHaveAttribute("aria-current", "true");
 
-    // The recorder must see a long task we cause on purpose, or its silence below means nothing.
-    await recordLongTasks(page);
-    await blockMainThread(page, 120);
-    expect((await page.evaluate(() => window.__longTasks!.length)) > 0, "the long-task recorder works").toBe(true);
-
-    await dso.runPowerFlow();
+    // The tracer must see a task we block on purpose, or its silence below means nothing.
+    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
+    const run = await traceMainThread(page, { start: "flexplat:pf-start", end: "flexplat:pf-end" }, () => dso.runPowerFlow());
     await expect(dso.status).toContainText("Converged in 3 Newton iterations");
     await expect(dso.vmin).toContainText("0.91309");
     await expect(dso.vmin).toContainText("at bus 18");
@@ -42,9 +45,8 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await expect(dso.losses).toContainText("135.14 kVAr");
     expect(workers.some((u) => u.includes("worker")), `a solver worker was started (${workers.join(", ")})`).toBe(true);
 
-    const run = await longTasksBetween(page, "flexplat:pf-start", "flexplat:pf-end");
-    note("pf-run", `${run.spanMs.toFixed(0)} ms on the main thread's clock, long tasks: ${JSON.stringify(run.tasks)}`);
-    expect(run.tasks, "no main-thread long task while the power flow runs").toEqual([]);
+    note("pf-run", `${run.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
+    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the power flow runs").toEqual([]);
 
     // The voltage profile really draws: three line traces and the minimum marker.
     await dso.waitForPlot();
@@ -53,8 +55,8 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     const pathLength = await dso.plot.locator(".scatterlayer .trace .js-line").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(pathLength).toBeGreaterThan(300);
 
-    const render = await longTasksBetween(page, "flexplat:pf-end", "flexplat:plot-drawn");
-    note("render", `results drawn ${render.spanMs.toFixed(0)} ms after the run, long tasks: ${JSON.stringify(render.tasks)}`);
+    const drawnAfter = await page.evaluate(() => performance.getEntriesByName("flexplat:plot-drawn").at(-1)!.startTime - performance.getEntriesByName("flexplat:pf-end").at(-1)!.startTime);
+    note("render", `results drawn ${drawnAfter.toFixed(0)} ms after the run`);
 
     // Branch table: sort by losses, descending then ascending.
     const lossHeader = dso.branchTable.getByRole("button", { name: "Losses (kW)" });
@@ -117,17 +119,14 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await expect(dso.progress).toHaveCount(0);
     expect(workers).toHaveLength(1);
 
-    await recordLongTasks(page);
-    await dso.runPowerFlow();
+    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
+    const run = await traceMainThread(page, { start: "flexplat:pf-start", end: "flexplat:pf-end" }, () => dso.runPowerFlow());
     expect(workers, "Cancel terminated the worker; the re-run started a new one").toHaveLength(2);
     await expect(dso.status).toContainText("Converged");
     await expect(page.getByText("60000 buses", { exact: false }).first()).toBeVisible();
-    const run = await longTasksBetween(page, "flexplat:pf-start", "flexplat:pf-end");
-    note("pf-run-60000", `${run.spanMs.toFixed(0)} ms, long tasks: ${JSON.stringify(run.tasks)}`);
-    expect(run.tasks, "no main-thread long task while the 60000-bus power flow runs").toEqual([]);
+    note("pf-run-60000", `${run.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
+    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the 60000-bus power flow runs").toEqual([]);
     await dso.waitForPlot();
-    const render = await longTasksBetween(page, "flexplat:pf-end", "flexplat:plot-drawn");
-    note("render-60000", `results drawn ${render.spanMs.toFixed(0)} ms after the run, long tasks: ${JSON.stringify(render.tasks)}`);
     await expect(page.getByText("page 1 of 3000")).toBeVisible();
     await expect(page.getByText(/60000 buses · \d+ points drawn \(min-max per bucket\)/)).toBeVisible();
   });

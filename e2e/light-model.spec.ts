@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
-import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
@@ -52,6 +52,12 @@ class LightModelPanel {
   }
 }
 
+// The main thread is measured with Chromium's own trace (traceMainThread): on this 2-core
+// machine a busy worker preempts the page and tasks of a few ms of CPU last 50-300 ms by the
+// clock (CI saw 68-86 ms "long tasks" of the Long Tasks API here), so the check is on CPU time.
+// Playwright's trace, which snapshots the DOM on that thread, stays off.
+test.use({ trace: "off" });
+
 test.describe("DSO: the light model of a grid, computed in the browser and published to the TSO", () => {
   test("Bergwald: three operating points in the worker with progress, VTDF/LTDF heatmaps, the boundary, then publish", async ({ page, baseURL }) => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -68,12 +74,12 @@ test.describe("DSO: the light model of a grid, computed in the browser and publi
     await expect(page.getByTestId("lm-reactive")).toBeChecked();
     await expect(page.getByTestId("lm-monitor-all")).toBeChecked();
 
-    await recordLongTasks(page);
-    await blockMainThread(page, 120);
-    expect((await page.evaluate(() => window.__longTasks!.length)) > 0, "the long-task recorder works").toBe(true);
+    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
     await lm.recordProgress();
-    await lm.compute.click();
-    await expect(lm.result).toBeVisible({ timeout: 60_000 });
+    const job = await traceMainThread(page, { start: "flexplat:lm-start", end: "flexplat:lm-end" }, async () => {
+      await lm.compute.click();
+      await expect(lm.result).toBeVisible({ timeout: 60_000 });
+    });
     const seen = await lm.progressSeen();
     note("lm-progress", seen.join(" | "));
     expect(seen.some((s) => s.startsWith("AC power flows")), "progress shows the power flows").toBe(true);
@@ -83,10 +89,9 @@ test.describe("DSO: the light model of a grid, computed in the browser and publi
     await expect(summary).toContainText("235 flexibility locations");
     await expect(summary).toContainText("monitored 499 of 499 buses and 499 of 499 branches");
     note("lm-compute", (await summary.textContent())!.replace(/\s+/g, " "));
-    const job = await longTasksBetween(page, "flexplat:lm-start", "flexplat:lm-end");
-    note("lm-main-thread", `${job.spanMs.toFixed(0)} ms on the page's clock, long tasks: ${JSON.stringify(job.tasks)}`);
+    note("lm-main-thread", `${job.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(job.tasks)}`);
     // Sensitivities run in the worker; the one task allowed is the one that receives the 15 MB result.
-    expect(job.tasks.length, "at most the result's arrival is a long task").toBeLessThanOrEqual(1);
+    expect(job.tasks.filter((t) => t.cpuMs > 50).length, "at most the result's arrival takes more than 50 ms CPU").toBeLessThanOrEqual(1);
 
     const rows = lm.points.locator("tbody tr");
     await expect(rows).toHaveCount(3);

