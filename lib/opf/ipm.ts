@@ -23,6 +23,12 @@ export interface IpmOptions {
   costTol: number;
   /** Barrier parameter of the first iteration (1 for a cold start, as MIPS). */
   gamma0: number;
+  /**
+   * Take plain Newton steps once γ < 1e-8 (default true): in a power flow's end game a wrong
+   * inertia comes from degenerate limits and correcting it only stalls. With non-convex
+   * constraints of the caller's (a PQV polynomial) the inertia is corrected to the end.
+   */
+  exactNewtonEndgame?: boolean;
   onIteration?: (info: IpmIteration) => void;
 }
 
@@ -135,10 +141,11 @@ export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult
       rhs[layout.kktOfLamQ[i]] = -sys.g[2 * i + 1];
     }
     saved.set(ldl.values);
-    let delta = factorWithInertiaCorrection(sys, saved, lastDelta, false, gamma);
+    const gammaForInertia = opts.exactNewtonEndgame === false ? Infinity : gamma;
+    let delta = factorWithInertiaCorrection(sys, saved, lastDelta, false, gammaForInertia);
     if (delta !== null && solveRefined(sys, rhs, sol, res, corr) > 1e-9) {
       // An inaccurate solve means a (nearly) singular KKT matrix: regularize the multipliers' block.
-      delta = factorWithInertiaCorrection(sys, saved, lastDelta, true, gamma);
+      delta = factorWithInertiaCorrection(sys, saved, lastDelta, true, gammaForInertia);
       if (delta !== null && solveRefined(sys, rhs, sol, res, corr) > 1e-9) delta = null;
     }
     let resInf = 0;

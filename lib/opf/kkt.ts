@@ -172,6 +172,14 @@ export class KktSystem {
       lx[iQg + k] -= lam[2 * b + 1];
       if (layout.offPgLam[k] >= 0) v[layout.offPgLam[k]] -= 1;
       if (layout.offQgLam[k] >= 0) v[layout.offQgLam[k]] -= 1;
+      const lb = model.genLink[k];
+      if (lb < 0) continue;
+      g[2 * lb] += x[iPg + k];
+      g[2 * lb + 1] += x[iQg + k];
+      lx[iPg + k] += lam[2 * lb];
+      lx[iQg + k] += lam[2 * lb + 1];
+      if (layout.offPgLinkLam[k] >= 0) v[layout.offPgLinkLam[k]] += 1;
+      if (layout.offQgLinkLam[k] >= 0) v[layout.offQgLinkLam[k]] += 1;
     }
   }
 

@@ -60,6 +60,9 @@ export interface KktLayout {
   offVmLamQ: Int32Array;
   offPgLam: Int32Array;
   offQgLam: Int32Array;
+  /** (Pg, λP), (Qg, λQ) at the bus where a linked generator's injection is withdrawn; -1 otherwise. */
+  offPgLinkLam: Int32Array;
+  offQgLinkLam: Int32Array;
   /** Per branch: 16 Jacobian offsets [output (λPf, λQf, λPt, λQt)][var (Va_f, Vm_f, Va_t, Vm_t)], 10 Hessian pair offsets. */
   brJac: Int32Array;
   brHess: Int32Array;
@@ -123,6 +126,13 @@ export function blockPattern(model: OpfModel, extras: { vars: Int32Array }[], va
       adj[t].add(f);
     }
   }
+  for (let k = 0; k < model.ng; k++) {
+    const lb = model.genLink[k];
+    if (lb >= 0) {
+      adj[model.genBus[k]].add(lb);
+      adj[lb].add(model.genBus[k]);
+    }
+  }
   for (const fn of extras) {
     for (let a = 0; a < fn.vars.length; a++) {
       for (let b = 0; b < a; b++) {
@@ -178,6 +188,9 @@ export function buildLayout(input: LayoutInput, pattern: BlockLdlPattern, varBus
   const offVmLamQ = Int32Array.from({ length: nb }, (_, i) => off(kktOfVar[iVm + i], kktOfLamQ[i]));
   const offPgLam = Int32Array.from({ length: ng }, (_, k) => off(kktOfVar[iPg + k], kktOfLamP[model.genBus[k]]));
   const offQgLam = Int32Array.from({ length: ng }, (_, k) => off(kktOfVar[iQg + k], kktOfLamQ[model.genBus[k]]));
+  const linked = (k: number, lam: Int32Array, v: number) => (model.genLink[k] < 0 ? -1 : off(kktOfVar[v + k], lam[model.genLink[k]]));
+  const offPgLinkLam = Int32Array.from({ length: ng }, (_, k) => linked(k, kktOfLamP, iPg));
+  const offQgLinkLam = Int32Array.from({ length: ng }, (_, k) => linked(k, kktOfLamQ, iQg));
 
   const nl = model.nl;
   const brJac = new Int32Array(16 * nl);
@@ -221,6 +234,8 @@ export function buildLayout(input: LayoutInput, pattern: BlockLdlPattern, varBus
     offVmLamQ,
     offPgLam,
     offQgLam,
+    offPgLinkLam,
+    offQgLinkLam,
     brJac,
     brHess,
     brVar,

@@ -55,6 +55,12 @@ export interface OpfModel {
   genPos: Int32Array;
   /** OPF bus index of each OPF generator. */
   genBus: Int32Array;
+  /**
+   * OPF bus where a linked generator's P and Q are withdrawn again (-1 for an ordinary
+   * generator): a lossless transfer between two buses, e.g. the PCC exchange between a
+   * transmission bus and a distribution grid's root held at its own voltage (paper 000 eq. 5).
+   */
+  genLink: Int32Array;
   /** In-service branches between participating buses, as network branch positions. */
   nl: number;
   branches: Int32Array;
@@ -90,6 +96,11 @@ export interface OpfModel {
 export interface BuildOpfOptions {
   /** Require a gencost row for every in-service generator (default true). */
   requireCosts?: boolean;
+  /**
+   * Generators (network positions) whose injection is withdrawn at another bus (bus id):
+   * lossless links coupling two buses by power only (their voltages stay independent).
+   */
+  links?: { generator: number; bus: number }[];
 }
 
 const DEG = Math.PI / 180;
@@ -146,6 +157,16 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
   const genPos = new Int32Array(net.generators.length).fill(-1);
   gens.forEach((k, j) => (genPos[k] = j));
   const genBus = Int32Array.from(gens, (k) => busPos[pu.genBus[k]]);
+  const genLink = new Int32Array(ng).fill(-1);
+  for (const link of opts.links ?? []) {
+    const j = link.generator >= 0 && link.generator < genPos.length ? genPos[link.generator] : -1;
+    if (j < 0) throw new OpfInputError(`link: generator #${link.generator} is not an in-service generator of the grid`);
+    const bi = pu.busIndex.get(link.bus);
+    const lb = bi === undefined ? -1 : busPos[bi];
+    if (lb < 0) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: bus ${link.bus} is not an energized bus of the grid`);
+    if (lb === genBus[j]) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: it already sits at bus ${link.bus}`);
+    genLink[j] = lb;
+  }
 
   // Islands: every participating bus must reach a reference bus through in-service branches.
   const refBuses = Int32Array.from(
@@ -236,6 +257,7 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
     gens,
     genPos,
     genBus,
+    genLink,
     nl,
     branches,
     brFrom: Int32Array.from(branches, (l) => busPos[pu.brFrom[l]]),

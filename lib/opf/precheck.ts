@@ -17,7 +17,10 @@ export function infeasibilityPrecheck(model: OpfModel, xmin: Float64Array, xmax:
     demand += model.pd[i] + (gs >= 0 ? gs * vlo * vlo : gs * vhi * vhi);
   }
   let pmax = 0;
-  for (let k = 0; k < model.ng; k++) pmax += xmax[model.iPg + k];
+  for (let k = 0; k < model.ng; k++) {
+    if (model.genLink[k] >= 0) return null; // a link moves power between buses: the sum says nothing
+    pmax += xmax[model.iPg + k];
+  }
   if (!Number.isFinite(pmax) || !Number.isFinite(demand)) return null;
   const tol = 1e-9 * Math.max(1, Math.abs(demand));
   if (demand > pmax + tol) {

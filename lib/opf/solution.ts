@@ -53,7 +53,8 @@ export interface OpfSolution {
   /**
    * Whether the final point is usable although the run did not converge: primal feasible
    * (MIPS's feasibility measure within its tolerance), complementarity below 1e-4 and the
-   * dual residual below 1e-3 (IPOPT's idea of an "acceptable" point). True when optimal.
+   * dual residual below 1e-3 (IPOPT's idea of an "acceptable" point), and every power
+   * balance met to 1e-5 p.u. True when optimal.
    */
   acceptable: boolean;
   binding: BindingConstraint[];
@@ -124,6 +125,10 @@ export function extractSolution(sys: KktSystem, p: IpmPoint, outcome: OpfOutcome
   let maxMismatch = 0;
   for (let i = 0; i < sys.g.length; i++) maxMismatch = Math.max(maxMismatch, Math.abs(sys.g[i]) * base);
   const ipm = outcome.ipm;
+  // Acceptable also needs the power balance met to 1e-5 p.u. in absolute terms: MIPS's
+  // feasibility measure is relative to the largest variable or slack, and on the district
+  // (base 1 MVA) it let a point with 1.9 kW of mismatch through.
+  const acceptable = outcome.status === "optimal" || (acceptableIpm(ipm) && maxMismatch <= 1e-5 * base);
   return {
     status: outcome.status,
     message: outcome.message,
@@ -138,8 +143,8 @@ export function extractSolution(sys: KktSystem, p: IpmPoint, outcome: OpfOutcome
     qgMvar,
     ...flows,
     maxMismatch,
-    acceptable: outcome.status === "optimal" || acceptableIpm(ipm),
-    binding: outcome.status === "optimal" || acceptableIpm(ipm) ? bindingConstraints(sys, p, costScale) : [],
+    acceptable,
+    binding: acceptable ? bindingConstraints(sys, p, costScale) : [],
     history: ipm?.history ?? [],
     warmStart: { x: x.slice(), lam: p.lam.slice(), mu: p.mu.slice(), z: p.z.slice(), rowKey: sys.layout.key },
     x: x.slice(),

@@ -20,6 +20,8 @@ export interface OpfSolveOptions {
   costTol?: number;
   /** Start from a previous solution of this solver (primal and dual). */
   warmStart?: OpfWarmStart;
+  /** A cold start's values for chosen variables (index in x → p.u. value, kept inside the bounds), e.g. a point inside a region constraint. */
+  initial?: Map<number, number>;
   /** Called after every iteration (progress). */
   onIteration?: (info: IpmIteration) => void;
 }
@@ -87,7 +89,7 @@ export class AcOpf {
       return extractSolution(sys, cold, { status: "infeasible", message: pre, ipm: null }, performance.now() - t0, COST_SCALE);
     }
     const warm = opts.warmStart;
-    const point = warm ? this.warmPoint(layout, sys, warm) : this.coldStart(layout);
+    const point = warm ? this.warmPoint(layout, sys, warm) : this.coldStart(layout, opts.initial);
     const ipm = runIpm(sys, point.p, {
       maxIterations: opts.maxIterations ?? 150,
       feasTol: opts.feasTol ?? 5e-6,
@@ -95,6 +97,7 @@ export class AcOpf {
       compTol: opts.compTol ?? 1e-6,
       costTol: opts.costTol ?? 1e-6,
       gamma0: point.gamma,
+      exactNewtonEndgame: this.extraConstraints.length === 0,
       onIteration: opts.onIteration,
     });
     return extractSolution(sys, point.p, classifyOutcome(sys, ipm), performance.now() - t0, COST_SCALE);
@@ -136,10 +139,16 @@ export class AcOpf {
    * reference angle, every bounded variable midway between its bounds (1 inside a
    * one-sided bound), z = max(1, −h), μ = 1, γ = 1.
    */
-  private coldStart(layout: KktLayout): { p: IpmPoint; gamma: number } {
+  private coldStart(layout: KktLayout, initial?: Map<number, number>): { p: IpmPoint; gamma: number } {
     const model = this.model;
     const x = new Float64Array(model.nx);
     for (let v = 0; v < model.nx; v++) x[v] = startValue(this.xmin[v], this.xmax[v]);
+    for (const [v, value] of initial ?? []) {
+      const lo = this.xmin[v];
+      const hi = this.xmax[v];
+      const margin = Number.isFinite(hi - lo) ? 1e-3 * (hi - lo) : 0;
+      if (lo < hi) x[v] = Math.min(hi - margin, Math.max(lo + margin, value));
+    }
     const refVa = this.xmin[model.iVa + model.refBuses[0]];
     for (let i = 0; i < model.nb; i++) if (layout.free[model.iVa + i]) x[model.iVa + i] = refVa;
     for (const c of model.costs) {
