@@ -25,7 +25,8 @@ const DISPATCH_REGULARIZATION = 1e-4;
 /**
  * Documented default unit costs (PQV cost model): moving a unit across its whole P range
  * costs 40 $/h, across its Q range 4 $/h, quadratically in the deviation from its schedule
- * (c = 40·ΔP²/range_P + 4·ΔQ²/range_Q); a generator keeps its own gencost.
+ * (c = 40·ΔP²/range_P + 4·ΔQ²/range_Q); a generator keeps its own gencost for P and, as in
+ * MATPOWER, produces Q at no cost.
  */
 export const UNIT_COST = { pPerRange: 40, qPerRange: 4 };
 
@@ -55,6 +56,8 @@ export class ExactRegionSolver {
   private readonly warmCache: { dir: [number, number, number]; warm: OpfWarmStart }[] = [];
   solves = 0;
   iterations = 0;
+  /** The full solution of the last solve (a post-coordination reads voltages and flows from it). */
+  lastSolution: OpfSolution | null = null;
 
   constructor(readonly problem: RegionProblem) {
     const net = regionNetwork(problem);
@@ -71,7 +74,11 @@ export class ExactRegionSolver {
     this.opf.xmax[this.iV] = vHi;
     this.bounds = [this.iP, this.iQ, this.iV].map((v) => [this.opf.xmin[v], this.opf.xmax[v]]);
     this.regularization = deviationTerms(problem, this.unitP, this.unitQ, this.baseMVA, (range) => (OBJECTIVE_WEIGHT * DISPATCH_REGULARIZATION) / (range * range));
-    this.costDiagonal = deviationTerms(problem, this.unitP, this.unitQ, this.baseMVA, (range, isP) => ((isP ? UNIT_COST.pPerRange : UNIT_COST.qPerRange) * this.baseMVA) / range);
+    // A generator pays its gencost for P and nothing for Q (MATPOWER's convention), up to the
+    // regularization that keeps the split of Q among several generators unique (≤ 0.01 $/h).
+    this.costDiagonal = deviationTerms(problem, this.unitP, this.unitQ, this.baseMVA, (range, isP, unit) =>
+      unit.cost ? (OBJECTIVE_WEIGHT * DISPATCH_REGULARIZATION) / (range * range) : ((isP ? UNIT_COST.pPerRange : UNIT_COST.qPerRange) * this.baseMVA) / range,
+    );
     this.opf.objective = { genCosts: false, linear: new Float64Array(m.nx), extra: [], diagonal: this.regularization };
     this.opf.linearConstraints = chartRows(problem, this.unitP, this.unitQ, this.baseMVA);
   }
@@ -153,6 +160,7 @@ export class ExactRegionSolver {
       o.objective.extra = [];
     }
     const s = o.solve(warm ? { warmStart: warm } : {});
+    this.lastSolution = s;
     this.solves++;
     this.iterations += s.iterations;
     // A point the interior point left feasible and complementary, with a small dual
@@ -232,7 +240,13 @@ function perturbed(task: RegionTask): RegionTask[] {
 }
 
 /** Separable quadratic terms on every unit's P and Q about its schedule, weighted by weight(range in p.u., isP). */
-function deviationTerms(problem: RegionProblem, unitP: number[], unitQ: number[], base: number, weightOf: (range: number, isP: boolean) => number) {
+function deviationTerms(
+  problem: RegionProblem,
+  unitP: number[],
+  unitQ: number[],
+  base: number,
+  weightOf: (range: number, isP: boolean, unit: RegionProblem["units"][number]) => number,
+) {
   const vars: number[] = [];
   const weight: number[] = [];
   const centre: number[] = [];
@@ -246,7 +260,7 @@ function deviationTerms(problem: RegionProblem, unitP: number[], unitQ: number[]
       // A generator with its own gencost pays that for P instead.
       if (isP && u.cost) continue;
       vars.push(v);
-      weight.push(weightOf(range, isP));
+      weight.push(weightOf(range, isP, u));
       centre.push(Math.min(hi, Math.max(lo, x0)) / base);
     }
   });
@@ -280,7 +294,11 @@ export function regionNetwork(problem: RegionProblem): Network {
   // Generators that are not units keep their scheduled output: fixed P and Q.
   const fixed = rest.map((g) => ({ ...g, pminMw: g.pgMw, pmaxMw: g.pgMw, qminMvar: g.qgMvar, qmaxMvar: g.qgMvar }));
   const pcc = problem.pcc;
-  return { ...net, generators: [{ ...pccGen, pminMw: pcc.pMinMw, pmaxMw: pcc.pMaxMw, qminMvar: pcc.qMinMvar, qmaxMvar: pcc.qMaxMvar }, ...unitGens, ...fixed] };
+  // Only the units are priced: the PCC generator is the exchange, the others are fixed.
+  return {
+    ...net,
+    generators: [{ ...pccGen, cost: undefined, qCost: undefined, pminMw: pcc.pMinMw, pmaxMw: pcc.pMaxMw, qminMvar: pcc.qMinMvar, qmaxMvar: pcc.qMaxMvar }, ...unitGens, ...fixed.map((g) => ({ ...g, cost: undefined, qCost: undefined }))],
+  };
 }
 
 /** Each unit's PQ-chart half-planes a·p + b·q ≤ c (MW) as rows on its p.u. variables, normalized. */

@@ -28,6 +28,20 @@ export const publishedPqRegionSchema = z.strictObject({
   /** a·p + b·q ≤ c (LinDistFlow; for "slc" they bound the uncompensated exchange). */
   halfSpaces: z.array(z.strictObject({ a: finite, b: finite, c: finite })).max(20000).optional(),
   lossModel: z.strictObject({ Hp: mat2, gp: z.tuple([finite, finite]), cp: finite, Hq: mat2, gq: z.tuple([finite, finite]), cq: finite }).optional(),
+  /**
+   * The DSO's cost of an exchange (p, q), $/h with MW and MVAr: Σ c·p^i·q^j. "lossless-balance"
+   * and "loss-compensated-balance" price the units' share of the exchange (LinDistFlow, with
+   * losses for U_SLC); "ac-fit" is a least-squares fit of AC-OPF least costs (r2 its R²).
+   */
+  costModel: z
+    .strictObject({
+      basis: z.enum(["lossless-balance", "loss-compensated-balance", "ac-fit"]),
+      exponents: z.array(z.tuple([z.number().int().min(0).max(4), z.number().int().min(0).max(4)])).min(1).max(15),
+      coefficients: z.array(finite).min(1).max(15),
+      r2: finite.nullable(),
+    })
+    .refine((c) => c.exponents.length === c.coefficients.length, { message: "one coefficient per exponent pair", path: ["coefficients"] })
+    .optional(),
 });
 
 export type PublishedPqRegion = z.infer<typeof publishedPqRegionSchema>;
@@ -112,7 +126,7 @@ export function publishPqRegion(
   method: "lds" | "slc" | "exact",
   polygon: Point[],
   areaMW2: number,
-  extra: { halfSpaces?: LinearRow[]; lossModel?: LossModel } = {},
+  extra: { halfSpaces?: LinearRow[]; lossModel?: LossModel; costModel?: NonNullable<PublishedPqRegion["costModel"]> } = {},
 ): PublishedPqRegion {
   const round = (x: number) => Math.round(x * 1e9) / 1e9;
   return {
@@ -127,6 +141,7 @@ export function publishPqRegion(
     areaMW2,
     ...(extra.halfSpaces && method !== "exact" ? { halfSpaces: extra.halfSpaces.map((h) => ({ a: h.a, b: h.b, c: h.c })) } : {}),
     ...(extra.lossModel && method === "slc" ? { lossModel: extra.lossModel } : {}),
+    ...(extra.costModel ? { costModel: extra.costModel } : {}),
   };
 }
 

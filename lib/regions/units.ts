@@ -63,10 +63,16 @@ export interface RegionProblemOptions {
   /** Which units: the case's own (default: FPUs if any, else generators besides the PCC's, else the paper's DER). */
   units?: UnitSource;
   der?: { pShare: number; qShare: number };
+  /** The DSO's own units (replace the grid's; the grid's other generators stay fixed). */
+  unitList?: FlexUnit[];
 }
 
 /** Build the region problem of a radial or meshed distribution grid. */
 export function buildRegionProblem(net: Network, opts: RegionProblemOptions = {}): RegionProblem {
+  if (opts.unitList) {
+    if (opts.unitList.length === 0) throw new RegionInputError("the unit list is empty");
+    return { ...buildRegionProblem(net, { ...opts, unitList: undefined, units: "der" }), units: opts.unitList, unitSource: "file" };
+  }
   const refs = net.buses.filter((b) => b.type === "REF");
   if (refs.length !== 1) throw new RegionInputError(`a PQ region needs exactly one reference bus (the PCC); the grid has ${refs.length}`);
   const pccBus = refs[0].id;
@@ -182,7 +188,7 @@ export function convexHalfPlanes(pts: [number, number][]): HalfPlane[] {
  * feeder; if the power flow fails, the leaf farthest from the PCC in branches), with
  * P ∈ [0, pShare·ΣPd] and Q ∈ ±qShare·Σ|Qd| (demand: the loads' consumption).
  */
-function defaultDer(net: Network, pccBus: number, share: { pShare: number; qShare: number }): FlexUnit {
+export function defaultDer(net: Network, pccBus: number, share: { pShare: number; qShare: number }): FlexUnit {
   const adj = new Map<number, number[]>();
   for (const b of net.buses) adj.set(b.id, []);
   for (const br of net.branches) {

@@ -25,7 +25,7 @@ export function buildPqvProblem(net: Network, opts: PqvProblemOptions = {}): Reg
   if (!(vRange[0] < vRange[1])) throw new RangeError(`the PCC voltage range must be increasing, got ${vRange[0]}–${vRange[1]}`);
   const pccBus = grid.buses.find((b) => b.type === "REF")?.id;
   const hasOtherGens = grid.generators.some((g) => g.inService && g.bus !== pccBus);
-  if (opts.unitList) return { ...buildRegionProblem(grid, { units: "der" }), units: opts.unitList, unitSource: "file", vRange };
+  if (opts.unitList) return { ...buildRegionProblem(grid, { unitList: opts.unitList }), vRange };
   if (grid.fpus.length > 0) return { ...buildRegionProblem(grid, { units: "fpus" }), vRange };
   if (hasOtherGens) {
     const p = buildRegionProblem(grid, { units: "generators" });
