@@ -2,6 +2,7 @@ import type { Command } from "../args";
 import { bcmCommand } from "./bcm";
 import { districtCommand } from "./district";
 import { clearCommand } from "./clear";
+import { coordCommand } from "./coord";
 import { exportCommand } from "./export";
 import { opfCommand } from "./opf";
 import { pqvCommand } from "./pqv";
@@ -22,4 +23,5 @@ export const COMMANDS: Record<string, Command> = {
   opf: opfCommand,
   region: regionCommand,
   pqv: pqvCommand,
+  coord: coordCommand,
 };
