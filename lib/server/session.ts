@@ -52,13 +52,21 @@ export async function deleteSession(prisma: PrismaClient, token: string | undefi
   if (id) await prisma.session.deleteMany({ where: { id } });
 }
 
-/** Read one cookie from a Cookie header. */
+/**
+ * Read one cookie from a Cookie header. A value that is not valid percent-encoding
+ * (e.g. `%E0%A4%A`) is no session: the caller is treated as signed out.
+ */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { readJson } from "@/lib/server/request";
 import { relinearizeForTso } from "@/lib/server/tso";
-import { relinearizeSchema } from "./schema";
+import { RELINEARIZE_BODY_LIMIT, relinearizeSchema } from "./schema";
 
 /**
  * POST { lightModelId, locationMw, locationMvar, pointIndex, iteration } → the new
@@ -14,6 +14,6 @@ import { relinearizeSchema } from "./schema";
  */
 export const POST = apiRoute(async (req: Request) => {
   await requireUser(req, ["TSO"]);
-  const input = await readJson(req, relinearizeSchema);
+  const input = await readJson(req, relinearizeSchema, RELINEARIZE_BODY_LIMIT);
   return jsonResponse(await relinearizeForTso(await getPrisma(), input));
 });

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A dispatch: two vectors over the light model's locations (16 MB: about 300,000 locations). */
+export const RELINEARIZE_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** POST body: where to re-linearize a grid (AC-verified clearing). */
 export const relinearizeSchema = z.strictObject({
   lightModelId: z.string().min(1),

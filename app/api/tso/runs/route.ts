@@ -1,9 +1,9 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { readLargeJsonAs } from "@/lib/server/large-json";
+import { readJson } from "@/lib/server/request";
 import { listTsoRuns, recordTsoRun } from "@/lib/server/tso";
-import { runSchema } from "./schema";
+import { RUN_BODY_LIMIT, runSchema } from "./schema";
 
 /** GET → { runs } the recent TSO clearings (newest first). */
 export const GET = apiRoute(async (req: Request) => {
@@ -14,6 +14,6 @@ export const GET = apiRoute(async (req: Request) => {
 /** POST a finished clearing (result, validation, iterations) → 201 { run }; stored as a ClearingRun of kind "tso". */
 export const POST = apiRoute(async (req: Request) => {
   const user = await requireUser(req, ["TSO"]);
-  const run = await readLargeJsonAs(req, runSchema, 32 * 1024 * 1024);
+  const run = await readJson(req, runSchema, RUN_BODY_LIMIT);
   return jsonResponse({ run: await recordTsoRun(await getPrisma(), user, run) }, { status: 201 });
 });

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A stored clearing carries the dispatch per location of every grid (32 MB). */
+export const RUN_BODY_LIMIT = 32 * 1024 * 1024;
+
 const num = z.number();
 const maybe = z.number().nullable();
 

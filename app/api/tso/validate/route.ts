@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { readLargeJsonAs } from "@/lib/server/large-json";
+import { MAX_LIGHT_MODEL_BYTES, readJson } from "@/lib/server/request";
 import { validateForTso } from "@/lib/server/tso";
 import { validateSchema } from "./schema";
 
@@ -13,7 +13,7 @@ import { validateSchema } from "./schema";
  */
 export const POST = apiRoute(async (req: Request) => {
   await requireUser(req, ["TSO"]);
-  const { grids } = await readLargeJsonAs(req, validateSchema);
+  const { grids } = await readJson(req, validateSchema, MAX_LIGHT_MODEL_BYTES);
   const prisma = await getPrisma();
   const validations = [];
   for (const g of grids) validations.push(await validateForTso(prisma, g));
