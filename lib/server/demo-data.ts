@@ -9,7 +9,7 @@ import { publishedDsoSides, registriesOf, storeLightModel, storePortfolio } from
 import { hashPassword } from "./password";
 import type { Role } from "./roles";
 
-/** Password of every demo account (README, "Demo accounts"). */
+/** Password of every demo account (README, "Demo accounts"); the accounts exist only in demo mode. */
 export const DEMO_PASSWORD = "flexdemo";
 
 export interface DemoAccount {
@@ -26,6 +26,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: "agg-evfleet", displayName: "EV Fleet Flex", role: "AGGREGATOR" },
   { username: "agg-heatflex", displayName: "HeatFlex Energie", role: "AGGREGATOR" },
   { username: "agg-storage", displayName: "StorageCo", role: "AGGREGATOR" },
+  { username: "admin", displayName: "Platform administrator", role: "ADMIN" },
 ];
 
 export interface DemoGrid {
@@ -110,6 +111,7 @@ export const SEED_STEPS: readonly SeedStep[] = [
   ...DEMO_GRIDS.map(gridStep),
   { key: "light-models:v1", run: publishDemoLightModels },
   { key: "portfolios:v1", run: seedDemoPortfolios },
+  { key: "accounts:v2", run: createAccounts },
 ];
 
 /** Run the seeding steps this database has not seen yet; returns their keys. */

@@ -47,6 +47,11 @@ export async function resolveSession(prisma: PrismaClient, token: string | undef
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
+/** Delete every expired session (at start-up, on each sign-in and hourly); returns how many. */
+export async function purgeExpiredSessions(prisma: PrismaClient, now = new Date()): Promise<number> {
+  return (await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+}
+
 export async function deleteSession(prisma: PrismaClient, token: string | undefined): Promise<void> {
   const id = token ? verifySessionToken(token) : null;
   if (id) await prisma.session.deleteMany({ where: { id } });

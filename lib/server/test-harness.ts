@@ -7,16 +7,18 @@ import { DEMO_PASSWORD } from "./demo-data";
 import { SESSION_COOKIE } from "./session";
 import { signIn } from "./sign-in";
 
-/** Point the server at a fresh SQLite file (and secret) for the tests of one file. */
-export function useTestDatabase(): { readonly dir: string } {
+/** Point the server at a fresh SQLite file (and secret) for the tests of one file; demo mode (seeded) unless told otherwise. */
+export function useTestDatabase(opts: { demo?: boolean } = {}): { readonly dir: string } {
   const state = { dir: "" };
   beforeAll(() => {
     state.dir = mkdtempSync(join(tmpdir(), "flexplat-api-"));
     process.env.FLEXPLAT_DB_PATH = join(state.dir, "test.db");
+    process.env.FLEXPLAT_DEMO = opts.demo === false ? "0" : "1";
     process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123";
   });
   afterAll(async () => {
-    await (await getPrisma()).$disconnect();
+    // A test may have left the server refusing its database (deployment tests): nothing to disconnect then.
+    await (await getPrisma().catch(() => null))?.$disconnect();
     rmSync(state.dir, { recursive: true, force: true });
   });
   return state;
