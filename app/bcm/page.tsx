@@ -6,7 +6,7 @@ import { WhoSeesWhat } from "@/components/bcm/who-sees-what";
 import { currentUser } from "@/lib/server/auth";
 import { listBcmRuns } from "@/lib/server/bcm";
 import { getPrisma } from "@/lib/server/db";
-import { listPortfolios } from "@/lib/server/market";
+import { listPortfolios } from "@/lib/server/portfolio-store";
 
 export const metadata: Metadata = { title: "Bid congestion manager" };
 
