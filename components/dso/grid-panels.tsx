@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import { DistrictMapPanel } from "@/components/map/district-map-panel";
 import { LightModelPanel } from "./light-model-panel";
+import { TsoRequestsPanel } from "./tso-requests-panel";
 import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 
@@ -25,4 +26,5 @@ export interface GridPanel {
 export const GRID_PANELS: readonly GridPanel[] = [
   { id: "district-map", Component: DistrictMapPanel },
   { id: "light-model", Component: LightModelPanel },
+  { id: "tso-requests", Component: TsoRequestsPanel },
 ];

@@ -104,6 +104,23 @@ describe("schema from the SQL migrations", () => {
       data: { id: "c1", kind: "bcm", createdById: agg.id, requestMw: 1.8, status: "optimal", totalMw: 1.8, objectiveEur: 120.5, resultJson: "{}" },
     });
     expect(await prisma.clearingRun.findMany({ where: { kind: "bcm" }, include: { createdBy: true } })).toMatchObject([{ verified: false, createdBy: { username: "agg-test" } }]);
+    const tsoUser = await prisma.user.create({ data: { id: "u4", username: "tso-test", displayName: "TSO", role: "TSO", passwordHash: "x" } });
+    const clearing = await prisma.tsoClearing.create({ data: { id: "tc1", userId: tsoUser.id, requestMw: 1.8, boundsJson: "{}", expiresAt: new Date(Date.now() + 60_000) } });
+    expect(clearing).toMatchObject({ runId: null });
+    await prisma.tsoRequest.create({
+      data: { id: "tr1", clearingId: "tc1", userId: tsoUser.id, gridId: "g1", lightModelId: "lm1", kind: "validate", iteration: 1, totalMw: 0.3, activeLocations: 1, accepted: false, outcome: "outside the offers" },
+    });
+    expect(await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { tsoRequests: { include: { clearing: true } } } })).toMatchObject({
+      tsoRequests: [{ kind: "validate", accepted: false, dispatchJson: null, clearing: { requestMw: 1.8 } }],
+    });
+    const tsoRun = await prisma.clearingRun.create({ data: { id: "c2", kind: "tso", createdById: tsoUser.id, requestMw: 1.8, status: "optimal", totalMw: 1.8, resultJson: "{}" } });
+    await prisma.tsoClearing.update({ where: { id: "tc1" }, data: { runId: tsoRun.id } });
+    await prisma.clearingRun.delete({ where: { id: "c2" } });
+    expect((await prisma.tsoClearing.findUniqueOrThrow({ where: { id: "tc1" } })).runId).toBeNull();
+    await prisma.user.delete({ where: { id: "u4" } });
+    expect(await prisma.tsoClearing.count()).toBe(0);
+    expect(await prisma.tsoRequest.count()).toBe(0);
+
     await prisma.user.delete({ where: { id: "u3" } });
     expect(await prisma.bidPortfolio.count()).toBe(0);
     expect(await prisma.portfolioBid.count()).toBe(0);

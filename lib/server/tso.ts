@@ -98,8 +98,8 @@ export function tsoBid(id: string, gridId: string, b: Bid, groupId?: string): Ts
  * model (bid congestion manager), under the opaque ids stored with each per-asset bid
  * and group. A portfolio the market skips is not offered to the TSO.
  */
-export async function tsoMarket(prisma: PrismaClient): Promise<TsoMarket> {
-  const sides = await publishedDsoSides(prisma);
+export async function tsoMarket(prisma: PrismaClient, published?: DsoSide[]): Promise<TsoMarket> {
+  const sides = published ?? (await publishedDsoSides(prisma));
   const m = await loadMarket(prisma, sides);
   const placed = m.placed.map((p) => p.id);
   const [assetRows, groupRows] = await Promise.all([
@@ -355,6 +355,8 @@ export interface StoredRunGrid {
 }
 
 export interface StoredRun {
+  /** The clearing (lib/server/tso-clearings.ts) this run stores; absent in runs stored before clearings existed. */
+  clearingId?: string;
   requestMw: number;
   verified: boolean;
   reactive: boolean;
@@ -383,7 +385,7 @@ export interface RunListItem {
 }
 
 /** Store a TSO clearing after checking each grid's dispatch against the light model it was cleared with. */
-export async function recordTsoRun(prisma: PrismaClient, user: SessionUser, run: StoredRun): Promise<RunListItem> {
+export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "clearingRun">, user: SessionUser, run: StoredRun): Promise<RunListItem> {
   const rows = await prisma.lightModel.findMany({
     where: { id: { in: run.grids.map((g) => g.lightModelId) } },
     select: { id: true, gridId: true, locations: true },
