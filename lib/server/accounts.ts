@@ -32,6 +32,20 @@ function checkPassword(password: string, username: string, field: string): void 
   if (problem) throw new ApiError("bad_request", `${field}: ${problem}`);
 }
 
+type AccountRow = { id: string; username: string; displayName: string; role: string; createdAt: Date; passwordChangedAt: Date | null };
+
+function toSummary(r: AccountRow, activeSessions: number): AccountSummary {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.displayName,
+    role: r.role as Role,
+    createdAt: r.createdAt.toISOString(),
+    passwordChangedAt: r.passwordChangedAt?.toISOString() ?? null,
+    activeSessions,
+  };
+}
+
 export async function listAccounts(prisma: PrismaClient, now = new Date()): Promise<AccountSummary[]> {
   const rows = await prisma.user.findMany({
     orderBy: [{ role: "asc" }, { username: "asc" }],
@@ -45,15 +59,7 @@ export async function listAccounts(prisma: PrismaClient, now = new Date()): Prom
       _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
     },
   });
-  return rows.map((r) => ({
-    id: r.id,
-    username: r.username,
-    displayName: r.displayName,
-    role: r.role as Role,
-    createdAt: r.createdAt.toISOString(),
-    passwordChangedAt: r.passwordChangedAt?.toISOString() ?? null,
-    activeSessions: r._count.sessions,
-  }));
+  return rows.map((r) => toSummary(r, r._count.sessions));
 }
 
 export interface NewAccount {
@@ -85,16 +91,7 @@ export async function createAccount(prisma: PrismaClient, input: NewAccount): Pr
     if ((e as { code?: string }).code === "P2002") throw new ApiError("conflict", `username: '${input.username}' is taken`);
     throw e;
   }
-  const account: AccountSummary = {
-    id: row.id,
-    username: row.username,
-    displayName: row.displayName,
-    role: row.role as Role,
-    createdAt: row.createdAt.toISOString(),
-    passwordChangedAt: row.passwordChangedAt?.toISOString() ?? null,
-    activeSessions: 0,
-  };
-  return { account, password: generated };
+  return { account: toSummary(row, 0), password: generated };
 }
 
 /**

@@ -19,13 +19,14 @@ import type { SessionUser } from "./roles";
  * only the results of its own bids, and only of runs its portfolios took part in.
  */
 
-export const bcmRunSchema = z.object({
-  requestMw: z
-    .number({ error: "requestMw must be a number (MW; positive = upward)" })
-    .refine(Number.isFinite, "requestMw must be a finite number")
-    .refine((v) => v !== 0, "requestMw must not be 0")
-    .refine((v) => Math.abs(v) <= MAX_REQUEST_MW, `requestMw must lie within ±${MAX_REQUEST_MW} MW`),
-});
+/** A balancing request P_E, MW (positive = upward): the BCM's run and the TSO's clearing. */
+export const requestMwSchema = z
+  .number({ error: "requestMw must be a number (MW; positive = upward)" })
+  .refine(Number.isFinite, "requestMw must be a finite number")
+  .refine((v) => v !== 0, "requestMw must not be 0")
+  .refine((v) => Math.abs(v) <= MAX_REQUEST_MW, `requestMw must lie within ±${MAX_REQUEST_MW} MW`);
+
+export const bcmRunSchema = z.object({ requestMw: requestMwSchema });
 
 /** What a BCM run stores (ClearingRun.resultJson, kind "bcm"): everything, for every aggregator. */
 interface StoredBcmRun {

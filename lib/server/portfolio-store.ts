@@ -60,6 +60,20 @@ export function resolveGridRefs(bids: AggregatedBid[], sides: DsoSide[]): Aggreg
 
 type Db = Pick<PrismaClient, "portfolioBid" | "assetBid">;
 
+/** What the stored portfolios offer of each unit (by unitKey), per direction, MW; only units of the given grids and ids. */
+export async function storedUnitUse(db: Pick<PrismaClient, "assetBid">, gridIds: string[], unitIds: string[]): Promise<Map<string, { upMw: number; downMw: number }>> {
+  const rows = await db.assetBid.findMany({ where: { gridId: { in: [...new Set(gridIds)] }, unitId: { in: [...new Set(unitIds)] } }, select: { gridId: true, unitId: true, volumeMw: true } });
+  const use = new Map<string, { upMw: number; downMw: number }>();
+  for (const r of rows) {
+    const k = unitKey(r.gridId, r.unitId);
+    const u = use.get(k) ?? { upMw: 0, downMw: 0 };
+    if (r.volumeMw > 0) u.upMw += r.volumeMw;
+    else u.downMw += r.volumeMw;
+    use.set(k, u);
+  }
+  return use;
+}
+
 /** What this portfolio would take that is no longer free: a bid id, a per-asset id, or a unit's volume. */
 async function takenByOthers(db: Db, bids: AggregatedBid[], dis: Disaggregation, registries: GridAssetRegistry[]): Promise<string | null> {
   const ids = bids.map((b) => b.id);
@@ -76,18 +90,7 @@ async function takenByOthers(db: Db, bids: AggregatedBid[], dis: Disaggregation,
     else m.downMw += p.volumeMw;
     mine.set(k, m);
   }
-  const stored = await db.assetBid.findMany({
-    where: { gridId: { in: [...new Set(parts.map((p) => p.gridId))] }, unitId: { in: [...new Set(parts.map((p) => p.assetId))] } },
-    select: { gridId: true, unitId: true, volumeMw: true },
-  });
-  const before = new Map<string, { upMw: number; downMw: number }>();
-  for (const r of stored) {
-    const k = unitKey(r.gridId, r.unitId);
-    const b = before.get(k) ?? { upMw: 0, downMw: 0 };
-    if (r.volumeMw > 0) b.upMw += r.volumeMw;
-    else b.downMw += r.volumeMw;
-    before.set(k, b);
-  }
+  const before = await storedUnitUse(db, parts.map((p) => p.gridId), parts.map((p) => p.assetId));
   const reg = new Map(registries.map((r) => [r.gridId, r]));
   for (const [k, m] of mine) {
     const b = before.get(k);

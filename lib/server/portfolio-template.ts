@@ -2,7 +2,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv, type AggregatedBid, type GridUnit } from "@/lib/market";
 import { ApiError } from "./errors";
 import { publishedDsoSides, registriesOf, type DsoSide } from "./market";
-import { resolveGridRefs } from "./portfolio-store";
+import { resolveGridRefs, storedUnitUse } from "./portfolio-store";
 import type { SessionUser } from "./roles";
 
 /** One of the caller's units with what is still free of it in one direction, MW (signed). */
@@ -21,18 +21,7 @@ async function freeOffers(prisma: PrismaClient, user: SessionUser, sides: DsoSid
   const registries = registriesOf(sides);
   const own: { gridId: string; gridName: string; unitId: string; unit: GridUnit }[] = [];
   for (const r of registries) for (const [unitId, unit] of r.units) if (unit.owner === user.username) own.push({ gridId: r.gridId, gridName: r.gridName, unitId, unit });
-  const stored = await prisma.assetBid.findMany({
-    where: { gridId: { in: registries.map((r) => r.gridId) }, unitId: { in: own.map((u) => u.unitId) } },
-    select: { gridId: true, unitId: true, volumeMw: true },
-  });
-  const used = new Map<string, { upMw: number; downMw: number }>();
-  for (const s of stored) {
-    const k = unitKey(s.gridId, s.unitId);
-    const u = used.get(k) ?? { upMw: 0, downMw: 0 };
-    if (s.volumeMw > 0) u.upMw += s.volumeMw;
-    else u.downMw += s.volumeMw;
-    used.set(k, u);
-  }
+  const used = await storedUnitUse(prisma, own.map((u) => u.gridId), own.map((u) => u.unitId));
   const offers = own.flatMap(({ gridId, gridName, unitId, unit }) => {
     const u = used.get(unitKey(gridId, unitId)) ?? { upMw: 0, downMw: 0 };
     return [unit.upMw - u.upMw, unit.downMw - u.downMw].filter((mw) => Math.abs(mw) > MIN_FREE_MW).map((freeMw) => ({ gridId, gridName, unitId, freeMw }));
