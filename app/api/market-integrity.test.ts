@@ -114,6 +114,25 @@ describe("one aggregator cannot stop the market", () => {
     }
   });
 
+  it("skips a stored portfolio that would take a unit beyond its offer after the portfolios stored before it, telling only its owner", async () => {
+    const prisma = await getPrisma();
+    const owner = await prisma.user.findUniqueOrThrow({ where: { username: "agg-evfleet" } });
+    const taken = evs[20]; // still fully offered in agg-evfleet's demo portfolio
+    const id = randomUUID();
+    const over = [bid("evfleet-over", "agg-evfleet", [{ assetId: taken.id, volumeMw: taken.upMw, grid: bergwald.gridId }])];
+    await prisma.bidPortfolio.create({ data: { id, ownerId: owner.id, name: "over", fileName: "over.csv", bidsJson: JSON.stringify(over), bidCount: 1, version: 2 } });
+    try {
+      const mine = ((await (await runBcm(evfleet)).json()) as { run: BcmRunDetail }).run;
+      expect(mine.skipped).toEqual([
+        { portfolio: "over", reason: `unit ${taken.id} in ${BERGWALD}: ${(2 * taken.upMw).toFixed(6)} MW upward over your portfolios exceeds what the unit offers (${taken.upMw.toFixed(6)} MW)` },
+      ]);
+      const theirs = ((await (await runBcm(storage)).json()) as { run: BcmRunDetail }).run;
+      expect(theirs.skipped).toEqual([]);
+    } finally {
+      await prisma.bidPortfolio.delete({ where: { id } });
+    }
+  });
+
   it("lets only one of two uploads with the same bid id at the same moment through; the database refuses a second row with that id", async () => {
     const before = await (await getPrisma()).bidPortfolio.count();
     const [a, b] = evs.slice(0, 2);

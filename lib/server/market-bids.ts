@@ -76,17 +76,20 @@ export function buildMarket(rows: StoredPortfolioRow[], sides: DsoSide[]): Marke
       const parts = [...dis.assets.values()].flat();
       const clash = bids.find((b) => bidIds.has(b.id))?.id ?? parts.find((p) => assetIds.has(p.bidId))?.bidId;
       if (clash) throw new BidFormatError(`bid id '${clash}' is also in a portfolio stored earlier`);
-      const use = new Map(unitUse);
+      // This portfolio's volume per unit on top of what the portfolios placed before it hold.
+      const mine = new Map<string, { gridId: string; unitId: string; upMw: number; downMw: number }>();
       for (const p of parts) {
         const k = unitKey(p.gridId, p.assetId);
-        const u = { ...(use.get(k) ?? { upMw: 0, downMw: 0 }) };
+        const u = mine.get(k) ?? { gridId: p.gridId, unitId: p.assetId, ...(unitUse.get(k) ?? { upMw: 0, downMw: 0 }) };
         if (p.volumeMw > 0) u.upMw += p.volumeMw;
         else u.downMw += p.volumeMw;
-        use.set(k, u);
-        const reg = registry.get(p.gridId)!;
-        checkUnitTotal(reg.gridName, p.assetId, reg.units.get(p.assetId)!, u.upMw, u.downMw, "over your portfolios");
+        mine.set(k, u);
       }
-      for (const [k, u] of use) unitUse.set(k, u);
+      for (const u of mine.values()) {
+        const reg = registry.get(u.gridId)!;
+        checkUnitTotal(reg.gridName, u.unitId, reg.units.get(u.unitId)!, u.upMw, u.downMw, "over your portfolios");
+      }
+      for (const [k, u] of mine) unitUse.set(k, { upMw: u.upMw, downMw: u.downMw });
       for (const b of bids) bidIds.add(b.id);
       for (const p of parts) assetIds.add(p.bidId);
       placed.push({ id: row.id, name: row.name, owner: row.owner, bids, dis });
