@@ -3,8 +3,8 @@ import { getPrisma } from "@/lib/server/db";
 import { checkLightModelUpload, storeUploadedLightModel } from "@/lib/server/dso-light-models";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { getOwnedGrid } from "@/lib/server/grids";
+import { readLargeJsonAs } from "@/lib/server/large-json";
 import { listLightModels } from "@/lib/server/market";
-import { MAX_LIGHT_MODEL_BYTES, readJson } from "@/lib/server/request";
 import { lightModelUploadSchema } from "./schema";
 
 type Ctx = { params: Promise<{ id: string }> };
@@ -28,7 +28,7 @@ export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   const { id } = await ctx.params;
   const prisma = await getPrisma();
   const grid = await getOwnedGrid(prisma, user, id);
-  const body = await readJson(req, lightModelUploadSchema, MAX_LIGHT_MODEL_BYTES);
+  const body = await readLargeJsonAs(req, lightModelUploadSchema);
   const { lightModel, key } = checkLightModelUpload(grid.networkJson, body.lightModel, body.key);
   const summary = await storeUploadedLightModel(prisma, id, { lightModel, key, publish: body.publish });
   return jsonResponse({ lightModel: summary }, { status: 201 });
