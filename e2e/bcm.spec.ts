@@ -51,12 +51,30 @@ function csvRows(text: string): Record<string, string>[] {
   return lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k], v])));
 }
 
-// Later stories (the TSO's clearing) see the seeded market: remove what this story uploaded, even when it fails midway.
-test.afterAll(async ({ baseURL }) => {
-  const api = await apiAs(baseURL!, "agg-evfleet");
-  const { portfolios } = (await (await api.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] };
-  for (const p of portfolios.filter((x) => x.name === "ev-pool")) expect((await api.delete(`/api/portfolios/${p.id}`)).status()).toBe(204);
-});
+interface StoredBid {
+  id: string;
+  assets: { assetId: string; grid: string }[];
+  direction: string;
+}
+
+/** agg-evfleet's demo portfolio as stored (grids by id), kept to put it back after the story. */
+let demoPortfolio: { aggregatedBids: StoredBid[] } | null = null;
+
+/** Remove what the story uploaded and put agg-evfleet's demo portfolio back (stored last now; its ids and units are free again). */
+async function restoreDemoMarket(baseURL: string): Promise<void> {
+  const api = await apiAs(baseURL, "agg-evfleet");
+  const list = async () => ((await (await api.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] }).portfolios;
+  for (const p of (await list()).filter((x) => x.name === "ev-pool")) expect((await api.delete(`/api/portfolios/${p.id}`)).status()).toBe(204);
+  if (demoPortfolio && !(await list()).some((p) => p.name === "Demo portfolio")) {
+    const res = await api.post("/api/portfolios", {
+      multipart: { file: { name: "demo-portfolio.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(demoPortfolio)) }, name: "Demo portfolio" },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+}
+
+// Later stories (the DSO's view below, the TSO's clearing) see the seeded market, even when the story fails midway.
+test.afterAll(async ({ baseURL }) => restoreDemoMarket(baseURL!));
 
 test("an aggregator uploads a portfolio, runs the BCM and downloads its results; another aggregator sees none of it", async ({ page, browser, baseURL }) => {
   const t0 = Date.now();
@@ -67,7 +85,26 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
   await expect(bcm.portfolios).toContainText("Demo portfolio");
 
-  // The example portfolio: a valid CSV over this aggregator's own units (EVs of Bergwald).
+  // Its EVs are all offered in the demo portfolio: offering one again in a cheaper pool is refused, naming the unit.
+  const own = ((await (await page.request.get("/api/portfolios")).json()) as { portfolios: { id: string }[] }).portfolios;
+  demoPortfolio = { aggregatedBids: ((await (await page.request.get(`/api/portfolios/${own[0].id}`)).json()) as { bids: StoredBid[] }).bids };
+  const offered = demoPortfolio.aggregatedBids.find((b) => b.direction === "up")!.assets[0].assetId;
+  await bcm.upload("again.csv", [CSV_HEADER, `evfleet-again,agg-evfleet,up,0.001,1,,,${offered},${BERGWALD},,0.001,`].join("\n"));
+  await expect(bcm.uploadError).toContainText(new RegExp(`^Rejected\\. again\\.csv: unit ${offered} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and 0\\.\\d{6} MW in your stored portfolios exceed what the unit offers`));
+  // A unit of another aggregator is refused without a word about it (neither its size nor where it connects).
+  const dso = await apiAs(baseURL!, "dso-bergwald");
+  const bergwaldId = ((await (await dso.get("/api/grids")).json()) as { grids: { id: string; name: string }[] }).grids.find((g) => g.name === BERGWALD)!.id;
+  const network = (await (await dso.get(`/api/grids/${bergwaldId}/network`)).json()) as { fpus: { id: string; owner?: string }[] };
+  const theirs = network.fpus.find((f) => f.owner === "agg-storage")!.id;
+  await bcm.upload("theirs.csv", [CSV_HEADER, `evfleet-theirs,agg-evfleet,up,500,1,,,${theirs},${BERGWALD},,500,`].join("\n"));
+  await expect(bcm.uploadError).toHaveText(`Rejected. theirs.csv: aggregated bid evfleet-theirs, asset ${theirs}: not one of your units in ${BERGWALD}`);
+
+  // To re-pool its EVs, the aggregator deletes the demo portfolio first (first stored, first served).
+  await bcm.portfolios.getByRole("button", { name: "Delete Demo portfolio" }).click();
+  await bcm.portfolios.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(0);
+
+  // The example portfolio: a valid CSV over what is free of this aggregator's own units (EVs of Bergwald).
   const template = await bcm.download(page.getByTestId("portfolio-template"));
   expect(template.name).toBe("portfolio-example-agg-evfleet.csv");
   const units = csvRows(template.text).filter((r) => r.direction === "up");
@@ -85,13 +122,13 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   const bad = [CSV_HEADER, ...units.slice(0, -1).map((u, k) => row(u, shares[k]))].join("\n");
   await bcm.upload("bad-shares.csv", bad);
   await expect(bcm.uploadError).toContainText(/bad-shares\.csv line 2 \(evfleet-e2e-pool\): asset shares add up to 0\.\d{6}, not 1/);
-  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(0);
 
   // A valid pool of the same EVs at 1 €/MWh (cheaper than any demo bid, so 1.8 MW activates it).
   const good = [CSV_HEADER, ...units.map((u, k) => row(u, shares[k]))].join("\n") + "\n";
   await bcm.upload("ev-pool.csv", good);
   await expect(bcm.uploadOk).toContainText("ev-pool: 1 aggregated bid accepted");
-  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(2);
+  await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
   await expect(bcm.portfolios.getByTestId("portfolio-item").filter({ hasText: "ev-pool" })).toHaveAttribute("aria-current", "true");
 
   // Its split per asset: connection bus and the opaque location the TSO sees.
@@ -137,7 +174,7 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   const results = await bcm.download(page.getByTestId("bcm-download-csv"));
   expect(results.name).toMatch(/^bcm-results-agg-evfleet-\d{14}\.csv$/);
   const rows = csvRows(results.text);
-  expect(rows.length).toBeGreaterThan(units.length);
+  expect(rows.length).toBe(units.length);
   const perBid = new Map<string, { total: number; sum: number }>();
   for (const r of rows) {
     expect(r.owner).toBe("agg-evfleet");
@@ -188,6 +225,7 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   const anonymous = await request.newContext({ baseURL });
   expect((await anonymous.get("/api/portfolios")).status()).toBe(401);
   console.log(`BCM story: run in the browser ${runMs} ms (request to result on the page), whole story ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await restoreDemoMarket(baseURL!);
 });
 
 test("a DSO sees the bids located in its own grid, without prices", async ({ page }) => {

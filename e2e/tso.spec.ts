@@ -173,6 +173,40 @@ test.describe("TSO: balancing energy cleared in the browser against the DSOs' li
     }
   });
 
+  test("the TSO cannot probe a grid with a dispatch of its own choosing, and the DSO reads every request in its grid view", async ({ page, baseURL }) => {
+    const tsoApi = await apiAs(baseURL!, "tso");
+    const opened = await tsoApi.post("/api/tso/clearings", { data: { requestMw: 1.8 } });
+    expect(opened.status()).toBe(201);
+    const { clearing, market } = (await opened.json()) as { clearing: { id: string }; market: { grids: { lightModelId: string; gridId: string; bids: { location: string; volumeMw: number }[] }[] } };
+    const bergwaldModel = (await (await tsoApi.get("/api/tso/light-models")).json()) as { lightModels: { id: string; gridName: string; model: { locations: string[] } }[] };
+    const lm = bergwaldModel.lightModels.find((m) => m.gridName === BERGWALD)!;
+    const offered = new Map<string, number>();
+    for (const b of market.grids.find((g) => g.lightModelId === lm.id)!.bids) if (b.volumeMw > 0) offered.set(b.location, (offered.get(b.location) ?? 0) + b.volumeMw);
+    const k = lm.model.locations.findIndex((id) => (offered.get(id) ?? 0) < 0.3);
+    const locationMw = lm.model.locations.map((_, i) => (i === k ? 0.3 : 0));
+    const probe = await tsoApi.post("/api/tso/relinearize", {
+      data: { clearingId: clearing.id, lightModelId: lm.id, locationMw, locationMvar: locationMw.map(() => 0), pointIndex: 3, iteration: 1 },
+    });
+    expect(probe.status()).toBe(400);
+    expect(((await probe.json()) as { error: string }).error).toMatch(/^0\.3 MW at location L-[0-9a-f]{6} lies outside what the published bids offer there/);
+
+    const dso = await apiAs(baseURL!, "dso-bergwald");
+    const bergwaldId = ((await (await dso.get("/api/grids")).json()) as { grids: { id: string; name: string }[] }).grids.find((g) => g.name === BERGWALD)!.id;
+    await signInWithForm(page, "dso-bergwald");
+    await page.goto(`/dso?grid=${bergwaldId}`);
+    const trail = page.getByTestId("tso-requests");
+    await expect(trail.getByTestId("tso-request-row").first()).toHaveAttribute("data-accepted", "false");
+    await expect(trail.getByTestId("tso-request-row").first()).toContainText("re-linearization");
+    await expect(trail.getByTestId("tso-request-row").first()).toContainText("lies outside what the published bids offer there");
+    // The clearings of the stories before: answered validations and re-linearizations, each with its dispatch by location and bus.
+    const answered = trail.locator('[data-testid="tso-request-row"][data-accepted="true"]');
+    expect(await answered.count()).toBeGreaterThan(2);
+    await expect(answered.filter({ hasText: "re-linearization" }).first()).toBeVisible();
+    await answered.first().getByRole("button").click();
+    await expect(trail.getByTestId("tso-request-dispatch").locator("tbody tr").first()).toContainText(/^L-[0-9a-f]{6}\d+/);
+    await trail.screenshot({ path: join(ARTIFACTS, "dso-tso-requests.png") });
+  });
+
   test("only the TSO opens the view: a DSO gets the 403 page and the TSO API answers 403", async ({ page }) => {
     await signInWithForm(page, "dso-bergwald");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "TSO clearing" })).toHaveCount(0);

@@ -28,7 +28,7 @@ function routeFiles(dir: string): string[] {
 const DEMO_MODE_ROUTES = new Set(["tso/grids/[id]/demo-map/route.ts", "bcm/grids/[id]/map/route.ts"]);
 
 let gridId: string;
-const CALLERS = { tso: "tso", aggregator: "agg-heatflex" } as const;
+const CALLERS = { tso: "tso", aggregator: "agg-heatflex", administrator: "admin" } as const;
 
 beforeAll(async () => {
   const prisma = await getPrisma();
@@ -36,8 +36,9 @@ beforeAll(async () => {
 });
 
 // Every route handler in app/api, today's and those later issues add, called by the
-// TSO and by an aggregator with a DSO grid's id in every dynamic segment: none may
-// answer with the grid's topology, impedances, coordinates or loads.
+// TSO, by an aggregator and by the accounts administrator with a DSO grid's id in
+// every dynamic segment: none may answer with the grid's topology, impedances,
+// coordinates or loads.
 describe("privacy boundary across all API routes", () => {
   const files = routeFiles(API_DIR);
 
@@ -48,7 +49,7 @@ describe("privacy boundary across all API routes", () => {
 
   for (const file of files) {
     const rel = relative(API_DIR, file);
-    it(`${rel} serves no DSO grid internals to the TSO or an aggregator`, async () => {
+    it(`${rel} serves no DSO grid internals to the TSO, an aggregator or the administrator`, async () => {
       const mod = (await import(/* @vite-ignore */ file)) as Partial<Record<(typeof METHODS)[number], (req: Request, ctx: unknown) => Promise<Response>>>;
       const segments = [...rel.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
       const prisma = await getPrisma();

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { BcmWorkspace } from "@/components/bcm/bcm-workspace";
 import { DsoBidsPanel } from "@/components/bcm/dso-bids-panel";
 import { WhoSeesWhat } from "@/components/bcm/who-sees-what";
 import { currentUser } from "@/lib/server/auth";
 import { listBcmRuns } from "@/lib/server/bcm";
 import { getPrisma } from "@/lib/server/db";
-import { listPortfolios } from "@/lib/server/market";
+import { listPortfolios } from "@/lib/server/portfolio-store";
 
 export const metadata: Metadata = { title: "Bid congestion manager" };
 
@@ -18,6 +18,7 @@ export const metadata: Metadata = { title: "Bid congestion manager" };
 export default async function BcmPage() {
   const user = await currentUser();
   if (!user) redirect("/signin?next=%2Fbcm");
+  if (user.role === "ADMIN") forbidden();
   if (user.role === "TSO") {
     return (
       <div className="card denied" data-testid="bcm-not-for-role">

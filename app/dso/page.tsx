@@ -9,9 +9,10 @@ import { getOwnedGridSummary, listOwnGrids } from "@/lib/server/grids";
 export const metadata: Metadata = { title: "DSO grids" };
 
 /** The DSO's workspace: its own grids only; anyone else gets 403. */
-export default async function DsoPage({ searchParams }: { searchParams: Promise<{ grid?: string }> }) {
+export default async function DsoPage({ searchParams }: { searchParams: Promise<{ grid?: string | string[] }> }) {
   const user = await currentUser();
-  const { grid: requested } = await searchParams;
+  const { grid } = await searchParams;
+  const requested = typeof grid === "string" ? grid : undefined;
   if (!user) redirect(`/signin?next=${encodeURIComponent(requested ? `/dso?grid=${requested}` : "/dso")}`);
   if (user.role !== "DSO") forbidden();
   const prisma = await getPrisma();

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { sameSitePath } from "@/components/auth/next-path";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { currentUser } from "@/lib/server/auth";
-import { DEMO_ACCOUNTS } from "@/lib/server/demo-data";
+import { getPrisma } from "@/lib/server/db";
+import { signInPageInfo } from "@/lib/server/deployment";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const [{ next }, user] = await Promise.all([searchParams, currentUser()]);
   if (user) {
     return (
@@ -19,5 +21,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       </div>
     );
   }
-  return <SignInForm next={next} accounts={DEMO_ACCOUNTS.map((a) => ({ ...a }))} />;
+  const info = await signInPageInfo(await getPrisma());
+  return <SignInForm next={sameSitePath(typeof next === "string" ? next : undefined) ?? undefined} {...info} />;
 }

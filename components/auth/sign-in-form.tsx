@@ -3,7 +3,17 @@
 import { useState, type FormEvent } from "react";
 import { safeNextPath } from "./next-path";
 
-export function SignInForm({ next, accounts }: { next?: string; accounts: { username: string; displayName: string; role: string }[] }) {
+const ROLE_SHORT: Record<string, string> = { AGGREGATOR: "Aggregator", ADMIN: "Admin" };
+
+interface Props {
+  next?: string;
+  /** Listed in demo mode only (empty in production). */
+  demoAccounts: { username: string; displayName: string; role: string }[];
+  demoPassword: string | null;
+  noAccountsYet: boolean;
+}
+
+export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: Props) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -56,36 +66,49 @@ export function SignInForm({ next, accounts }: { next?: string; accounts: { user
           </div>
         )}
       </form>
-      <div className="card">
-        <h2>Demo accounts</h2>
-        <p className="small muted">
-          Seeded on first start; every one has the password <code>flexdemo</code>. Click a name to fill the form.
-        </p>
-        <table className="data account-list">
-          <thead>
-            <tr>
-              <th>User name</th>
-              <th>Operator</th>
-              <th>Role</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.username}>
-                <td>
-                  <button type="button" onClick={() => (setUsername(a.username), setPassword("flexdemo"))}>
-                    {a.username}
-                  </button>
-                </td>
-                <td>{a.displayName}</td>
-                <td>
-                  <span className={`badge badge-${a.role}`}>{a.role === "AGGREGATOR" ? "Aggregator" : a.role}</span>
-                </td>
+      {noAccountsYet && (
+        <div className="card" data-testid="no-accounts-yet">
+          <h2>No accounts yet</h2>
+          <p className="small">
+            This platform runs in production mode and has no operator accounts. On the server, create the first administrator with{" "}
+            <code>npm run -s accounts -- create admin --role ADMIN</code>; it prints a generated password once. The administrator then creates the
+            other accounts on the <em>Accounts</em> page.
+          </p>
+        </div>
+      )}
+      {demoAccounts.length > 0 && demoPassword && (
+        <div className="card" data-testid="demo-accounts">
+          <h2>Demo accounts</h2>
+          <p className="small muted">
+            This platform runs in demo mode: these accounts exist only here, and every one has the password <code>{demoPassword}</code>. Click a name to fill
+            the form.
+          </p>
+          <table className="data account-list">
+            <thead>
+              <tr>
+                <th>User name</th>
+                <th>Operator</th>
+                <th>Role</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {demoAccounts.map((a) => (
+                <tr key={a.username}>
+                  <td>
+                    <button type="button" onClick={() => (setUsername(a.username), setPassword(demoPassword))}>
+                      {a.username}
+                    </button>
+                  </td>
+                  <td>{a.displayName}</td>
+                  <td>
+                    <span className={`badge badge-${a.role}`}>{ROLE_SHORT[a.role] ?? a.role}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

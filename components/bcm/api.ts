@@ -1,6 +1,6 @@
 import { ApiCallError } from "@/lib/client/api";
 import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
-import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import type { DemoMap, DemoMapAsset } from "./demo-map";
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from "react";
 import type { BcmRunDetail, BcmRunSummary } from "@/lib/server/bcm";
-import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import { fetchDisaggregation, fetchRuns } from "./api";
 import styles from "./bcm.module.css";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { formatDateTime } from "@/components/dso/format";
-import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import { deletePortfolio } from "./api";
 import styles from "./bcm.module.css";
 

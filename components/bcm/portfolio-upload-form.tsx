@@ -1,6 +1,6 @@
 "use client";
 
-import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "@/lib/server/portfolio-limits";
 import { FileUploadForm } from "../forms/file-upload-form";
 import { TEMPLATE_URL, uploadPortfolio } from "./api";

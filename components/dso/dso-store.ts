@@ -23,6 +23,8 @@ export interface DsoState {
   select: (id: string | null) => void;
   addGrid: (grid: GridSummary) => void;
   removeGrid: (id: string) => void;
+  /** A grid's new summary (after a rename). */
+  updateGrid: (grid: GridSummary) => void;
   setNetwork: (network: { gridId: string; text: string }) => void;
   setRun: (run: RunState) => void;
   setHistory: (gridId: string, history: RunSummary[]) => void;
@@ -47,6 +49,7 @@ export function createDsoStore(init: { grids: GridSummary[]; selectedId: string 
       if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, latest: null, history: [] });
       else set({ grids });
     },
+    updateGrid: (grid) => set({ grids: get().grids.map((g) => (g.id === grid.id ? grid : g)) }),
     setNetwork: (network) => {
       if (network.gridId === get().selectedId) set({ network });
     },

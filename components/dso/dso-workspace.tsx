@@ -6,6 +6,7 @@ import { BranchTable } from "./branch-table";
 import { DsoStoreProvider, useDsoStore } from "./dso-store-context";
 import { formatDateTime } from "./format";
 import { GRID_PANELS } from "./grid-panels";
+import { GridRename } from "./grid-rename";
 import { GridList } from "./grid-list";
 import { GridUploadForm } from "./grid-upload-form";
 import { BuildingsUploadForm } from "@/components/map/buildings-upload-form";
@@ -70,6 +71,7 @@ function SelectedGrid() {
         <div className="card-title">
           <div>
             <h1 style={{ margin: 0 }}>{grid.name}</h1>
+            <GridRename key={grid.id} grid={grid} />
             <div className="muted small">
               {grid.busCount} buses · {grid.branchCount} branches{grid.fpuCount ? ` · ${grid.fpuCount} flexible units` : ""}
               {grid.fileName ? ` · from ${grid.fileName}` : ""} · added {formatDateTime(grid.createdAt)}

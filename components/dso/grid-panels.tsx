@@ -4,6 +4,7 @@ import { LightModelPanel } from "./light-model-panel";
 import { OpfPanel } from "./opf-panel";
 import { PqvPanel } from "./pqv-panel";
 import { RegionPanel } from "./region-panel";
+import { TsoRequestsPanel } from "./tso-requests-panel";
 import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 
@@ -31,4 +32,5 @@ export const GRID_PANELS: readonly GridPanel[] = [
   { id: "region", Component: RegionPanel },
   { id: "pqv", Component: PqvPanel },
   { id: "opf", Component: OpfPanel },
+  { id: "tso-requests", Component: TsoRequestsPanel },
 ];

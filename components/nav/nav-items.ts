@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dso", label: "DSO grids", roles: ["DSO"] },
   { href: "/tso", label: "TSO clearing", roles: ["TSO"] },
   { href: "/bcm", label: "Bid congestion manager", roles: ["AGGREGATOR", "DSO"] },
+  { href: "/admin", label: "Accounts", roles: ["ADMIN"] },
 ];
 
 export function navItemsFor(role: Role | null): NavItem[] {

@@ -17,12 +17,12 @@ export function TopBar({ user }: { user: SessionUser | null }) {
         <div className="userbox">
           {user ? (
             <>
-              <span className="who" data-testid="current-user">
+              <Link href="/account" className="who" data-testid="current-user" title="Your account: change your password">
                 <strong>{user.displayName}</strong>
                 <small>
                   {user.username} · <RoleBadge role={user.role} />
                 </small>
-              </span>
+              </Link>
               <SignOutButton />
             </>
           ) : (

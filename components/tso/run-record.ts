@@ -2,10 +2,16 @@ import type { ClearingOptions, ClearingOutcome } from "@/lib/client/tso-clearing
 import type { StoredRun } from "@/lib/server/tso";
 
 /** The clearing as it is stored (POST /api/tso/runs): result, dispatch per location, validation, iterations. */
-export function runRecord(outcome: ClearingOutcome, opts: Pick<ClearingOptions, "requestMw" | "verified" | "reactive">, lightModelIds: string[]): StoredRun {
+export function runRecord(
+  outcome: ClearingOutcome,
+  opts: Pick<ClearingOptions, "requestMw" | "verified" | "reactive">,
+  lightModelIds: string[],
+  clearingId: string,
+): StoredRun & { clearingId: string } {
   const c = outcome.result.clearing;
   const finite = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
   return {
+    clearingId,
     requestMw: opts.requestMw,
     verified: opts.verified,
     reactive: opts.reactive,

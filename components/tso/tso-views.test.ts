@@ -114,7 +114,7 @@ describe("TSO view builders", () => {
       iterations: [{ iteration: 1, status: "optimal", totalMw: 0.25, objectiveEur: 9.5, violations: 0, vMaxErrPu: 1e-4, lMaxErrPct: 0.05, vMaePu: 2e-5, lMaePct: 5e-3, relinearized: [], tightened: [], action: "validated" }],
       verified: false,
     } satisfies ClearingOutcome;
-    const rec = runRecord(outcome, { requestMw: 0.25, verified: false, reactive: true }, ["lm1"]);
+    const rec = runRecord(outcome, { requestMw: 0.25, verified: false, reactive: true }, ["lm1"], "clearing-1");
     expect(runSchema.parse(rec)).toEqual(rec);
     expect(rec.grids[0]).toEqual({ gridId: "g1", lightModelId: "lm1", selectedOperatingPoint: "op-1", selectedLabel: "half", locationMw: [0.25, 0], locationMvar: [0, 0], totalMw: 0.25 });
     expect(rec.validation[0]).toEqual({ gridId: "g1", verdict: "no violation", violations: 0, vMaePu: 2e-5, vRmsePu: 3e-5, lMaePct: 5e-3, lRmsePct: 8e-3 });

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
-import { fetchLightModelBytes, fetchTsoMarket, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
+import { fetchLightModelBytes, openTsoClearing, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
 import { runTsoClearing, type ClearingDeps, type ClearingOptions, type ClearingOutcome, type StepReport } from "@/lib/client/tso-clearing";
 import type { RunListItem } from "@/lib/server/tso";
 import type { ClearRequest, JsonText } from "@/solver-worker/protocol";
@@ -76,7 +76,7 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
         if (cancelled.current) throw new SolverCancelledError("cancelled by the operator");
       };
       try {
-        const market = await fetchTsoMarket();
+        const { clearing, market } = await openTsoClearing(opts.requestMw);
         const models = await Promise.all(market.grids.map((g) => fetchLightModelBytes(g.lightModelId)));
         check();
         client.current ??= createBrowserSolverClient();
@@ -93,13 +93,13 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
             performance.mark(CLEAR_MARK_END);
             return r;
           },
-          validate: async (grids) => {
+          validate: async (grids, iteration) => {
             check();
-            return validateDispatches(grids);
+            return validateDispatches(clearing.id, iteration, grids);
           },
           relinearize: async (req) => {
             check();
-            return relinearizeAt(req);
+            return relinearizeAt(clearing.id, req);
           },
         };
         const grids = market.grids.map((g, k) => ({ gridId: g.gridId, gridName: gridNames.get(g.gridId) ?? g.gridId, lightModelId: g.lightModelId, lightModelJson: models[k], bids: g.bids }));
@@ -113,7 +113,7 @@ export function useTsoClearing(gridNames: Map<string, string>, onSaved: (run: Ru
         let saved: RunListItem | null = null;
         let saveError: string | null = null;
         try {
-          saved = await saveTsoRun(runRecord(outcome, opts, lightModelIds));
+          saved = await saveTsoRun(runRecord(outcome, opts, lightModelIds, clearing.id));
           onSaved(saved);
         } catch (e) {
           saveError = (e as Error).message;

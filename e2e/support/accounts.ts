@@ -1,14 +1,21 @@
-import { request, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "flexdemo";
 
 /** Sign a browser page in through the sign-in form, as an operator would. */
-export async function signInWithForm(page: Page, username: string): Promise<void> {
+export async function signInWithForm(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto("/signin");
   await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("current-user").filter({ hasText: username }).waitFor();
+}
+
+/** Sign out from the top bar and wait for the sign-in form it leads to. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.getByLabel("User name")).toBeVisible();
 }
 
 /** An API client with its own session of a demo account. */

@@ -55,3 +55,9 @@ export async function saveRun(id: string, run: RunInput): Promise<RunSummary> {
   });
   return (await json<{ run: RunSummary }>(res)).run;
 }
+
+/** Rename a grid (409 while published, when another published grid has the name). */
+export async function renameGrid(id: string, name: string): Promise<GridSummary> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  return (await json<{ grid: GridSummary }>(res)).grid;
+}

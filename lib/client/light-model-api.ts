@@ -1,4 +1,5 @@
 import type { LightModelSummary } from "@/lib/server/market";
+import type { TsoRequestView } from "@/lib/server/tso-requests";
 import { failure, json } from "./api";
 
 /** The DSO's calls around light models (app/api/grids/[id]/light-models, demo-mode). */
@@ -40,4 +41,9 @@ export async function saveDemoMode(gridId: string, demoMode: boolean): Promise<b
   const res = await fetch(`${gridPath(gridId)}/demo-mode`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ demoMode }) });
   if (!res.ok) throw await failure(res);
   return ((await res.json()) as { demoMode: boolean }).demoMode;
+}
+
+/** What the TSO asked about the grid (the DSO's audit trail), newest first. */
+export async function fetchTsoRequests(gridId: string, signal?: AbortSignal): Promise<TsoRequestView[]> {
+  return (await json<{ requests: TsoRequestView[] }>(await fetch(`${gridPath(gridId)}/tso-requests`, { signal }))).requests;
 }

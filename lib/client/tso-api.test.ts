@@ -8,8 +8,10 @@ describe("validationBody", () => {
       { lightModelId: "a", selectedIndex: 3, locationMw: [0.5, -0.25], locationMvar: [0, 0], reactive: true, addedOperatingPointsJson: [JSON.stringify(point), new TextEncoder().encode(JSON.stringify({ ...point, id: "op-4" }))] },
       { lightModelId: "b\"c", selectedIndex: 0, locationMw: [], locationMvar: [], reactive: false, addedOperatingPointsJson: [] },
     ];
-    const body = await validationBody(grids).text();
+    const body = await validationBody("clearing-1", 2, grids).text();
     expect(JSON.parse(body)).toEqual({
+      clearingId: "clearing-1",
+      iteration: 2,
       grids: [
         { lightModelId: "a", selectedIndex: 3, locationMw: [0.5, -0.25], locationMvar: [0, 0], reactive: true, addedOperatingPoints: [point, { ...point, id: "op-4" }] },
         { lightModelId: "b\"c", selectedIndex: 0, locationMw: [], locationMvar: [], reactive: false, addedOperatingPoints: [] },

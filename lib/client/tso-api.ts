@@ -1,5 +1,6 @@
 import type { DemoMapResponse } from "@/components/tso/demo-map-data";
 import type { RunListItem, StoredRun, TsoMarket, TsoValidation } from "@/lib/server/tso";
+import type { OpenedClearing } from "@/lib/server/tso-clearings";
 import { failure, json } from "./api";
 import type { RelinearizeRequest, ValidationRequestGrid } from "./tso-clearing";
 
@@ -23,9 +24,17 @@ export async function fetchLightModelBytes(id: string, signal?: AbortSignal): Pr
   return bytes(await fetch(`/api/tso/light-models/${encodeURIComponent(id)}`, { signal }));
 }
 
+/**
+ * Open a clearing: the bids to clear with, and the id the validations, re-linearizations
+ * and the stored run name (the server keeps their dispatches within these bids).
+ */
+export async function openTsoClearing(requestMw: number): Promise<OpenedClearing> {
+  return json<OpenedClearing>(await fetch("/api/tso/clearings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ requestMw }) }));
+}
+
 /** The validate request with each grid's added operating points spliced in as the JSON the server sent, unparsed. */
-export function validationBody(grids: ValidationRequestGrid[]): Blob {
-  const parts: BlobPart[] = ['{"grids":['];
+export function validationBody(clearingId: string, iteration: number, grids: ValidationRequestGrid[]): Blob {
+  const parts: BlobPart[] = [`{"clearingId":${JSON.stringify(clearingId)},"iteration":${iteration},"grids":[`];
   grids.forEach(({ addedOperatingPointsJson, ...g }, k) => {
     parts.push(`${k ? "," : ""}${JSON.stringify(g).slice(0, -1)},"addedOperatingPoints":[`);
     addedOperatingPointsJson.forEach((p, j) => parts.push(...(j ? [","] : []), p as BlobPart));
@@ -35,14 +44,14 @@ export function validationBody(grids: ValidationRequestGrid[]): Blob {
   return new Blob(parts, { type: "application/json" });
 }
 
-export async function validateDispatches(grids: ValidationRequestGrid[]): Promise<TsoValidation[]> {
-  const res = await fetch("/api/tso/validate", { method: "POST", headers: { "content-type": "application/json" }, body: validationBody(grids) });
+export async function validateDispatches(clearingId: string, iteration: number, grids: ValidationRequestGrid[]): Promise<TsoValidation[]> {
+  const res = await fetch("/api/tso/validate", { method: "POST", headers: { "content-type": "application/json" }, body: validationBody(clearingId, iteration, grids) });
   return (await json<{ validations: TsoValidation[] }>(res)).validations;
 }
 
 /** The new operating point as JSON bytes. */
-export async function relinearizeAt(req: RelinearizeRequest): Promise<Uint8Array> {
-  return bytes(await fetch("/api/tso/relinearize", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(req) }));
+export async function relinearizeAt(clearingId: string, req: RelinearizeRequest): Promise<Uint8Array> {
+  return bytes(await fetch("/api/tso/relinearize", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ clearingId, ...req }) }));
 }
 
 export async function saveTsoRun(run: StoredRun): Promise<RunListItem> {

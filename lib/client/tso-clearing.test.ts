@@ -3,8 +3,10 @@ import { restoreDso, verifiedClearing, type VerifiedOptions } from "@/lib/cleari
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides, publishedLightModels } from "@/lib/server/market";
+import type { SessionUser } from "@/lib/server/roles";
 import { useTestDatabase } from "@/lib/server/test-harness";
-import { relinearizeForTso, tsoMarket, validateForTso, type TsoMarket } from "@/lib/server/tso";
+import { tsoMarket, type TsoMarket } from "@/lib/server/tso";
+import { openTsoClearing, relinearizeInClearing, validateInClearing } from "@/lib/server/tso-clearings";
 import { runClear } from "@/solver-worker/clear";
 import { runTsoClearing, type ClearingDeps, type ClearingGrid } from "./tso-clearing";
 
@@ -12,30 +14,39 @@ useTestDatabase();
 
 let grids: ClearingGrid[];
 let market: TsoMarket;
+let tso: SessionUser;
 
-/** The browser's loop with the real worker job and the real server functions behind it. */
-function deps(calls: string[] = []): ClearingDeps {
+/**
+ * The browser's loop with the real worker job and the real server functions behind it,
+ * in a clearing opened for the request: every validation and re-linearization passes
+ * the server's bounds (dispatch within the bids, points re-linearized in this clearing).
+ */
+async function deps(requestMw: number, calls: string[] = []): Promise<ClearingDeps> {
+  const prisma = await getPrisma();
+  const { clearing } = await openTsoClearing(prisma, tso, requestMw);
+  const text = (t: string | Uint8Array) => (typeof t === "string" ? t : new TextDecoder().decode(t));
   return {
     clear: (req, onProgress) => {
       calls.push("clear");
       return runClear(req, onProgress);
     },
-    validate: async (list) => {
+    validate: async (list, iteration) => {
       calls.push("validate");
-      const prisma = await getPrisma();
-      const text = (t: string | Uint8Array) => (typeof t === "string" ? t : new TextDecoder().decode(t));
-      return Promise.all(list.map((g) => validateForTso(prisma, { ...g, addedOperatingPoints: g.addedOperatingPointsJson.map((t) => JSON.parse(text(t)) as unknown) })));
+      const gridsIn = list.map(({ addedOperatingPointsJson, ...g }) => ({ ...g, addedOperatingPoints: addedOperatingPointsJson.map((t) => JSON.parse(text(t)) as unknown) }));
+      return validateInClearing(prisma, tso, { clearingId: clearing.id, iteration, grids: gridsIn });
     },
     relinearize: async (req) => {
       calls.push("relinearize");
       // As the browser gets it: the JSON's bytes.
-      return new TextEncoder().encode(JSON.stringify(await relinearizeForTso(await getPrisma(), req)));
+      return new TextEncoder().encode(JSON.stringify(await relinearizeInClearing(prisma, tso, { clearingId: clearing.id, ...req })));
     },
   };
 }
 
 beforeAll(async () => {
   const prisma = await getPrisma();
+  const row = await prisma.user.findUniqueOrThrow({ where: { username: "tso" } });
+  tso = { id: row.id, username: row.username, displayName: row.displayName, role: "TSO" };
   market = await tsoMarket(prisma);
   const models = await publishedLightModels(prisma);
   grids = models.map((m) => ({
@@ -51,7 +62,7 @@ describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
   it("clears 1.8 MW over both demo grids without a violation and reports Table I's metrics per grid", async () => {
     const calls: string[] = [];
     const stages: string[] = [];
-    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: false, reactive: true, groups: market.groups }, deps(calls), (s) => {
+    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: false, reactive: true, groups: market.groups }, await deps(1.8, calls), (s) => {
       if (s.phase === "clear") stages.push(s.progress.stage);
     });
     expect(calls).toEqual(["clear", "validate"]);
@@ -73,7 +84,7 @@ describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
 
   it("AC-verified: re-linearizes on the DSO side until every grid agrees within 1e-5 p.u. and 0.01 %", async () => {
     const calls: string[] = [];
-    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: true, reactive: true, groups: market.groups }, deps(calls));
+    const out = await runTsoClearing(grids, { requestMw: 1.8, verified: true, reactive: true, groups: market.groups }, await deps(1.8, calls));
     expect(out.verified).toBe(true);
     expect(out.iterations.length).toBeGreaterThan(1);
     expect(out.iterations.at(-1)!.action).toBe("accepted");
@@ -95,7 +106,7 @@ describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
     const side = (await publishedDsoSides(prisma)).find((s) => s.gridId === grids[0].gridId)!;
     const bids = grids[0].bids;
     const groups = market.groups.filter((g) => bids.some((b) => b.groupId === g.id));
-    const out = await runTsoClearing([grids[0]], { requestMw: 1.2, verified: true, reactive: true, groups }, deps());
+    const out = await runTsoClearing([grids[0]], { requestMw: 1.2, verified: true, reactive: true, groups }, await deps(1.2));
     const ref = verifiedClearing(await nodeHighs(), restoreDso(side.network, side.key, side.model), side.model, bids, 1.2, { groups, reactive: true } as VerifiedOptions);
     expect(out.iterations.map((s) => [s.status, s.action === "validated" ? "accepted" : s.action])).toEqual(ref.history.map((s) => [s.status, s.action]));
     expect(out.verified).toBe(ref.verified);
@@ -105,7 +116,7 @@ describe("the TSO's clearing loop (worker clears, DSO side validates)", () => {
 
   it("stops after one clearing when the request is infeasible, with the deliverable maximum in the message", async () => {
     const calls: string[] = [];
-    const out = await runTsoClearing(grids, { requestMw: 10, verified: true, reactive: true, groups: market.groups }, deps(calls));
+    const out = await runTsoClearing(grids, { requestMw: 10, verified: true, reactive: true, groups: market.groups }, await deps(10, calls));
     expect(calls).toEqual(["clear"]);
     expect(out.result.clearing.status).toBe("infeasible");
     expect(out.result.clearing.message).toMatch(/^infeasible: 10 MW cannot be delivered — .*the largest (deliverable amount|amount deliverable) without congestion is \d+\.\d{3} MW/);

@@ -43,7 +43,8 @@ export interface RelinearizeRequest {
 /** What the loop needs from the worker and the server (the browser's or a test's). */
 export interface ClearingDeps {
   clear(req: ClearRequest, onProgress: (p: StageProgress<ClearStage>) => void): Promise<ClearResult>;
-  validate(grids: ValidationRequestGrid[]): Promise<TsoValidation[]>;
+  /** Validate the dispatch of clearing iteration `iteration` (1-based). */
+  validate(grids: ValidationRequestGrid[], iteration: number): Promise<TsoValidation[]>;
   /** The new operating point as JSON (text or bytes). */
   relinearize(req: RelinearizeRequest): Promise<JsonText>;
 }
@@ -146,6 +147,7 @@ export async function runTsoClearing(
         reactive: c.stats.reactive,
         addedOperatingPointsJson: added[k],
       })),
+      it,
     );
     step.violations = validations.reduce((s, v) => s + v.violations, 0);
     step.vMaxErrPu = Math.max(...validations.map((v) => v.vMaxErrPu));

@@ -3,13 +3,14 @@ import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { defaultDatabaseFile, deploymentMode, type Env } from "./deployment";
 import { applyMigrations, readMigrations, type MigrationReport } from "./migrate";
 
 export type { PrismaClient } from "@/lib/generated/prisma/client";
 
-/** Where the SQLite file lives: FLEXPLAT_DB_PATH, else data/flexplat.db under the project. */
-export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(/*turbopackIgnore: true*/ env.FLEXPLAT_DB_PATH || join(process.cwd(), "data", "flexplat.db"));
+/** Where the SQLite file lives: FLEXPLAT_DB_PATH, else data/flexplat.db (production) or data/demo.db (demo mode) under the project. */
+export function databasePath(env: Env = process.env): string {
+  return resolve(/*turbopackIgnore: true*/ env.FLEXPLAT_DB_PATH || join(process.cwd(), "data", defaultDatabaseFile(deploymentMode(env))));
 }
 
 export function migrationsDir(): string {

@@ -89,14 +89,47 @@ describe("schema from the SQL migrations", () => {
     await prisma.flexRegion.update({ where: { id: "fr1" }, data: { published: true, publishedAt: new Date() } });
     expect((await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { regions: true } })).regions[0]).toMatchObject({ method: "slc", published: true, size: 2.5 });
 
-    const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x" } });
-    await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
+    await prisma.grid.update({ where: { id: "g1" }, data: { publishedName: "feeder a" } });
+    await expect(
+      prisma.grid.create({ data: { id: "g3", ownerId: user.id, name: "FEEDER A", publishedName: "feeder a", sourceFormat: "json", busCount: 1, branchCount: 0, fpuCount: 0, networkJson: "{}" } }),
+    ).rejects.toThrow(/Unique constraint/);
+
+    const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x", passwordChangedAt: new Date() } });
+    expect(agg.passwordChangedAt).toBeInstanceOf(Date);
+    const portfolio = await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
+    expect(portfolio.version).toBe(1);
+    await prisma.portfolioBid.create({ data: { id: "pool-1", portfolioId: "p1", tsoGroupId: "G-1" } });
+    await prisma.assetBid.create({ data: { id: "pool-1/ev-1", bidId: "pool-1", portfolioId: "p1", gridId: "g1", unitId: "ev-1", volumeMw: 0.011, tsoId: "X-1" } });
+    await expect(prisma.portfolioBid.create({ data: { id: "pool-1", portfolioId: "p1" } })).rejects.toThrow(/Unique constraint/);
+    await expect(prisma.assetBid.create({ data: { id: "pool-1/ev-2", bidId: "pool-1", portfolioId: "p1", gridId: "g1", unitId: "ev-2", volumeMw: 0.01, tsoId: "X-1" } })).rejects.toThrow(/Unique constraint/);
+    expect(await prisma.bidPortfolio.findUniqueOrThrow({ where: { id: "p1" }, include: { bids: { include: { assets: true } } } })).toMatchObject({
+      bids: [{ id: "pool-1", tsoGroupId: "G-1", assets: [{ unitId: "ev-1", volumeMw: 0.011 }] }],
+    });
     await prisma.clearingRun.create({
       data: { id: "c1", kind: "bcm", createdById: agg.id, requestMw: 1.8, status: "optimal", totalMw: 1.8, objectiveEur: 120.5, resultJson: "{}" },
     });
     expect(await prisma.clearingRun.findMany({ where: { kind: "bcm" }, include: { createdBy: true } })).toMatchObject([{ verified: false, createdBy: { username: "agg-test" } }]);
+    const tsoUser = await prisma.user.create({ data: { id: "u4", username: "tso-test", displayName: "TSO", role: "TSO", passwordHash: "x" } });
+    const clearing = await prisma.tsoClearing.create({ data: { id: "tc1", userId: tsoUser.id, requestMw: 1.8, boundsJson: "{}", expiresAt: new Date(Date.now() + 60_000) } });
+    expect(clearing).toMatchObject({ runId: null });
+    await prisma.tsoRequest.create({
+      data: { id: "tr1", clearingId: "tc1", userId: tsoUser.id, gridId: "g1", lightModelId: "lm1", kind: "validate", iteration: 1, totalMw: 0.3, activeLocations: 1, accepted: false, outcome: "outside the offers" },
+    });
+    expect(await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { tsoRequests: { include: { clearing: true } } } })).toMatchObject({
+      tsoRequests: [{ kind: "validate", accepted: false, dispatchJson: null, clearing: { requestMw: 1.8 } }],
+    });
+    const tsoRun = await prisma.clearingRun.create({ data: { id: "c2", kind: "tso", createdById: tsoUser.id, requestMw: 1.8, status: "optimal", totalMw: 1.8, resultJson: "{}" } });
+    await prisma.tsoClearing.update({ where: { id: "tc1" }, data: { runId: tsoRun.id } });
+    await prisma.clearingRun.delete({ where: { id: "c2" } });
+    expect((await prisma.tsoClearing.findUniqueOrThrow({ where: { id: "tc1" } })).runId).toBeNull();
+    await prisma.user.delete({ where: { id: "u4" } });
+    expect(await prisma.tsoClearing.count()).toBe(0);
+    expect(await prisma.tsoRequest.count()).toBe(0);
+
     await prisma.user.delete({ where: { id: "u3" } });
     expect(await prisma.bidPortfolio.count()).toBe(0);
+    expect(await prisma.portfolioBid.count()).toBe(0);
+    expect(await prisma.assetBid.count()).toBe(0);
     expect(await prisma.clearingRun.count()).toBe(0);
 
     const counts = await prisma.user.findUniqueOrThrow({ where: { id: "u1" }, include: { _count: { select: { sessions: true, grids: true, runs: true } } } });

@@ -85,6 +85,18 @@ mpc.branch(end, RATE_A) = 2 * mpc.branch(1, RATE_A) - 20;  % trailing comment
     expect(net.buses.map((b) => b.name)).toEqual(["a", "b", "c"]);
   });
 
+  it("takes the name from the parsed function statement, not from a search of the text", () => {
+    expect(parseMatpowerCase(SMALL.replace("function mpc = tiny", "function mpc = tiny % comment\n")).name).toBe("tiny");
+    expect(parseMatpowerCase("\n".repeat(160 * 1024) + SMALL + "   \n".repeat(40 * 1024)).name).toBe("tiny");
+    expect(parseMatpowerCase(SMALL.replace("function mpc = tiny", "")).name).toBe("case");
+    expect(parseMatpowerCase(SMALL.replace("function mpc = tiny", "% function mpc = decoy\nfunction mpc = tiny")).name).toBe("tiny");
+  });
+
+  it("stops at the first bad statement of a long file without reading the rest", () => {
+    const e = errorOf("a;\n".repeat(2_000_000));
+    expect(e.message).toBe("line 1: unknown function or variable 'a'");
+  });
+
   it("reads MATPOWER version 1 functions with separate outputs", () => {
     const v1 = `function [baseMVA, bus, gen, branch] = oldcase
 baseMVA = 100;

@@ -131,7 +131,7 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
   attachGenCosts(mpc, generators);
 
   const net: Network = {
-    name: opts.name ?? functionName(text) ?? "case",
+    name: opts.name ?? prog.functionName ?? "case",
     baseMVA,
     buses,
     branches,
@@ -145,11 +145,6 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
     return new GridFormatError(msg, rowWhere(m, ref.kind, ref.index));
   });
   return net;
-}
-
-function functionName(text: string): string | undefined {
-  const m = /^\s*function\s+(?:\[[^\]]*\]|\w+)\s*=\s*(\w+)/m.exec(text);
-  return m?.[1];
 }
 
 function findCase(vars: Map<string, Value>, outputs: string[]): Struct {

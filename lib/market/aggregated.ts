@@ -10,7 +10,10 @@ import { BidFormatError, csvTable, splitCsvLine } from "./bids";
  */
 export interface AggregatedAsset {
   assetId: string;
-  /** The DSO grid (id or name as registered on the platform). */
+  /**
+   * The DSO grid. In a file: the grid's id or its name as published on the platform;
+   * stored and cleared: the grid's id (the platform resolves names once, at upload).
+   */
   grid: string;
   /** Connection point "bus:<n>"; omitted when assetId is an FPU id of the grid. */
   location?: string;
@@ -33,12 +36,21 @@ export interface AggregatedBid {
 
 const SUM_TOL = 1e-6;
 
+/**
+ * Aggregated bid ids: letters, digits, '.', '_' and '-', starting with a letter or
+ * digit, at most 80 characters. No '/' (the per-asset ids are "<bid>/<asset>", so
+ * they cannot collide with another bid's id), no '#', spaces or control characters.
+ */
+export const BID_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+export const BID_ID_RULE = "letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 80 characters";
+
 /** Checks the portfolio bids and returns each asset's signed volume (MW). */
 export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number) => string = (i) => `aggregated bid ${i + 1}`): number[][] {
   const seen = new Map<string, number>();
   return bids.map((b, i) => {
     const at = `${where(i)} (${b.id || "no id"})`;
     if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
+    if (!BID_ID_PATTERN.test(b.id)) throw new BidFormatError(`${where(i)}: bid id ${JSON.stringify(b.id.slice(0, 100))} is not allowed (${BID_ID_RULE})`);
     if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
     seen.set(b.id, i);
     if (!b.owner) throw new BidFormatError(`${at}: missing owner`);

@@ -10,7 +10,7 @@ import {
   writeAggregatedBidsJson,
   type AggregatedBid,
 } from "./aggregated";
-import { demoPortfolios, disaggregate, reaggregate, type GridAssetRegistry } from "./bcm";
+import { demoPortfolios, disaggregate, reaggregate, registryFromDso, type GridAssetRegistry } from "./bcm";
 import { BidFormatError } from "./bids";
 
 let highs: HighsLike;
@@ -18,14 +18,15 @@ beforeAll(async () => {
   highs = await nodeHighs();
 });
 
-/** A grid with three FPUs at two buses, mapped to opaque locations L-a, L-b. */
+/** A grid with four units at two buses, mapped to opaque locations L-a, L-b; agg-x owns three, agg-y one. */
 const registry: GridAssetRegistry = {
   gridId: "north",
-  names: ["north", "Netz Nord"],
-  fpus: new Map([
-    ["ev-1", { bus: 10, upMw: 0.011, downMw: 0, qPerP: 0.2 }],
-    ["hp-1", { bus: 10, upMw: 0.005, downMw: -0.002, qPerP: 0 }],
-    ["bat-2", { bus: 20, upMw: 0.01, downMw: -0.01, qPerP: 0 }],
+  gridName: "Netz Nord",
+  units: new Map([
+    ["ev-1", { bus: 10, upMw: 0.011, downMw: 0, qPerP: 0.2, owner: "agg-x" }],
+    ["hp-1", { bus: 10, upMw: 0.005, downMw: -0.002, qPerP: 0, owner: "agg-x" }],
+    ["bat-2", { bus: 20, upMw: 0.01, downMw: -0.01, qPerP: 0, owner: "agg-x" }],
+    ["pv-3", { bus: 20, upMw: 0.01, downMw: -0.01, qPerP: 0, owner: "agg-y" }],
   ]),
   locationOfBus: new Map([
     [10, "L-a"],
@@ -43,12 +44,12 @@ const portfolio: AggregatedBid[] = [
     minActivationMw: 0.015,
     assets: [
       { assetId: "ev-1", grid: "north", volumeMw: 0.011 },
-      { assetId: "hp-1", grid: "Netz Nord", volumeMw: 0.005 },
+      { assetId: "hp-1", grid: "north", volumeMw: 0.005 },
       { assetId: "bat-2", grid: "north", volumeMw: 0.01 },
     ],
   },
-  { id: "single", owner: "agg-y", direction: "down", volumeMw: -0.01, priceEurPerMwh: 20, assets: [{ assetId: "bat-2", grid: "north" }] },
-  { id: "shares", owner: "agg-y", direction: "up", volumeMw: 0.01, priceEurPerMwh: 90, assets: [{ assetId: "x", grid: "north", location: "bus:20", share: 1 }] },
+  { id: "single", owner: "agg-x", direction: "down", volumeMw: -0.01, priceEurPerMwh: 20, assets: [{ assetId: "bat-2", grid: "north" }] },
+  { id: "shares", owner: "agg-y", direction: "up", volumeMw: 0.01, priceEurPerMwh: 90, assets: [{ assetId: "pv-3", grid: "north", location: "bus:20", share: 1 }] },
 ];
 
 function fails(f: () => unknown, pattern: RegExp) {
@@ -78,18 +79,52 @@ describe("aggregated bids", () => {
     ["inconsistent repeated row", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,,0.5\np,a,up,1,60,u2,north,,,0.5\n`), /line 3: bid 'p' repeats with a different .* than on line 2/],
     ["mixed shares and volumes", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,0.5,\np,a,up,1,50,u2,north,,,0.5\n`), /either a volume or a share/],
     ["missing price", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], priceEurPerMwh: undefined }])), /priceEurPerMwh/],
+    ["a bid id with a slash (it would collide with another bid's per-asset id)", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "pp/ev-1" }])), /bid id "pp\/ev-1" is not allowed \(letters, digits, '\.', '_' and '-' only/],
+    ["a bid id with '#' or spaces", () => parseAggregatedBidsCsv(`${H}\np#1,a,up,1,50,u1,north,,,\n`), /line 2: bid id "p#1" is not allowed/],
+    ["a bid id starting with '-'", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "-x" }])), /bid id "-x" is not allowed/],
   ];
   for (const [what, f, pattern] of cases) it(`rejects ${what}`, () => fails(f, pattern));
 
-  it("rejects unknown assets, grids and locations, and volumes beyond a unit's offer", () => {
-    const one = (asset: AggregatedBid["assets"][number], volumeMw = 0.001): AggregatedBid[] => [
-      { id: "b", owner: "a", direction: volumeMw > 0 ? "up" : "down", volumeMw, priceEurPerMwh: 1, assets: [asset] },
+  it("rejects unknown assets and grids, a location that is not the unit's, and volumes beyond a unit's offer", () => {
+    const one = (asset: AggregatedBid["assets"][number], volumeMw = 0.001, owner = "agg-x"): AggregatedBid[] => [
+      { id: "b", owner, direction: volumeMw > 0 ? "up" : "down", volumeMw, priceEurPerMwh: 1, assets: [asset] },
     ];
-    fails(() => disaggregate(one({ assetId: "nope", grid: "north" }), [registry]), /unknown asset or location 'nope' in grid north/);
-    fails(() => disaggregate(one({ assetId: "ev-1", grid: "south" }), [registry]), /unknown grid 'south'/);
-    fails(() => disaggregate(one({ assetId: "x", grid: "north", location: "bus:99" }), [registry]), /bus 99 of grid north is not a flexibility location/);
+    fails(() => disaggregate(one({ assetId: "nope", grid: "north" }), [registry]), /asset nope: Netz Nord has no unit 'nope'/);
+    fails(() => disaggregate(one({ assetId: "ev-1", grid: "Netz Nord" }), [registry]), /no grid with id 'Netz Nord' is on the market/);
+    fails(() => disaggregate(one({ assetId: "ev-1", grid: "north", location: "bus:99" }), [registry]), /location 'bus:99' is not where the unit connects \(bus:10\)/);
     fails(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, 0.02), [registry]), /0\.02 MW upward exceeds what the unit offers \(0\.011000 MW\)/);
     fails(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, -0.001), [registry]), /downward exceeds what the unit offers \(0\.000000 MW\)/);
+  });
+
+  it("caps each unit over all bids given: two bids on one unit together within its offer", () => {
+    const twice: AggregatedBid[] = [
+      { id: "b1", owner: "agg-x", direction: "up", volumeMw: 0.008, priceEurPerMwh: 1, assets: [{ assetId: "ev-1", grid: "north" }] },
+      { id: "b2", owner: "agg-x", direction: "up", volumeMw: 0.008, priceEurPerMwh: 1, assets: [{ assetId: "ev-1", grid: "north" }] },
+    ];
+    fails(() => disaggregate(twice, [registry]), /unit ev-1 in Netz Nord: 0\.016000 MW upward over these bids exceeds what the unit offers \(0\.011000 MW\)/);
+    // Up and down are separate offers of the same unit.
+    const both: AggregatedBid[] = [
+      { id: "u", owner: "agg-x", direction: "up", volumeMw: 0.01, priceEurPerMwh: 1, assets: [{ assetId: "bat-2", grid: "north" }] },
+      { id: "d", owner: "agg-x", direction: "down", volumeMw: -0.01, priceEurPerMwh: 1, assets: [{ assetId: "bat-2", grid: "north" }] },
+    ];
+    expect(disaggregate(both, [registry]).perGrid.get("north")!.map((b) => b.volumeMw)).toEqual([0.01, -0.01]);
+  });
+
+  it("on the platform, refuses a unit another aggregator owns exactly like one that does not exist", () => {
+    const bid = (assetId: string, volumeMw: number): AggregatedBid[] => [{ id: "b", owner: "agg-y", direction: "up", volumeMw, priceEurPerMwh: 1, assets: [{ assetId, grid: "north" }] }];
+    const message = (assetId: string, volumeMw: number) => {
+      try {
+        disaggregate(bid(assetId, volumeMw), [registry], { requireOwnedUnits: true });
+      } catch (e) {
+        return (e as Error).message.replace(assetId, "<asset>");
+      }
+      return "accepted";
+    };
+    expect(message("ev-1", 500)).toBe("aggregated bid b, asset <asset>: not one of your units in Netz Nord");
+    expect(message("ev-1", 0.001)).toBe(message("no-such-unit", 0.001));
+    expect(message("ev-1", 500)).toBe(message("no-such-unit", 500));
+    expect(message("pv-3", 0.01)).toBe("accepted");
+    expect(message("pv-3", 500)).toMatch(/exceeds what the unit offers \(0\.010000 MW\)/);
   });
 });
 
@@ -133,10 +168,20 @@ describe("bid congestion manager", () => {
         },
       ],
     });
+    const north: GridAssetRegistry = {
+      ...registry,
+      units: new Map([
+        ["a", { bus: 10, upMw: 2, downMw: 0, qPerP: 0 }],
+        ["c", { bus: 20, upMw: 2, downMw: 0, qPerP: 0 }],
+      ]),
+    };
     const south: GridAssetRegistry = {
       gridId: "south",
-      names: ["south"],
-      fpus: new Map([["pv-9", { bus: 5, upMw: 0, downMw: -1, qPerP: 0 }]]),
+      gridName: "south",
+      units: new Map([
+        ["b", { bus: 5, upMw: 1, downMw: -1, qPerP: 0 }],
+        ["d", { bus: 5, upMw: 2, downMw: 0, qPerP: 0 }],
+      ]),
       locationOfBus: new Map([[5, "S-1"]]),
     };
     const agg: AggregatedBid[] = [
@@ -155,7 +200,7 @@ describe("bid congestion manager", () => {
       { id: "cheap", owner: "agg-y", direction: "up", volumeMw: 2, priceEurPerMwh: 30, assets: [{ assetId: "c", grid: "north", location: "bus:20" }] },
       { id: "dear", owner: "agg-z", direction: "up", volumeMw: 2, priceEurPerMwh: 90, assets: [{ assetId: "d", grid: "south", location: "bus:5" }] },
     ];
-    const dis = disaggregate(agg, [registry, south]);
+    const dis = disaggregate(agg, [north, south]);
     const grids = [
       { gridId: "north", lightModel: lm(["L-a", "L-b"], [10, 20]), bids: dis.perGrid.get("north")! },
       { gridId: "south", lightModel: lm(["S-1"], [10]), bids: dis.perGrid.get("south")! },
@@ -183,12 +228,7 @@ describe("bid congestion manager", () => {
   it("the default demo clears 1.8 MW through the BCM exactly as the disaggregated bids clear directly", () => {
     const net = generateDistrict().network;
     const { dso, lightModel } = prepareDso(net, { salt: "bcm-test" });
-    const registryD = {
-      gridId: net.name,
-      names: [net.name],
-      fpus: new Map(net.fpus.map((f) => [f.id, { bus: f.bus, upMw: Math.max(0, f.pMaxMw - f.pMw), downMw: Math.min(0, f.pMinMw - f.pMw), qPerP: 0 }])),
-      locationOfBus: new Map(dso.key.locations.map((l) => [l.bus, l.id])),
-    };
+    const registryD = registryFromDso(net.name, net.name, net, dso.key);
     const agg = demoPortfolios(net.name, net);
     expect(new Set(agg.map((a) => a.owner)).size).toBeGreaterThanOrEqual(3);
     const dis = disaggregate(agg, [registryD]);

@@ -1,4 +1,5 @@
 import { fpuOfferMw, type Network } from "../grid/types";
+import { flexLocations } from "../sensitivity/locations";
 import type { BidDispatch } from "../clearing/clear";
 import type { BidGroup } from "../clearing/milp";
 import type { LightModelKey } from "../sensitivity/light-model";
@@ -16,24 +17,58 @@ import { DEMO_AGGREGATORS, ownerOfFpu } from "./default-bids";
  * opaque location.
  */
 
-/** What the BCM knows of one DSO grid to place assets (from the DSO's light-model key). */
+/** A unit of a DSO grid that may be offered: its connection, what it can deliver, and who may offer it. */
+export interface GridUnit {
+  bus: number;
+  /** Offered flexibility, MW: up >= 0, down <= 0. */
+  upMw: number;
+  downMw: number;
+  /** Reactive injection change per MW activated (constant power factor). */
+  qPerP: number;
+  /** The aggregator (user name) the DSO recorded for the unit; only it may offer the unit on the platform. */
+  owner?: string;
+}
+
+/** What the BCM knows of one DSO grid to place assets (from the DSO's network and light-model key). */
 export interface GridAssetRegistry {
+  /** The grid's id: the only reference a stored bid uses. */
   gridId: string;
-  /** References accepted for this grid in bid files (its id, its name). */
-  names: string[];
-  /** FPU id -> bus, offered up/down MW and reactive ratio. */
-  fpus: Map<string, { bus: number; upMw: number; downMw: number; qPerP: number }>;
+  /** The grid's name, for messages only (never used to find the grid). */
+  gridName: string;
+  /** Unit id -> unit. */
+  units: Map<string, GridUnit>;
   /** Bus -> opaque location id of the published light model. */
   locationOfBus: Map<number, string>;
 }
 
-export function registryFromDso(gridId: string, names: string[], net: Network, key: LightModelKey): GridAssetRegistry {
-  const fpus = new Map<string, { bus: number; upMw: number; downMw: number; qPerP: number }>();
-  for (const f of net.fpus) {
-    const o = fpuOfferMw(f);
-    fpus.set(f.id, { bus: f.bus, upMw: o.upMw, downMw: o.downMw, qPerP: f.pMw !== 0 ? f.qMvar / f.pMw : 0 });
+/** The id of the demand-response unit of a load bus on a grid without flexibility units (MATPOWER cases). */
+export function loadUnitId(bus: number): string {
+  return `load-${bus}`;
+}
+
+/**
+ * The units of a grid: its flexibility-providing units (FPUs) with their recorded
+ * owner; on a grid without FPUs, the demand response of each load bus
+ * (`load-<bus>`, up to its load in both directions, as lib/sensitivity/locations.ts
+ * offers it), which no aggregator owns.
+ */
+export function gridUnits(net: Network): Map<string, GridUnit> {
+  const units = new Map<string, GridUnit>();
+  if (net.fpus.length > 0) {
+    for (const f of net.fpus) {
+      const o = fpuOfferMw(f);
+      units.set(f.id, { bus: f.bus, upMw: o.upMw, downMw: o.downMw, qPerP: f.pMw !== 0 ? f.qMvar / f.pMw : 0, ...(f.owner ? { owner: f.owner } : {}) });
+    }
+    return units;
   }
-  return { gridId, names: [gridId, ...names], fpus, locationOfBus: new Map(key.locations.map((l) => [l.bus, l.id])) };
+  for (const l of flexLocations(net)) {
+    if (l.offeredUpMw > 0 || l.offeredDownMw < 0) units.set(loadUnitId(l.bus), { bus: l.bus, upMw: l.offeredUpMw, downMw: l.offeredDownMw, qPerP: 0 });
+  }
+  return units;
+}
+
+export function registryFromDso(gridId: string, gridName: string, net: Network, key: LightModelKey): GridAssetRegistry {
+  return { gridId, gridName, units: gridUnits(net), locationOfBus: new Map(key.locations.map((l) => [l.bus, l.id])) };
 }
 
 export interface DisaggregatedAsset {
@@ -55,20 +90,42 @@ export interface Disaggregation {
   assets: Map<string, DisaggregatedAsset[]>;
 }
 
+export interface DisaggregateOptions {
+  /**
+   * Every asset must be a unit whose recorded owner is the bid's owner (the platform).
+   * Refusals then say only "not one of your units" — never whether such a unit exists,
+   * where it connects or what it can deliver.
+   */
+  requireOwnedUnits?: boolean;
+}
+
+/** Key of a unit across grids. */
+export function unitKey(gridId: string, unitId: string): string {
+  return `${gridId}\u0000${unitId}`;
+}
+
+/** The per-asset bid id: the aggregated bid's id for a one-asset bid, "<bid>/<asset>" otherwise (bid ids contain no "/"). */
+export function assetBidId(agg: AggregatedBid, assetId: string): string {
+  return agg.assets.length === 1 ? agg.id : `${agg.id}/${assetId}`;
+}
+
 /**
- * Split aggregated bids into per-asset bids. Each asset bid carries the
- * aggregator's price. A minimum activation or indivisibility of a bid with several
- * assets is kept exact as a group (one binary over its assets, see milp.ts): the
- * minimum applies to the sum, not split into per-asset minima that would forbid
- * activating a few assets fully. A one-asset bid passes through as a plain bid.
+ * Split aggregated bids into per-asset bids. Each asset is a unit of its grid (named
+ * by the grid's id); the bids on one unit together stay within what it offers in
+ * each direction. Each asset bid carries the aggregator's price. A minimum activation
+ * or indivisibility of a bid with several assets is kept exact as a group (one binary
+ * over its assets, see milp.ts): the minimum applies to the sum, not split into
+ * per-asset minima that would forbid activating a few assets fully. A one-asset bid
+ * passes through as a plain bid.
  */
-export function disaggregate(aggregated: AggregatedBid[], registries: GridAssetRegistry[]): Disaggregation {
+export function disaggregate(aggregated: AggregatedBid[], registries: GridAssetRegistry[], opts: DisaggregateOptions = {}): Disaggregation {
   const volumes = validateAggregatedBids(aggregated);
-  const gridOf = (ref: string) => registries.find((r) => r.names.includes(ref));
+  const byId = new Map(registries.map((r) => [r.gridId, r]));
   const perGrid = new Map<string, Bid[]>();
   const groups: BidGroup[] = [];
   const assets = new Map<string, DisaggregatedAsset[]>();
   const usedIds = new Set<string>();
+  const offered = new Map<string, { reg: GridAssetRegistry; unitId: string; unit: GridUnit; upMw: number; downMw: number }>();
   aggregated.forEach((agg, i) => {
     const at = `aggregated bid ${agg.id}`;
     const single = agg.assets.length === 1;
@@ -76,35 +133,32 @@ export function disaggregate(aggregated: AggregatedBid[], registries: GridAssetR
     if (grouped) groups.push({ id: agg.id, minActivationMw: agg.minActivationMw, indivisible: agg.indivisible });
     const list: DisaggregatedAsset[] = [];
     agg.assets.forEach((a, k) => {
-      const reg = gridOf(a.grid);
-      if (!reg) throw new BidFormatError(`${at}, asset ${a.assetId}: unknown grid '${a.grid}'`);
-      const fpu = reg.fpus.get(a.location ?? a.assetId);
-      let bus: number;
-      if (a.location && /^bus:\d+$/.test(a.location)) {
-        bus = Number(a.location.slice(4));
-      } else if (fpu) {
-        bus = fpu.bus;
-      } else {
-        throw new BidFormatError(
-          `${at}, asset ${a.assetId}: unknown asset or location '${a.location ?? a.assetId}' in grid ${reg.gridId} (give an FPU id or bus:<n>)`,
-        );
+      const where = `${at}, asset ${a.assetId}`;
+      const reg = byId.get(a.grid);
+      if (!reg) throw new BidFormatError(`${where}: no grid with id '${a.grid}' is on the market (its DSO has not published a light model)`);
+      const unit = reg.units.get(a.assetId);
+      if (opts.requireOwnedUnits && unit?.owner !== agg.owner) throw new BidFormatError(`${where}: not one of your units in ${reg.gridName}`);
+      if (!unit) throw new BidFormatError(`${where}: ${reg.gridName} has no unit '${a.assetId}' (give an FPU id, or load-<bus> on a grid without FPUs)`);
+      if (a.location !== undefined && a.location !== `bus:${unit.bus}`) {
+        throw new BidFormatError(`${where}: location '${a.location}' is not where the unit connects (bus:${unit.bus}); leave location empty`);
       }
-      const opaque = reg.locationOfBus.get(bus);
-      if (!opaque) throw new BidFormatError(`${at}, asset ${a.assetId}: bus ${bus} of grid ${reg.gridId} is not a flexibility location`);
+      const opaque = reg.locationOfBus.get(unit.bus);
+      if (!opaque) throw new BidFormatError(`${where}: the unit's connection is not a flexibility location of ${reg.gridName}'s published light model`);
       const vol = volumes[i][k];
-      if (fpu) {
-        const cap = vol > 0 ? fpu.upMw : fpu.downMw;
-        if (Math.abs(vol) > Math.abs(cap) + 1e-9) {
-          throw new BidFormatError(
-            `${at}, asset ${a.assetId}: ${Math.abs(vol)} MW ${vol > 0 ? "upward" : "downward"} exceeds what the unit offers (${Math.abs(cap).toFixed(6)} MW)`,
-          );
-        }
+      const cap = vol > 0 ? unit.upMw : unit.downMw;
+      if (Math.abs(vol) > Math.abs(cap) + 1e-9) {
+        throw new BidFormatError(`${where}: ${Math.abs(vol)} MW ${vol > 0 ? "upward" : "downward"} exceeds what the unit offers (${Math.abs(cap).toFixed(6)} MW)`);
       }
-      const bidId = single ? agg.id : `${agg.id}/${a.assetId}`;
-      if (usedIds.has(bidId)) throw new BidFormatError(`${at}: bid id '${bidId}' is used twice`);
-      usedIds.add(bidId);
+      const key = unitKey(reg.gridId, a.assetId);
+      const sum = offered.get(key) ?? { reg, unitId: a.assetId, unit, upMw: 0, downMw: 0 };
+      if (vol > 0) sum.upMw += vol;
+      else sum.downMw += vol;
+      offered.set(key, sum);
+      const bidId = assetBidId(agg, a.assetId);
+      if (usedIds.has(`${reg.gridId}\u0000${bidId}`)) throw new BidFormatError(`${at}: bid id '${bidId}' is used twice`);
+      usedIds.add(`${reg.gridId}\u0000${bidId}`);
       const bid: Bid = { id: bidId, owner: agg.owner, location: opaque, volumeMw: vol, priceEurPerMwh: agg.priceEurPerMwh, assetId: a.assetId };
-      if (fpu && fpu.qPerP !== 0) bid.qPerP = fpu.qPerP;
+      if (unit.qPerP !== 0) bid.qPerP = unit.qPerP;
       if (single) {
         if (agg.minActivationMw) bid.minActivationMw = agg.minActivationMw;
         if (agg.indivisible) bid.indivisible = true;
@@ -112,11 +166,24 @@ export function disaggregate(aggregated: AggregatedBid[], registries: GridAssetR
       const bids = perGrid.get(reg.gridId) ?? [];
       bids.push(bid);
       perGrid.set(reg.gridId, bids);
-      list.push({ bidId, gridId: reg.gridId, assetId: a.assetId, connection: `bus:${bus}`, opaqueLocation: opaque, volumeMw: vol });
+      list.push({ bidId, gridId: reg.gridId, assetId: a.assetId, connection: `bus:${unit.bus}`, opaqueLocation: opaque, volumeMw: vol });
     });
     assets.set(agg.id, list);
   });
+  for (const o of offered.values()) checkUnitTotal(o.reg.gridName, o.unitId, o.unit, o.upMw, o.downMw, "over these bids");
   return { perGrid, groups, assets };
+}
+
+/** Bids on one unit together stay within its offer per direction (1e-9 MW tolerance). */
+export function checkUnitTotal(gridName: string, unitId: string, unit: GridUnit, upMw: number, downMw: number, over: string): void {
+  for (const [mw, cap, dir] of [
+    [upMw, unit.upMw, "upward"],
+    [downMw, unit.downMw, "downward"],
+  ] as const) {
+    if (Math.abs(mw) > Math.abs(cap) + 1e-9) {
+      throw new BidFormatError(`unit ${unitId} in ${gridName}: ${Math.abs(mw).toFixed(6)} MW ${dir} ${over} exceeds what the unit offers (${Math.abs(cap).toFixed(6)} MW)`);
+    }
+  }
 }
 
 export interface AggregatedResult {
@@ -192,7 +259,7 @@ export function demoPortfolios(gridId: string, net: Network): AggregatedBid[] {
         direction: "up",
         volumeMw: total,
         priceEurPerMwh: round(55 + 60 * unit(owner)),
-        assets: mine.map((b) => ({ assetId: `load-${b.id}`, grid: gridId, location: `bus:${b.id}`, volumeMw: b.pdMw })),
+        assets: mine.map((b) => ({ assetId: loadUnitId(b.id), grid: gridId, location: `bus:${b.id}`, volumeMw: b.pdMw })),
       });
     });
     return out;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../grid/matpower";
 import { readSharedCase } from "../testing/shared";
-import { BidFormatError, parseBidsCsv, parseBidsFile, parseBidsJson, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
+import { BidFormatError, csvTable, parseBidsCsv, parseBidsFile, parseBidsJson, splitCsvLine, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
 import { defaultBids } from "./default-bids";
 
 const known = new Set(["L-1", "L-2"]);
@@ -93,3 +93,18 @@ describe("default bids", () => {
     expect(pv.priceEurPerMwh).toBeLessThan(5);
   });
 });
+
+describe("CSV cells that a spreadsheet would run as formulas", () => {
+  it("are written with a leading apostrophe, numbers and plain text untouched, and read back as they were", () => {
+    const texts = ["=HYPERLINK(\"http://evil.example\",\"Bergwald\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\tx", "=1,2"];
+    const csv = csvTable(["grid", "mw", "id"], [...texts.map((t) => [t, -0.5, "plain"]), ["-0.011", 1e-7, "-1.5e-3"]]);
+    const lines = csv.trimEnd().split("\n");
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://evil.example"",""Bergwald"")",-0.5,plain`);
+    expect(lines.slice(2, 6)).toEqual(["'+1+1,-0.5,plain", "'-2+3,-0.5,plain", "'@SUM(A1:A9),-0.5,plain", "'\tx,-0.5,plain"]);
+    expect(lines[6]).toBe(`"'=1,2",-0.5,plain`);
+    expect(lines[7]).toBe("-0.011,1e-7,-1.5e-3");
+    for (const line of lines.slice(1)) expect(line).not.toMatch(/^[=+@\t]|^-[^0-9.]/);
+    expect(lines.slice(1).map((l) => splitCsvLine(l)[0])).toEqual([...texts, "-0.011"]);
+  });
+});
+

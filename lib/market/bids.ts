@@ -77,7 +77,26 @@ export function validateBids(bids: Bid[], knownLocations?: Set<string>, where: (
 // ---------------------------------------------------------------------------------
 // CSV
 
-/** One CSV line split into trimmed cells (double quotes quote, "" is a literal quote). */
+/** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number: a leading sign is a sign, not a formula. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A text cell as written to CSV: one that a spreadsheet would run as a formula
+ * (starting with =, +, -, @, a tab or a carriage return, and not a plain number)
+ * gets a leading apostrophe, which spreadsheets show as text. readCsvCell undoes it.
+ */
+export function neutralizeCsvText(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/** A cell as read from CSV: the apostrophe that neutralizeCsvText put before a formula character is dropped again. */
+export function readCsvCell(s: string): string {
+  return s.startsWith("'") && FORMULA_START.test(s.slice(1)) && !PLAIN_NUMBER.test(s.slice(1)) ? s.slice(1) : s;
+}
+
+/** One CSV line split into trimmed cells (double quotes quote, "" is a literal quote; see readCsvCell). */
 export function splitCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = "";
@@ -97,14 +116,14 @@ export function splitCsvLine(line: string): string[] {
     } else cur += c;
   }
   out.push(cur);
-  return out.map((s) => s.trim());
+  return out.map((s) => readCsvCell(s.trim()));
 }
 
-/** A CSV cell, quoted when it holds a comma, quote or newline. */
+/** A CSV cell, quoted when it holds a comma, quote or line break; text that reads as a formula is neutralised. */
 export function csvCell(v: string | number | boolean | undefined): string {
   if (v === undefined) return "";
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = typeof v === "string" ? neutralizeCsvText(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Parse bids from CSV with a header row (column names as in BID_CSV_COLUMNS, any order). */

@@ -41,6 +41,15 @@ export function ownerOfFpu(f: Fpu, buildingHasPv: boolean): string {
   }
 }
 
+/**
+ * The network with each unit recorded with its demo aggregator (Fpu.owner), as a DSO
+ * records which aggregator manages each unit: only that aggregator may offer it.
+ */
+export function assignDemoOwners(net: Network): Network {
+  const pvBuildings = new Set(net.fpus.filter((f) => f.kind === "pv").map((f) => f.buildingId ?? `bus${f.bus}`));
+  return { ...net, fpus: net.fpus.map((f) => ({ ...f, owner: ownerOfFpu(f, pvBuildings.has(f.buildingId ?? `bus${f.bus}`)) })) };
+}
+
 /** Owner-specific markup: each aggregator prices its portfolio a little differently. */
 const MARKUP: Record<string, number> = { "agg-solarpool": 1.06, "agg-evfleet": 1.0, "agg-heatflex": 0.97, "agg-storage": 1.0 };
 

@@ -4,9 +4,10 @@ import type { PrismaClient } from "@/lib/db/client";
 import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
-import { BidFormatError, disaggregate, reaggregate, type AggregatedBid, type AggregatedResult } from "@/lib/market";
+import { reaggregate, type AggregatedResult } from "@/lib/market";
 import { ApiError } from "./errors";
-import { marketBids, publishedDsoSides, registriesOf } from "./market";
+import { publishedDsoSides } from "./market";
+import { loadMarket, type SkippedPortfolio } from "./market-bids";
 import { MAX_REQUEST_MW } from "./portfolio-limits";
 import type { SessionUser } from "./roles";
 
@@ -18,20 +19,14 @@ import type { SessionUser } from "./roles";
  * only the results of its own bids, and only of runs its portfolios took part in.
  */
 
-export const bcmRunSchema = z.object({
-  requestMw: z
-    .number({ error: "requestMw must be a number (MW; positive = upward)" })
-    .refine(Number.isFinite, "requestMw must be a finite number")
-    .refine((v) => v !== 0, "requestMw must not be 0")
-    .refine((v) => Math.abs(v) <= MAX_REQUEST_MW, `requestMw must lie within ±${MAX_REQUEST_MW} MW`),
-});
+/** A balancing request P_E, MW (positive = upward): the BCM's run and the TSO's clearing. */
+export const requestMwSchema = z
+  .number({ error: "requestMw must be a number (MW; positive = upward)" })
+  .refine(Number.isFinite, "requestMw must be a finite number")
+  .refine((v) => v !== 0, "requestMw must not be 0")
+  .refine((v) => Math.abs(v) <= MAX_REQUEST_MW, `requestMw must lie within ±${MAX_REQUEST_MW} MW`);
 
-interface SkippedPortfolio {
-  owner: string;
-  portfolioId: string;
-  portfolio: string;
-  reason: string;
-}
+export const bcmRunSchema = z.object({ requestMw: requestMwSchema });
 
 /** What a BCM run stores (ClearingRun.resultJson, kind "bcm"): everything, for every aggregator. */
 interface StoredBcmRun {
@@ -126,31 +121,17 @@ function toSummary(row: RunRow, stored: StoredBcmRun, user: SessionUser): BcmRun
  */
 export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw: number): Promise<BcmRunDetail> {
   const t0 = performance.now();
-  const [rows, sides] = await Promise.all([
-    prisma.bidPortfolio.findMany({ select: { id: true, name: true, bidsJson: true, owner: { select: { username: true } } }, orderBy: { createdAt: "asc" } }),
-    publishedDsoSides(prisma),
-  ]);
-  const registries = registriesOf(sides);
-  const accepted: AggregatedBid[] = [];
-  const skipped: SkippedPortfolio[] = [];
-  for (const row of rows) {
-    const bids = JSON.parse(row.bidsJson) as AggregatedBid[];
-    try {
-      disaggregate(bids, registries);
-      accepted.push(...bids);
-    } catch (e) {
-      if (!(e instanceof BidFormatError)) throw e;
-      skipped.push({ owner: row.owner.username, portfolioId: row.id, portfolio: row.name, reason: e.message });
-    }
-  }
-  if (!accepted.some((b) => b.owner === user.username)) {
+  const sides = await publishedDsoSides(prisma);
+  const market = await loadMarket(prisma, sides);
+  const { skipped } = market;
+  if (!market.placed.some((p) => p.owner === user.username)) {
     const mine = skipped.filter((s) => s.owner === user.username);
     throw new ApiError(
       "bad_request",
       mine.length ? `none of your portfolios can be placed in a published grid: ${mine.map((s) => `${s.portfolio}: ${s.reason}`).join("; ")}` : "you have no bids on the platform; upload a portfolio first",
     );
   }
-  const market = marketBids(accepted, sides);
+  const accepted = market.aggregated;
   const grids = market.grids.flatMap((g, k) => (g.bids.length ? [{ gridId: g.gridId, lightModel: sides[k].model, bids: g.bids }] : []));
   const highs = await nodeHighs();
   const t1 = performance.now();
@@ -163,7 +144,7 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
     maxDeliverableMw: cleared.maxDeliverableMw ?? null,
     offeredUpMw: cleared.offeredUpMw,
     offeredDownMw: cleared.offeredDownMw,
-    participants: [...new Set(rows.map((r) => r.owner.username))],
+    participants: [...new Set([...market.placed.map((p) => p.owner), ...skipped.map((p) => p.owner)])],
     gridNames: Object.fromEntries(sides.map((s) => [s.gridId, s.gridName])),
     skipped,
     aggregatedBids: accepted.length,
@@ -245,24 +226,15 @@ export interface DsoGridBids {
  * a bid spanning several grids are not shown.
  */
 export async function dsoGridBids(prisma: PrismaClient, user: SessionUser): Promise<DsoGridBids[]> {
-  const [own, rows, sides] = await Promise.all([
+  const [own, sides] = await Promise.all([
     prisma.grid.findMany({ where: { ownerId: user.id }, select: { id: true, name: true }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] }),
-    prisma.bidPortfolio.findMany({ select: { bidsJson: true }, orderBy: { createdAt: "asc" } }),
     publishedDsoSides(prisma),
   ]);
-  const registries = registriesOf(sides);
+  const market = await loadMarket(prisma, sides);
   const byGrid = new Map<string, DsoAssetBid[]>(own.map((g) => [g.id, []]));
-  for (const row of rows) {
-    const bids = JSON.parse(row.bidsJson) as AggregatedBid[];
-    let dis;
-    try {
-      dis = disaggregate(bids, registries);
-    } catch (e) {
-      if (e instanceof BidFormatError) continue; // not placeable today: takes no part in the market
-      throw e;
-    }
-    for (const b of bids) {
-      for (const a of dis.assets.get(b.id) ?? []) {
+  for (const p of market.placed) {
+    for (const b of p.bids) {
+      for (const a of p.dis.assets.get(b.id) ?? []) {
         byGrid.get(a.gridId)?.push({
           aggregatedBidId: b.id,
           assetBidId: a.bidId,

@@ -37,6 +37,8 @@ describe("demo data seeded on first start", () => {
       expect(net.buses.length).toBe(grid.busCount);
       expect(net.fpus.length).toBe(grid.fpuCount);
       expect(net.fpus.length).toBeGreaterThan(0);
+      // Each unit is recorded with the demo aggregator that manages it: only it may offer the unit.
+      expect(new Set(net.fpus.map((f) => f.owner))).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
       expect(net.buses.every((b) => b.lon !== undefined && b.lat !== undefined)).toBe(true);
       expect(solvePowerFlow(net).converged).toBe(true);
     }

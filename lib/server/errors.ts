@@ -1,11 +1,15 @@
+import { isCrossSiteRequest } from "./origin";
+
 /** Typed, user-facing API errors; every route handler turns them into `{ error }` JSON with one status. */
 export const API_ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
@@ -44,10 +48,16 @@ export function errorResponse(e: unknown): Response {
   return jsonResponse({ error: "internal server error", code: "internal" } satisfies ApiErrorBody, { status: 500 });
 }
 
-/** Wrap a route handler so thrown ApiErrors become their JSON responses. */
+/**
+ * Wrap a route handler so thrown ApiErrors become their JSON responses. State-changing
+ * requests a browser sent from another site are refused before the handler runs.
+ */
 export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
   return async (...args: A) => {
     try {
+      if (args[0] instanceof Request && isCrossSiteRequest(args[0])) {
+        throw new ApiError("forbidden", "requests from other sites are refused; use FlexPlat's own pages");
+      }
       return await handler(...args);
     } catch (e) {
       return errorResponse(e);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
 import { ApiError } from "./errors";
+import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import type { SessionUser } from "./roles";
 
 export type GridSourceFormat = "matpower" | "json" | "generated";
@@ -35,8 +36,6 @@ function toSummary(row: SummaryRow): GridSummary {
   return { ...row, sourceFormat: row.sourceFormat as GridSourceFormat, createdAt: row.createdAt.toISOString() };
 }
 
-const MAX_NAME_LENGTH = 120;
-
 /** Store an already validated network for its owner. */
 export async function storeNetwork(
   prisma: PrismaClient,
@@ -48,7 +47,7 @@ export async function storeNetwork(
     data: {
       id: randomUUID(),
       ownerId,
-      name: source.name.slice(0, MAX_NAME_LENGTH),
+      name: cleanGridName(source.name),
       sourceFormat: source.sourceFormat,
       fileName: source.fileName,
       busCount: net.buses.length,
@@ -103,3 +102,29 @@ export async function deleteOwnedGrid(prisma: PrismaClient, user: SessionUser, i
   await getOwnedGrid(prisma, user, id);
   await prisma.grid.delete({ where: { id } });
 }
+
+/**
+ * Rename the owner's grid. While the grid is published, the new name must not be one
+ * another published grid holds (409); the published name changes with it, in one
+ * transaction.
+ */
+export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string, rawName: string): Promise<GridSummary> {
+  const grid = await getOwnedGrid(prisma, user, id);
+  const name = cleanGridName(rawName);
+  const key = publishedNameKey(name);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      if (grid.publishedName !== null) {
+        const others = await tx.grid.findMany({ where: { publishedName: { not: null }, id: { not: id } }, select: { name: true } });
+        const clash = others.find((o) => publishedNameKey(o.name) === key);
+        if (clash) throw new ApiError("conflict", nameTakenMessage(clash.name).replace("before publishing it", "or keep its name"));
+      }
+      const row = await tx.grid.update({ where: { id }, data: { name, ...(grid.publishedName !== null ? { publishedName: key } : {}) }, select: SUMMARY_SELECT });
+      return toSummary(row);
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new ApiError("conflict", nameTakenMessage(name));
+    throw e;
+  }
+}
+

@@ -4,7 +4,9 @@ import { nodeHighs } from "@/lib/clearing/highs-node";
 import { parseLightModel } from "@/lib/sensitivity/light-model";
 import { reaggregate } from "@/lib/market";
 import { getPrisma } from "./db";
-import { allAggregatedBids, marketBids, publishedDsoSides, publishedLightModels, registriesOf, storePortfolio } from "./market";
+import { publishedDsoSides, publishedLightModels } from "./market";
+import { loadMarket } from "./market-bids";
+import { storePortfolio } from "./portfolio-store";
 import { useTestDatabase } from "./test-harness";
 
 useTestDatabase();
@@ -27,10 +29,11 @@ describe("market data seeded for the demo", () => {
 
   it("seeds each demo aggregator's portfolio and they clear 1.8 MW through the BCM, conserving volumes", async () => {
     const prisma = await getPrisma();
-    const aggregated = await allAggregatedBids(prisma);
-    expect(new Set(aggregated.map((b) => b.owner))).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
     const sides = await publishedDsoSides(prisma);
-    const m = marketBids(aggregated, sides);
+    const m = await loadMarket(prisma, sides);
+    expect(m.skipped).toEqual([]);
+    const aggregated = m.aggregated;
+    expect(new Set(aggregated.map((b) => b.owner))).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
     expect(m.grids.every((g) => g.bids.length > 0)).toBe(true);
     const highs = await nodeHighs();
     const r = clearMarket(
@@ -44,16 +47,23 @@ describe("market data seeded for the demo", () => {
     expect(Math.abs(res.reduce((s, x) => s + x.activatedMw, 0) - 1.8)).toBeLessThan(1e-9);
   });
 
-  it("refuses portfolios with someone else's bids, taken ids or unknown assets, and writes nothing", async () => {
+  it("refuses portfolios with someone else's bids, taken ids, units not their own or over capacity, and writes nothing", async () => {
     const prisma = await getPrisma();
-    const registries = registriesOf(await publishedDsoSides(prisma));
+    const sides = await publishedDsoSides(prisma);
+    const bergwald = sides.find((s) => s.gridName === "Bergwald (generated district)")!;
+    const ev = bergwald.network.fpus.find((f) => f.owner === "agg-evfleet" && f.pMw < 0)!;
+    const pv = bergwald.network.fpus.find((f) => f.owner === "agg-solarpool")!;
     const me = await prisma.user.findUniqueOrThrow({ where: { username: "agg-evfleet" }, select: { id: true, username: true } });
     const before = await prisma.bidPortfolio.count();
-    const bid = (over: object) => [{ id: "new-1", owner: "agg-evfleet", direction: "up" as const, volumeMw: 0.001, priceEurPerMwh: 50, assets: [{ assetId: "x", grid: "Bergwald (generated district)", location: "bus:99999" }], ...over }];
-    await expect(storePortfolio(prisma, me, bid({ owner: "agg-storage" }), { name: "x", fileName: null }, registries)).rejects.toThrow(/is not you/);
-    const taken = (await allAggregatedBids(prisma))[0].id;
-    await expect(storePortfolio(prisma, me, bid({ id: taken }), { name: "x", fileName: null }, registries)).rejects.toThrow(/already used/);
-    await expect(storePortfolio(prisma, me, bid({}), { name: "x", fileName: null }, registries)).rejects.toThrow(/bus 99999 .* not a flexibility location/);
+    const bid = (over: object, assetId = ev.id) => [
+      { id: "new-1", owner: "agg-evfleet", direction: "up" as const, volumeMw: 0.001, priceEurPerMwh: 50, assets: [{ assetId, grid: "Bergwald (generated district)" }], ...over },
+    ];
+    const store = (bids: ReturnType<typeof bid>) => storePortfolio(prisma, me, bids, { name: "x", fileName: null }, sides);
+    await expect(store(bid({ owner: "agg-storage" }))).rejects.toThrow(/is not you/);
+    const taken = (await loadMarket(prisma, sides)).aggregated[0].id;
+    await expect(store(bid({ id: taken }))).rejects.toThrow(/already used/);
+    await expect(store(bid({}, pv.id))).rejects.toThrow(`asset ${pv.id}: not one of your units in Bergwald (generated district)`);
+    await expect(store(bid({}))).rejects.toThrow(new RegExp(`unit ${ev.id} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and [0-9.]+ MW in your stored portfolios exceed what the unit offers`));
     expect(await prisma.bidPortfolio.count()).toBe(before);
   });
 });

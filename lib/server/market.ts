@@ -1,23 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { BidGroup } from "@/lib/clearing/milp";
 import { parseNetworkJson, type Network } from "@/lib/grid";
-import {
-  disaggregate,
-  registryFromDso,
-  validateAggregatedBids,
-  type AggregatedBid,
-  type Bid,
-  type Disaggregation,
-  type GridAssetRegistry,
-} from "@/lib/market";
+import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
+import { ApiError } from "./errors";
+import { nameTakenMessage, publishedNameKey } from "./grid-names";
 
 /**
- * Server-side store of the market data: DSOs' light models (the published part is
- * what the TSO may read; the key stays here), aggregators' portfolios, and the bid
- * congestion manager's view of both. Role checks belong to the routes calling this.
+ * Server-side store of the DSOs' light models (the published part is what the TSO may
+ * read; the key stays here) and the DSO sides of the published ones, which the bid
+ * congestion manager places assets with. Role checks belong to the routes calling this.
  */
 
 export interface LightModelSummary {
@@ -52,14 +45,8 @@ function toSummary(r: Prisma.LightModelGetPayload<{ select: typeof SUMMARY }>): 
   return { ...r, publishedAt: r.publishedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
-/** Store a light model and its key for a grid (validated against the schema first). */
-export async function storeLightModel(
-  prisma: PrismaClient,
-  gridId: string,
-  lightModel: unknown,
-  key: LightModelKey,
-  opts: { publish?: boolean } = {},
-): Promise<LightModelSummary> {
+/** Store a light model and its key for a grid (validated against the schema first); publishLightModel publishes it. */
+export async function storeLightModel(prisma: PrismaClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
   const lm = parseLightModel(lightModel);
   if (key.modelId !== lm.modelId) throw new Error("the key does not belong to this light model");
   const modelJson = JSON.stringify(lm);
@@ -75,8 +62,6 @@ export async function storeLightModel(
       monitoredBranches: lm.monitoredBranches.length,
       reactive: lm.reactive,
       sizeBytes: Buffer.byteLength(modelJson),
-      published: !!opts.publish,
-      publishedAt: opts.publish ? new Date() : null,
     },
     select: SUMMARY,
   });
@@ -88,13 +73,34 @@ export async function listLightModels(prisma: PrismaClient, gridId: string): Pro
   return rows.map(toSummary);
 }
 
-/** Publish one light model of a grid; at most one per grid is published at a time. */
+/**
+ * Publish one light model of a grid; at most one per grid is published at a time, and
+ * no two published grids share a name (publishedNameKey): the grid's name is recorded
+ * as its published name under a unique index, in the same transaction. A name another
+ * published grid holds → 409, nothing changed.
+ */
 export async function publishLightModel(prisma: PrismaClient, gridId: string, lightModelId: string): Promise<LightModelSummary> {
-  return prisma.$transaction(async (tx) => {
-    await tx.lightModel.updateMany({ where: { gridId, published: true }, data: { published: false, publishedAt: null } });
-    const row = await tx.lightModel.update({ where: { id: lightModelId, gridId }, data: { published: true, publishedAt: new Date() }, select: SUMMARY });
-    return toSummary(row);
-  });
+  const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true } });
+  const key = publishedNameKey(grid.name);
+  const taken = async (db: Pick<PrismaClient, "grid">) => {
+    const others = await db.grid.findMany({ where: { publishedName: { not: null }, id: { not: gridId } }, select: { name: true } });
+    return others.find((o) => publishedNameKey(o.name) === key)?.name ?? null;
+  };
+  const clash = await taken(prisma);
+  if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const raced = await taken(tx);
+      if (raced) throw new ApiError("conflict", nameTakenMessage(raced));
+      await tx.grid.update({ where: { id: gridId }, data: { publishedName: key } });
+      await tx.lightModel.updateMany({ where: { gridId, published: true }, data: { published: false, publishedAt: null } });
+      const row = await tx.lightModel.update({ where: { id: lightModelId, gridId }, data: { published: true, publishedAt: new Date() }, select: SUMMARY });
+      return toSummary(row);
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new ApiError("conflict", nameTakenMessage(grid.name));
+    throw e;
+  }
 }
 
 /** Everything the TSO may know of a published light model: the model itself and who published it. */
@@ -153,80 +159,5 @@ export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]
 
 /** Asset registries of the grids with a published light model (the BCM places assets with these). */
 export function registriesOf(sides: DsoSide[]): GridAssetRegistry[] {
-  return sides.map((s) => registryFromDso(s.gridId, [s.gridName], s.network, s.key));
-}
-
-// ---------------------------------------------------------------------------------
-// Portfolios
-
-export interface PortfolioSummary {
-  id: string;
-  owner: string;
-  name: string;
-  fileName: string | null;
-  bidCount: number;
-  createdAt: string;
-}
-
-/**
- * Store an aggregator's portfolio after checking it: the bids themselves, their
- * owner (the uploader), and that every asset can be placed in a grid with a
- * published light model. Nothing is written if any check fails.
- */
-export async function storePortfolio(
-  prisma: PrismaClient,
-  owner: { id: string; username: string },
-  bids: AggregatedBid[],
-  source: { name: string; fileName: string | null },
-  registries: GridAssetRegistry[],
-): Promise<PortfolioSummary> {
-  validateAggregatedBids(bids);
-  const foreign = bids.find((b) => b.owner !== owner.username);
-  if (foreign) throw new Error(`bid ${foreign.id}: owner '${foreign.owner}' is not you (${owner.username})`);
-  const others = await prisma.bidPortfolio.findMany({ select: { bidsJson: true } });
-  const taken = new Set(others.flatMap((p) => (JSON.parse(p.bidsJson) as AggregatedBid[]).map((b) => b.id)));
-  const clash = bids.find((b) => taken.has(b.id));
-  if (clash) throw new Error(`bid id '${clash.id}' is already used on the platform`);
-  disaggregate(bids, registries); // places every asset or throws
-  const row = await prisma.bidPortfolio.create({
-    data: { id: randomUUID(), ownerId: owner.id, name: source.name.slice(0, 120), fileName: source.fileName, bidsJson: JSON.stringify(bids), bidCount: bids.length },
-  });
-  return { id: row.id, owner: owner.username, name: row.name, fileName: row.fileName, bidCount: row.bidCount, createdAt: row.createdAt.toISOString() };
-}
-
-export async function listPortfolios(prisma: PrismaClient, ownerId?: string): Promise<PortfolioSummary[]> {
-  const rows = await prisma.bidPortfolio.findMany({
-    where: ownerId ? { ownerId } : {},
-    select: { id: true, name: true, fileName: true, bidCount: true, createdAt: true, owner: { select: { username: true } } },
-    orderBy: { createdAt: "asc" },
-  });
-  return rows.map((r) => ({ id: r.id, owner: r.owner.username, name: r.name, fileName: r.fileName, bidCount: r.bidCount, createdAt: r.createdAt.toISOString() }));
-}
-
-/** Every stored aggregated bid, in upload order. */
-export async function allAggregatedBids(prisma: PrismaClient): Promise<AggregatedBid[]> {
-  const rows = await prisma.bidPortfolio.findMany({ select: { bidsJson: true }, orderBy: { createdAt: "asc" } });
-  return rows.flatMap((r) => JSON.parse(r.bidsJson) as AggregatedBid[]);
-}
-
-/**
- * The market as the bid congestion manager hands it to the clearing: per-asset bids
- * grouped per grid (at opaque locations of each published light model) and the
- * groups of aggregated bids with a joint minimum.
- */
-export interface MarketBids {
-  aggregated: AggregatedBid[];
-  dis: Disaggregation;
-  grids: { gridId: string; lightModelId: string; bids: Bid[] }[];
-  groups: BidGroup[];
-}
-
-export function marketBids(aggregated: AggregatedBid[], sides: DsoSide[]): MarketBids {
-  const dis = disaggregate(aggregated, registriesOf(sides));
-  return {
-    aggregated,
-    dis,
-    grids: sides.map((s) => ({ gridId: s.gridId, lightModelId: s.lightModelId, bids: dis.perGrid.get(s.gridId) ?? [] })),
-    groups: dis.groups,
-  };
+  return sides.map((s) => registryFromDso(s.gridId, s.gridName, s.network, s.key));
 }

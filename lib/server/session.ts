@@ -47,18 +47,31 @@ export async function resolveSession(prisma: PrismaClient, token: string | undef
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
+/** Delete every expired session (at start-up, on each sign-in and hourly); returns how many. */
+export async function purgeExpiredSessions(prisma: PrismaClient, now = new Date()): Promise<number> {
+  return (await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+}
+
 export async function deleteSession(prisma: PrismaClient, token: string | undefined): Promise<void> {
   const id = token ? verifySessionToken(token) : null;
   if (id) await prisma.session.deleteMany({ where: { id } });
 }
 
-/** Read one cookie from a Cookie header. */
+/**
+ * Read one cookie from a Cookie header. A value that is not valid percent-encoding
+ * (e.g. `%E0%A4%A`) is no session: the caller is treated as signed out.
+ */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { ApiError } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
 import { isRole, type SessionUser } from "./roles";
-import { createSession } from "./session";
+import { createSession, purgeExpiredSessions } from "./session";
 
 let dummyHash: Promise<string> | null = null;
 
@@ -17,6 +17,7 @@ export async function signIn(
   dummyHash ??= hashPassword("not-a-password");
   const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash));
   if (!row || !ok || !isRole(row.role)) throw new ApiError("unauthorized", "unknown user name or wrong password");
+  await purgeExpiredSessions(prisma);
   const { token, expiresAt } = await createSession(prisma, row.id);
   return { user: { id: row.id, username: row.username, displayName: row.displayName, role: row.role }, token, expiresAt };
 }

@@ -2,21 +2,26 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import type { AggregatedBid } from "@/lib/market";
 import { getPrisma } from "./db";
+import { publishedDsoSides } from "./market";
+import { storePortfolio } from "./portfolio-store";
 import { DEMO_PASSWORD } from "./demo-data";
 import { SESSION_COOKIE } from "./session";
 import { signIn } from "./sign-in";
 
-/** Point the server at a fresh SQLite file (and secret) for the tests of one file. */
-export function useTestDatabase(): { readonly dir: string } {
+/** Point the server at a fresh SQLite file (and secret) for the tests of one file; demo mode (seeded) unless told otherwise. */
+export function useTestDatabase(opts: { demo?: boolean } = {}): { readonly dir: string } {
   const state = { dir: "" };
   beforeAll(() => {
     state.dir = mkdtempSync(join(tmpdir(), "flexplat-api-"));
     process.env.FLEXPLAT_DB_PATH = join(state.dir, "test.db");
+    process.env.FLEXPLAT_DEMO = opts.demo === false ? "0" : "1";
     process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123";
   });
   afterAll(async () => {
-    await (await getPrisma()).$disconnect();
+    // A test may have left the server refusing its database (deployment tests): nothing to disconnect then.
+    await (await getPrisma().catch(() => null))?.$disconnect();
     rmSync(state.dir, { recursive: true, force: true });
   });
   return state;
@@ -44,3 +49,25 @@ export function gridForm(fileName: string, text: string, name?: string): FormDat
   if (name) form.set("name", name);
   return form;
 }
+
+/**
+ * Take units out of an aggregator's stored portfolio (deleted and stored again with
+ * the same name, through the upload's checks), so a test can offer them elsewhere: a
+ * unit's volume is capped over all portfolios. Bids left without assets are dropped.
+ */
+export async function freeUnits(username: string, portfolioName: string, unitIds: Set<string>): Promise<void> {
+  const prisma = await getPrisma();
+  const owner = await prisma.user.findUniqueOrThrow({ where: { username }, select: { id: true, username: true } });
+  const row = await prisma.bidPortfolio.findFirstOrThrow({ where: { ownerId: owner.id, name: portfolioName } });
+  const bids = (JSON.parse(row.bidsJson) as AggregatedBid[]).flatMap((b) => {
+    const assets = b.assets.filter((a) => !unitIds.has(a.assetId));
+    if (assets.length === b.assets.length) return [b];
+    if (assets.length === 0 || assets.some((a) => a.volumeMw === undefined)) return [];
+    const volumeMw = assets.reduce((s, a) => s + a.volumeMw!, 0);
+    const minActivationMw = b.minActivationMw === undefined ? undefined : Math.min(b.minActivationMw, Math.abs(volumeMw));
+    return [{ ...b, volumeMw, assets, ...(minActivationMw !== undefined ? { minActivationMw } : {}) }];
+  });
+  await prisma.bidPortfolio.delete({ where: { id: row.id } });
+  await storePortfolio(prisma, owner, bids, { name: row.name, fileName: row.fileName }, await publishedDsoSides(prisma));
+}
+

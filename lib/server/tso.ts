@@ -6,7 +6,8 @@ import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { ApiError } from "./errors";
-import { allAggregatedBids, marketBids, publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
+import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
+import { loadMarket } from "./market-bids";
 import type { SessionUser } from "./roles";
 
 /**
@@ -60,9 +61,8 @@ export async function publishedModelSummaries(prisma: PrismaClient): Promise<Pub
 /** A per-asset bid as the TSO sees it: an opaque location in a grid's light model, no asset id, no bus. */
 export interface TsoBid {
   /**
-   * The aggregated bid's id, with "#<n>" for its n-th asset when it has several
-   * (the bid congestion manager's per-asset ids carry the asset id, which stays on
-   * the DSO side of the boundary).
+   * An opaque id drawn when the portfolio was stored ("X-…"): the aggregator's own
+   * bid ids may name a substation, a street or a unit, which stay on the DSO side.
    */
   id: string;
   owner: string;
@@ -72,7 +72,7 @@ export interface TsoBid {
   priceEurPerMwh: number;
   minActivationMw?: number;
   indivisible?: boolean;
-  /** The aggregated bid whose joint minimum or indivisibility applies (bid congestion manager). */
+  /** Opaque id ("G-…") of the aggregated bid whose joint minimum or indivisibility applies (bid congestion manager). */
   groupId?: string;
   /** The unit's reactive ratio (MVAr per MW activated) for the reactive sensitivities. */
   qPerP?: number;
@@ -83,26 +83,45 @@ export interface TsoMarket {
   groups: BidGroup[];
 }
 
-/** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid). */
-export function tsoBid(id: string, gridId: string, b: Bid): TsoBid {
+/** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid); ids are the opaque ones. */
+export function tsoBid(id: string, gridId: string, b: Bid, groupId?: string): TsoBid {
   const out: TsoBid = { id, owner: b.owner, gridId, location: b.location, volumeMw: b.volumeMw, priceEurPerMwh: b.priceEurPerMwh };
   if (b.minActivationMw !== undefined) out.minActivationMw = b.minActivationMw;
   if (b.indivisible) out.indivisible = true;
-  if (b.groupId !== undefined) out.groupId = b.groupId;
+  if (groupId !== undefined) out.groupId = groupId;
   if (b.qPerP !== undefined) out.qPerP = b.qPerP;
   return out;
 }
 
-/** The disaggregated bids of every stored portfolio, per grid with a published light model (bid congestion manager). */
-export async function tsoMarket(prisma: PrismaClient): Promise<TsoMarket> {
-  const m = marketBids(await allAggregatedBids(prisma), await publishedDsoSides(prisma));
-  const tsoId = new Map<string, string>();
-  for (const [aggId, assets] of m.dis.assets) {
-    assets.forEach((a, k) => tsoId.set(`${a.gridId}\u0000${a.bidId}`, assets.length === 1 ? aggId : `${aggId}#${k + 1}`));
-  }
+/**
+ * The disaggregated bids of every placeable portfolio, per grid with a published light
+ * model (bid congestion manager), under the opaque ids stored with each per-asset bid
+ * and group. A portfolio the market skips is not offered to the TSO.
+ */
+export async function tsoMarket(prisma: PrismaClient, published?: DsoSide[]): Promise<TsoMarket> {
+  const sides = published ?? (await publishedDsoSides(prisma));
+  const m = await loadMarket(prisma, sides);
+  const placed = m.placed.map((p) => p.id);
+  const [assetRows, groupRows] = await Promise.all([
+    prisma.assetBid.findMany({ where: { portfolioId: { in: placed } }, select: { id: true, tsoId: true } }),
+    prisma.portfolioBid.findMany({ where: { portfolioId: { in: placed }, tsoGroupId: { not: null } }, select: { id: true, tsoGroupId: true } }),
+  ]);
+  const tsoId = new Map(assetRows.map((r) => [r.id, r.tsoId]));
+  const tsoGroup = new Map(groupRows.map((r) => [r.id, r.tsoGroupId!]));
   return {
-    grids: m.grids.map((g) => ({ gridId: g.gridId, lightModelId: g.lightModelId, bids: g.bids.map((b) => tsoBid(tsoId.get(`${g.gridId}\u0000${b.id}`)!, g.gridId, b)) })),
-    groups: m.groups.map((g) => ({ id: g.id, ...(g.minActivationMw !== undefined ? { minActivationMw: g.minActivationMw } : {}), ...(g.indivisible ? { indivisible: true } : {}) })),
+    grids: m.grids.map((g) => ({
+      gridId: g.gridId,
+      lightModelId: g.lightModelId,
+      bids: g.bids.flatMap((b) => {
+        const id = tsoId.get(b.id);
+        return id ? [tsoBid(id, g.gridId, b, b.groupId !== undefined ? tsoGroup.get(b.groupId) : undefined)] : [];
+      }),
+    })),
+    groups: m.groups.flatMap((g) => {
+      const id = tsoGroup.get(g.id);
+      if (!id) return [];
+      return [{ id, ...(g.minActivationMw !== undefined ? { minActivationMw: g.minActivationMw } : {}), ...(g.indivisible ? { indivisible: true } : {}) }];
+    }),
   };
 }
 
@@ -298,7 +317,7 @@ export async function demoFlows(prisma: PrismaClient, gridId: string, runId: str
     }
   }
 
-  const bids = marketBids(await allAggregatedBids(prisma), sides).grids.find((g) => g.gridId === gridId)?.bids ?? [];
+  const bids = (await loadMarket(prisma, sides)).grids.find((g) => g.gridId === gridId)?.bids ?? [];
   const index = new Map(side.model.locations.map((id, k) => [id, k]));
   const mw = new Float64Array(index.size);
   const mvar = new Float64Array(index.size);
@@ -336,6 +355,8 @@ export interface StoredRunGrid {
 }
 
 export interface StoredRun {
+  /** The clearing (lib/server/tso-clearings.ts) this run stores; absent in runs stored before clearings existed. */
+  clearingId?: string;
   requestMw: number;
   verified: boolean;
   reactive: boolean;
@@ -364,7 +385,7 @@ export interface RunListItem {
 }
 
 /** Store a TSO clearing after checking each grid's dispatch against the light model it was cleared with. */
-export async function recordTsoRun(prisma: PrismaClient, user: SessionUser, run: StoredRun): Promise<RunListItem> {
+export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "clearingRun">, user: SessionUser, run: StoredRun): Promise<RunListItem> {
   const rows = await prisma.lightModel.findMany({
     where: { id: { in: run.grids.map((g) => g.lightModelId) } },
     select: { id: true, gridId: true, locations: true },

@@ -36,7 +36,7 @@ describe("sign-in, session cookie and sign-out", () => {
     expect(set).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Path=/; HttpOnly; SameSite=Lax; Expires=`));
     expect(set).not.toMatch(/tso|TSO/);
     expect(set).not.toMatch(/Secure/);
-    const https = await signin.POST(new Request("https://flex.example/api/auth/signin", { method: "POST", body: JSON.stringify({ username: "tso", password: DEMO_PASSWORD }) }));
+    const https = await signin.POST(new Request("https://flex.example/api/auth/signin", { method: "POST", body: JSON.stringify({ username: "tso", password: DEMO_PASSWORD }), headers: { "content-type": "application/json" } }));
     expect(https.headers.get("set-cookie")).toMatch(/; Secure$/);
   });
 
@@ -50,8 +50,57 @@ describe("sign-in, session cookie and sign-out", () => {
     const missing = await signin.POST(signInRequest({ username: "tso" }));
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: string }).error).toMatch(/^password: /);
-    const notJson = await signin.POST(apiRequest("POST", "/api/auth/signin", { body: "username=tso" }));
+    const notJson = await signin.POST(apiRequest("POST", "/api/auth/signin", { body: "username=tso", headers: { "content-type": "application/json" } }));
     expect(((await notJson.json()) as { error: string }).error).toBe("the request body is not valid JSON");
+  });
+
+  it("refuses a cross-site text/plain form (login CSRF) and any request another site's page sends", async () => {
+    // The attack: <form enctype="text/plain" action=".../api/auth/signin"> with a field named '{"username":"attacker","password":"…","x":"' .
+    const plain = await signin.POST(
+      apiRequest("POST", "/api/auth/signin", { body: `{"username":"tso","password":"${DEMO_PASSWORD}","x":"="}`, headers: { "content-type": "text/plain" } }),
+    );
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toEqual({ error: "send the request body as JSON (content-type: application/json)", code: "unsupported_media_type" });
+    expect(plain.headers.get("set-cookie")).toBeNull();
+    const json = { body: JSON.stringify({ username: "tso", password: DEMO_PASSWORD }), headers: { "content-type": "application/json" } };
+    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "null" }] as Record<string, string>[]) {
+      const res = await signin.POST(apiRequest("POST", "/api/auth/signin", { ...json, headers: { ...json.headers, host: "localhost", ...headers } }));
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toBe("requests from other sites are refused; use FlexPlat's own pages");
+      expect(res.headers.get("set-cookie")).toBeNull();
+    }
+    const sameOrigin = await signin.POST(apiRequest("POST", "/api/auth/signin", { ...json, headers: { ...json.headers, host: "localhost", origin: "http://localhost", "sec-fetch-site": "same-origin" } }));
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it("reads at most 4 KB of a sign-in body and refuses larger ones with 413", async () => {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        if (pulled > 300 * 1024 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const res = await signin.POST(
+      new Request("http://localhost/api/auth/signin", { method: "POST", body: endless, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe("the request body is larger than 4 KB, the limit of this route");
+    expect(pulled).toBeLessThan(1024 * 1024);
+    const declared = await signin.POST(apiRequest("POST", "/api/auth/signin", { body: "{}", headers: { "content-type": "application/json", "content-length": String(300 * 1024 * 1024) } }));
+    expect(declared.status).toBe(413);
+  });
+
+  it("treats a malformed session cookie as signed out (401, not 500)", async () => {
+    for (const value of ["%E0%A4%A", "%", "%zz", "a.b%"]) {
+      const r = await me.GET(apiRequest("GET", "/api/auth/me", { cookie: `${SESSION_COOKIE}=${value}` }));
+      expect(r.status, value).toBe(401);
+      expect(await r.json()).toEqual({ error: "sign in first", code: "unauthorized" });
+    }
+    const out = await signout.POST(apiRequest("POST", "/api/auth/signout", { cookie: `${SESSION_COOKIE}=%E0%A4%A` }));
+    expect(out.status).toBe(200);
   });
 
   it("refuses forged, tampered and expired session cookies", async () => {

@@ -7,9 +7,10 @@ import { reaggregate, writeAggregatedBidsCsv, type AggregatedBid, type Aggregate
 import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_PASSWORD } from "@/lib/server/demo-data";
-import { allAggregatedBids, marketBids, publishedDsoSides, type DsoSide } from "@/lib/server/market";
+import { publishedDsoSides, type DsoSide } from "@/lib/server/market";
+import { loadMarket } from "@/lib/server/market-bids";
 import { hashPassword } from "@/lib/server/password";
-import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
+import { apiRequest, freeUnits, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import type { DemoMap, DemoMapAsset } from "@/components/bcm/demo-map";
 import * as portfoliosRoute from "../portfolios/route";
@@ -45,8 +46,10 @@ beforeAll(async () => {
   );
   sides = await publishedDsoSides(prisma);
   bergwaldId = sides.find((s) => s.gridName === BERGWALD)!.gridId;
-  // agg-evfleet adds a cheap EV pool in Bergwald, so its results must show an activation.
+  // agg-evfleet adds a cheap EV pool in Bergwald, so its results must show an activation; its
+  // demo portfolio gives those units up first (a unit's volume is capped over all portfolios).
   const evs = sides.find((s) => s.gridId === bergwaldId)!.network.fpus.filter((f) => f.kind === "ev" && fpuOfferMw(f).upMw > 1e-6).slice(0, 3);
+  await freeUnits("agg-evfleet", "Demo portfolio", new Set(evs.map((f) => f.id)));
   const total = evs.reduce((s, f) => s + fpuOfferMw(f).upMw, 0);
   const pool: AggregatedBid = {
     id: "evfleet-cheap-pool",
@@ -156,8 +159,8 @@ describe("BCM run on the server", () => {
     expect(new Set(stored.participants)).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
     expect(Math.abs(stored.results.reduce((s, r) => s + r.activatedMw, 0) - 1.8)).toBeLessThan(TOL);
     expectConserved(stored.results);
-    const aggregated = await allAggregatedBids(prisma);
-    const m = marketBids(aggregated, sides);
+    const m = await loadMarket(prisma, sides);
+    const aggregated = m.aggregated;
     const direct = clearMarket(
       await nodeHighs(),
       m.grids.map((g, k) => ({ gridId: g.gridId, lightModel: sides[k].model, bids: g.bids })),
@@ -221,14 +224,14 @@ describe("BCM run on the server", () => {
     try {
       const r = await runAs(evfleet, 0.01);
       expect(r.status).toBe("optimal");
-      expect(r.skipped).toEqual([{ portfolio: "Demo portfolio", reason: expect.stringMatching(/unknown grid 'Rheintal \(generated district\)'/) }]);
+      expect(r.skipped).toEqual([{ portfolio: "Demo portfolio", reason: expect.stringMatching(new RegExp(`no grid with id '${rheintal.gridId}' is on the market`)) }]);
       expect(r.results.map((x) => x.bidId)).toEqual(["evfleet-cheap-pool"]);
       const other = (await (await detail(storage, r.id)).json()) as { run: BcmRunDetail };
       expect(other.run.skipped.map((s) => s.portfolio)).toEqual(["Demo portfolio"]);
       expect(other.run.results).toEqual([]);
       const alone = await post(storage, { requestMw: 0.01 });
       expect(alone.status).toBe(400);
-      expect(((await alone.json()) as { error: string }).error).toMatch(/^none of your portfolios can be placed in a published grid: Demo portfolio: .*unknown grid/);
+      expect(((await alone.json()) as { error: string }).error).toMatch(/^none of your portfolios can be placed in a published grid: Demo portfolio: .*no grid with id .* is on the market/);
     } finally {
       await prisma.lightModel.update({ where: { id: rheintal.lightModelId }, data: { published: true } });
     }
@@ -250,7 +253,7 @@ describe("DSO view of the bids", () => {
       expect(grids.map((g) => [g.gridName, g.published])).toEqual([[name, true]]);
       const side = sides.find((s) => s.gridName === name)!;
       const busOf = new Map(side.network.fpus.map((f) => [f.id, f.bus]));
-      const m = marketBids(await allAggregatedBids(prisma), sides);
+      const m = await loadMarket(prisma, sides);
       expect(grids[0].bids.length).toBe(m.grids.find((g) => g.gridId === side.gridId)!.bids.length);
       for (const b of grids[0].bids) expect(b.connection, b.assetId).toBe(`bus:${busOf.get(b.assetId)}`);
       expect(grids[0].aggregators).toEqual(["agg-evfleet", "agg-heatflex", "agg-solarpool", "agg-storage"]);

@@ -181,6 +181,28 @@ describe("grid uploads", () => {
     expect(res.status).toBe(201);
   });
 
+  it("answers a 20 MB file of `a;` rows at its first line instead of running out of memory", async () => {
+    const before = snapshot();
+    const rows = "a;\n".repeat(Math.floor((MAX_UPLOAD_BYTES - 1024) / 3));
+    const res = await upload(bergwald, "rows.m", rows);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe("rows.m: line 1: unknown function or variable 'a'");
+    const statements = await upload(bergwald, "statements.m", "x = 1;\n".repeat(300_000));
+    expect(((await statements.json()) as { error: string }).error).toBe("statements.m: line 200001: more than 200,000 statements: not a MATPOWER case file");
+    expect(snapshot()).toEqual(before);
+  });
+
+  // The regex this replaced took 16 s here; 5 s is a guard against its return, not a benchmark (this takes about 0.1 s).
+  it("names a case after its function statement (or its file), also beside 160 KB of blank lines (a regex over them blocked the server for 10 s)", { timeout: 5_000 }, async () => {
+    const case9 = readSharedCase("case9");
+    const blank = "\n".repeat(160 * 1024);
+    const headless = await upload(bergwald, "headless.m", case9.replace(/^function mpc = case9$/m, "") + blank);
+    expect(headless.status).toBe(201);
+    expect(((await headless.json()) as { grid: { name: string } }).grid.name).toBe("headless");
+    const padded = await upload(bergwald, "padded9.m", blank + case9 + blank);
+    expect(((await padded.json()) as { grid: { name: string } }).grid.name).toBe("case9");
+  });
+
   it("asks for multipart/form-data", async () => {
     const res = await gridsRoute.POST(apiRequest("POST", "/api/grids", { cookie: bergwald, body: "x", headers: { "content-type": "text/plain" } }));
     expect(res.status).toBe(415);

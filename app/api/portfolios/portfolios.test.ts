@@ -3,10 +3,10 @@ import { fpuOfferMw } from "@/lib/grid/types";
 import { parseAggregatedBidsCsv, writeAggregatedBidsCsv, type AggregatedBid } from "@/lib/market";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides } from "@/lib/server/market";
-import type { PortfolioSummary } from "@/lib/server/market";
+import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import { MAX_PORTFOLIO_BYTES } from "@/lib/server/portfolio-limits";
-import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
+import { apiRequest, freeUnits, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import * as disaggregationRoute from "./[id]/disaggregation/route";
 import * as portfolioRoute from "./[id]/route";
@@ -20,8 +20,10 @@ let evfleet: string;
 let storage: string;
 let tso: string;
 let dso: string;
-/** Bergwald's EV units: id, bus and upward offer (MW). */
+/** Bergwald's EV units: id, bus and upward offer (MW); the first 20 are taken out of agg-evfleet's demo portfolio. */
 let evUnits: { id: string; bus: number; upMw: number }[];
+/** Units of agg-storage in Bergwald, taken out of its demo portfolio for the example portfolio. */
+let storageUnits: string[];
 
 beforeAll(async () => {
   [evfleet, storage, tso, dso] = await Promise.all(["agg-evfleet", "agg-storage", "tso", "dso-bergwald"].map(sessionCookie));
@@ -30,7 +32,14 @@ beforeAll(async () => {
     .filter((f) => f.kind === "ev")
     .map((f) => ({ id: f.id, bus: f.bus, upMw: fpuOfferMw(f).upMw }))
     .filter((u) => u.upMw > 1e-6);
+  storageUnits = side.network.fpus.filter((f) => f.owner === "agg-storage").slice(0, 5).map((f) => f.id);
+  // A unit's volume is capped over all portfolios: free some units of the demo portfolios to offer them here.
+  await freeUnits("agg-evfleet", "Demo portfolio", new Set(evUnits.slice(0, 20).map((u) => u.id)));
+  await freeUnits("agg-storage", "Demo portfolio", new Set(storageUnits));
 });
+
+/** Each tag its own four free EV units, so the portfolios of one test file do not compete for a unit. */
+const TAG_UNITS: Record<string, number> = { csv: 0, json: 4, bad: 8, gone: 12, anon: 16, raw: 16 };
 
 function form(fileName: string, text: string | Uint8Array, name?: string): FormData {
   const f = new FormData();
@@ -50,7 +59,7 @@ const template = (cookie: string | undefined) => templateRoute.GET(apiRequest("G
 
 /** An EV pool of agg-evfleet on Bergwald: three units by share at 40 €/MWh with a joint minimum, and a plain single-unit bid. */
 function evPortfolio(tag: string, over: Partial<AggregatedBid> = {}): AggregatedBid[] {
-  const [a, b, c, d] = evUnits;
+  const [a, b, c, d] = evUnits.slice(TAG_UNITS[tag], TAG_UNITS[tag] + 4);
   const total = a.upMw + b.upMw + c.upMw;
   return [
     {
@@ -142,6 +151,7 @@ describe("portfolio upload", () => {
     expect(pool).toMatchObject({ bidId: "evfleet-csv-pool", direction: "up", priceEurPerMwh: 40, group: "evfleet-csv-pool" });
     expect(single).toMatchObject({ bidId: "evfleet-csv-single", group: null, minActivationMw: null });
     expect(pool.assets.map((a) => a.assetBidId)).toEqual(evUnits.slice(0, 3).map((u) => `evfleet-csv-pool/${u.id}`));
+    expect((await (await getOne(evfleet, portfolio.id)).json()).bids[0].assets[0].grid).toBe(dis.grids[0].id);
     expect(single.assets[0].assetBidId).toBe("evfleet-csv-single");
     pool.assets.forEach((a, k) => {
       expect(a.connection).toBe(`bus:${evUnits[k].bus}`);
@@ -167,9 +177,11 @@ describe("portfolio upload", () => {
       "a wrong sign": [form("p.csv", csv.replaceAll(",up,", ",down,")), 400, /p\.csv line \d+ .*wrong sign for a downward bid/],
       "a missing price": [form("p.csv", csv.replace(",40,", ",,")), 400, /p\.csv line 2: missing priceEURperMWh/],
       "another owner": [form("p.csv", csv.replaceAll("agg-evfleet", "agg-storage")), 400, /owner 'agg-storage' is not you \(agg-evfleet\)/],
-      "an unknown unit": [form("p.csv", csv.replace(evUnits[3].id, "ev-nowhere")), 400, /unknown asset or location 'ev-nowhere'/],
-      "an unknown grid": [form("p.csv", csv.replaceAll(BERGWALD, "Atlantis")), 400, /unknown grid 'Atlantis'/],
-      "more than a unit offers": [form("p.csv", [lines[0], `x-1,agg-evfleet,up,5,40,,,${evUnits[0].id},${BERGWALD},,,`].join("\n")), 400, /exceeds what the unit offers/],
+      "an unknown unit": [form("p.csv", csv.replace(evUnits[11].id, "ev-nowhere")), 400, /asset ev-nowhere: not one of your units in Bergwald \(generated district\)$/],
+      "another aggregator's unit": [form("p.csv", csv.replace(evUnits[11].id, storageUnits[0])), 400, new RegExp(`asset ${storageUnits[0]}: not one of your units in Bergwald \\(generated district\\)$`)],
+      "an unknown grid": [form("p.csv", csv.replaceAll(BERGWALD, "Atlantis")), 400, /no grid 'Atlantis' is on the market/],
+      "more than a unit offers": [form("p.csv", [lines[0], `x-1,agg-evfleet,up,5,40,,,${evUnits[8].id},${BERGWALD},,,`].join("\n")), 400, /exceeds what the unit offers/],
+      "a unit offered in another portfolio already": [form("p.csv", [lines[0], `x-2,agg-evfleet,up,${evUnits[0].upMw},40,,,${evUnits[0].id},${BERGWALD},,,`].join("\n")), 400, /in your stored portfolios exceed what the unit offers/],
       "a bid id already on the platform": [form("p.csv", csv.replaceAll("evfleet-bad-pool", "evfleet-csv-pool")), 400, /'evfleet-csv-pool' is already used on the platform/],
       "an unknown column": [form("p.csv", csv.replace("bidId", "bid")), 400, /p\.csv line 1: unknown column 'bid'/],
       "an empty file": [form("p.csv", "  \n"), 400, /p\.csv: the file is empty/],
@@ -205,8 +217,7 @@ describe("portfolio upload", () => {
 
 describe("example portfolio", () => {
   it("is a valid CSV over the caller's own units that uploads as it is", async () => {
-    const demoBids = (await (await getOne(storage, (await list(storage))[0].id)).json()) as { bids: AggregatedBid[] };
-    const ownUnits = new Set(demoBids.bids.flatMap((b) => b.assets.map((a) => a.assetId)));
+    const ownUnits = new Set(storageUnits);
     const res = await template(storage);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);

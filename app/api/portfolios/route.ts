@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { listPortfolios } from "@/lib/server/market";
+import { listPortfolios } from "@/lib/server/portfolio-store";
 import { createPortfolioFromUpload, readPortfolioUpload } from "@/lib/server/portfolios";
 
 /** GET → { portfolios } the signed-in aggregator's own portfolios (summaries). */

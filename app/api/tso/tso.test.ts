@@ -10,6 +10,7 @@ import type { DemoMapResponse } from "@/components/tso/demo-map-data";
 import { runClear } from "@/solver-worker/clear";
 import type { ClearResult } from "@/solver-worker/protocol";
 import * as bidsRoute from "./bids/route";
+import * as clearingsRoute from "./clearings/route";
 import * as demoMapRoute from "./grids/[id]/demo-map/route";
 import * as modelRoute from "./light-models/[id]/route";
 import * as modelsRoute from "./light-models/route";
@@ -26,13 +27,15 @@ let networks: Map<string, Network>;
 let published: { id: string; gridId: string; gridName: string; dso: string; publishedAt: string; model: LightModel }[];
 let market: { grids: { gridId: string; lightModelId: string; bids: TsoBid[] }[]; groups: { id: string }[] };
 let cleared: ClearResult;
+/** The clearing this file's validations, re-linearizations and run belong to (POST /api/tso/clearings). */
+let clearingId: string;
 
 const body = (value: unknown) => ({ body: JSON.stringify(value), headers: { "content-type": "application/json" } });
 const get = async <T>(handler: (req: Request, ctx: never) => Promise<Response>, cookie: string, path = "/", params: Record<string, string> = {}) => {
   const res = await handler(apiRequest("GET", path, { cookie }), routeContext(params) as never);
   return { status: res.status, text: await res.clone().text(), json: (await res.json()) as T };
 };
-const validate = (grids: unknown[]) => validateRoute.POST(apiRequest("POST", "/api/tso/validate", { cookie: tso, ...body({ grids }) }));
+const validate = (grids: unknown[], iteration = 1) => validateRoute.POST(apiRequest("POST", "/api/tso/validate", { cookie: tso, ...body({ clearingId, iteration, grids }) }));
 
 /** Every string the DSO keeps to itself: branch ids, bus names, FPU (asset) ids and building ids. */
 function privateStrings(net: Network): string[] {
@@ -67,7 +70,10 @@ beforeAll(async () => {
   const prisma = await getPrisma();
   networks = new Map((await prisma.grid.findMany({ select: { id: true, networkJson: true } })).map((g) => [g.id, parseNetworkJson(g.networkJson)]));
   published = (await get<{ lightModels: typeof published }>(modelsRoute.GET, tso)).json.lightModels;
-  market = (await get<typeof market>(bidsRoute.GET, tso)).json;
+  const opened = await clearingsRoute.POST(apiRequest("POST", "/api/tso/clearings", { cookie: tso, ...body({ requestMw: 1.8 }) }));
+  expect(opened.status).toBe(201);
+  ({ market, clearing: { id: clearingId } } = (await opened.json()) as { market: typeof market; clearing: { id: string } });
+  expect(market).toEqual((await get<typeof market>(bidsRoute.GET, tso)).json);
   cleared = await runClear(
     {
       requestMw: 1.8,
@@ -86,6 +92,7 @@ describe("TSO routes: who may call them", () => {
       "GET /api/tso/light-models": () => modelsRoute.GET(apiRequest("GET", "/", { cookie })),
       "GET /api/tso/light-models/[id]": () => modelRoute.GET(apiRequest("GET", "/", { cookie }), routeContext({ id: published[0].id })),
       "GET /api/tso/bids": () => bidsRoute.GET(apiRequest("GET", "/", { cookie })),
+      "POST /api/tso/clearings": () => clearingsRoute.POST(apiRequest("POST", "/", { cookie, ...body({ requestMw: 1 }) })),
       "POST /api/tso/validate": () => validateRoute.POST(apiRequest("POST", "/", { cookie, ...body({ grids: [] }) })),
       "POST /api/tso/relinearize": () => relinRoute.POST(apiRequest("POST", "/", { cookie, ...body({}) })),
       "GET /api/tso/grids/[id]/demo-map": () => demoMapRoute.GET(apiRequest("GET", "/", { cookie }), routeContext({ id: gridId })),
@@ -148,7 +155,9 @@ describe("GET /api/tso/bids: per-asset bids by opaque location", () => {
         for (const k of Object.keys(b)) expect(allowed.has(k), k).toBe(true);
         expect(locations.has(b.location)).toBe(true);
         expect(b.gridId).toBe(g.gridId);
-        expect(b.id).toMatch(/^[\w-]+(#\d+)?$/);
+        // Opaque ids drawn at upload: the aggregators' own ids (e.g. "bw-agg-evfleet-ev-S3-up") name substations.
+        expect(b.id).toMatch(/^X-[A-Za-z0-9_-]{12}$/);
+        if (b.groupId !== undefined) expect(b.groupId).toMatch(/^G-[A-Za-z0-9_-]{12}$/);
       }
       expect(new Set(g.bids.map((b) => b.id)).size).toBe(g.bids.length);
     }
@@ -156,6 +165,8 @@ describe("GET /api/tso/bids: per-asset bids by opaque location", () => {
     expect(market.groups.length).toBeGreaterThan(0);
     expect(text).not.toContain("assetId");
     expect(text).not.toMatch(/bus:\d/);
+    expect(text).not.toMatch(/-S\d+-(up|down)|agg-[a-z]+-[a-z]+-/);
+    for (const g of market.groups) expect(g.id).toMatch(/^G-[A-Za-z0-9_-]{12}$/);
     for (const net of networks.values()) for (const f of net.fpus) expect(text.includes(f.id), f.id).toBe(false);
   });
 });
@@ -204,11 +215,10 @@ describe("POST /api/tso/validate: the DSO side's verdict on a dispatch", () => {
       reactive: true,
     };
     const cases: [unknown, number, RegExp][] = [
-      [{ ...g, lightModelId: "nope" }, 404, /light model nope is not published/],
-      [{ ...g, locationMw: [1, 2] }, 400, /the dispatch has 2 active and \d+ reactive values; light model lm-[0-9a-f]+ has \d+ locations/],
+      [{ ...g, lightModelId: "nope" }, 400, /^grids\[0\]: light model nope is not one this clearing was opened with$/],
+      [{ ...g, locationMw: [1, 2] }, 400, /^grids\[0\]: the dispatch has 2 active and \d+ reactive values; the light model has \d+ locations/],
       [{ ...g, selectedIndex: 3 }, 400, /selectedIndex 3: the light model has 3 operating points/],
-      [{ ...g, addedOperatingPoints: [{ ...published[0].model.operatingPoints[0], id: "op-7" }] }, 400, /addedOperatingPoints\[0\]: expected id 'op-3'/],
-      [{ ...g, addedOperatingPoints: [{ ...published[0].model.operatingPoints[0], id: "op-3", v: [1] }] }, 400, /^addedOperatingPoints: light model\.operatingPoints\[3\]\.v: 1 entries/],
+      [{ ...g, addedOperatingPoints: [{ ...published[0].model.operatingPoints[0], id: "op-3" }] }, 400, /addedOperatingPoints must be the points this clearing's re-linearizations returned, in order/],
       [{ ...g, reactive: "yes" }, 400, /^grids\.0\.reactive: /],
     ];
     for (const [grid, status, message] of cases) {
@@ -227,6 +237,7 @@ describe("POST /api/tso/relinearize: a new operating point at the dispatch, not 
     const before = await prisma.lightModel.findMany({ select: { id: true, modelJson: true } });
     const k = 0;
     const req = {
+      clearingId,
       lightModelId: published[k].id,
       locationMw: Array.from(cleared.clearing.grids[k].locationMw),
       locationMvar: Array.from(cleared.clearing.grids[k].locationMvar),
@@ -242,7 +253,7 @@ describe("POST /api/tso/relinearize: a new operating point at the dispatch, not 
     const extended = parseLightModel({ ...published[k].model, operatingPoints: [...published[k].model.operatingPoints, operatingPoint] });
     expect(extended.operatingPoints).toHaveLength(4);
     // The dispatch is the new point itself: the linear prediction there is the AC power flow.
-    const v = await validate([{ ...req, pointIndex: undefined, iteration: undefined, selectedIndex: 3, reactive: true, addedOperatingPoints: [operatingPoint] }]);
+    const v = await validate([{ ...req, clearingId: undefined, pointIndex: undefined, iteration: undefined, selectedIndex: 3, reactive: true, addedOperatingPoints: [operatingPoint] }]);
     const [exact] = ((await v.json()) as { validations: TsoValidation[] }).validations;
     expect(exact.vMaxErrPu).toBeLessThan(1e-9);
     expect(exact.lMaxErrPct).toBeLessThan(1e-7);
@@ -283,6 +294,7 @@ describe("the demonstrator map and the clearing runs", () => {
   it("stores a clearing run, lists it, and draws its dispatch on the demo map without congestion", async () => {
     const c = cleared.clearing;
     const run = {
+      clearingId,
       requestMw: 1.8,
       verified: false,
       reactive: true,
@@ -307,14 +319,17 @@ describe("the demonstrator map and the clearing runs", () => {
     const post = (value: unknown) => runsRoute.POST(apiRequest("POST", "/", { cookie: tso, ...body(value) }));
     const bad = await post({ ...run, grids: [{ ...run.grids[0], locationMw: [1] }] });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^grids\[0\]: the dispatch needs \d+ values per location vector/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^grids\[0\]: the dispatch has 1 active and \d+ reactive values/);
     const wrongGrid = await post({ ...run, grids: [{ ...run.grids[0], gridId: run.grids[1].gridId }] });
-    expect(((await wrongGrid.json()) as { error: string }).error).toMatch(/is not a light model of grid/);
+    expect(((await wrongGrid.json()) as { error: string }).error).toMatch(/^grids\[0\]: light model .* is not one this clearing was opened with/);
 
     const res = await post(run);
     expect(res.status).toBe(201);
     const { run: stored } = (await res.json()) as { run: { id: string; totalMw: number; iterations: number } };
     expect(stored).toMatchObject({ totalMw: c.totalMw, iterations: 1 });
+    const twice = await post(run);
+    expect(twice.status).toBe(409);
+    expect(((await twice.json()) as { error: string }).error).toBe(`clearing ${clearingId} is already stored as run ${stored.id}`);
     const list = await get<{ runs: { id: string; by: string }[] }>(runsRoute.GET, tso);
     expect(list.json.runs[0]).toMatchObject({ id: stored.id, by: "tso" });
 

@@ -50,7 +50,7 @@ export const bcmCommand: Command = {
     }
     const { dso, lightModel } = prepared;
     const gridId = net.name;
-    const registry = registryFromDso(gridId, [], net, dso.key);
+    const registry = registryFromDso(gridId, gridId, net, dso.key);
     let aggregated: AggregatedBid[];
     let dis;
     try {

@@ -1,5 +1,5 @@
 import { GridFormatError } from "../errors";
-import { parseMatlab, type Expr, type LPath, type MatRow, type Stmt } from "./parser";
+import { matlabStatements, type Expr, type LPath, type MatRow, type Stmt } from "./parser";
 import { MATPOWER_INDEX_FUNCTIONS } from "./matpower-constants";
 
 /**
@@ -69,22 +69,34 @@ export interface ProgramResult {
   vars: Map<string, Value>;
   /** Outputs of the function header (e.g. ["mpc"]), if there was one. */
   outputs: string[];
+  /** Name in the function header (`function mpc = case9` → "case9"), if there was one. */
+  functionName?: string;
   /** Line where each top-level variable or struct field was last assigned. */
   assignedAt: Map<string, number>;
 }
 
 type EndCtx = { value: Value; dim: number; ndims: number };
 
+/** More statements than any case file has: a file beyond this is refused early, not run to the end. */
+export const MAX_STATEMENTS = 200_000;
+
+/** Run a case file's statements as they are parsed: the first bad line stops it before the rest is read. */
 export function runMatlab(src: string): ProgramResult {
-  const prog = parseMatlab(src);
   const interp = new Interpreter();
-  for (const s of prog) interp.exec(s);
-  return { vars: interp.vars, outputs: interp.outputs, assignedAt: interp.assignedAt };
+  let count = 0;
+  for (const s of matlabStatements(src)) {
+    if (++count > MAX_STATEMENTS) {
+      throw new GridFormatError(`more than ${MAX_STATEMENTS.toLocaleString("en")} statements: not a MATPOWER case file`, { line: s.line });
+    }
+    interp.exec(s);
+  }
+  return { vars: interp.vars, outputs: interp.outputs, functionName: interp.functionName, assignedAt: interp.assignedAt };
 }
 
 class Interpreter {
   vars = new Map<string, Value>();
   outputs: string[] = [];
+  functionName: string | undefined;
   assignedAt = new Map<string, number>();
   private endStack: EndCtx[] = [];
 
@@ -92,6 +104,7 @@ class Interpreter {
     switch (s.t) {
       case "function":
         this.outputs = s.outputs;
+        this.functionName ??= s.name || undefined;
         return;
       case "expr": {
         // A bare call such as define_constants; its value is discarded.

@@ -37,8 +37,23 @@ function endsOperand(t: Token | undefined): boolean {
   return t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}" || t.text === "'" || t.text === ".'");
 }
 
+/** Every token of a source text (the parser reads them lazily with lexTokens). */
 export function tokenize(src: string): Token[] {
-  const out: Token[] = [];
+  return [...lexTokens(src)];
+}
+
+/**
+ * The tokens of a source text, produced as they are read: the parser holds one
+ * statement's tokens at a time, so a large file costs memory in proportion to its
+ * largest statement, not to its length.
+ */
+export function* lexTokens(src: string): Generator<Token, void, undefined> {
+  const pending: Token[] = [];
+  let last: Token | undefined;
+  const emit = (t: Token) => {
+    pending.push(t);
+    last = t;
+  };
   const brackets: string[] = []; // stack of "[", "{", "("
   // A UTF-8 byte-order mark (files saved by Windows editors) is not part of the program.
   let i = src.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -48,10 +63,10 @@ export function tokenize(src: string): Token[] {
 
   const push = (kind: TokenKind, text: string, value = 0) => {
     const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
-    if (inList && sawSpace && endsOperand(out[out.length - 1]) && startsElement(kind, text)) {
-      out.push({ kind: "op", text: ",", value: 0, line });
+    if (inList && sawSpace && endsOperand(last) && startsElement(kind, text)) {
+      emit({ kind: "op", text: ",", value: 0, line });
     }
-    out.push({ kind, text, value, line });
+    emit({ kind, text, value, line });
     sawSpace = false;
   };
 
@@ -69,6 +84,10 @@ export function tokenize(src: string): Token[] {
   };
 
   while (i < n) {
+    if (pending.length) {
+      yield* pending;
+      pending.length = 0;
+    }
     const c = src[i];
 
     // Line breaks.
@@ -77,12 +96,11 @@ export function tokenize(src: string): Token[] {
       i++;
       const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
       if (inList) {
-        const last = out[out.length - 1];
         if (last && !(last.kind === "op" && (last.text === ";" || last.text === "[" || last.text === "{"))) {
-          out.push({ kind: "op", text: ";", value: 0, line });
+          emit({ kind: "op", text: ";", value: 0, line });
         }
       } else if (brackets.length === 0) {
-        out.push({ kind: "nl", text: "\n", value: 0, line });
+        emit({ kind: "nl", text: "\n", value: 0, line });
       }
       line++;
       sawSpace = false;
@@ -172,7 +190,7 @@ export function tokenize(src: string): Token[] {
 
     // Quote: transpose after an operand (with no space), else a string.
     if (c === "'") {
-      const prev = out[out.length - 1];
+      const prev = last;
       const inList = brackets.length > 0 && brackets[brackets.length - 1] !== "(";
       if (endsOperand(prev) && (!sawSpace || !inList)) {
         push("op", "'");
@@ -237,7 +255,7 @@ export function tokenize(src: string): Token[] {
         const want = c === "]" ? "[" : c === "}" ? "{" : "(";
         if (open !== want) throw new GridFormatError(`unbalanced '${c}'`, { line });
         sawSpace = false;
-        out.push({ kind: "op", text: c, value: 0, line });
+        emit({ kind: "op", text: c, value: 0, line });
       } else {
         push("op", c === "!" ? "~" : c);
       }
@@ -249,9 +267,9 @@ export function tokenize(src: string): Token[] {
   if (brackets.length > 0) {
     throw new GridFormatError(`'${brackets[brackets.length - 1]}' opened but never closed before the end of the file`, { line });
   }
-  out.push({ kind: "nl", text: "\n", value: 0, line });
-  out.push({ kind: "eof", text: "", value: 0, line });
-  return out;
+  emit({ kind: "nl", text: "\n", value: 0, line });
+  emit({ kind: "eof", text: "", value: 0, line });
+  yield* pending;
 }
 
 function nextEol(src: string, i: number): number {

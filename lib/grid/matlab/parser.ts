@@ -1,5 +1,5 @@
 import { GridFormatError } from "../errors";
-import { tokenize, type Token } from "./lexer";
+import { lexTokens, type Token } from "./lexer";
 
 /** AST for the MATLAB subset of MATPOWER case files. */
 export type Expr =
@@ -34,8 +34,51 @@ export type Stmt =
 
 const UNSUPPORTED = new Set(["if", "for", "while", "switch", "try", "parfor", "do", "unwind_protect", "global", "persistent"]);
 
+/** Every statement of a source text. */
 export function parseMatlab(src: string): Stmt[] {
-  return new Parser(tokenize(src)).program();
+  return [...matlabStatements(src)];
+}
+
+/**
+ * The statements of a source text, one at a time as the lexer reads them: a caller
+ * that runs each before asking for the next stops at the first bad line of a
+ * large file without having read the rest.
+ */
+export function matlabStatements(src: string): Generator<Stmt, void, undefined> {
+  return new Parser(new TokenBuffer(lexTokens(src))).program();
+}
+
+/**
+ * Lookahead over a lazy token stream: the parser reads ahead and backtracks within a
+ * statement; the tokens of finished statements are released.
+ */
+class TokenBuffer {
+  private buf: Token[] = [];
+  /** Absolute index of buf[0]. */
+  private base = 0;
+  private last: Token | null = null;
+
+  constructor(private readonly source: Iterator<Token, void>) {}
+
+  /** The token at absolute index i; past the end, the final (eof) token. */
+  at(i: number): Token {
+    while (i - this.base >= this.buf.length) {
+      const r = this.source.next();
+      if (r.done) break;
+      this.buf.push(r.value);
+      this.last = r.value;
+    }
+    const k = i - this.base;
+    return k < this.buf.length ? this.buf[k] : this.last!;
+  }
+
+  /** Forget the tokens before absolute index i. */
+  release(i: number): void {
+    const k = Math.min(i - this.base, this.buf.length);
+    if (k <= 0) return;
+    this.buf = this.buf.slice(k);
+    this.base += k;
+  }
 }
 
 class Parser {
@@ -43,13 +86,13 @@ class Parser {
   /** Depth of index/call argument lists, where `end` and bare `:` are allowed. */
   private indexDepth = 0;
 
-  constructor(private readonly toks: Token[]) {}
+  constructor(private readonly toks: TokenBuffer) {}
 
   private peek(o = 0): Token {
-    return this.toks[Math.min(this.pos + o, this.toks.length - 1)];
+    return this.toks.at(this.pos + o);
   }
   private next(): Token {
-    return this.toks[this.pos++];
+    return this.toks.at(this.pos++);
   }
   private isOp(text: string, o = 0): boolean {
     const t = this.peek(o);
@@ -63,21 +106,22 @@ class Parser {
     return t;
   }
 
-  program(): Stmt[] {
-    const out: Stmt[] = [];
+  *program(): Generator<Stmt, void, undefined> {
     for (;;) {
+      this.toks.release(this.pos);
       const t = this.peek();
       if (t.kind === "eof") break;
       if (t.kind === "nl" || (t.kind === "op" && (t.text === ";" || t.text === ","))) {
         this.pos++;
         continue;
       }
-      out.push(this.statement());
+      const stmt = this.statement();
       const end = this.peek();
-      if (end.kind === "nl" || end.kind === "eof" || (end.kind === "op" && (end.text === ";" || end.text === ","))) continue;
-      throw new GridFormatError(`unexpected ${describe(end)} after a complete statement`, { line: end.line });
+      if (!(end.kind === "nl" || end.kind === "eof" || (end.kind === "op" && (end.text === ";" || end.text === ",")))) {
+        throw new GridFormatError(`unexpected ${describe(end)} after a complete statement`, { line: end.line });
+      }
+      yield stmt;
     }
-    return out;
   }
 
   private statement(): Stmt {

@@ -1,7 +1,9 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { deleteOwnedGrid, getOwnedGridSummary } from "@/lib/server/grids";
+import { deleteOwnedGrid, getOwnedGridSummary, renameOwnedGrid } from "@/lib/server/grids";
+import { readJson } from "@/lib/server/request";
+import { renameGridSchema } from "./schema";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -18,4 +20,12 @@ export const DELETE = apiRoute(async (req: Request, ctx: Ctx) => {
   const { id } = await ctx.params;
   await deleteOwnedGrid(await getPrisma(), user, id);
   return new Response(null, { status: 204 });
+});
+
+/** PATCH { name } → { grid }: rename the owner's grid; 409 when another published grid has that name. */
+export const PATCH = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id } = await ctx.params;
+  const { name } = await readJson(req, renameGridSchema);
+  return jsonResponse({ grid: await renameOwnedGrid(await getPrisma(), user, id, name) });
 });

@@ -1,9 +1,10 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { readLargeJsonAs } from "@/lib/server/large-json";
-import { listTsoRuns, recordTsoRun } from "@/lib/server/tso";
-import { runSchema } from "./schema";
+import { readJson } from "@/lib/server/request";
+import { listTsoRuns } from "@/lib/server/tso";
+import { recordRunOfClearing } from "@/lib/server/tso-clearings";
+import { RUN_BODY_LIMIT, runSchema } from "./schema";
 
 /** GET → { runs } the recent TSO clearings (newest first). */
 export const GET = apiRoute(async (req: Request) => {
@@ -11,9 +12,9 @@ export const GET = apiRoute(async (req: Request) => {
   return jsonResponse({ runs: await listTsoRuns(await getPrisma()) });
 });
 
-/** POST a finished clearing (result, validation, iterations) → 201 { run }; stored as a ClearingRun of kind "tso". */
+/** POST a finished clearing (clearingId, result, validation, iterations) → 201 { run }; stored once per clearing as a ClearingRun of kind "tso". */
 export const POST = apiRoute(async (req: Request) => {
   const user = await requireUser(req, ["TSO"]);
-  const run = await readLargeJsonAs(req, runSchema, 32 * 1024 * 1024);
-  return jsonResponse({ run: await recordTsoRun(await getPrisma(), user, run) }, { status: 201 });
+  const run = await readJson(req, runSchema, RUN_BODY_LIMIT);
+  return jsonResponse({ run: await recordRunOfClearing(await getPrisma(), user, run) }, { status: 201 });
 });

@@ -1,10 +1,15 @@
 import { z } from "zod";
 
+/** A stored clearing carries the dispatch per location of every grid (32 MB). */
+export const RUN_BODY_LIMIT = 32 * 1024 * 1024;
+
 const num = z.number();
 const maybe = z.number().nullable();
 
 /** POST body: a finished TSO clearing as the TSO view shows it (lib/server/tso.ts StoredRun). */
 export const runSchema = z.strictObject({
+  /** The clearing (POST /api/tso/clearings) this run stores; each is stored once. */
+  clearingId: z.string().min(1, "name the clearing (POST /api/tso/clearings opens one)").max(100),
   requestMw: num,
   verified: z.boolean(),
   reactive: z.boolean(),

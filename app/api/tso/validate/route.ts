@@ -1,21 +1,20 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { readLargeJsonAs } from "@/lib/server/large-json";
-import { validateForTso } from "@/lib/server/tso";
+import { MAX_LIGHT_MODEL_BYTES, readJson } from "@/lib/server/request";
+import { validateInClearing } from "@/lib/server/tso-clearings";
 import { validateSchema } from "./schema";
 
 /**
- * POST { grids: [{ lightModelId, selectedIndex, locationMw, locationMvar, reactive, addedOperatingPoints? }] }
+ * POST { clearingId, iteration, grids: [{ lightModelId, selectedIndex, locationMw, locationMvar, reactive, addedOperatingPoints? }] }
  * → { validations }: the server, acting for each DSO, runs the AC power flow with the
  * dispatch on the DSO's grid and answers with the verdict and the metrics only
- * (MAE/RMSE, violation count, critical elements by opaque id, PCC exchange).
+ * (MAE/RMSE, violation count, critical elements by opaque id, PCC exchange). Only
+ * dispatches within the clearing's bids, for its published grids, within the quota
+ * (lib/server/tso-clearings.ts); each request is recorded for the grid's DSO.
  */
 export const POST = apiRoute(async (req: Request) => {
-  await requireUser(req, ["TSO"]);
-  const { grids } = await readLargeJsonAs(req, validateSchema);
-  const prisma = await getPrisma();
-  const validations = [];
-  for (const g of grids) validations.push(await validateForTso(prisma, g));
-  return jsonResponse({ validations });
+  const user = await requireUser(req, ["TSO"]);
+  const body = await readJson(req, validateSchema, MAX_LIGHT_MODEL_BYTES);
+  return jsonResponse({ validations: await validateInClearing(await getPrisma(), user, body) });
 });

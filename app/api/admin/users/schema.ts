@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "@/lib/server/password-policy";
+import { ROLES } from "@/lib/server/roles";
+
+/** POST body: a new account; without a password one is generated and returned once. */
+export const createAccountSchema = z.strictObject({
+  username: z.string().trim().min(1, "enter a user name").max(40),
+  displayName: z
+    .string()
+    .trim()
+    .min(1, "enter the operator's name")
+    .max(80)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "no control characters"),
+  role: z.enum(ROLES, { error: `one of ${ROLES.join(", ")}` }),
+  password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
+});

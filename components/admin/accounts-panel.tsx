@@ -1,0 +1,141 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { RoleBadge } from "@/components/auth/role-badge";
+import { formatDateTime } from "@/components/dso/format";
+import { createAccount, fetchAccounts, resetAccountPassword } from "@/lib/client/accounts-api";
+import type { AccountSummary } from "@/lib/server/accounts";
+import { ROLE_LABEL, ROLES, type Role } from "@/lib/server/roles";
+
+/** A generated password, shown once with whose it is. */
+type Issued = { username: string; password: string } | null;
+
+/**
+ * The administrator's accounts page: every account with its role and active
+ * sessions, a form to create one, and a password reset per account. Generated
+ * passwords are shown once; the server keeps only their hashes.
+ */
+export function AccountsPanel({ initial, selfId }: { initial: AccountSummary[]; selfId: string }) {
+  const [accounts, setAccounts] = useState(initial);
+  const [issued, setIssued] = useState<Issued>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [form, setForm] = useState({ username: "", displayName: "", role: "AGGREGATOR" as Role });
+  const [busy, setBusy] = useState(false);
+
+  async function refresh() {
+    setAccounts(await fetchAccounts());
+  }
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setIssued(null);
+    try {
+      const { account, password } = await createAccount(form);
+      setIssued(password ? { username: account.username, password } : null);
+      setForm({ username: "", displayName: "", role: form.role });
+      await refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function reset(a: AccountSummary) {
+    setError(null);
+    setIssued(null);
+    try {
+      const { username, password } = await resetAccountPassword(a.id);
+      if (password) setIssued({ username, password });
+      await refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  return (
+    <>
+      <form className="card" onSubmit={create} aria-label="Create an account" data-testid="create-account">
+        <h2>Create an account</h2>
+        <div className="grid-2">
+          <div className="field">
+            <label htmlFor="new-username">User name</label>
+            <input id="new-username" type="text" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
+          </div>
+          <div className="field">
+            <label htmlFor="new-display-name">Operator</label>
+            <input id="new-display-name" type="text" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="new-role">Role</label>
+          <select id="new-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABEL[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Create with a generated password
+          </button>
+        </div>
+      </form>
+      {issued && (
+        <div className="alert alert-ok" role="status" data-testid="issued-password">
+          Password of <strong>{issued.username}</strong>, shown only now: <code data-testid="issued-password-value">{issued.password}</code> — hand it over
+          privately; the operator changes it on its account page.
+        </div>
+      )}
+      {error && (
+        <div className="alert alert-error" role="alert" data-testid="accounts-error">
+          {error}
+        </div>
+      )}
+      <div className="card" data-testid="accounts">
+        <div className="card-title">
+          <h2>Accounts</h2>
+          <span className="muted small">{accounts.length}</span>
+        </div>
+        <table className="data">
+          <thead>
+            <tr>
+              <th>User name</th>
+              <th>Operator</th>
+              <th>Role</th>
+              <th>Created</th>
+              <th>Password set</th>
+              <th className="num">Active sessions</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((a) => (
+              <tr key={a.id} data-testid="account-row" data-username={a.username}>
+                <td>{a.username}</td>
+                <td>{a.displayName}</td>
+                <td>
+                  <RoleBadge role={a.role} />
+                </td>
+                <td>{formatDateTime(a.createdAt)}</td>
+                <td>{a.passwordChangedAt ? formatDateTime(a.passwordChangedAt) : "—"}</td>
+                <td className="num">{a.activeSessions}</td>
+                <td>
+                  {a.id !== selfId && (
+                    <button type="button" className="btn btn-small" onClick={() => reset(a)}>
+                      Reset password
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
