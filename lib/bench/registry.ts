@@ -2,6 +2,7 @@ import { powerFlowBench } from "./powerflow.bench";
 import type { Benchmark } from "./types";
 import { districtBench } from "./district.bench";
 import { clearingBench } from "./clearing.bench";
+import { layoutBench } from "./layout.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, layoutBench];
