@@ -1,4 +1,5 @@
 import { runClear } from "./clear";
+import { runLayout } from "./layout";
 import { runLpSolve } from "./lp-solve";
 import { runPowerFlow } from "./powerflow";
 import { runSensitivities } from "./sensitivities";
@@ -12,6 +13,7 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "lp-solve": runLpSolve,
   sensitivities: runSensitivities,
   clear: runClear,
+  layout: runLayout,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

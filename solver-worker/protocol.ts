@@ -10,6 +10,7 @@
 import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { Network } from "../lib/grid/types";
+import type { LayoutAlgorithm, LayoutStage } from "../lib/layout";
 import type { Bid } from "../lib/market/bids";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
 
@@ -248,6 +249,31 @@ export interface ClearResult {
   workerMs: number;
 }
 
+// --- layout: schematic coordinates of a grid without geography (lib/layout) -------------
+
+export interface LayoutRequest {
+  /** Project JSON text (parsed and validated in the worker) or a Network. */
+  network: string | Network;
+}
+
+export type LayoutJobStage = "parse" | LayoutStage;
+
+/** Coordinates in the network's bus order, in the layout's units (one unit ≈ one bus spacing; y down). */
+export interface LayoutResult {
+  busIds: Int32Array;
+  x: Float64Array;
+  y: Float64Array;
+  algorithm: LayoutAlgorithm;
+  components: number;
+  radialComponents: number;
+  cyclomatic: number;
+  crossings: number;
+  /** computeLayout in the worker, ms. */
+  computeMs: number;
+  /** Whole job in the worker including parsing, ms. */
+  workerMs: number;
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -255,6 +281,7 @@ export interface SolverProtocol {
   "lp-solve": { request: LpSolveRequest; progress: StageProgress<LpSolveStage>; result: LpSolveResult };
   sensitivities: { request: SensitivitiesRequest; progress: StageProgress<SensitivitiesStage>; result: SensitivitiesResult };
   clear: { request: ClearRequest; progress: StageProgress<ClearStage>; result: ClearResult };
+  layout: { request: LayoutRequest; progress: StageProgress<LayoutJobStage>; result: LayoutResult };
 }
 
 export type SolverMessageType = keyof SolverProtocol;
