@@ -84,6 +84,12 @@ describe("schema from the SQL migrations", () => {
     await prisma.lightModel.update({ where: { id: "lm1" }, data: { published: true, publishedAt: new Date() } });
     expect((await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { lightModels: true } })).lightModels[0].published).toBe(true);
 
+    await prisma.gridLayout.create({ data: { gridId: grid.id, layoutJson: "{}", algorithm: "tidy-tree", busCount: 3, crossings: 0 } });
+    const layout = await prisma.gridLayout.update({ where: { gridId: "g1" }, data: { movedBuses: 1 }, include: { grid: true } });
+    expect(layout).toMatchObject({ movedBuses: 1, grid: { name: "Feeder A" } });
+    expect(layout.updatedAt.getTime()).toBeGreaterThanOrEqual(layout.createdAt.getTime());
+    await expect(prisma.gridLayout.create({ data: { gridId: "g1", layoutJson: "{}", algorithm: "force", busCount: 3, crossings: 0 } })).rejects.toThrow(/Unique constraint/);
+
     const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x" } });
     await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
     await prisma.clearingRun.create({
@@ -108,5 +114,6 @@ describe("schema from the SQL migrations", () => {
     expect(await prisma.grid.count()).toBe(0);
     expect(await prisma.powerFlowRun.count()).toBe(0);
     expect(await prisma.lightModel.count()).toBe(0);
+    expect(await prisma.gridLayout.count()).toBe(0);
   });
 });
