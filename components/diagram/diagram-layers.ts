@@ -1,9 +1,9 @@
 import type { Layer } from "@deck.gl/core";
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from "@deck.gl/layers";
-import { SELECTION, type Rgba } from "@/components/map/colors";
-import { buildGridLayers, pickedElementId, SCHEMATIC } from "@/components/map/layers";
+import type { Rgba } from "@/components/map/colors";
+import { buildGridLayers, SCHEMATIC } from "@/components/map/layers";
 import type { GridMapData, MapBus, MapLine } from "@/components/map/map-data";
-import { elementId, type GridMapState } from "@/components/map/state";
+import type { GridMapState } from "@/components/map/state";
 import { DEFAULT_HIGHLIGHT, DEFAULT_MARKER, scaleColor, scaleDomain, type BusMarker, type DiagramOverlays } from "./overlays";
 
 export const DIAGRAM_LAYER_IDS = {
@@ -14,7 +14,6 @@ export const DIAGRAM_LAYER_IDS = {
   highlightRing: "diagram-highlight-ring",
   markers: "diagram-markers",
   markerLabels: "diagram-marker-labels",
-  dragPreview: "diagram-drag-preview",
 } as const;
 
 const ARROW: Rgba = [25, 30, 45, 225];
@@ -206,42 +205,4 @@ export function buildDiagramLayers(data: GridMapData, state: GridMapState = {}, 
     }),
     ...above,
   ];
-}
-
-/**
- * A bus being dragged, drawn where it is now with its lines, until it is dropped (kept
- * apart from buildDiagramLayers so a drag never rebuilds the grid's layers).
- */
-export function dragPreviewLayers(data: GridMapData, drag: { busId: number; position: Point } | null): Layer[] {
-  const dragLines = drag ? data.lines.filter((l) => l.from === drag.busId || l.to === drag.busId) : [];
-  const dragPaths = drag
-    ? dragLines.map((l) => [l.from === drag.busId ? drag.position : l.path[0], l.to === drag.busId ? drag.position : l.path[l.path.length - 1]] as Point[])
-    : [];
-  return [
-    new PathLayer<Point[]>({
-      id: DIAGRAM_LAYER_IDS.dragPreview,
-      data: dragPaths,
-      getPath: (p) => p,
-      getColor: SELECTION,
-      getWidth: 3,
-      widthUnits: "pixels",
-    }),
-    new ScatterplotLayer<Point>({
-      id: `${DIAGRAM_LAYER_IDS.dragPreview}-bus`,
-      data: drag ? [drag.position] : [],
-      getPosition: (p) => p,
-      getFillColor: SELECTION,
-      getRadius: 7,
-      radiusUnits: "pixels",
-    }),
-  ];
-}
-
-/** The element a pick on the diagram refers to, as a selection id ("bus:…", "branch:…"); null for nothing pickable. */
-export function pickedDiagramElementId(data: GridMapData, layerId: string | undefined, object: unknown): string | null {
-  if (!layerId || object === null || object === undefined) return null;
-  if (layerId === DIAGRAM_LAYER_IDS.busValues) return elementId.bus((object as MapBus).id);
-  if (layerId === DIAGRAM_LAYER_IDS.markers) return elementId.bus((object as { bus: MapBus }).bus.id);
-  if (layerId === DIAGRAM_LAYER_IDS.transformers) return elementId.branch((object as MapLine).id);
-  return pickedElementId(data, layerId, object);
 }

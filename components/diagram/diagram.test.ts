@@ -5,10 +5,11 @@ import { readSharedCase } from "@/lib/testing/shared";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 import { describeDiagramElement } from "./describe";
 import { diagramData, withBusMoved } from "./diagram-data";
-import { buildDiagramLayers, DIAGRAM_LAYER_IDS, dragPreviewLayers, flowArrows, pickedDiagramElementId } from "./diagram-layers";
+import { buildDiagramLayers, DIAGRAM_LAYER_IDS, flowArrows } from "./diagram-layers";
+import { buildHitIndex, hitTest } from "./hit-test";
 import { dsoOverlays, VMIN_MARKER } from "./dso-overlays";
 import { overlayRows, scaleColor, scaleDomain, type BusValueOverlay, type DiagramOverlays } from "./overlays";
-import { fitView, MAX_PX_PER_UNIT } from "./view";
+import { cssTransformBetween, fitView, MAX_PX_PER_UNIT, panView, toScreen, toWorld, zoomViewAt } from "./view";
 
 const pegase = parseGridFile("case1354pegase.m", readSharedCase("case1354pegase"));
 const pegaseData = diagramData(pegase, computeLayout(pegase), { slackLabel: "slack" });
@@ -113,22 +114,45 @@ describe("overlays", () => {
     expect(byId.get(DIAGRAM_LAYER_IDS.markers)).toHaveLength(1);
     expect(byId.get(DIAGRAM_LAYER_IDS.arrows)).toHaveLength(32);
     expect(new Set(layers.map((l) => l.id)).size).toBe(layers.length);
-    const preview = dragPreviewLayers(feederData, { busId: 18, position: [1, 1] });
-    expect(preview[0].props.data as unknown[]).toHaveLength(feederData.lines.filter((l) => l.from === 18 || l.to === 18).length);
-  });
-
-  it("map picks of their layers to the element", () => {
-    const bus = feederData.buses[4];
-    expect(pickedDiagramElementId(feederData, DIAGRAM_LAYER_IDS.busValues, bus)).toBe(`bus:${bus.id}`);
-    expect(pickedDiagramElementId(feederData, DIAGRAM_LAYER_IDS.markers, { m: { busId: bus.id }, bus })).toBe(`bus:${bus.id}`);
-    expect(pickedDiagramElementId(feederData, DIAGRAM_LAYER_IDS.transformers, feederData.lines[2])).toBe(`branch:${feederData.lines[2].id}`);
-    expect(pickedDiagramElementId(feederData, DIAGRAM_LAYER_IDS.arrows, {})).toBeNull();
   });
 
   it("the DSO view rings the lowest-voltage bus of a power flow", () => {
     const pf = { summary: { vmMinBusId: 18, vmMin: 0.91309 } } as PowerFlowPayload;
     expect(dsoOverlays(pf)).toEqual({ markers: [{ busId: 18, label: "V min 0.913 p.u.", detail: ["lowest voltage of the grid, bus 18"], color: VMIN_MARKER }] });
     expect(dsoOverlays(null)).toEqual({});
+  });
+});
+
+describe("hit testing", () => {
+  const idx = buildHitIndex(pegaseData);
+
+  it("finds the bus under the pointer, else the line, else nothing", () => {
+    const b = pegaseData.buses[100];
+    const hit = hitTest(idx, [b.position[0] + 0.05, b.position[1] - 0.05], 0.2);
+    expect(hit).toEqual({ kind: "bus", bus: b });
+    const midOf = (x: (typeof pegaseData.lines)[number]): [number, number] => [(x.path[0][0] + x.path[1][0]) / 2, (x.path[0][1] + x.path[1][1]) / 2];
+    const clear = (q: [number, number]) => pegaseData.buses.every((b) => Math.hypot(b.position[0] - q[0], b.position[1] - q[1]) > 0.2);
+    const l = pegaseData.lines.find((x) => clear(midOf(x)))!;
+    const mid = midOf(l);
+    const onLine = hitTest(idx, mid, 0.1);
+    expect(onLine?.kind).toBe("line");
+    if (onLine?.kind === "line") {
+      const [a, c] = onLine.line.path;
+      const t = ((mid[0] - a[0]) * (c[0] - a[0]) + (mid[1] - a[1]) * (c[1] - a[1])) / ((c[0] - a[0]) ** 2 + (c[1] - a[1]) ** 2);
+      const d = Math.hypot(mid[0] - (a[0] + t * (c[0] - a[0])), mid[1] - (a[1] + t * (c[1] - a[1])));
+      expect(d).toBeLessThanOrEqual(0.1);
+    }
+    expect(hitTest(idx, [-50, -50], 0.5)).toBeNull();
+  });
+
+  it("agrees with a search over every bus", () => {
+    for (let k = 0; k < 200; k++) {
+      const p: [number, number] = [(k * 7.31) % 50, (k * 3.17) % 40];
+      const near = pegaseData.buses.filter((b) => Math.hypot(b.position[0] - p[0], b.position[1] - p[1]) <= 0.3);
+      const hit = hitTest(idx, p, 0.3);
+      if (near.length === 0) expect(hit?.kind).not.toBe("bus");
+      else expect(hit?.kind === "bus" && near.includes(hit.bus)).toBe(true);
+    }
   });
 });
 
@@ -141,5 +165,27 @@ describe("fitted view", () => {
     expect(v.maxZoom).toBeCloseTo(Math.log2(MAX_PX_PER_UNIT), 9);
     // A grid of a few buses is not blown up beyond a quarter of the largest zoom.
     expect(2 ** fitView([0, 0, 1, 1], 1000, 500).zoom).toBe(MAX_PX_PER_UNIT / 4);
+  });
+
+  it("pans with the pointer, zooms about it, and moves the last picture where the new view puts it", () => {
+    const size = { width: 800, height: 600 };
+    const v = fitView([0, 0, 100, 50], 800, 600);
+    const p: [number, number] = [30, 20];
+    expect(toWorld(v, size, toScreen(v, size, p))[0]).toBeCloseTo(30, 9);
+    const moved = panView(v, 40, -10);
+    const [x0, y0] = toScreen(v, size, p);
+    const [x1, y1] = toScreen(moved, size, p);
+    expect([x1 - x0, y1 - y0].map((d) => Math.round(d * 1e6) / 1e6)).toEqual([40, -10]);
+    const at: [number, number] = [200, 150];
+    const zoomed = zoomViewAt(v, size, 1.5, at);
+    expect(toWorld(zoomed, size, at)[0]).toBeCloseTo(toWorld(v, size, at)[0], 9);
+    expect(zoomed.zoom).toBeCloseTo(v.zoom + 1.5, 9);
+    expect(zoomViewAt(v, size, 99, at).zoom).toBe(v.maxZoom);
+    // The transform maps a point of the old picture onto its place in the new view.
+    const t = cssTransformBetween(v, zoomed, size).match(/translate\((.+)px, (.+)px\) scale\((.+)\)/)!.slice(1).map(Number);
+    const [sx, sy] = toScreen(v, size, p);
+    const [ex, ey] = toScreen(zoomed, size, p);
+    expect(t[2] * sx + t[0]).toBeCloseTo(ex, 1);
+    expect(t[2] * sy + t[1]).toBeCloseTo(ey, 1);
   });
 });

@@ -1,15 +1,16 @@
 "use client";
 
-import { Deck, OrthographicView, type Layer, type PickingInfo } from "@deck.gl/core";
+import { Deck, OrthographicView, type Layer } from "@deck.gl/core";
 import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "@/components/map/grid-map.module.css";
-import { LAYER_IDS } from "@/components/map/layers";
 import type { GridMapData } from "@/components/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { describeDiagramElement } from "./describe";
-import { buildDiagramLayers, DIAGRAM_LAYER_IDS, dragPreviewLayers, pickedDiagramElementId } from "./diagram-layers";
+import { buildDiagramLayers } from "./diagram-layers";
+import { buildHitIndex } from "./hit-test";
 import type { DiagramOverlays } from "./overlays";
-import { fitView, type DiagramViewState } from "./view";
+import { useDiagramInput, type RenderMode } from "./use-diagram-input";
+import { cssTransformBetween, toScreen, type DiagramViewState } from "./view";
 
 /**
  * Props of the network diagram: a grid drawn from schematic coordinates on a plain
@@ -25,7 +26,7 @@ export interface NetworkDiagramProps {
   flowMw?: ArrayLike<number> | null;
   /** Generic overlays: a value per bus on a colour scale, highlighted branches and buses, bus markers (see overlays.ts). */
   overlays?: DiagramOverlays;
-  /** Clicking an element selects it ("bus:<id>", "branch:<id>"); clicking nothing passes null. */
+  /** Clicking an element selects it ("bus:<id>", "branch:<id>"); clicking empty space passes null. */
   onSelect?: (id: string | null) => void;
   /** When given, a "Move buses" switch lets the operator drag buses; each drop reports the bus and its new position (layout units). */
   onMoveBus?: (busId: number, position: [number, number]) => void;
@@ -42,104 +43,115 @@ export interface NetworkDiagramTestHook {
   /** Screen position (CSS pixels from the frame's top left) of a bus, null if it is not drawn. */
   project(busId: number): [number, number] | null;
   zoom(): number;
+  /** "live" (redrawn on every view change) or "deferred" (moved while the view changes, redrawn when it rests). */
+  mode(): RenderMode;
+  /** The picture shows the current view: no redraw pending, no moved stand-in. */
+  settled(): boolean;
 }
 
-type Point = [number, number];
 type DiagramStatus = "loading" | "ready";
-
-const CONTROLLER = { dragRotate: false, touchRotate: false, keyboard: true, inertia: false, doubleClickZoom: true, scrollZoom: true } as const;
-const BUS_LAYERS = new Set<string>([LAYER_IDS.buses, LAYER_IDS.pcc, DIAGRAM_LAYER_IDS.busValues, DIAGRAM_LAYER_IDS.markers]);
-
-/** The bus under a pick (any layer that draws buses), or null. */
-function pickedBusId(data: GridMapData, info: PickingInfo): number | null {
-  if (!info.layer || !BUS_LAYERS.has(info.layer.id)) return null;
-  const id = pickedDiagramElementId(data, info.layer.id, info.object);
-  return id?.startsWith("bus:") ? Number(id.slice(4)) : null;
-}
+type Point = [number, number];
 
 /**
- * The network diagram. Pan by dragging, zoom with the wheel or a double click; hover
- * for the tooltip, click for details. The view is fitted to the grid when a new grid
- * is shown and kept while its results or overlays change or buses are moved.
+ * The network diagram. Drag to pan, wheel or double click to zoom (or the +/− buttons);
+ * hover for the tooltip, click for details. The view is fitted to the grid when a new
+ * grid is shown and kept while its results or overlays change or buses are moved.
+ * Under a software renderer the picture follows a gesture as a moved image and is drawn
+ * anew once the view rests (use-diagram-input.ts).
  */
 export function NetworkDiagram({ data, state = {}, flowMw, overlays, onSelect, onMoveBus, height = 560, ariaLabel = "Network diagram", testId = "network-diagram", overlayLayers }: NetworkDiagramProps) {
   const frame = useRef<HTMLDivElement>(null);
-  const container = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLDivElement>(null);
   const deckRef = useRef<Deck<OrthographicView> | null>(null);
   const [status, setStatus] = useState<DiagramStatus>("loading");
-  const [hover, setHover] = useState<{ x: number; y: number; id: string } | null>(null);
+  const [mode, setMode] = useState<RenderMode>("live");
   const [moveMode, setMoveMode] = useState(false);
-  const [drag, setDrag] = useState<{ busId: number; position: Point } | null>(null);
-  const live = useRef({ data, onSelect, onMoveBus, moveMode, drag, panEnabled: true });
-  live.current = { ...live.current, data, onSelect, onMoveBus, moveMode, drag };
+  const drawn = useRef<DiagramViewState | null>(null);
+  const pending = useRef<DiagramViewState | null>(null);
+  // When the last view change was handed to deck.gl, and how long until the page drew again.
+  const drawStart = useRef<number | null>(null);
+  const drawMs = useRef(0);
 
-  const gridLayers = useMemo(() => buildDiagramLayers(data, state, { flowMw, overlays }), [data, state, flowMw, overlays]);
-  const previewLayers = useMemo(() => dragPreviewLayers(data, drag), [data, drag]);
-  const layers = useMemo(() => [...gridLayers, ...(overlayLayers ?? []), ...previewLayers], [gridLayers, overlayLayers, previewLayers]);
+  const index = useMemo(() => buildHitIndex(data), [data]);
+  // Nothing is picked on the GPU: hover and click are hit-tested on the CPU (hit-test.ts).
+  const gridLayers = useMemo(() => buildDiagramLayers(data, state, { flowMw, overlays }).map((l) => l.clone({ pickable: false })), [data, state, flowMw, overlays]);
+  const layers = useMemo(() => [...gridLayers, ...(overlayLayers ?? [])], [gridLayers, overlayLayers]);
   const layersRef = useRef(layers);
   layersRef.current = layers;
-  // A new grid (not a moved bus or new results) gets a fitted view.
-  const fitKey = `${data.name}|${data.busCount}|${data.branchCount}`;
+
+  const input = useDiagramInput({
+    frame,
+    data,
+    index,
+    mode,
+    moveMode,
+    onSelect,
+    onMoveBus,
+    draw: (view) => {
+      const deck = deckRef.current;
+      // The same view again draws nothing new (deck.gl compares it), so nothing would clear `pending`.
+      if (!deck || deck.props.viewState === view) return;
+      pending.current = view;
+      drawStart.current = performance.now();
+      deck.setProps({ viewState: view });
+    },
+    lastDrawMs: () => drawMs.current,
+    preview: (view) => {
+      const el = host.current;
+      if (!el) return;
+      el.style.transform = view && drawn.current ? cssTransformBetween(drawn.current, view, { width: el.clientWidth, height: el.clientHeight }) : "";
+    },
+  });
+  const currentView = input.current;
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
 
   useEffect(() => {
-    const el = container.current;
+    const el = host.current;
     if (!el) return;
-    const setPan = (enabled: boolean) => {
-      if (live.current.panEnabled === enabled) return;
-      live.current.panEnabled = enabled;
-      deck.setProps({ controller: { ...CONTROLLER, dragPan: enabled } });
-    };
     let rendered = false;
     const deck = new Deck<OrthographicView>({
       parent: el,
       views: new OrthographicView({ id: "diagram", flipY: true }),
-      // No multisampling: the lines and dots are smoothed by their own shaders, and a software
-      // renderer (no GPU) would spend most of each frame resolving 4× samples.
-      deviceProps: { type: "webgl", webgl: { antialias: false, preserveDrawingBuffer: false } },
-      controller: { ...CONTROLLER, dragPan: true },
+      controller: false,
       layers: layersRef.current,
-      pickingRadius: 5,
-      onHover: (info) => {
-        const d = live.current.data;
-        const id = pickedDiagramElementId(d, info.layer?.id, info.object);
-        setHover(id ? { x: info.x, y: info.y, id } : null);
-        // In move mode a drag that starts on a bus moves the bus, elsewhere it pans.
-        setPan(!(live.current.moveMode && pickedBusId(d, info) !== null));
-      },
-      onClick: (info) => live.current.onSelect?.(pickedDiagramElementId(live.current.data, info.layer?.id, info.object)),
-      onDragStart: (info) => {
-        if (!live.current.moveMode) return;
-        const busId = pickedBusId(live.current.data, info);
-        if (busId !== null && info.coordinate) setDrag({ busId, position: [info.coordinate[0], info.coordinate[1]] });
-      },
-      onDrag: (info) => {
-        const current = live.current.drag;
-        if (current && info.coordinate) setDrag({ busId: current.busId, position: [info.coordinate[0], info.coordinate[1]] });
-      },
-      onDragEnd: (info) => {
-        const current = live.current.drag;
-        if (!current) return;
-        const position: Point = info.coordinate ? [info.coordinate[0], info.coordinate[1]] : current.position;
-        setDrag(null);
-        live.current.onMoveBus?.(current.busId, position);
-      },
-      getCursor: ({ isHovering, isDragging }) => (live.current.drag ? "grabbing" : isDragging ? "grabbing" : isHovering ? (live.current.moveMode ? "move" : "pointer") : "grab"),
+      // No multisampling: lines and dots are smoothed by their own shaders.
+      deviceProps: { type: "webgl", webgl: { antialias: false, preserveDrawingBuffer: false } },
+      onDeviceInitialized: (device) => setMode(device.info.gpuType === "cpu" ? "deferred" : "live"),
       onAfterRender: () => {
-        if (rendered) return;
-        rendered = true;
-        setStatus("ready");
+        // The picture now shows the view it was drawn for: drop the CSS stand-in.
+        if (pending.current) {
+          drawn.current = pending.current;
+          pending.current = null;
+          // The page shows the frame after the next one is due: a software renderer blocks here.
+          const t0 = drawStart.current;
+          if (t0 !== null) requestAnimationFrame(() => requestAnimationFrame(() => (drawMs.current = performance.now() - t0)));
+          const now = currentView();
+          el.style.transform = !now || now === drawn.current ? "" : cssTransformBetween(drawn.current, now, { width: el.clientWidth, height: el.clientHeight });
+        }
+        if (!rendered && drawn.current) {
+          rendered = true;
+          setStatus("ready");
+        }
       },
     });
     deckRef.current = deck;
+    const initial = currentView();
+    if (initial) {
+      pending.current = initial;
+      deck.setProps({ viewState: initial });
+    }
     const hook: NetworkDiagramTestHook = {
       project: (busId) => {
-        const b = live.current.data.buses.find((x) => x.id === busId);
-        const viewport = deck.getViewports()[0];
-        if (!b || !viewport) return null;
-        const [x, y] = viewport.project(b.position);
-        return [x, y];
+        const b = dataRef.current.buses.find((x) => x.id === busId);
+        const v = currentView();
+        return b && v ? toScreen(v, { width: el.clientWidth, height: el.clientHeight }, b.position) : null;
       },
-      zoom: () => deck.getViewports()[0]?.zoom ?? NaN,
+      zoom: () => currentView()?.zoom ?? NaN,
+      mode: () => modeRef.current,
+      settled: () => pending.current === null && !el.style.transform && drawn.current !== null && drawn.current === currentView(),
     };
     if (frame.current) (frame.current as HTMLDivElement & { __networkDiagram?: NetworkDiagramTestHook }).__networkDiagram = hook;
     return () => {
@@ -149,47 +161,58 @@ export function NetworkDiagram({ data, state = {}, flowMw, overlays, onSelect, o
       for (const canvas of el.querySelectorAll("canvas")) canvas.remove();
     };
   }, []);
-
-  useEffect(() => {
-    const el = container.current;
-    const deck = deckRef.current;
-    if (!el || !deck || !data.bounds) return;
-    const view: DiagramViewState = fitView(data.bounds, el.clientWidth || 800, el.clientHeight || 500);
-    deck.setProps({ initialViewState: view });
-    setHover(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- refit only for a different grid
-  }, [fitKey]);
-
   useEffect(() => {
     deckRef.current?.setProps({ layers });
   }, [layers]);
 
+  const { view, size, hover, drag } = input;
   const hovered = hover && !drag ? describeDiagramElement(data, state, overlays, hover.id) : null;
-  const congested = data.lines.filter((l) => {
-    const v = state.loadingPct?.[l.index];
-    return l.inService && v !== undefined && Number.isFinite(v) && Math.abs(v) > 100;
-  }).length;
+  const congested = useMemo(
+    () =>
+      data.lines.filter((l) => {
+        const v = state.loadingPct?.[l.index];
+        return l.inService && v !== undefined && Number.isFinite(v) && Math.abs(v) > 100;
+      }).length,
+    [data, state],
+  );
+  const project = (p: Point) => (view ? toScreen(view, size, p) : p);
 
   return (
     <div
       ref={frame}
       className={`${styles.frame} ${styles.plain}`}
-      style={{ height }}
+      style={{ height, cursor: drag ? "grabbing" : hover ? (moveMode && hover.id.startsWith("bus:") ? "move" : "pointer") : "grab", touchAction: "none" }}
       data-testid={testId}
       data-diagram-state={status}
+      data-render-mode={mode}
       data-lines={data.lines.length}
       data-buses={data.buses.length}
       data-congested-lines={congested}
       role="region"
       aria-label={ariaLabel}
     >
-      <div ref={container} className={styles.canvas} style={{ position: "relative" }} />
-      {onMoveBus && (
-        <label className={styles.diagramTool}>
-          <input type="checkbox" checked={moveMode} onChange={(e) => setMoveMode(e.target.checked)} data-testid="diagram-move-mode" />
-          Move buses
-        </label>
-      )}
+      <div ref={host} className={styles.canvas} style={{ position: "relative", transformOrigin: "0 0" }} />
+      <svg className={styles.diagramOverlay} width={size.width} height={size.height} aria-hidden>
+        {hover && !drag && <HoverMark data={data} id={hover.id} project={project} />}
+        {drag && <DragMark data={data} busId={drag.busId} position={drag.position} project={project} />}
+      </svg>
+      <div className={styles.diagramTools}>
+        {onMoveBus && (
+          <label className={styles.diagramTool}>
+            <input type="checkbox" checked={moveMode} onChange={(e) => setMoveMode(e.target.checked)} data-testid="diagram-move-mode" />
+            Move buses
+          </label>
+        )}
+        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(1)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(-1)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" className={styles.diagramTool} onClick={input.fit} data-testid="diagram-fit">
+          Fit
+        </button>
+      </div>
       {hovered && hover && (
         <div className={`${styles.tooltip} ${hovered.alarm ? styles.tooltipAlarm : ""}`} style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="map-tooltip">
           <strong>{hovered.title}</strong>
@@ -207,5 +230,34 @@ export function NetworkDiagram({ data, state = {}, flowMw, overlays, onSelect, o
         </div>
       )}
     </div>
+  );
+}
+
+/** The hovered bus ringed, or the hovered line traced, over the picture (no redraw of the grid). */
+function HoverMark({ data, id, project }: { data: GridMapData; id: string; project: (p: Point) => Point }) {
+  if (id.startsWith("bus:")) {
+    const b = data.buses.find((x) => `bus:${x.id}` === id);
+    if (!b) return null;
+    const [x, y] = project(b.position);
+    return <circle cx={x} cy={y} r={9} className="hover-ring" fill="none" stroke="rgb(0,180,255)" strokeWidth={3} />;
+  }
+  const l = data.lines.find((x) => `branch:${x.id}` === id);
+  if (!l) return null;
+  const [a, b] = [project(l.path[0]), project(l.path[l.path.length - 1])];
+  return <line x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} stroke="rgba(0,180,255,0.75)" strokeWidth={7} strokeLinecap="round" />;
+}
+
+/** A bus being dragged: where it would go and its lines to its neighbours. */
+function DragMark({ data, busId, position, project }: { data: GridMapData; busId: number; position: Point; project: (p: Point) => Point }) {
+  const at = project(position);
+  const ends = data.lines.flatMap((l) => (l.from === busId ? [l.path[l.path.length - 1]] : l.to === busId ? [l.path[0]] : []));
+  return (
+    <g>
+      {ends.map((p, k) => {
+        const q = project(p);
+        return <line key={k} x1={q[0]} y1={q[1]} x2={at[0]} y2={at[1]} stroke="rgb(0,180,255)" strokeWidth={3} strokeDasharray="6 4" />;
+      })}
+      <circle cx={at[0]} cy={at[1]} r={7} fill="rgb(0,180,255)" />
+    </g>
   );
 }
