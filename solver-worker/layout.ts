@@ -9,16 +9,5 @@ export function runLayout(req: LayoutRequest, progress: (p: StageProgress<Layout
   progress({ stage: "parse", fraction: 0, message: "Reading and validating the network" });
   const net: Network = typeof req.network === "string" ? parseNetworkJson(req.network) : req.network;
   const l = computeLayout(net, { onProgress: (stage, fraction, message) => progress({ stage, fraction: 0.05 + 0.95 * fraction, message }) });
-  return {
-    busIds: l.busIds,
-    x: l.x,
-    y: l.y,
-    algorithm: l.algorithm,
-    components: l.components,
-    radialComponents: l.radialComponents,
-    cyclomatic: l.cyclomatic,
-    crossings: l.crossings,
-    computeMs: l.computeMs,
-    workerMs: performance.now() - t0,
-  };
+  return { ...l, workerMs: performance.now() - t0 };
 }

@@ -10,7 +10,7 @@
 import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { Network } from "../lib/grid/types";
-import type { LayoutAlgorithm, LayoutStage } from "../lib/layout";
+import type { LayoutStage, SchematicLayout } from "../lib/layout";
 import type { Bid } from "../lib/market/bids";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
 
@@ -258,21 +258,12 @@ export interface LayoutRequest {
 
 export type LayoutJobStage = "parse" | LayoutStage;
 
-/** Coordinates in the network's bus order, in the layout's units (one unit ≈ one bus spacing; y down). */
-export interface LayoutResult {
-  busIds: Int32Array;
-  x: Float64Array;
-  y: Float64Array;
-  algorithm: LayoutAlgorithm;
-  components: number;
-  radialComponents: number;
-  cyclomatic: number;
-  crossings: number;
-  /** computeLayout in the worker, ms. */
-  computeMs: number;
-  /** Whole job in the worker including parsing, ms. */
-  workerMs: number;
-}
+/**
+ * lib/layout's SchematicLayout: coordinates in the network's bus order, in the layout's
+ * units (one unit ≈ one bus spacing; y down), with the algorithm, components, loops and
+ * crossings; plus the whole job's time in the worker including parsing, ms.
+ */
+export type LayoutResult = SchematicLayout & { workerMs: number };
 
 // --- the table --------------------------------------------------------------------
 

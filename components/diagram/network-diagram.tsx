@@ -4,6 +4,7 @@ import { Deck, OrthographicView, type Layer } from "@deck.gl/core";
 import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "@/components/map/grid-map.module.css";
 import type { GridMapData } from "@/components/map/map-data";
+import { MapTooltip } from "@/components/map/map-tooltip";
 import type { GridMapState } from "@/components/map/state";
 import { describeDiagramElement } from "./describe";
 import { buildDiagramLayers } from "./diagram-layers";
@@ -213,17 +214,7 @@ export function NetworkDiagram({ data, state = {}, flowMw, overlays, onSelect, o
           Fit
         </button>
       </div>
-      {hovered && hover && (
-        <div className={`${styles.tooltip} ${hovered.alarm ? styles.tooltipAlarm : ""}`} style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="map-tooltip">
-          <strong>{hovered.title}</strong>
-          <div>{hovered.subtitle}</div>
-          {hovered.rows.slice(0, 6).map(([k, v]) => (
-            <div key={k}>
-              {k}: {v}
-            </div>
-          ))}
-        </div>
-      )}
+      {hovered && hover && <MapTooltip description={hovered} x={hover.x} y={hover.y} rows={6} />}
       {status !== "ready" && (
         <div className={styles.status} role="status">
           Drawing the diagram…
