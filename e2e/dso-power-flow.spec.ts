@@ -34,6 +34,8 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await dso.upload(CASE33);
     await expect(page.getByTestId("upload-ok")).toContainText("case33bw: 33 buses, 37 branches imported");
     await expect(dso.gridButton("case33bw")).toHaveAttribute("aria-current", "true");
+    // The grid has no coordinates: the page draws its network diagram first (e2e/network-diagram.spec.ts).
+    await dso.waitForDiagram();
 
     // The tracer must see a task we block on purpose, or its silence below means nothing.
     expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);

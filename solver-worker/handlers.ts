@@ -1,4 +1,5 @@
 import { runClear } from "./clear";
+import { runLayout } from "./layout";
 import { runLpSolve } from "./lp-solve";
 import { runOpf } from "./opf";
 import { runPqvFinish, runPqvFit, runPqvPrepare } from "./pqv";
@@ -22,6 +23,7 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "pqv-prepare": runPqvPrepare,
   "pqv-fit": runPqvFit,
   "pqv-finish": runPqvFinish,
+  layout: runLayout,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

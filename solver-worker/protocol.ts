@@ -10,6 +10,7 @@
 import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { Network } from "../lib/grid/types";
+import type { LayoutStage, SchematicLayout } from "../lib/layout";
 import type { Bid } from "../lib/market/bids";
 import type { BindingConstraint, OpfStatus } from "../lib/opf/solution";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
@@ -409,6 +410,21 @@ export interface PqvFinishResult {
   costModel: CostModel;
   views: ReturnType<typeof polynomialViews>;
 }
+// --- layout: schematic coordinates of a grid without geography (lib/layout) -------------
+
+export interface LayoutRequest {
+  /** Project JSON text (parsed and validated in the worker) or a Network. */
+  network: string | Network;
+}
+
+export type LayoutJobStage = "parse" | LayoutStage;
+
+/**
+ * lib/layout's SchematicLayout: coordinates in the network's bus order, in the layout's
+ * units (one unit ≈ one bus spacing; y down), with the algorithm, components, loops and
+ * crossings; plus the whole job's time in the worker including parsing, ms.
+ */
+export type LayoutResult = SchematicLayout & { workerMs: number };
 
 // --- the table --------------------------------------------------------------------
 
@@ -424,6 +440,7 @@ export interface SolverProtocol {
   "pqv-prepare": { request: PqvPrepareRequest; progress: StageProgress<PqvStage>; result: PqvPrepareResult };
   "pqv-fit": { request: PqvFitRequest; progress: StageProgress<PqvStage>; result: PqvFitResult };
   "pqv-finish": { request: PqvFinishRequest; progress: StageProgress<PqvStage>; result: PqvFinishResult };
+  layout: { request: LayoutRequest; progress: StageProgress<LayoutJobStage>; result: LayoutResult };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

@@ -2,15 +2,17 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
+import { parseNetworkJson } from "@/lib/grid";
 import { DEMO_GRIDS } from "@/lib/server/demo-data";
+import { layoutForDemo } from "@/lib/server/grid-layouts";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 
 useTestDatabase();
 
 const API_DIR = join(process.cwd(), "app", "api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-/** Field names of the project network format that only a DSO may see. */
-const PRIVATE_MARKERS = ['"rPu"', '"xPu"', '"lon"', '"lat"', '"pdMw"', '"geometry"', '"flexplat-network"', '"buildingId"'];
+/** Field names of the project network format and of a grid's stored schematic layout (lib/layout/json.ts) that only a DSO may see. */
+const PRIVATE_MARKERS = ['"rPu"', '"xPu"', '"lon"', '"lat"', '"pdMw"', '"geometry"', '"flexplat-network"', '"buildingId"', '"flexplat-layout"', '"busIds"'];
 
 function routeFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,7 +34,10 @@ const CALLERS = { tso: "tso", aggregator: "agg-heatflex", administrator: "admin"
 
 beforeAll(async () => {
   const prisma = await getPrisma();
-  gridId = (await prisma.grid.findFirstOrThrow({ where: { name: DEMO_GRIDS[0].name } })).id;
+  const grid = await prisma.grid.findFirstOrThrow({ where: { name: DEMO_GRIDS[0].name } });
+  gridId = grid.id;
+  // The grid carries a stored schematic layout too, so a route leaking it would be caught.
+  await layoutForDemo(prisma, gridId, parseNetworkJson(grid.networkJson));
 });
 
 // Every route handler in app/api, today's and those later issues add, called by the

@@ -1,18 +1,12 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
+import { GridDrawing } from "@/components/diagram/grid-drawing";
 import type { DisaggregatedBidView, GridRef } from "@/lib/server/portfolios";
 import { fetchDemoMap, type DemoMapResponse } from "./api";
 import { assetMarkerLayer, MARKER_COLOR } from "./asset-layer";
 import styles from "./bcm.module.css";
 import { assetMarkers, gridMapDataOfDemo, type MarkerActivation, type MarkerState } from "./demo-map";
-
-// MapLibre and deck.gl touch the DOM when imported: load the map in the browser only.
-const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), {
-  ssr: false,
-  loading: () => <div style={{ height: 480 }} className="muted small">Loading map…</div>,
-});
 
 const LEGEND: [MarkerState, string][] = [
   ["offered", "your assets (offered)"],
@@ -88,7 +82,7 @@ export function DemoMapPanel({ grids, bids, run }: Props) {
             </div>
           )}
           {(!state || state.phase === "loading") && <p className="muted">Loading the map…</p>}
-          {data && <GridMap data={data} overlayLayers={overlay} height={480} ariaLabel={`Demo-mode map of ${current.name}`} testId="bcm-grid-map" />}
+          {data && <GridDrawing data={data} overlayLayers={overlay} height={480} ariaLabel={`Demo-mode map of ${current.name}`} testId="bcm-grid-map" />}
           <div className={styles.markerLegend}>
             {LEGEND.filter(([s]) => (run ? s !== "offered" : s === "offered")).map(([s, label]) => (
               <span key={s}>

@@ -46,6 +46,13 @@ describe("demo-mode map: the drawing without the grid's electrical data", () => 
     });
     expect(got).toEqual(expected);
   });
+
+  it("places them on the network diagram when the grid is drawn from a schematic layout", () => {
+    const layout = { busIds: net.buses.map((b) => b.id), x: net.buses.map((_, i) => i * 2), y: net.buses.map((_, i) => -i) };
+    const b = net.fpus[0].bus;
+    const i = net.buses.findIndex((x) => x.id === b);
+    expect(connectionPositions(net, [`bus:${b}`, "bus:999999"], layout)).toEqual([{ connection: `bus:${b}`, position: [i * 2, -i] }]);
+  });
 });
 
 describe("asset markers", () => {

@@ -1,5 +1,6 @@
 import type { Network } from "@/lib/grid/types";
 import type { AggregatedResult } from "@/lib/market";
+import type { LayoutPositions } from "@/components/diagram/diagram-data";
 import { gridMapData, type GridMapData, type LineKind } from "@/components/map/map-data";
 import type { DisaggregatedBidView } from "@/lib/server/portfolios";
 
@@ -13,6 +14,8 @@ type LonLat = [number, number];
  */
 export interface DemoMap {
   name: string;
+  /** Geographic ([lon, lat]) or, for a grid without geography, its schematic layout's units. */
+  coordinates: GridMapData["coordinates"];
   lines: { id: string; kind: LineKind; path: LonLat[]; inService: boolean }[];
   substations: { id: string; position: LonLat }[];
   pcc: LonLat | null;
@@ -27,11 +30,11 @@ export interface DemoMapAsset {
   position: LonLat;
 }
 
-/** The demo-mode drawing of a network (server side, once per request). */
-export function demoMapOf(net: Network): DemoMap {
-  const d = gridMapData(net);
+/** The demo-mode drawing of a network (server side, once per request): from its map data, or the diagram's data when it has no geography. */
+export function demoMapOf(net: Network, d: GridMapData = gridMapData(net)): DemoMap {
   return {
     name: d.name,
+    coordinates: d.coordinates,
     lines: d.lines.map((l) => ({ id: l.id, kind: l.kind, path: l.path, inService: l.inService })),
     substations: d.substations.map((s) => ({ id: s.id, position: s.position })),
     pcc: d.pcc?.position ?? null,
@@ -45,13 +48,16 @@ export function demoMapOf(net: Network): DemoMap {
   };
 }
 
-/** Positions of the given connection points ("bus:<n>") that have coordinates. */
-export function connectionPositions(net: Network, connections: Iterable<string>): DemoMapAsset[] {
-  const byBus = new Map(net.buses.map((b) => [b.id, b]));
+/** Positions of the given connection points ("bus:<n>"): their coordinates, or with a schematic layout their place on the diagram. */
+export function connectionPositions(net: Network, connections: Iterable<string>, layout: LayoutPositions | null = null): DemoMapAsset[] {
+  const index = new Map(net.buses.map((b, i) => [b.id, i]));
   const out: DemoMapAsset[] = [];
   for (const connection of new Set(connections)) {
-    const b = byBus.get(Number(connection.slice(4)));
-    if (b && Number.isFinite(b.lon) && Number.isFinite(b.lat)) out.push({ connection, position: [b.lon!, b.lat!] });
+    const i = index.get(Number(connection.slice(4)));
+    if (i === undefined) continue;
+    const b = net.buses[i];
+    if (layout) out.push({ connection, position: [layout.x[i], layout.y[i]] });
+    else if (Number.isFinite(b.lon) && Number.isFinite(b.lat)) out.push({ connection, position: [b.lon!, b.lat!] });
   }
   return out;
 }
@@ -60,6 +66,7 @@ export function connectionPositions(net: Network, connections: Iterable<string>)
 export function gridMapDataOfDemo(m: DemoMap): GridMapData {
   return {
     name: m.name,
+    coordinates: m.coordinates ?? "geographic",
     lines: m.lines.map((l, index) => ({ index, id: l.id, kind: l.kind, path: l.path, from: -1, to: -1, inService: l.inService, ratingMva: 0 })),
     buses: [],
     substations: m.substations.map((s) => ({ id: s.id, position: s.position, transformerIndex: -1, mvBusIndex: -1, lvBusIndex: -1, ratingMva: 0 })),

@@ -13,6 +13,8 @@ export interface ElementDescription {
 }
 
 const pct = (v: number) => `${Math.abs(v).toFixed(1)} %`;
+/** A base voltage as written on a single-line diagram: "20 kV", "0.4 kV", "77.9 kV". */
+export const formatKv = (kv: number) => `${Number(kv.toPrecision(3))} kV`;
 const pu = (v: number) => `${v.toFixed(4)} p.u.`;
 
 function voltageRow(label: string, vm: ArrayLike<number> | null, index: number): { row: [string, string] | null; alarm: boolean } {
@@ -49,7 +51,14 @@ export function describeElement(data: GridMapData, state: GridMapState, id: stri
     if (line.typeName) rows.push(["cable", line.typeName]);
     if (line.lengthKm !== undefined) rows.push(["length", `${(line.lengthKm * 1000).toFixed(0)} m`]);
     if (line.ratingMva > 0) rows.push(["rating", `${(line.ratingMva * 1000).toFixed(0)} kVA`]);
-    const level = line.kind === "mv" ? "20 kV line" : line.kind === "service" ? "service cable" : "LV feeder cable";
+    const kv = line.kv ?? 0;
+    const level = line.transformer
+      ? "transformer"
+      : line.kind === "mv"
+        ? `${kv > 0 ? formatKv(kv) : "MV"} line`
+        : line.kind === "service"
+          ? "service cable"
+          : "LV feeder cable";
     return { id, title: line.id, subtitle: `${level}, ${from?.name ?? line.from} → ${to?.name ?? line.to}`, rows, alarm };
   }
   if (id.startsWith("substation:")) {
@@ -79,8 +88,14 @@ export function describeElement(data: GridMapData, state: GridMapState, id: stri
     const r = voltageRow("voltage", vm, b.index);
     if (r.row) rows.push(r.row);
     else rows.push(["voltage", "run a power flow"]);
-    rows.push(["bus", `${b.id}, ${b.baseKv} kV`]);
-    const role = { pcc: "point of common coupling (slack)", mv: "20 kV bus", busbar: "LV busbar", junction: "LV cable junction", building: "building connection" }[b.role];
+    rows.push(["bus", `${b.id}, ${formatKv(b.baseKv)}`]);
+    const role = {
+      pcc: data.pcc?.label && data.pcc.label !== "PCC" ? "slack bus" : "point of common coupling (slack)",
+      mv: `${formatKv(b.baseKv)} bus`,
+      busbar: "LV busbar",
+      junction: data.coordinates === "schematic" ? `${formatKv(b.baseKv)} bus` : "LV cable junction",
+      building: "building connection",
+    }[b.role];
     return { id, title: b.name, subtitle: role, rows, alarm: r.alarm };
   }
   return null;

@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { describeElement } from "./describe";
 import styles from "./grid-map.module.css";
 import { buildGridLayers, pickedElementId, type GridMapState } from "./layers";
+import { MapTooltip } from "./map-tooltip";
 import type { GridMapData } from "./map-data";
 import { BASEMAP_STYLE_ENV, chooseBasemap } from "./style";
 
@@ -169,17 +170,7 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
       aria-label={ariaLabel}
     >
       <div ref={container} className={styles.canvas} />
-      {hovered && hover && (
-        <div className={`${styles.tooltip} ${hovered.alarm ? styles.tooltipAlarm : ""}`} style={{ left: hover.x + 14, top: hover.y + 14 }} data-testid="map-tooltip">
-          <strong>{hovered.title}</strong>
-          <div>{hovered.subtitle}</div>
-          {hovered.rows.slice(0, 4).map(([k, v]) => (
-            <div key={k}>
-              {k}: {v}
-            </div>
-          ))}
-        </div>
-      )}
+      {hovered && hover && <MapTooltip description={hovered} x={hover.x} y={hover.y} />}
       {status !== "ready" && (
         <div className={styles.status} role={status === "error" ? "alert" : "status"}>
           {status === "error" ? `Map error: ${error}` : "Loading map…"}

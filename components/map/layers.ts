@@ -70,6 +70,59 @@ export function busStyle(bus: MapBus, vm: ArrayLike<number> | null): { fill: Rgb
 const KIND_ORDER = { service: 0, lv: 1, mv: 2 } as const;
 
 /**
+ * Sizes on a schematic diagram (positions in layout units, about one bus spacing):
+ * widths and radii scale with the zoom, so buses never overlap however far out one
+ * zooms; line widths are the map's pixel widths at 40 pixels per unit, within pixel bounds.
+ */
+export const SCHEMATIC = {
+  pxPerUnit: 40,
+  busRadius: 0.22,
+  pccRadius: 0.42,
+  widthMinPixels: 1,
+  widthMaxPixels: 12,
+  radiusMinPixels: 1.5,
+  radiusMaxPixels: 8,
+} as const;
+
+interface Sizing {
+  widthUnits: "pixels" | "common";
+  /** Multiply a width in map pixels by this. */
+  width: number;
+  widthMaxPixels: number;
+  busRadius: (b: MapBus, vm: ArrayLike<number> | null) => number;
+  radiusUnits: "pixels" | "common";
+  radiusMinPixels: number;
+  radiusMaxPixels: number;
+  pccRadius: number;
+}
+
+function sizing(data: GridMapData): Sizing {
+  if (data.coordinates === "schematic") {
+    return {
+      widthUnits: "common",
+      width: 1 / SCHEMATIC.pxPerUnit,
+      widthMaxPixels: SCHEMATIC.widthMaxPixels,
+      // Not enlarged when the voltage is violated: the saturated colour says it, and buses must not overlap.
+      busRadius: () => SCHEMATIC.busRadius,
+      radiusUnits: "common",
+      radiusMinPixels: SCHEMATIC.radiusMinPixels,
+      radiusMaxPixels: SCHEMATIC.radiusMaxPixels,
+      pccRadius: SCHEMATIC.pccRadius,
+    };
+  }
+  return {
+    widthUnits: "pixels",
+    width: 1,
+    widthMaxPixels: Number.MAX_SAFE_INTEGER,
+    busRadius: (b, vm) => busStyle(b, vm).radius,
+    radiusUnits: "pixels",
+    radiusMinPixels: 0,
+    radiusMaxPixels: Number.MAX_SAFE_INTEGER,
+    pccRadius: 11,
+  };
+}
+
+/**
  * deck.gl layers of the grid map as a pure function of the data and the state to
  * show (a power flow's loadings and voltages, the selection). The DSO view and the
  * TSO view's before/after comparison call it with different results; layer ids are
@@ -77,6 +130,9 @@ const KIND_ORDER = { service: 0, lv: 1, mv: 2 } as const;
  */
 export function buildGridLayers(data: GridMapData, state: GridMapState = {}): Layer[] {
   const { loading, vm } = usableResults(data, state);
+  const z = sizing(data);
+  const schematic = data.coordinates === "schematic";
+  const lineUnits = { widthUnits: z.widthUnits, widthMinPixels: 1, widthMaxPixels: z.widthMaxPixels } as const;
   const styles = new Map<MapLine, LineStyle>();
   for (const l of data.lines) styles.set(l, lineStyle(l, loading));
   const st = (l: MapLine) => styles.get(l)!;
@@ -85,7 +141,7 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
   const congested = ordered.filter((l) => st(l).congested);
   const selected = state.selectedId ?? null;
   const selectedLines = selected?.startsWith("branch:") ? data.lines.filter((l) => elementId.branch(l.id) === selected) : [];
-  const drawnBuses = data.buses.filter((b) => BUS_RADIUS[b.role] > 0);
+  const drawnBuses = schematic ? data.buses : data.buses.filter((b) => BUS_RADIUS[b.role] > 0);
   const selectedPoints: [number, number][] = [];
   if (selected?.startsWith("bus:")) for (const b of data.buses) if (elementId.bus(b.id) === selected) selectedPoints.push(b.position);
   if (selected?.startsWith("substation:")) for (const s of data.substations) if (elementId.substation(s.id) === selected) selectedPoints.push(s.position);
@@ -93,10 +149,11 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
   const subStyles = new Map(data.substations.map((s) => [s, substationStyle(s, loading)]));
   const labels: { text: string; position: [number, number] }[] = [
     ...data.substations.map((s) => ({ text: s.id, position: s.position })),
-    ...(data.pcc ? [{ text: "PCC", position: data.pcc.position }] : []),
+    ...(data.pcc ? [{ text: data.pcc.label ?? "PCC", position: data.pcc.position }] : []),
   ];
 
-  const mvLines = ordered.filter((l) => l.kind === "mv" && l.inService);
+  // On the diagram every line of 1 kV and more would be cased; the level shows in the tooltip instead.
+  const mvLines = schematic ? [] : ordered.filter((l) => l.kind === "mv" && l.inService);
   return [
     // 20 kV cables get a dark casing, so they read apart from 0.4 kV feeders at any loading.
     new PathLayer<MapLine>({
@@ -104,8 +161,8 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       data: mvLines,
       getPath: (l) => l.path,
       getColor: MV_CASING,
-      getWidth: (l) => st(l).width + 4,
-      widthUnits: "pixels",
+      getWidth: (l) => (st(l).width + 4) * z.width,
+      ...lineUnits,
       capRounded: true,
       jointRounded: true,
       updateTriggers: { getWidth: version },
@@ -115,8 +172,8 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       data: congested,
       getPath: (l) => l.path,
       getColor: CONGESTED_HALO,
-      getWidth: (l) => st(l).width + 5,
-      widthUnits: "pixels",
+      getWidth: (l) => (st(l).width + 5) * z.width,
+      ...lineUnits,
       capRounded: true,
       jointRounded: true,
       updateTriggers: { getWidth: version },
@@ -126,8 +183,8 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       data: selectedLines,
       getPath: (l) => l.path,
       getColor: SELECTION,
-      getWidth: (l) => st(l).width + 9,
-      widthUnits: "pixels",
+      getWidth: (l) => (st(l).width + 9) * z.width,
+      ...lineUnits,
       capRounded: true,
       jointRounded: true,
       updateTriggers: { getWidth: version },
@@ -137,9 +194,8 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       data: ordered,
       getPath: (l) => l.path,
       getColor: (l) => st(l).color,
-      getWidth: (l) => st(l).width,
-      widthUnits: "pixels",
-      widthMinPixels: 1,
+      getWidth: (l) => st(l).width * z.width,
+      ...lineUnits,
       capRounded: true,
       jointRounded: true,
       pickable: true,
@@ -152,8 +208,10 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       data: drawnBuses,
       getPosition: (b) => b.position,
       getFillColor: (b) => busStyle(b, vm).fill,
-      getRadius: (b) => busStyle(b, vm).radius,
-      radiusUnits: "pixels",
+      getRadius: (b) => z.busRadius(b, vm),
+      radiusUnits: z.radiusUnits,
+      radiusMinPixels: z.radiusMinPixels,
+      radiusMaxPixels: z.radiusMaxPixels,
       stroked: true,
       getLineColor: [50, 55, 70, 220],
       lineWidthUnits: "pixels",
@@ -185,10 +243,12 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       getPosition: (p) => p.position,
       getFillColor: [95, 40, 150, 255],
       getLineColor: [255, 255, 255, 255],
-      getRadius: 11,
-      radiusUnits: "pixels",
+      getRadius: z.pccRadius,
+      radiusUnits: z.radiusUnits,
+      radiusMinPixels: schematic ? 4 : 0,
+      radiusMaxPixels: schematic ? 11 : Number.MAX_SAFE_INTEGER,
       lineWidthUnits: "pixels",
-      getLineWidth: 3,
+      getLineWidth: schematic ? 2 : 3,
       stroked: true,
       pickable: true,
     }),

@@ -15,6 +15,10 @@ export interface MapLine {
   index: number;
   id: string;
   kind: LineKind;
+  /** Higher base voltage of its two buses, kV (0 when unknown). */
+  kv?: number;
+  /** A transformer drawn as a line (the schematic diagram; on the map transformers are substations). */
+  transformer?: boolean;
   path: [number, number][];
   from: number;
   to: number;
@@ -47,10 +51,15 @@ export interface MapSubstation {
 
 export interface GridMapData {
   name: string;
+  /**
+   * What positions mean: [lon, lat] on the map (geographic), or the units of a schematic
+   * layout (lib/layout) drawn on a plain canvas (schematic, components/diagram).
+   */
+  coordinates: "geographic" | "schematic";
   lines: MapLine[];
   buses: MapBus[];
   substations: MapSubstation[];
-  pcc: { position: [number, number]; busIndex: number } | null;
+  pcc: { position: [number, number]; busIndex: number; label?: string } | null;
   streets: FeatureCollection<LineString, { id: string; name: string; kind: string }>;
   buildings: FeatureCollection<Polygon | Point, { id: string; type: string; bus: number }>;
   /** [west, south, east, north]; null when nothing has coordinates. */
@@ -113,6 +122,7 @@ export function gridMapData(net: Network): GridMapData {
       index: l,
       id: br.id,
       kind: kv >= 1 ? "mv" : br.id.includes("-svc-") || buildingBuses.has(br.to) ? "service" : "lv",
+      kv,
       path,
       from: br.from,
       to: br.to,
@@ -204,6 +214,7 @@ export function gridMapData(net: Network): GridMapData {
   }
   return {
     name: net.name,
+    coordinates: "geographic",
     lines,
     buses,
     substations,

@@ -11,6 +11,8 @@ export interface DemoFlowJson {
   activatedMw: number;
   loadingPct: (number | null)[];
   vmPu: number[];
+  /** Active power at each branch's from end, MW (the diagram's flow arrows). */
+  pFromMw: number[];
   maxLoadingPct: number | null;
   vmMin: number;
   vmMax: number;
@@ -40,6 +42,7 @@ export function demoFlowJson(pf: PowerFlowResult, activatedMw: number): DemoFlow
     activatedMw,
     loadingPct: Array.from(pf.loadingPct, (x) => (Number.isFinite(x) ? x : null)),
     vmPu: Array.from(pf.vm),
+    pFromMw: Array.from(pf.pFromMw, (x) => (Number.isFinite(x) ? x : 0)),
     maxLoadingPct: pf.maxLoadingPct,
     vmMin: pf.vmMin,
     vmMax: pf.vmMax,
@@ -48,6 +51,6 @@ export function demoFlowJson(pf: PowerFlowResult, activatedMw: number): DemoFlow
 }
 
 /** Client side: the arrays the map layers take (NaN where a branch has no rating). */
-export function demoFlowArrays(f: DemoFlowJson): { loadingPct: Float64Array; vm: Float64Array } {
-  return { loadingPct: Float64Array.from(f.loadingPct, (x) => (x === null ? NaN : x)), vm: Float64Array.from(f.vmPu) };
+export function demoFlowArrays(f: DemoFlowJson): { loadingPct: Float64Array; vm: Float64Array; pFromMw: Float64Array } {
+  return { loadingPct: Float64Array.from(f.loadingPct, (x) => (x === null ? NaN : x)), vm: Float64Array.from(f.vmPu), pFromMw: Float64Array.from(f.pFromMw) };
 }

@@ -1,20 +1,13 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
-import { MapLegend } from "@/components/map/map-legend";
+import { GridDrawing, GridDrawingLegend } from "@/components/diagram/grid-drawing";
 import type { GridMapData } from "@/components/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { fetchDemoMap } from "@/lib/client/tso-api";
 import type { PublishedModelSummary, TsoValidation } from "@/lib/server/tso";
 import { DEMO_LABEL, demoFlowArrays, type DemoFlowJson, type DemoMapResponse } from "./demo-map-data";
 import styles from "./tso.module.css";
-
-// MapLibre and deck.gl touch the DOM when imported: load the map in the browser only.
-const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), {
-  ssr: false,
-  loading: () => <div style={{ height: 520 }} className="muted small">Loading map…</div>,
-});
 
 function FlowLine({ f, what }: { f: DemoFlowJson; what: string }) {
   return (
@@ -28,9 +21,9 @@ function FlowLine({ f, what }: { f: DemoFlowJson; what: string }) {
   );
 }
 
-function mapState(f: DemoFlowJson): GridMapState {
-  const { loadingPct, vm } = demoFlowArrays(f);
-  return { loadingPct, vm, selectedId: null };
+function mapState(f: DemoFlowJson): GridMapState & { flowMw: Float64Array } {
+  const { loadingPct, vm, pFromMw } = demoFlowArrays(f);
+  return { loadingPct, vm, selectedId: null, flowMw: pFromMw };
 }
 
 /** Before / after maps of one grid whose DSO enabled the demonstrator: all bids activated against the cleared dispatch. */
@@ -76,7 +69,7 @@ function DemoGridMaps({ model, runId }: { model: PublishedModelSummary; runId: s
             <strong>Before: all {res.before.activatedMw < 0 ? "downward" : "upward"} bids activated</strong>
           </div>
           <FlowLine f={res.before} what="activated" />
-          <GridMap data={map.data} state={before} height={520} ariaLabel={`${model.gridName} with all bids activated`} testId="demo-map-before" />
+          <GridDrawing data={map.data} state={before} flowMw={before.flowMw} height={520} ariaLabel={`${model.gridName} with all bids activated`} testId="demo-map-before" />
         </div>
         <div>
           <div className={styles.mapTitle}>
@@ -85,7 +78,7 @@ function DemoGridMaps({ model, runId }: { model: PublishedModelSummary; runId: s
           {res.after && after ? (
             <>
               <FlowLine f={res.after} what="dispatched" />
-              <GridMap data={map.data} state={after} height={520} ariaLabel={`${model.gridName} with the cleared dispatch`} testId="demo-map-after" />
+              <GridDrawing data={map.data} state={after} flowMw={after.flowMw} height={520} ariaLabel={`${model.gridName} with the cleared dispatch`} testId="demo-map-after" />
             </>
           ) : (
             <div className="plot-placeholder" style={{ height: 520 }}>
@@ -94,7 +87,7 @@ function DemoGridMaps({ model, runId }: { model: PublishedModelSummary; runId: s
           )}
         </div>
       </div>
-      <MapLegend />
+      <GridDrawingLegend data={map.data} />
     </div>
   );
 }

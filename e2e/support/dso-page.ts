@@ -12,6 +12,7 @@ export class DsoPage {
   readonly losses: Locator;
   readonly plot: Locator;
   readonly branchTable: Locator;
+  readonly diagram: Locator;
 
   constructor(readonly page: Page) {
     this.gridList = page.getByTestId("grid-list");
@@ -24,6 +25,7 @@ export class DsoPage {
     this.losses = page.getByTestId("kpi-losses");
     this.plot = page.getByTestId("voltage-plot");
     this.branchTable = page.getByTestId("branch-table");
+    this.diagram = page.getByTestId("dso-network-diagram");
   }
 
   async goto(gridId?: string) {
@@ -52,6 +54,12 @@ export class DsoPage {
     await expect.poll(finished, { timeout: 60_000 }).toBeGreaterThan(before);
     await expect(this.runButton).toBeEnabled();
     await expect(this.status).toBeVisible();
+  }
+
+  /** The network diagram of a grid without coordinates, drawn and showing its current view. */
+  async waitForDiagram(timeout = 120_000) {
+    await expect(this.diagram).toHaveAttribute("data-diagram-state", "ready", { timeout });
+    await expect.poll(() => this.diagram.evaluate((el) => (el as HTMLElement & { __networkDiagram: { settled(): boolean } }).__networkDiagram.settled()), { timeout }).toBe(true);
   }
 
   async waitForPlot() {

@@ -1,5 +1,30 @@
 import type { Page } from "@playwright/test";
 
+export interface LongTask {
+  startTime: number;
+  duration: number;
+}
+
+declare global {
+  interface Window {
+    __longTasks?: LongTask[];
+  }
+}
+
+/**
+ * Record every main-thread long task (> 50 ms by the clock, the Long Tasks API's own
+ * threshold) from now on. On a loaded machine these include preemption; checks go on the
+ * CPU time of traceMainThread, this is for the notes.
+ */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks!.push({ startTime: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  });
+}
+
 /** Block the main thread on purpose, to prove the tracer sees long tasks at all. */
 export async function blockMainThread(page: Page, ms: number): Promise<void> {
   await page.evaluate((ms) => {

@@ -49,3 +49,35 @@ export async function pixelStats(page: Page, png: Buffer): Promise<PixelStats> {
     return { total: n, lumaStd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), streets, buildings, green, red };
   }, png.toString("base64"));
 }
+
+/** Pixels of a PNG screenshot whose colour lies in the given channel ranges, in a region (CSS pixels of the shot) or all of it. */
+export async function countPixels(
+  page: Page,
+  png: Buffer,
+  range: { r: [number, number]; g: [number, number]; b: [number, number] },
+  region?: { x: number; y: number; width: number; height: number },
+): Promise<number> {
+  return page.evaluate(
+    async ([b64, range, region]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext("2d")!;
+      ctx.drawImage(img, 0, 0);
+      const x0 = Math.max(0, Math.floor(region?.x ?? 0));
+      const y0 = Math.max(0, Math.floor(region?.y ?? 0));
+      const w = Math.min(img.width - x0, Math.ceil(region?.width ?? img.width));
+      const h = Math.min(img.height - y0, Math.ceil(region?.height ?? img.height));
+      if (w <= 0 || h <= 0) return 0;
+      const px = ctx.getImageData(x0, y0, w, h).data;
+      const inside = (v: number, [lo, hi]: [number, number]) => v >= lo && v <= hi;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (inside(px[i], range.r) && inside(px[i + 1], range.g) && inside(px[i + 2], range.b)) n++;
+      return n;
+    },
+    [png.toString("base64"), range, region ?? null] as const,
+  );
+}

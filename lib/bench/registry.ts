@@ -4,6 +4,7 @@ import { districtBench } from "./district.bench";
 import { clearingBench } from "./clearing.bench";
 import { opfBench } from "./opf.bench";
 import { regionBench } from "./region.bench";
+import { layoutBench } from "./layout.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, layoutBench];

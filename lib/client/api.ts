@@ -1,3 +1,5 @@
+import type { StoredLayout } from "@/lib/layout/json";
+import type { GridLayoutSummary } from "@/lib/server/grid-layouts";
 import type { GridSummary } from "@/lib/server/grids";
 import type { RunInput, RunSummary } from "@/lib/server/runs";
 
@@ -60,4 +62,21 @@ export async function saveRun(id: string, run: RunInput): Promise<RunSummary> {
 export async function renameGrid(id: string, name: string): Promise<GridSummary> {
   const res = await fetch(`/api/grids/${encodeURIComponent(id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
   return (await json<{ grid: GridSummary }>(res)).grid;
+}
+
+/** The grid's stored schematic layout (flexplat-layout v1), null before the first. */
+export async function fetchLayout(id: string, signal?: AbortSignal): Promise<StoredLayout | null> {
+  return (await json<{ layout: StoredLayout | null }>(await fetch(`/api/grids/${encodeURIComponent(id)}/layout`, { signal }))).layout;
+}
+
+/** Store the layout the worker computed for a grid (replacing an earlier one). */
+export async function storeLayout(id: string, layout: StoredLayout): Promise<GridLayoutSummary> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}/layout`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ layout }) });
+  return (await json<{ layout: GridLayoutSummary }>(res)).layout;
+}
+
+/** Save buses the operator dragged on the diagram. */
+export async function moveLayoutBuses(id: string, moves: { busId: number; x: number; y: number }[]): Promise<GridLayoutSummary> {
+  const res = await fetch(`/api/grids/${encodeURIComponent(id)}/layout`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ moves }) });
+  return (await json<{ layout: GridLayoutSummary }>(res)).layout;
 }

@@ -94,6 +94,12 @@ describe("schema from the SQL migrations", () => {
       prisma.grid.create({ data: { id: "g3", ownerId: user.id, name: "FEEDER A", publishedName: "feeder a", sourceFormat: "json", busCount: 1, branchCount: 0, fpuCount: 0, networkJson: "{}" } }),
     ).rejects.toThrow(/Unique constraint/);
 
+    await prisma.gridLayout.create({ data: { gridId: grid.id, layoutJson: "{}", algorithm: "tidy-tree", busCount: 3, crossings: 0 } });
+    const layout = await prisma.gridLayout.update({ where: { gridId: "g1" }, data: { movedBuses: 1 }, include: { grid: true } });
+    expect(layout).toMatchObject({ movedBuses: 1, grid: { name: "Feeder A" } });
+    expect(layout.updatedAt.getTime()).toBeGreaterThanOrEqual(layout.createdAt.getTime());
+    await expect(prisma.gridLayout.create({ data: { gridId: "g1", layoutJson: "{}", algorithm: "force", busCount: 3, crossings: 0 } })).rejects.toThrow(/Unique constraint/);
+
     const agg = await prisma.user.create({ data: { id: "u3", username: "agg-test", displayName: "Agg", role: "AGGREGATOR", passwordHash: "x", passwordChangedAt: new Date() } });
     expect(agg.passwordChangedAt).toBeInstanceOf(Date);
     const portfolio = await prisma.bidPortfolio.create({ data: { id: "p1", ownerId: agg.id, name: "pool", fileName: "pool.csv", bidsJson: "[]", bidCount: 0 } });
@@ -147,5 +153,6 @@ describe("schema from the SQL migrations", () => {
     expect(await prisma.powerFlowRun.count()).toBe(0);
     expect(await prisma.lightModel.count()).toBe(0);
     expect(await prisma.flexRegion.count()).toBe(0);
+    expect(await prisma.gridLayout.count()).toBe(0);
   });
 });

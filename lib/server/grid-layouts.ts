@@ -1,0 +1,104 @@
+import type { PrismaClient } from "@/lib/db/client";
+import type { Network } from "@/lib/grid";
+import { computeLayout } from "@/lib/layout";
+import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
+import { ApiError } from "./errors";
+import { getOwnedGrid } from "./grids";
+import type { SessionUser } from "./roles";
+
+/**
+ * Schematic layouts stored with their grids (GridLayout): computed once in the DSO's
+ * solver worker and stored here, nudged by hand, read back on every visit. A layout
+ * mirrors the topology, so only the owning DSO reads or writes it here; the demo-mode
+ * routes use `layoutForDemo`.
+ */
+
+/** What the DSO view is told about a stored layout besides its coordinates. */
+export interface GridLayoutSummary {
+  gridId: string;
+  algorithm: string;
+  busCount: number;
+  crossings: number;
+  movedBuses: number;
+  updatedAt: string;
+}
+
+const SUMMARY = { gridId: true, algorithm: true, busCount: true, crossings: true, movedBuses: true, updatedAt: true } as const;
+
+function toSummary(row: { gridId: string; algorithm: string; busCount: number; crossings: number; movedBuses: number; updatedAt: Date }): GridLayoutSummary {
+  return { ...row, updatedAt: row.updatedAt.toISOString() };
+}
+
+/** Bus ids of a stored network, in order (the network JSON was validated when stored). */
+function busIdsOf(networkJson: string): number[] {
+  const net = JSON.parse(networkJson) as { buses: { id: number }[] };
+  return net.buses.map((b) => b.id);
+}
+
+/** A layout fits a grid when it names exactly its buses, in the network's order. */
+function checkFits(layout: StoredLayout, busIds: number[]): void {
+  if (layout.busIds.length !== busIds.length) {
+    throw new ApiError("bad_request", `layout.busIds: the layout has ${layout.busIds.length} buses, the grid ${busIds.length}`);
+  }
+  const k = layout.busIds.findIndex((id, i) => id !== busIds[i]);
+  if (k >= 0) throw new ApiError("bad_request", `layout.busIds[${k}]: expected bus ${busIds[k]} of this grid, got ${layout.busIds[k]}`);
+}
+
+/** The owner's stored layout as its JSON text (served as is), or null before the first one. */
+export async function getOwnedLayoutJson(prisma: PrismaClient, user: SessionUser, gridId: string): Promise<string | null> {
+  await getOwnedGrid(prisma, user, gridId);
+  const row = await prisma.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
+  return row?.layoutJson ?? null;
+}
+
+async function upsert(prisma: PrismaClient, gridId: string, layout: StoredLayout): Promise<GridLayoutSummary> {
+  const data = { layoutJson: JSON.stringify(layout), algorithm: layout.algorithm, busCount: layout.busIds.length, crossings: layout.crossings, movedBuses: layout.moved.length };
+  const row = await prisma.gridLayout.upsert({ where: { gridId }, create: { gridId, ...data }, update: data, select: SUMMARY });
+  return toSummary(row);
+}
+
+/** Store (or replace) the owner's layout of a grid; a layout for other buses is refused by field, and nothing is written. */
+export async function storeOwnedLayout(prisma: PrismaClient, user: SessionUser, gridId: string, body: unknown): Promise<GridLayoutSummary> {
+  const grid = await getOwnedGrid(prisma, user, gridId);
+  let layout: StoredLayout;
+  try {
+    layout = parseStoredLayout(body);
+  } catch (e) {
+    throw new ApiError("bad_request", `layout.${(e as Error).message}`);
+  }
+  checkFits(layout, busIdsOf(grid.networkJson));
+  return upsert(prisma, gridId, layout);
+}
+
+/** Move buses of the owner's stored layout by hand; 404 before a layout is stored, 400 naming a bus not in the grid. */
+export async function moveOwnedBuses(prisma: PrismaClient, user: SessionUser, gridId: string, moves: { busId: number; x: number; y: number }[]): Promise<GridLayoutSummary> {
+  await getOwnedGrid(prisma, user, gridId);
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
+    if (!row) throw new ApiError("not_found", "this grid has no stored layout yet; open its diagram first");
+    let moved: StoredLayout;
+    try {
+      moved = moveBuses(parseStoredLayout(JSON.parse(row.layoutJson)), moves);
+    } catch (e) {
+      throw new ApiError("bad_request", `moves: ${(e as Error).message}`);
+    }
+    return upsert(tx as unknown as PrismaClient, gridId, moved);
+  });
+}
+
+/**
+ * The layout of a grid for a demo-mode drawing (the caller has checked demo mode): the
+ * stored one when it fits the network, else computed here with the same lib/layout
+ * code the DSO's worker runs, and stored so it is computed once.
+ */
+export async function layoutForDemo(prisma: PrismaClient, gridId: string, net: Network): Promise<StoredLayout> {
+  const row = await prisma.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
+  const ids = net.buses.map((b) => b.id);
+  if (row) {
+    const stored = parseStoredLayout(JSON.parse(row.layoutJson));
+    if (stored.busIds.length === ids.length && stored.busIds.every((id, i) => id === ids[i])) return stored;
+  }
+  const layout = storedLayoutOf(computeLayout(net));
+  await upsert(prisma, gridId, layout);
+  return layout;
+}
