@@ -6,6 +6,7 @@ import { runPqvFinish, runPqvFit, runPqvPrepare } from "./pqv";
 import { runRegionCompare, runRegionPrepare, runRegionTasks } from "./region";
 import { runPowerFlow } from "./powerflow";
 import { runSensitivities } from "./sensitivities";
+import { runStudyCoordinate, runStudyRepresent } from "./study";
 import type { FromWorker, ProgressOf, RequestOf, ResultOf, SerializedError, SolverMessageType, ToWorker } from "./protocol";
 
 type Handler<T extends SolverMessageType> = (request: RequestOf<T>, progress: (p: ProgressOf<T>) => void) => ResultOf<T> | Promise<ResultOf<T>>;
@@ -24,6 +25,8 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "pqv-fit": runPqvFit,
   "pqv-finish": runPqvFinish,
   layout: runLayout,
+  "study-represent": runStudyRepresent,
+  "study-coordinate": runStudyCoordinate,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

@@ -9,6 +9,9 @@
  */
 import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
+import type { StudyReport } from "../lib/coordination/report";
+import type { Represented } from "../lib/coordination/represent";
+import type { CoordMethod } from "../lib/coordination/representation";
 import type { Network } from "../lib/grid/types";
 import type { LayoutStage, SchematicLayout } from "../lib/layout";
 import type { Bid } from "../lib/market/bids";
@@ -426,6 +429,38 @@ export type LayoutJobStage = "parse" | LayoutStage;
  */
 export type LayoutResult = SchematicLayout & { workerMs: number };
 
+// --- the 29-feeder coordination study (lib/coordination, papers 000/002) --------------
+
+/** MATPOWER case texts of the study: the transmission grid and the three feeder types. */
+export interface StudyCases {
+  transmission: string;
+  case10ba: string;
+  case33mg: string;
+  case118zh: string;
+}
+
+export type StudyStage = "regions" | "centralized" | "coordination";
+
+export interface StudyRepresentRequest {
+  cases: StudyCases;
+  method: CoordMethod;
+  /** Indices of the distribution systems this worker builds. */
+  systems: number[];
+}
+
+export interface StudyRepresentResult {
+  represented: Represented[];
+  /** How many distribution systems the study has (ask with no systems to learn it). */
+  systems: number;
+}
+
+export interface StudyCoordinateRequest {
+  cases: StudyCases;
+  methods: CoordMethod[];
+  /** Every system's representation, by method, in the study's order. */
+  represented: Partial<Record<CoordMethod, Represented[]>>;
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -441,6 +476,8 @@ export interface SolverProtocol {
   "pqv-fit": { request: PqvFitRequest; progress: StageProgress<PqvStage>; result: PqvFitResult };
   "pqv-finish": { request: PqvFinishRequest; progress: StageProgress<PqvStage>; result: PqvFinishResult };
   layout: { request: LayoutRequest; progress: StageProgress<LayoutJobStage>; result: LayoutResult };
+  "study-represent": { request: StudyRepresentRequest; progress: StageProgress<StudyStage>; result: StudyRepresentResult };
+  "study-coordinate": { request: StudyCoordinateRequest; progress: StageProgress<StudyStage>; result: StudyReport };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

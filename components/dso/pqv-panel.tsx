@@ -1,5 +1,6 @@
 "use client";
 
+import { download } from "@/components/download";
 import { useMemo, useState } from "react";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
 import { uploadRegion } from "@/lib/client/region-api";
@@ -19,14 +20,6 @@ const DEFAULTS: PqvJobOptions = { vRange: [0.95, 1.05], closeTies: false, unitLi
 /** The published cost coefficients' names, in their order. */
 export const COST_TERMS = ["1", "p", "q", "v", "p²", "q²", "v²", "p·q", "p·v", "q·v"];
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * The 3-D PQV feasible operating region at the PCC (paper 002): what (p, q, v) the grid can

@@ -1,5 +1,6 @@
 "use client";
 
+import { download } from "@/components/download";
 import { useEffect, useMemo, useState } from "react";
 import type { RegionJobResult } from "@/lib/client/region-job";
 import { fetchRegions, uploadRegion } from "@/lib/client/region-api";
@@ -10,14 +11,6 @@ import { boundaryCsv, buildRegionFigure } from "./region-plots";
 
 type Method = "lds" | "slc" | "exact";
 
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** The regions of one job: Fig. 2's chart, the comparison, the units, downloads and publishing. */
 export function RegionResults({ gridId, result }: { gridId: string; result: RegionJobResult }) {

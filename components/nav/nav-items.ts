@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Home" },
   { href: "/dso", label: "DSO grids", roles: ["DSO"] },
   { href: "/tso", label: "TSO clearing", roles: ["TSO"] },
+  { href: "/tso/study", label: "Coordination study", roles: ["TSO"] },
   { href: "/bcm", label: "Bid congestion manager", roles: ["AGGREGATOR", "DSO"] },
   { href: "/admin", label: "Accounts", roles: ["ADMIN"] },
 ];

@@ -1,0 +1,154 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { download } from "@/components/download";
+import { formatMs } from "@/components/dso/format";
+import { JobProgress } from "@/components/dso/job-progress";
+import styles from "@/components/dso/light-model.module.css";
+import { PlotlyChart } from "@/components/dso/plotly-chart";
+import type { StudyJobResult } from "@/lib/client/study-job";
+import { studyCsv, type StudyMethodReport } from "@/lib/coordination/report";
+import type { CoordMethod } from "@/lib/coordination/representation";
+import { deviationFigure, METHOD_NAME, violationFigure } from "./study-plots";
+import { defaultStudyWorkers, useStudy } from "./use-study";
+
+const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
+
+/**
+ * The 29-feeder study of papers 000 and 002 in the browser: case30 with 9 case10ba,
+ * 16 case33mg and 4 case118zh feeders; the centralized AC-OPF, then the TSO's OPF over each
+ * kind of region and every DSO's post-coordination — Fig. 3 and the totals.
+ */
+export function StudyPanel() {
+  const [methods, setMethods] = useState<CoordMethod[]>(["lds", "slc", "exact"]);
+  const [workers, setWorkers] = useState(defaultStudyWorkers);
+  const { job, run, cancel } = useStudy();
+  const running = job.phase === "running";
+  const toggle = (m: CoordMethod) => setMethods((ms) => (ms.includes(m) ? ms.filter((x) => x !== m) : ALL.filter((x) => x === m || ms.includes(x))));
+  return (
+    <div className="card" data-testid="study-panel">
+      <div className="card-title">
+        <h2>The 29-feeder study</h2>
+        <span className="muted small">case30 with 29 distribution systems attached by demand (paper 000 section IV-B)</span>
+      </div>
+      <div className={styles.form}>
+        <fieldset className={styles.fieldset} disabled={running}>
+          <legend>Regions the DSOs publish</legend>
+          {ALL.map((m) => (
+            <label key={m} className={styles.check}>
+              <input type="checkbox" checked={methods.includes(m)} onChange={() => toggle(m)} data-testid={`study-method-${m}`} /> {METHOD_NAME[m]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className={styles.fieldset} disabled={running}>
+          <legend>Computation</legend>
+          <label className={styles.inline}>
+            workers <input type="number" min={1} max={8} value={workers} onChange={(e) => setWorkers(Math.max(1, Number(e.target.value)))} />
+          </label>
+        </fieldset>
+      </div>
+      <div className="run-bar">
+        <button type="button" className="btn btn-primary" disabled={running || methods.length === 0} onClick={() => void run(methods, workers)} data-testid="study-run">
+          {job.phase === "done" ? "Run again" : "Run the study"}
+        </button>
+        {running && (
+          <>
+            <JobProgress fraction={job.total ? job.done / job.total : 0} label={job.message} testId="study-progress" />
+            <button type="button" className="btn" onClick={cancel} data-testid="study-cancel">
+              Cancel
+            </button>
+          </>
+        )}
+        {!running && (
+          <span className="muted small">
+            Regions are built in {workers} solver worker{workers > 1 ? "s" : ""} (the DSOs&apos; offline step); the PQV regions take about a minute.
+          </span>
+        )}
+      </div>
+      {job.phase === "failed" && (
+        <div className="alert alert-error" role="alert" data-testid="study-error">
+          The study could not run: {job.message}
+        </div>
+      )}
+      {job.phase === "cancelled" && (
+        <div className="alert alert-warn" role="status" data-testid="study-cancelled">
+          Cancelled. The solver workers were stopped.
+        </div>
+      )}
+      {job.phase === "done" && <StudyResults result={job.result} />}
+    </div>
+  );
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? "+" : ""}${x.toFixed(4)} %` : "—");
+const total = (m: StudyMethodReport) => m.violations.voltage + m.violations.p + m.violations.q + m.violations.branch;
+
+function StudyResults({ result }: { result: StudyJobResult }) {
+  const r = result.report;
+  const deviation = useMemo(() => deviationFigure(r), [r]);
+  const violations = useMemo(() => violationFigure(r), [r]);
+  const counts = r.systems.reduce<Record<string, number>>((acc, s) => ((acc[s.case] = (acc[s.case] ?? 0) + 1), acc), {});
+  const c = r.centralized;
+  const cv = r.centralizedVoltage;
+  return (
+    <div className="stack" data-testid="study-result">
+      <div className="alert alert-ok" role="status" data-testid="study-summary">
+        {r.transmission} with {r.systems.length} distribution systems ({Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ")}). Centralized AC-OPF of the integrated system: {c.status}, f* ={" "}
+        {c.objective.toFixed(4)} $/h over {c.buses} buses in {formatMs(c.solveMs)} ms
+        {cv ? `; voltage-coupled (PQV's reference) ${cv.objective.toFixed(4)} $/h over ${cv.buses} buses in ${formatMs(cv.solveMs)} ms` : ""}. {result.workers} worker{result.workers > 1 ? "s" : ""}, {formatMs(result.wallMs)} ms in all.
+      </div>
+      <div className="table-wrap">
+        <table className="data" data-testid="study-methods">
+          <thead>
+            <tr>
+              <th>Regions</th>
+              <th className="num">f ($/h)</th>
+              <th className="num">vs f*</th>
+              <th className="num">violations V / P / Q / branch</th>
+              <th className="num">TSO OPF (ms)</th>
+              <th className="num">DSO solves (ms, sum / longest)</th>
+              <th className="num">regions (ms, summed)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.methods.map((m) => (
+              <tr key={m.method} data-method={m.method} data-violations={total(m)}>
+                <td>
+                  {METHOD_NAME[m.method]}
+                  {m.reference === "voltage" ? <span className="muted small"> (vs voltage-coupled f*)</span> : null}
+                </td>
+                <td className="num">{m.status === "optimal" ? m.objective.toFixed(4) : m.message}</td>
+                <td className="num">{pct(m.costDeviationPct)}</td>
+                <td className="num">
+                  {m.violations.voltage} / {m.violations.p} / {m.violations.q} / {m.violations.branch}
+                </td>
+                <td className="num">{formatMs(m.tsoSolveMs)}</td>
+                <td className="num">
+                  {formatMs(m.dsoSolveMs)} / {formatMs(m.dsoMaxMs)}
+                </td>
+                <td className="num">{formatMs(m.regionMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>Cost deviation per distribution system</h3>
+      <PlotlyChart figure={deviation} testId="study-deviation-plot" height={360} />
+      <h3>Limits violated after post-coordination</h3>
+      <PlotlyChart figure={violations} testId="study-violation-plot" height={400} />
+      <div className="run-bar">
+        <button type="button" className="btn" onClick={() => download("coordination-study.csv", studyCsv(r), "text/csv")} data-testid="study-download-csv">
+          Download CSV
+        </button>
+        <button type="button" className="btn" onClick={() => download("coordination-study.json", JSON.stringify(r, null, 1), "application/json")} data-testid="study-download-json">
+          Download JSON
+        </button>
+      </div>
+      <p className="muted small">
+        f is the transmission generators&apos; cost at the TSO&apos;s solution plus every DER&apos;s cost at its post-coordination dispatch. A system&apos;s deviation is its DER cost against the
+        reference, in % of f*; the TSO&apos;s share makes up the rest of the total. Violations count unit P/Q limits over 1 kW/kVAr, voltages over 1e-4 p.u. and branch flows over 1e-4 of
+        their rating, after each DSO&apos;s least-cost dispatch at its set-point (or the closest dispatch when none meets it).
+      </p>
+    </div>
+  );
+}
