@@ -105,6 +105,7 @@ function StudyResults({ result }: { result: StudyJobResult }) {
               <th className="num">f ($/h)</th>
               <th className="num">vs f*</th>
               <th className="num">violations V / P / Q / branch</th>
+              <th className="num">worst unit (MW, MVAr) / voltage (p.u.)</th>
               <th className="num">TSO OPF (ms)</th>
               <th className="num">DSO solves (ms, sum / longest)</th>
               <th className="num">regions (ms, summed)</th>
@@ -121,6 +122,9 @@ function StudyResults({ result }: { result: StudyJobResult }) {
                 <td className="num">{pct(m.costDeviationPct)}</td>
                 <td className="num">
                   {m.violations.voltage} / {m.violations.p} / {m.violations.q} / {m.violations.branch}
+                </td>
+                <td className="num">
+                  {m.worst.unitMW.toFixed(4)} / {m.worst.voltagePu.toFixed(4)}
                 </td>
                 <td className="num">{formatMs(m.tsoSolveMs)}</td>
                 <td className="num">

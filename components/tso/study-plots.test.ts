@@ -11,7 +11,7 @@ const report: StudyReport = {
   ],
   centralized: { status: "optimal", objective: 600, solveMs: 100, iterations: 17, buses: 300 },
   centralizedVoltage: null,
-  methods: ["lds", "exact"].map((m) => ({ method: m as "lds", status: "optimal" as const, message: "", objective: 601, reference: "power" as const, costDeviationPct: m === "lds" ? -0.5 : 0.001, violations: zero, solveMs: 1, tsoSolveMs: 1, dsoSolveMs: 1, dsoMaxMs: 1, regionMs: 1, tsoIterations: 10 })),
+  methods: ["lds", "exact"].map((m) => ({ method: m as "lds", status: "optimal" as const, message: "", objective: 601, reference: "power" as const, costDeviationPct: m === "lds" ? -0.5 : 0.001, violations: zero, solveMs: 1, tsoSolveMs: 1, dsoSolveMs: 1, dsoMaxMs: 1, regionMs: 1, tsoIterations: 10, worst: { unitMW: 0, voltagePu: 0, branchMVA: 0 } })),
   distributionSystems: [
     { method: "lds", tsBus: 2, case: "case118zh", pccPMW: 1, pccQMVAr: 1, pccVPu: 1, costDeviationPct: -0.3, violations: { ...zero, q: 2 }, postStatus: "violations", regionMs: 1 },
     { method: "lds", tsBus: 3, case: "case33mg", pccPMW: 1, pccQMVAr: 1, pccVPu: 1, costDeviationPct: -0.2, violations: { ...zero, voltage: 1 }, postStatus: "violations", regionMs: 1 },

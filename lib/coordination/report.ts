@@ -36,6 +36,8 @@ export interface StudyMethodReport {
   /** Region construction (offline), summed over the DSOs, ms. */
   regionMs: number;
   tsoIterations: number;
+  /** The largest violation of each kind over all systems: unit P/Q (MW, MVAr), voltage (p.u.), branch (MVA over the rating). */
+  worst: { unitMW: number; voltagePu: number; branchMVA: number };
 }
 
 export interface StudySystemReport {
@@ -117,7 +119,7 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
       out = await coordinate(study, method, reps, opts.post);
     } catch (e) {
       const zero = { voltage: 0, p: 0, q: 0, branch: 0 };
-      methods.push({ method, status: "failed", message: (e as Error).message, objective: NaN, reference: ref.coupling, costDeviationPct: NaN, violations: zero, solveMs: NaN, tsoSolveMs: NaN, dsoSolveMs: NaN, dsoMaxMs: NaN, regionMs, tsoIterations: 0 });
+      methods.push({ method, status: "failed", message: (e as Error).message, objective: NaN, reference: ref.coupling, costDeviationPct: NaN, violations: zero, solveMs: NaN, tsoSolveMs: NaN, dsoSolveMs: NaN, dsoMaxMs: NaN, regionMs, tsoIterations: 0, worst: { unitMW: 0, voltagePu: 0, branchMVA: 0 } });
       continue;
     }
     progress(`${method} coordination`, 1, 1);
@@ -135,6 +137,7 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
       dsoMaxMs: out.dsoMaxMs,
       regionMs,
       tsoIterations: out.tso.iterations,
+      worst: worstViolations(out),
     });
     out.systems.forEach((s, k) => {
       const sys = study.systems[k];
@@ -161,6 +164,19 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
     methods,
     distributionSystems: rows,
   };
+}
+
+function worstViolations(out: CoordinationOutcome): StudyMethodReport["worst"] {
+  const worst = { unitMW: 0, voltagePu: 0, branchMVA: 0 };
+  for (const s of out.systems) {
+    for (const d of s.post.details) {
+      const over = d.limit === 0 && d.kind === "q" ? d.value : Math.abs(d.value - d.limit);
+      if (d.kind === "voltage") worst.voltagePu = Math.max(worst.voltagePu, over);
+      else if (d.kind === "branch") worst.branchMVA = Math.max(worst.branchMVA, over);
+      else worst.unitMW = Math.max(worst.unitMW, over);
+    }
+  }
+  return worst;
 }
 
 /** The report as CSV: one row per method and distribution system, then one total row per method. */

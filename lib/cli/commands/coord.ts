@@ -75,7 +75,7 @@ export const coordCommand: Command = {
     ];
     const cv = report.centralizedVoltage;
     if (cv) lines.push(`centralized AC-OPF (voltage-coupled, ${cv.buses} buses): ${cv.status}, f* = ${cv.objective.toFixed(4)} $/h, ${cv.iterations} iterations, ${cv.solveMs.toFixed(0)} ms`);
-    lines.push("", "method  f ($/h)      vs f*      violations V/P/Q/branch  TSO ms  DSO ms (max)  regions ms");
+    lines.push("", "method  f ($/h)      vs f*      violations V/P/Q/branch  TSO ms  DSO ms (max)  regions ms  worst: unit MW, V p.u.");
     for (const r of report.methods) {
       if (r.status !== "optimal") {
         lines.push(`${r.method.padEnd(7)} failed: ${r.message}`);
@@ -83,7 +83,7 @@ export const coordCommand: Command = {
       }
       const v = r.violations;
       lines.push(
-        `${r.method.padEnd(7)} ${r.objective.toFixed(4).padStart(10)}  ${((r.costDeviationPct >= 0 ? "+" : "") + r.costDeviationPct.toFixed(4) + " %").padStart(10)}  ${`${v.voltage}/${v.p}/${v.q}/${v.branch}`.padStart(22)}  ${r.tsoSolveMs.toFixed(0).padStart(6)}  ${`${r.dsoSolveMs.toFixed(0)} (${r.dsoMaxMs.toFixed(0)})`.padStart(12)}  ${r.regionMs.toFixed(0).padStart(10)}`,
+        `${r.method.padEnd(7)} ${r.objective.toFixed(4).padStart(10)}  ${((r.costDeviationPct >= 0 ? "+" : "") + r.costDeviationPct.toFixed(4) + " %").padStart(10)}  ${`${v.voltage}/${v.p}/${v.q}/${v.branch}`.padStart(22)}  ${r.tsoSolveMs.toFixed(0).padStart(6)}  ${`${r.dsoSolveMs.toFixed(0)} (${r.dsoMaxMs.toFixed(0)})`.padStart(12)}  ${r.regionMs.toFixed(0).padStart(10)}  ${r.worst.unitMW.toFixed(4)}, ${r.worst.voltagePu.toFixed(4)}`,
       );
     }
     process.stdout.write(lines.join("\n") + "\n");
