@@ -13,7 +13,7 @@ test.describe("who may open a DSO's grid", () => {
   test("the TSO cannot open a DSO's grid: 403 page and 403 from the API", async ({ page, baseURL }) => {
     const id = await bergwaldGridId(baseURL!);
     await signInWithForm(page, "tso");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "TSO clearing"]);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "TSO clearing", "Coordination study"]);
 
     const res = await page.goto(`/dso?grid=${id}`);
     expect(res?.status()).toBe(403);
