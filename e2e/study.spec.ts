@@ -3,17 +3,13 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { signInWithForm } from "./support/accounts";
 import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
+import { note } from "./support/notes";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 
 // The main thread is measured with Chromium's own trace (CPU per task), as in region.spec.ts;
 // Playwright's trace, which snapshots the DOM on that thread, stays off.
 test.use({ trace: "off" });
-
-function note(type: string, description: string) {
-  test.info().annotations.push({ type, description });
-  console.log(`[${type}] ${description}`);
-}
 
 test.describe("TSO: the 29-feeder coordination study in the solver workers", () => {
   test("LinDistFlow, loss-compensated and exact regions against the centralized AC-OPF: Fig. 3, the totals and the CSV", async ({ page }) => {
