@@ -27,6 +27,8 @@ test.describe("DSO: AC optimal power flow in the worker", () => {
     await expect(page.getByTestId("upload-ok")).toContainText("case30: 30 buses, 41 branches imported");
     const panel = page.getByTestId("opf-panel");
     await expect(panel).toBeVisible();
+    // Let the page settle first: the network diagram is laid out and drawn for the new grid.
+    await dso.waitForDiagram();
 
     expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
     const run = await traceMainThread(page, { start: "flexplat:opf-start", end: "flexplat:opf-end" }, async () => {

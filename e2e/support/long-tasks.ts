@@ -43,6 +43,10 @@ export interface TracedTask {
   wallMs: number;
   /** CPU time the main thread spent in the task, ms. */
   cpuMs: number;
+  /** The task holds the window's start mark: the one that sent the job. */
+  holdsStart: boolean;
+  /** The task holds the window's end mark: the one that received the job's result. */
+  holdsEnd: boolean;
 }
 
 /**
@@ -79,7 +83,7 @@ export async function traceMainThread<T>(
   const tasks = events
     .filter((e) => e.ph === "X" && main.has(`${e.pid}:${e.tid}`) && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask"))
     .filter((e) => (e.dur ?? 0) > 50_000 && e.ts < t1 && e.ts + (e.dur ?? 0) > t0)
-    .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000 }));
+    .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, holdsStart: e.ts <= t0 && t0 <= e.ts + (e.dur ?? 0), holdsEnd: e.ts <= t1 && t1 <= e.ts + (e.dur ?? 0) }));
   return { result, tasks, spanMs: (t1 - t0) / 1000 };
 }
 
