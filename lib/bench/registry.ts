@@ -5,6 +5,8 @@ import { clearingBench } from "./clearing.bench";
 import { opfBench } from "./opf.bench";
 import { regionBench } from "./region.bench";
 import { layoutBench } from "./layout.bench";
+import { pqvBench } from "./pqv.bench";
+import { coordBench } from "./coord.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, layoutBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, pqvBench, coordBench, layoutBench];
