@@ -55,7 +55,7 @@ export interface TsoOpfResult {
 /** Generator ids of the distribution systems' injections in the solved network. */
 export const DS_GEN_PREFIX = "ds:";
 
-export function buildTsoNetwork(ts: Network, assignments: PccAssignment[]): Network {
+export function buildTsoNetwork(ts: Network, assignments: PccAssignment[], pqvBoxMargin = 0.05): Network {
   const ids = new Set(ts.buses.map((b) => b.id));
   for (const a of assignments) {
     if (!ids.has(a.tsBus)) throw new CoordinationInputError(`${a.label}: PCC bus ${a.tsBus} is not a bus of the transmission grid ${ts.name}`);
@@ -72,7 +72,7 @@ export function buildTsoNetwork(ts: Network, assignments: PccAssignment[]): Netw
     // Around a PQV polynomial the box only keeps the optimizer off the polynomial's far side:
     // 5 % wider, it never binds together with the surface it bounds (which stalls the
     // interior point on degenerate multipliers). A PQ region's box is its own extent.
-    const m = a.rep.polynomial ? 0.05 : 0;
+    const m = a.rep.polynomial ? pqvBoxMargin : 0;
     const dp = m * (box.pMax - box.pMin);
     const dq = m * (box.qMax - box.qMin);
     return {
@@ -95,10 +95,12 @@ export function buildTsoNetwork(ts: Network, assignments: PccAssignment[]): Netw
 export interface TsoOpfOptions {
   /** Start each exchange here (MW, MVAr, p.u.), e.g. at a previous round's set-points. */
   start?: { pMw: number; qMvar: number; vPu: number }[];
+  /** How much wider than a PQV region's box its exchange may go (share of the box; default 0.05). */
+  pqvBoxMargin?: number;
 }
 
 export function solveTsoOpf(ts: Network, assignments: PccAssignment[], opts: TsoOpfOptions = {}): TsoOpfResult {
-  const net = buildTsoNetwork(ts, assignments);
+  const net = buildTsoNetwork(ts, assignments, opts.pqvBoxMargin);
   const opf = new AcOpf(net, { requireCosts: false });
   const m = opf.model;
   const b = m.baseMVA;
