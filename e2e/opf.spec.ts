@@ -54,6 +54,12 @@ test.describe("DSO: AC optimal power flow in the worker", () => {
     await expect(binding).toContainText("branch 10 (from)");
     await expect(binding).toContainText("32.0000 MVA");
     await expect(binding).toContainText("Voltage max");
+    // The network diagram shows the OPF: LMPs as the buses' fill, the binding limits haloed.
+    await expect(page.getByTestId("diagram-show-opf")).toBeChecked();
+    await expect(page.getByTestId("diagram-legend-values")).toContainText("LMP λP ($/MWh)");
+    await expect(page.getByTestId("diagram-legend")).toContainText("binding limits (OPF)");
+    await dso.waitForDiagram();
+    await page.getByTestId("dso-network-diagram").screenshot({ path: join(ARTIFACTS, "diagram-opf-case30.png") });
     await page.screenshot({ path: join(ARTIFACTS, "dso-opf.png"), fullPage: true });
   });
 

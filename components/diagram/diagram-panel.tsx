@@ -9,10 +9,11 @@ import { FlowToolbar } from "@/components/map/flow-toolbar";
 import type { GridMapState } from "@/components/map/state";
 import { useGridFlows } from "@/components/map/use-grid-flows";
 import type { Network } from "@/lib/grid/types";
+import type { OpfPayload } from "@/solver-worker/protocol";
 import { describeDiagramElement } from "./describe";
 import { diagramData } from "./diagram-data";
 import { DiagramLegend } from "./diagram-legend";
-import { dsoOverlays, LAYOUT_ALGORITHM_TEXT } from "./dso-overlays";
+import { dsoOverlays, LAYOUT_ALGORITHM_TEXT, mergeOverlays, opfOverlays } from "./dso-overlays";
 import { useGridLayout } from "./use-grid-layout";
 
 // deck.gl touches the DOM when imported: load the diagram in the browser only.
@@ -37,7 +38,7 @@ function frameHeight(bounds: [number, number, number, number] | null): number {
  * the district map's colours with flow arrows, the lowest-voltage bus ringed, and
  * buses the operator may drag into place (saved with the grid).
  */
-export function DiagramPanel({ grid, net, text, result }: Pick<GridPanelProps, "grid" | "result"> & { net: Network; text: string }) {
+export function DiagramPanel({ grid, net, text, result, opf = null }: Pick<GridPanelProps, "grid" | "result"> & { net: Network; text: string; opf?: OpfPayload | null }) {
   const big = net.buses.length > AUTO_DIAGRAM_MAX_BUSES;
   const [requested, setRequested] = useState(!big);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -60,7 +61,9 @@ export function DiagramPanel({ grid, net, text, result }: Pick<GridPanelProps, "
   }, [net, ready]);
   const data = built && "data" in built ? built.data : null;
   const state: GridMapState = useMemo(() => ({ loadingPct: shown?.branches.loadingPct ?? null, vm: shown?.buses.vmPu ?? null, selectedId }), [shown, selectedId]);
-  const overlays = useMemo(() => dsoOverlays(shown), [shown]);
+  const [showOpf, setShowOpf] = useState(true);
+  const opfShown = opf && showOpf && opf.buses.ids.length === net.buses.length ? opf : null;
+  const overlays = useMemo(() => mergeOverlays(dsoOverlays(shown), opfShown ? opfOverlays(opfShown) : null), [shown, opfShown]);
   const selected = data ? describeDiagramElement(data, state, overlays, selectedId) : null;
   const vmin = shown && shown.summary.vmMinBusId >= 0 ? shown.summary : null;
 
@@ -152,6 +155,12 @@ export function DiagramPanel({ grid, net, text, result }: Pick<GridPanelProps, "
             ariaLabel={`Network diagram of ${grid.name}`}
             testId="dso-network-diagram"
           />
+          {opf && (
+            <label className="small" style={{ display: "block", margin: "6px 0" }}>
+              <input type="checkbox" checked={showOpf} onChange={(e) => setShowOpf(e.target.checked)} data-testid="diagram-show-opf" /> show the optimal power flow&apos;s LMPs and
+              binding limits ({opf.binding.length} binding)
+            </label>
+          )}
           <DiagramLegend overlays={overlays} />
           <div className="muted small" style={{ marginTop: 6 }}>
             Drag to pan, scroll to zoom; switch on <em>Move buses</em> to drag a bus into place (saved with the grid).{" "}

@@ -189,3 +189,29 @@ describe("fitted view", () => {
     expect(t[2] * sy + t[1]).toBeCloseTo(ey, 1);
   });
 });
+
+describe("the optimal power flow on the diagram", () => {
+  it("fills each bus with its LMP and haloes the binding flow and voltage limits with their prices", async () => {
+    const { opfOverlays, mergeOverlays, dsoOverlays } = await import("./dso-overlays");
+    const opf = {
+      buses: { ids: Int32Array.of(1, 2, 3), lamP: Float64Array.of(3.5, 3.7, NaN) },
+      binding: [
+        { kind: "flow", element: "7", side: "from", value: 32, limit: 32, multiplier: 4.2 },
+        { kind: "vmax", element: "2", side: "", value: 1.05, limit: 1.05, multiplier: -120 },
+        { kind: "pmax", element: "g1", side: "", value: 80, limit: 80, multiplier: 1 },
+      ],
+    } as unknown as Parameters<typeof opfOverlays>[0];
+    const o = opfOverlays(opf);
+    expect([...o.busValues!.values.entries()]).toEqual([
+      [1, 3.5],
+      [2, 3.7],
+    ]);
+    expect(o.highlights).toHaveLength(1);
+    expect(o.highlights![0]).toMatchObject({ branches: ["7"], buses: [2] });
+    expect(o.highlights![0].notes!.get("branch:7")).toBe("flow limit (from) 32.00 of 32.00, μ = 4.20 $/h per unit");
+    expect(o.highlights![0].notes!.get("bus:2")).toBe("voltage max 1.050 p.u., μ = 120 $/h per p.u.");
+    const merged = mergeOverlays(dsoOverlays(null), o);
+    expect(merged.busValues!.label).toBe("LMP λP ($/MWh)");
+    expect(merged.markers).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { GridSummary } from "@/lib/server/grids";
 import type { RunSummary } from "@/lib/server/runs";
-import type { PowerFlowPayload, PowerFlowStage, StageProgress } from "@/solver-worker/protocol";
+import type { OpfPayload, PowerFlowPayload, PowerFlowStage, StageProgress } from "@/solver-worker/protocol";
 
 export type RunState =
   | { phase: "idle" }
@@ -20,6 +20,8 @@ export interface DsoState {
   /** The last finished run of the selected grid; stays on screen while a re-run is under way. */
   latest: { gridId: string; result: PowerFlowPayload; wallMs: number } | null;
   history: RunSummary[];
+  /** The last optimal power flow of the selected grid (its LMPs and binding limits go on the network diagram). */
+  opf: { gridId: string; result: OpfPayload } | null;
   select: (id: string | null) => void;
   addGrid: (grid: GridSummary) => void;
   removeGrid: (id: string) => void;
@@ -28,6 +30,7 @@ export interface DsoState {
   setNetwork: (network: { gridId: string; text: string }) => void;
   setRun: (run: RunState) => void;
   setHistory: (gridId: string, history: RunSummary[]) => void;
+  setOpf: (opf: { gridId: string; result: OpfPayload } | null) => void;
 }
 
 /** One store per DSO page (not a module singleton, so server renders never share state). */
@@ -39,14 +42,15 @@ export function createDsoStore(init: { grids: GridSummary[]; selectedId: string 
     run: { phase: "idle" },
     latest: null,
     history: [],
+    opf: null,
     select: (id) => {
       if (id === get().selectedId) return;
-      set({ selectedId: id, network: null, run: { phase: "idle" }, latest: null, history: [] });
+      set({ selectedId: id, network: null, run: { phase: "idle" }, latest: null, history: [], opf: null });
     },
     addGrid: (grid) => set({ grids: [...get().grids, grid] }),
     removeGrid: (id) => {
       const grids = get().grids.filter((g) => g.id !== id);
-      if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, latest: null, history: [] });
+      if (get().selectedId === id) set({ grids, selectedId: grids[0]?.id ?? null, network: null, run: { phase: "idle" }, latest: null, history: [], opf: null });
       else set({ grids });
     },
     updateGrid: (grid) => set({ grids: get().grids.map((g) => (g.id === grid.id ? grid : g)) }),
@@ -60,6 +64,9 @@ export function createDsoStore(init: { grids: GridSummary[]; selectedId: string 
     },
     setHistory: (gridId, history) => {
       if (gridId === get().selectedId) set({ history });
+    },
+    setOpf: (opf) => {
+      if (opf === null || opf.gridId === get().selectedId) set({ opf });
     },
   }));
 }

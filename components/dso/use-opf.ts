@@ -48,6 +48,8 @@ export function useOpf(gridId: string) {
         const wallMs = performance.now() - t0;
         performance.mark(OPF_MARK_END);
         setJob({ phase: "done", result, wallMs, closeTies });
+        // Drawn on the network diagram only when the OPF ran on the grid as it is drawn.
+        store.getState().setOpf(closeTies || result.summary.objective === null ? null : { gridId, result });
       } catch (e) {
         setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", message: (e as Error).message });
       }

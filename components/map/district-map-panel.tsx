@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
 import { DiagramPanel } from "@/components/diagram/diagram-panel";
 import type { GridPanelProps } from "@/components/dso/grid-panels";
-import { useDsoStoreApi } from "@/components/dso/dso-store-context";
+import { useDsoStore, useDsoStoreApi } from "@/components/dso/dso-store-context";
 import { fetchNetworkText } from "@/lib/client/api";
 import { parseNetworkJson } from "@/lib/grid/json";
 import type { Network } from "@/lib/grid/types";
@@ -30,6 +30,7 @@ const GridMap = dynamic(() => import("./grid-map").then((m) => m.GridMap), {
  */
 export function DistrictMapPanel({ grid, networkJson, result }: GridPanelProps) {
   const store = useDsoStoreApi();
+  const opf = useDsoStore((s) => (s.opf?.gridId === grid.id ? s.opf.result : null));
   const [text, setText] = useState<string | null>(networkJson);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -81,7 +82,7 @@ export function DistrictMapPanel({ grid, networkJson, result }: GridPanelProps) 
       </div>
     );
   }
-  if (!data.bounds || data.lines.length === 0) return <DiagramPanel grid={grid} net={net} text={text} result={result} />;
+  if (!data.bounds || data.lines.length === 0) return <DiagramPanel grid={grid} net={net} text={text} result={result} opf={opf} />;
   return <MapPanel grid={grid} net={net} data={data} result={result} />;
 }
 

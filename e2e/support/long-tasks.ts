@@ -100,13 +100,14 @@ interface TraceEvent {
 
 /**
  * The tracer must see a task we block on purpose, or its silence means nothing: a busy loop
- * of 200 ms by the clock, of which even a preempted main thread gets well over 50 ms of CPU.
- * Returns the traced tasks of the probe that used more than 50 ms of CPU.
+ * of 600 ms by the clock, of which even a main thread preempted by two busy workers and a
+ * build gets well over 50 ms of CPU (200 ms once got less). Returns the traced tasks of the
+ * probe that used more than 50 ms of CPU.
  */
 export async function proveTracerSeesBlocking(page: Page): Promise<TracedTask[]> {
   const { tasks } = await traceMainThread(page, { start: "flexplat:probe-start", end: "flexplat:probe-end" }, async () => {
     await page.evaluate(() => performance.mark("flexplat:probe-start"));
-    await blockMainThread(page, 200);
+    await blockMainThread(page, 600);
     await page.evaluate(() => performance.mark("flexplat:probe-end"));
   });
   return tasks.filter((t) => t.cpuMs > 50);
