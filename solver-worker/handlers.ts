@@ -1,4 +1,5 @@
 import { runClear } from "./clear";
+import { runCoordinate, runPostCoordinate } from "./coordination";
 import { runLayout } from "./layout";
 import { runLpSolve } from "./lp-solve";
 import { runOpf } from "./opf";
@@ -24,6 +25,8 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   "pqv-fit": runPqvFit,
   "pqv-finish": runPqvFinish,
   layout: runLayout,
+  coordinate: runCoordinate,
+  "post-coordinate": runPostCoordinate,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;
