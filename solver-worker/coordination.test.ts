@@ -4,7 +4,8 @@ import { parsePublishedRegion, publishPqRegion } from "../lib/regions/published"
 import { readSharedCase } from "../lib/testing/shared";
 import { polyDerivs } from "../lib/coordination/poly";
 import { fromPublished } from "../lib/coordination/representation";
-import { HANDLERS } from "./handlers";
+import { runCoordinate, runPostCoordinate } from "./coordination";
+import { runRegionPrepare } from "./region";
 import type { RegionJobOptions } from "./protocol";
 
 const json = (name: string) => writeNetworkJson(parseGridFile(`${name}.m`, readSharedCase(name)));
@@ -14,7 +15,7 @@ const PQ: RegionJobOptions = { units: "auto", der: { pShare: 0.25, qShare: 0.15 
 describe("coordination in the solver worker", () => {
   it("publishes U_SLC with its balance cost, coordinates it at case30's bus 3 and dispatches the feeder at the set-point", async () => {
     const feeder = json("case33mg");
-    const prepared = await HANDLERS["region-prepare"]({ network: feeder, options: PQ }, quiet);
+    const prepared = await runRegionPrepare({ network: feeder, options: PQ }, quiet);
     expect(prepared.costNote).toBeNull();
     expect(prepared.costModels.lds?.basis).toBe("lossless-balance");
     const cost = prepared.costModels.slc!;
@@ -25,7 +26,7 @@ describe("coordination in the solver worker", () => {
     // Published as numbers only: nothing names a bus, branch or unit of the feeder.
     expect(JSON.stringify(region)).not.toMatch(/der-|"bus|"branch|"unit/);
 
-    const r = HANDLERS.coordinate({ network: json("case30"), assignments: [{ regionId: "r1", label: "feeder A", tsBus: 3, region }], replaceDemand: false }, quiet);
+    const r = runCoordinate({ network: json("case30"), assignments: [{ regionId: "r1", label: "feeder A", tsBus: 3, region }], replaceDemand: false }, quiet);
     expect(r.status).toBe("optimal");
     const sp = r.setPoints[0];
     expect(sp).toMatchObject({ regionId: "r1", tsBus: 3, method: "slc", costBasis: "loss-compensated-balance" });
@@ -34,7 +35,7 @@ describe("coordination in the solver worker", () => {
     expect(sp.dsCostPerH).toBeCloseTo(polyDerivs(fromPublished(region).cost, [sp.pMw, sp.qMvar]), 9);
     expect(r.objective).toBeGreaterThan(r.tsCostPerH);
 
-    const post = HANDLERS["post-coordinate"]({ network: feeder, options: { kind: "pq", units: PQ.units, der: PQ.der, closeTies: false }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar } }, quiet);
+    const post = runPostCoordinate({ network: feeder, options: { kind: "pq", units: PQ.units, der: PQ.der, closeTies: false }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar } }, quiet);
     expect(post.post.status).not.toBe("failed");
     // The PCC holds the set-point (the local OPF fixes the exchange; 1 kW/1 kVAr).
     expect(Math.abs(post.post.pccPMw - sp.pMw)).toBeLessThan(1e-3);
@@ -45,10 +46,10 @@ describe("coordination in the solver worker", () => {
 
   it("refuses a transmission grid without gencost, an unknown PCC bus and a region without cost, with clear messages", async () => {
     const feeder = json("case33mg");
-    const prepared = await HANDLERS["region-prepare"]({ network: feeder, options: PQ }, quiet);
+    const prepared = await runRegionPrepare({ network: feeder, options: PQ }, quiet);
     const region = publishPqRegion(prepared.summary.pcc, "lds", prepared.lds!.polygon, prepared.lds!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, costModel: prepared.costModels.lds! });
     const ts = json("case30");
-    const run = (network: string, tsBus: number, reg = region) => () => HANDLERS.coordinate({ network, assignments: [{ regionId: "r", label: "A", tsBus, region: reg }], replaceDemand: false }, quiet);
+    const run = (network: string, tsBus: number, reg = region) => () => runCoordinate({ network, assignments: [{ regionId: "r", label: "A", tsBus, region: reg }], replaceDemand: false }, quiet);
     expect(run(ts, 999)).toThrow(/PCC bus 999 is not a bus of the transmission grid/);
     const { costModel: _c, ...noCost } = region;
     expect(run(ts, 3, noCost)).toThrow(/carries no cost model/);
