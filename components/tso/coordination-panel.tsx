@@ -153,7 +153,7 @@ export function CoordinationPanel() {
                           aria-label={`PCC bus of ${e.gridName} (${e.method})`}
                         >
                           <option value="">not assigned</option>
-                          {grid?.busIds.map((b) => (
+                          {grid?.pccBuses.map((b) => (
                             <option key={b} value={String(b)}>
                               bus {b}
                             </option>

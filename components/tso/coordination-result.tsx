@@ -101,7 +101,7 @@ export function CoordinationRuns({ runs }: { runs: CoordinationRunView[] }) {
           <p className="small">
             {new Date(r.createdAt).toLocaleString()} · {r.transmissionGridName} · {r.status} · {r.objective.toFixed(2)} $/h
           </p>
-          <table className="data" data-testid="coordination-run">
+          <table className="data" data-testid="coordination-run-table">
             <thead>
               <tr>
                 <th>PCC bus</th>

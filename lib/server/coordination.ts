@@ -23,7 +23,7 @@ export interface TransmissionGridSummary {
   branchCount: number;
   generatorCount: number;
   /** Bus ids of the grid (the PCC choices; the TSO's own grid). */
-  busIds: number[];
+  pccBuses: number[];
   createdAt: string;
 }
 
@@ -39,7 +39,7 @@ function tsSummary(r: TsRow): TransmissionGridSummary {
     busCount: r.busCount,
     branchCount: r.branchCount,
     generatorCount: r.generatorCount,
-    busIds: net.buses.filter((b) => b.type !== "NONE").map((b) => b.id),
+    pccBuses: net.buses.filter((b) => b.type !== "NONE").map((b) => b.id),
     createdAt: r.createdAt.toISOString(),
   };
 }

@@ -72,7 +72,7 @@ describe("the TSO's transmission grid", () => {
   it("is stored under the TSO; DSOs and aggregators are refused on its routes and a DSO's grid routes answer 404 for its id", async () => {
     const res = await uploadTs(tso, "case30.m", readSharedCase("case30"));
     expect(res.status).toBe(201);
-    const grid = ((await res.json()) as { grid: { id: string; busCount: number; busIds: number[] } }).grid;
+    const grid = ((await res.json()) as { grid: { id: string; busCount: number; pccBuses: number[] } }).grid;
     expect(grid).toMatchObject({ busCount: 30 });
     tsId = grid.id;
     for (const cookie of [bergwald, aggregator]) {
