@@ -24,7 +24,11 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [answering, setAnswering] = useState<string | null>(null);
-  const { job, run, cancel } = usePostCoordination(grid.id);
+  const { job, run, cancel, prepare } = usePostCoordination(grid.id);
+  const waiting = list?.some((s) => s.status === "sent" && s.options) ?? false;
+  useEffect(() => {
+    if (waiting) prepare();
+  }, [waiting, prepare]);
   const load = useCallback(
     (signal?: AbortSignal) =>
       fetchSetPoints(grid.id, signal).then(

@@ -22,6 +22,7 @@ export type PostJob =
 export function usePostCoordination(gridId: string) {
   const store = useDsoStoreApi();
   const client = useRef<SolverClient | null>(null);
+  const prefetched = useRef<{ gridId: string; text: string } | null>(null);
   const [job, setJob] = useState<PostJob>({ phase: "idle" });
   useEffect(() => {
     setJob({ phase: "idle" });
@@ -39,10 +40,10 @@ export function usePostCoordination(gridId: string) {
       const t0 = performance.now();
       try {
         const s = store.getState();
-        let text = s.network?.gridId === gridId ? s.network.text : null;
+        let text = s.network?.gridId === gridId ? s.network.text : prefetched.current?.gridId === gridId ? prefetched.current.text : null;
         if (text === null) {
           text = await fetchNetworkText(gridId);
-          store.getState().setNetwork({ gridId, text });
+          prefetched.current = { gridId, text };
         }
         client.current ??= createBrowserSolverClient();
         performance.mark(POST_MARK_START);
@@ -59,6 +60,17 @@ export function usePostCoordination(gridId: string) {
     },
     [gridId, store],
   );
+  /** Start the worker and load the grid ahead of a dispatch (a set-point is waiting for an answer). */
+  const prepare = useCallback(() => {
+    client.current ??= createBrowserSolverClient();
+    client.current.warm();
+    // Kept here, not in the store: other panels react to the store's network.
+    if (store.getState().network?.gridId === gridId || prefetched.current?.gridId === gridId) return;
+    fetchNetworkText(gridId).then(
+      (text) => (prefetched.current = { gridId, text }),
+      () => {},
+    );
+  }, [gridId, store]);
   const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
-  return { job, run, cancel };
+  return { job, run, cancel, prepare };
 }

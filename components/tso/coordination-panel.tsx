@@ -33,7 +33,10 @@ export function CoordinationPanel() {
   const [runs, setRuns] = useState<CoordinationRunView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [send, setSend] = useState<{ phase: "idle" } | { phase: "sending" } | { phase: "sent"; run: CoordinationRunView } | { phase: "failed"; message: string }>({ phase: "idle" });
-  const { job, run, cancel } = useCoordination();
+  const { job, run, cancel, prepare } = useCoordination();
+  useEffect(() => {
+    if (gridId) prepare(gridId);
+  }, [gridId, prepare]);
 
   const refreshRuns = useCallback(() => fetchCoordinationRuns().then(setRuns, (e: Error) => setError(e.message)), []);
   useEffect(() => {

@@ -29,6 +29,17 @@ export function useCoordination() {
   const [job, setJob] = useState<CoordinationJob>({ phase: "idle" });
   useEffect(() => () => client.current?.dispose(), []);
 
+  /** Load the grid and start the worker ahead of the run (while the operator assigns the regions). */
+  const prepare = useCallback((gridId: string) => {
+    client.current ??= createBrowserSolverClient();
+    client.current.warm();
+    if (!gridId || networks.current.has(gridId)) return;
+    fetchTransmissionNetwork(gridId).then(
+      (text) => networks.current.set(gridId, text),
+      () => {},
+    );
+  }, []);
+
   const run = useCallback(async (gridId: string, assignments: Assignment[], replaceDemand: boolean) => {
     setJob({ phase: "running", label: "Loading the transmission grid", fraction: 0 });
     const t0 = performance.now();
@@ -57,5 +68,5 @@ export function useCoordination() {
   }, []);
 
   const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
-  return { job, run, cancel };
+  return { job, run, cancel, prepare };
 }
