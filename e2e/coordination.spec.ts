@@ -84,6 +84,10 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     await coord.getByTestId("ts-grid-file").setInputFiles(caseFile("case30"));
     await coord.getByRole("button", { name: "Upload and validate" }).click();
     await expect(coord.getByTestId("ts-grid-ok")).toContainText("case30: 30 buses, 41 branches, 6 generators with costs");
+    // The transmission grid drawn as the network diagram (schematic layout from the worker).
+    const diagram = coord.getByTestId("coordination-network-diagram");
+    await expect(diagram).toHaveAttribute("data-diagram-state", "ready", { timeout: 60_000 });
+    await expect(diagram).toHaveAttribute("data-buses", "30");
     const assign = coord.getByTestId("coordination-assign");
     await assign.locator(`tr[data-grid="${RHEINTAL}"][data-kind="pq"]`).getByTestId("coordination-bus").selectOption("3");
     await assign.locator(`tr[data-grid="${DISTRICT}"][data-kind="pq"]`).getByTestId("coordination-bus").selectOption("4");
@@ -113,6 +117,7 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     await expect(coord.getByTestId("coordination-sent")).toContainText("Sent 2 set-points");
     await tsoPage.getByTestId("coordination-card").scrollIntoViewIfNeeded();
     await tsoPage.screenshot({ path: join(ARTIFACTS, "tso-coordination.png"), fullPage: true });
+    await tsoPage.getByTestId("coordination-card").screenshot({ path: join(ARTIFACTS, "tso-coordination-card.png") });
 
     // 4. Each DSO sees its own set-point only, dispatches it in the worker and accepts.
     await page.getByTestId("setpoints-refresh").click();

@@ -8,6 +8,7 @@ import { fetchPublishedRegions } from "@/lib/client/region-api";
 import { PQV_REGION_SCHEMA, type PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/server/coordination";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
+import { CoordinationDiagram } from "./coordination-diagram";
 import { CoordinationResultView, CoordinationRuns } from "./coordination-result";
 import styles from "./tso.module.css";
 import { useCoordination, type Assignment } from "./use-coordination";
@@ -43,7 +44,8 @@ export function CoordinationPanel() {
     const ctrl = new AbortController();
     const fail = (e: Error) => !ctrl.signal.aborted && setError(e.message);
     fetchTransmissionGrids(ctrl.signal).then((g) => {
-      setGrids(g);
+      // A grid uploaded while the list was loading stays in it.
+      setGrids((cur) => [...g, ...(cur ?? []).filter((c) => !g.some((x) => x.id === c.id))]);
       setGridId((cur) => cur || g.at(-1)?.id || "");
     }, fail);
     fetchPublishedRegions(ctrl.signal).then(setRegions, fail);
@@ -56,6 +58,7 @@ export function CoordinationPanel() {
     () => (regions ?? []).flatMap((entry) => (buses[entry.id] && regionCost(entry) ? [{ entry, tsBus: Number(buses[entry.id]) }] : [])),
     [regions, buses],
   );
+  const assignedLabels = useMemo(() => assignments.map((a) => ({ tsBus: a.tsBus, label: a.entry.gridName })), [assignments]);
   const duplicate = new Set(assignments.map((a) => a.tsBus)).size !== assignments.length;
   const running = job.phase === "running";
   const done = job.phase === "done" ? job : null;
@@ -170,6 +173,7 @@ export function CoordinationPanel() {
             </table>
           </div>
         )}
+        {grid && <CoordinationDiagram gridId={grid.id} assigned={assignedLabels} result={done && done.gridId === grid.id ? done.result : null} />}
         <label className={styles.check}>
           <input type="checkbox" checked={replaceDemand} onChange={(e) => setReplaceDemand(e.target.checked)} disabled={running} data-testid="coordination-replace-demand" />
           The distribution system replaces the PCC bus&apos;s own demand (off: its exchange comes on top of it)
