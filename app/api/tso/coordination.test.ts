@@ -32,6 +32,7 @@ let tsId: string;
 /** One case33mg feeder per DSO, each with a published U_SLC (with its cost) and the options it was built with. */
 const dsos: { cookie: string; gridId: string; regionId: string }[] = [];
 let coordinated: CoordinateResult;
+let slcRegion: ReturnType<typeof publishPqRegion>;
 
 const uploadTs = (cookie: string, fileName: string, text: string) => tsGridsRoute.POST(apiRequest("POST", "/api/tso/transmission-grids", { cookie, body: gridForm(fileName, text) }));
 const postRun = (cookie: string, body: unknown) => runsRoute.POST(apiRequest("POST", "/api/tso/coordination-runs", { cookie, ...json(body) }));
@@ -54,11 +55,33 @@ beforeAll(async () => {
       lossModel: prepared.slc!.lossModel,
       costModel: prepared.costModels.slc!,
     });
+    slcRegion = region;
     const res = await regionsRoute.POST(apiRequest("POST", "/", { cookie, ...json({ region, publish: true, options: STORED }) }), routeContext({ id: gridId }));
     expect(res.status).toBe(201);
     dsos.push({ cookie, gridId, regionId: ((await res.json()) as { region: { id: string } }).region.id });
   }
 }, 120_000);
+
+describe("a region published with its cost and problem options", () => {
+  it("is refused when the cost does not go with the method, names anything, or the options are of the other kind or name a field too many; nothing stored", async () => {
+    const prisma = await getPrisma();
+    const before = await prisma.flexRegion.count();
+    const post = (body: unknown) => regionsRoute.POST(apiRequest("POST", "/", { cookie: bergwald, ...json(body) }), routeContext({ id: dsos[0].gridId }));
+    const cases: [unknown, RegExp][] = [
+      [{ region: { ...slcRegion, costModel: { ...slcRegion.costModel!, basis: "ac-fit" } }, publish: true }, /region\.costModel\.basis: the cost of a 'slc' region is 'loss-compensated-balance'/],
+      [{ region: { ...slcRegion, costModel: { ...slcRegion.costModel!, unit: "der-18" } }, publish: true }, /region\.costModel/],
+      [{ region: { ...slcRegion, costModel: { ...slcRegion.costModel!, coefficients: [1] } }, publish: true }, /one coefficient per exponent pair/],
+      [{ region: slcRegion, publish: true, options: { ...STORED, kind: "pqv" } }, /options/],
+      [{ region: slcRegion, publish: true, options: { ...STORED, busIds: [18] } }, /options/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
+    }
+    expect(await prisma.flexRegion.count()).toBe(before);
+  });
+});
 
 describe("the TSO's transmission grid", () => {
   it("is refused without gencost, naming the generators, and nothing is stored", async () => {
