@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGridFile, writeNetworkJson } from "../lib/grid";
-import { parsePublishedRegion, publishPqRegion } from "../lib/regions/published";
+import { computePqvRegion } from "../lib/regions/pqv";
+import { parsePublishedRegion, publishPqRegion, publishPqvRegion } from "../lib/regions/published";
 import { readSharedCase } from "../lib/testing/shared";
 import { polyDerivs } from "../lib/coordination/poly";
 import { fromPublished } from "../lib/coordination/representation";
@@ -57,4 +58,24 @@ describe("coordination in the solver worker", () => {
     for (const g of withoutCost.generators) delete g.cost;
     expect(run(JSON.stringify(withoutCost), 3)).toThrow(/has no cost: the coordination needs mpc.gencost/);
   }, 60_000);
+
+  it("coordinates a PQV region (voltage-coupled) and dispatches the feeder with the PCC voltage at the set-point", async () => {
+    const feeder = json("case33mg");
+    const r = await computePqvRegion(parseGridFile("case33mg.m", readSharedCase("case33mg")), { directions: 60, degrees: [2, 4] });
+    const region = parsePublishedRegion(
+      publishPqvRegion({ vRange: r.problem.vRange!, box: r.trace.box, polynomial: r.polynomial, costModel: r.costModel, fit: { heldOutError: r.fit.heldOutError, accuracy: r.fit.accuracy } }),
+    );
+    const c = runCoordinate({ network: json("case30"), assignments: [{ regionId: "q", label: "PQV feeder", tsBus: 3, region }], replaceDemand: false }, quiet);
+    expect(c.status).toBe("optimal");
+    const sp = c.setPoints[0];
+    expect(sp.method).toBe("pqv");
+    // The PCC voltage is a variable of the TSO's OPF, inside the region's voltage range.
+    expect(sp.vPu).toBeGreaterThanOrEqual(r.problem.vRange![0] - 1e-6);
+    expect(sp.vPu).toBeLessThanOrEqual(r.problem.vRange![1] + 1e-6);
+    const post = runPostCoordinate({ network: feeder, options: { kind: "pqv", vRange: r.problem.vRange!, closeTies: false, unitListJson: null }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, vPu: sp.vPu } }, quiet);
+    expect(post.post.status).not.toBe("failed");
+    // The PCC holds (p, q, v) of the set-point: 1 kW/1 kVAr and 1e-4 p.u. (the voltage is fixed in the local OPF).
+    expect(Math.abs(post.post.pccPMw - sp.pMw)).toBeLessThan(1e-3);
+    expect(Math.abs(post.post.pccVPu - sp.vPu)).toBeLessThan(1e-4);
+  }, 120_000);
 });
