@@ -1,4 +1,5 @@
 import { runClear } from "./clear";
+import { runCoordinate, runPostCoordinate } from "./coordination";
 import { runLayout } from "./layout";
 import { runLpSolve } from "./lp-solve";
 import { runOpf } from "./opf";
@@ -27,6 +28,8 @@ export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   layout: runLayout,
   "study-represent": runStudyRepresent,
   "study-coordinate": runStudyCoordinate,
+  coordinate: runCoordinate,
+  "post-coordinate": runPostCoordinate,
 };
 
 export type Post = (message: FromWorker, transfer: Transferable[]) => void;

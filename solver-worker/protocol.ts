@@ -11,7 +11,12 @@ import type { MarketClearingResult } from "../lib/clearing/clear";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { StudyReport } from "../lib/coordination/report";
 import type { Represented } from "../lib/coordination/represent";
-import type { CoordMethod } from "../lib/coordination/representation";
+import type { PublishedCostModel } from "../lib/coordination/cost-model";
+import type { PostCoordination, SetPointInput } from "../lib/coordination/post";
+import type { CoordMethod, DsRepresentation } from "../lib/coordination/representation";
+import type { SetPoint as TsoSetPoint } from "../lib/coordination/tso-opf";
+import type { RegionProblemOptionsStored } from "../lib/regions/problem-options";
+import type { PublishedRegion } from "../lib/regions/published";
 import type { Network } from "../lib/grid/types";
 import type { LayoutStage, SchematicLayout } from "../lib/layout";
 import type { Bid } from "../lib/market/bids";
@@ -332,6 +337,13 @@ export interface RegionPrepareResult {
   lds: PqRegions["lds"];
   slc: PqRegions["slc"];
   linDistFlowNote: string | null;
+  /**
+   * The DSO's cost of the exchange under each linear region's balance (lib/coordination
+   * balanceCost: lossless for U_LDS, with the loss quadratics for U_SLC), as published;
+   * null where the region is missing or the units' costs have no polynomial balance (`costNote`).
+   */
+  costModels: { lds: PublishedCostModel | null; slc: PublishedCostModel | null };
+  costNote: string | null;
   workerMs: number;
 }
 
@@ -461,6 +473,63 @@ export interface StudyCoordinateRequest {
   represented: Partial<Record<CoordMethod, Represented[]>>;
 }
 
+// --- coordinate / post-coordinate: the TSO's region-based AC-OPF and the DSO's dispatch (issue 13) ---
+
+export interface CoordinateAssignment {
+  /** The FlexRegion's id (the set-point is sent for it). */
+  regionId: string;
+  label: string;
+  /** PCC bus of the transmission grid. */
+  tsBus: number;
+  /** The published region as the TSO received it (checked again with its strict schema). */
+  region: PublishedRegion;
+}
+
+export interface CoordinateRequest {
+  /** The TSO's transmission grid as project JSON text. */
+  network: string;
+  assignments: CoordinateAssignment[];
+  /** Remove the PCC bus's own demand (the distribution system replaces it); false: its exchange comes on top of it. */
+  replaceDemand: boolean;
+}
+
+export type CoordinateStage = "parse" | "represent" | "solve";
+
+export interface CoordinateResult {
+  networkName: string;
+  status: OpfStatus;
+  message: string;
+  /** Transmission generation cost plus the DSOs' cost models ($/h). */
+  objective: number;
+  tsCostPerH: number;
+  setPoints: (TsoSetPoint & { regionId: string; method: CoordMethod; costBasis: DsRepresentation["costBasis"] })[];
+  /** Binding limits of the transmission grid (the regions' own excluded). */
+  binding: BindingConstraint[];
+  iterations: number;
+  solveMs: number;
+  workerMs: number;
+}
+
+export interface PostCoordinateRequest {
+  /** The DSO's grid as project JSON text or a Network. */
+  network: string | Network;
+  /** How the published region's problem was built (stored with the region, DSO side only). */
+  options: RegionProblemOptionsStored;
+  setPoint: SetPointInput;
+}
+
+export type PostCoordinateStage = "parse" | "problem" | "dispatch";
+
+export interface PostCoordinateResult {
+  networkName: string;
+  pccBus: number;
+  units: ReturnType<typeof unitSummary>;
+  post: Omit<PostCoordination, "vm">;
+  /** Voltage magnitude per bus of the problem's network (file order). */
+  buses: { ids: Int32Array; vmPu: Float64Array };
+  workerMs: number;
+}
+
 // --- the table --------------------------------------------------------------------
 
 export interface SolverProtocol {
@@ -478,6 +547,8 @@ export interface SolverProtocol {
   layout: { request: LayoutRequest; progress: StageProgress<LayoutJobStage>; result: LayoutResult };
   "study-represent": { request: StudyRepresentRequest; progress: StageProgress<StudyStage>; result: StudyRepresentResult };
   "study-coordinate": { request: StudyCoordinateRequest; progress: StageProgress<StudyStage>; result: StudyReport };
+  coordinate: { request: CoordinateRequest; progress: StageProgress<CoordinateStage>; result: CoordinateResult };
+  "post-coordinate": { request: PostCoordinateRequest; progress: StageProgress<PostCoordinateStage>; result: PostCoordinateResult };
 }
 
 export type SolverMessageType = keyof SolverProtocol;

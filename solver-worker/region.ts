@@ -1,6 +1,8 @@
 import { parseNetworkJson } from "../lib/grid/json";
 import type { Network } from "../lib/grid/types";
-import { acCheck, compareRegion, computePqRegions, unitSummary } from "../lib/regions";
+import { publishedCostModel } from "../lib/coordination/cost-model";
+import { balanceCost, CoordinationInputError } from "../lib/coordination/representation";
+import { acCheck, compareRegion, computePqRegions, unitSummary, type PqRegions } from "../lib/regions";
 import { initialFrame } from "../lib/regions/exact";
 import type {
   RegionCompareRequest,
@@ -32,6 +34,7 @@ export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: 
     units: o.units === "auto" ? undefined : o.units,
     der: o.der,
   });
+  const costs = linearCostModels(r);
   const problemJson = JSON.stringify(r.problem);
   const key = problemKey(net.name, problemJson);
   setProblem(key, r.problem);
@@ -43,8 +46,23 @@ export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: 
     lds: r.lds,
     slc: r.slc,
     linDistFlowNote: r.linDistFlowNote,
+    costModels: costs.models,
+    costNote: costs.note,
     workerMs: performance.now() - t0,
   };
+}
+
+/** The balance costs of U_LDS and U_SLC in their published form (paper 000 section IV-A). */
+function linearCostModels(r: PqRegions): { models: RegionPrepareResult["costModels"]; note: string | null } {
+  const models: RegionPrepareResult["costModels"] = { lds: null, slc: null };
+  try {
+    if (r.lds) models.lds = publishedCostModel(balanceCost(r.problem, null), "lossless-balance", null);
+    if (r.slc) models.slc = publishedCostModel(balanceCost(r.problem, r.slc.lossModel), "loss-compensated-balance", null);
+    return { models, note: null };
+  } catch (e) {
+    if (e instanceof CoordinationInputError) return { models, note: e.message };
+    throw e;
+  }
 }
 
 export function runRegionTasks(req: RegionTasksRequest, progress: (p: StageProgress<RegionStage>) => void): RegionTasksResult {

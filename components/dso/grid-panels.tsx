@@ -4,6 +4,7 @@ import { LightModelPanel } from "./light-model-panel";
 import { OpfPanel } from "./opf-panel";
 import { PqvPanel } from "./pqv-panel";
 import { RegionPanel } from "./region-panel";
+import { SetPointsPanel } from "./set-points-panel";
 import { TsoRequestsPanel } from "./tso-requests-panel";
 import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
@@ -33,4 +34,5 @@ export const GRID_PANELS: readonly GridPanel[] = [
   { id: "pqv", Component: PqvPanel },
   { id: "opf", Component: OpfPanel },
   { id: "tso-requests", Component: TsoRequestsPanel },
+  { id: "set-points", Component: SetPointsPanel },
 ];

@@ -102,12 +102,12 @@ export function PqvPanel({ grid }: GridPanelProps) {
           Cancelled. The solver workers were stopped.
         </div>
       )}
-      {job.phase === "done" && <PqvResults gridId={grid.id} result={job.result} />}
+      {job.phase === "done" && <PqvResults gridId={grid.id} result={job.result} options={job.options} />}
     </div>
   );
 }
 
-function PqvResults({ gridId, result }: { gridId: string; result: PqvJobResult }) {
+function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJobResult; options: PqvJobOptions }) {
   const { prepared, trace, fitted, finished } = result;
   const figure = useMemo(() => buildPqvFigure(trace.boundary, finished.costModel.coefficients, finished.views), [trace, finished]);
   const slices = useMemo(() => buildPqvSlices(finished.views, trace.boundary), [trace, finished]);
@@ -117,7 +117,7 @@ function PqvResults({ gridId, result }: { gridId: string; result: PqvJobResult }
   const publish = async () => {
     setState({ phase: "saving" });
     try {
-      await uploadRegion(gridId, published(), true);
+      await uploadRegion(gridId, published(), true, { kind: "pqv", vRange: options.vRange, closeTies: options.closeTies, unitListJson: options.unitListJson });
       setState({ phase: "saved" });
     } catch (e) {
       setState({ phase: "failed", message: (e as Error).message });

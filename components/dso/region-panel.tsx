@@ -111,7 +111,7 @@ export function RegionPanel({ grid }: GridPanelProps) {
           Cancelled. The solver workers were stopped.
         </div>
       )}
-      {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} />}
+      {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} options={job.options} />}
     </div>
   );
 }

@@ -4,7 +4,9 @@ import { download } from "@/components/download";
 import { useEffect, useMemo, useState } from "react";
 import type { RegionJobResult } from "@/lib/client/region-job";
 import { fetchRegions, uploadRegion } from "@/lib/client/region-api";
+import type { PublishedCostModel } from "@/lib/coordination/cost-model";
 import { publishPqRegion, type RegionSummary } from "@/lib/regions/published";
+import type { RegionJobOptions } from "@/solver-worker/protocol";
 import { formatDateTime, formatMs } from "./format";
 import { PlotlyChart } from "./plotly-chart";
 import { boundaryCsv, buildRegionFigure } from "./region-plots";
@@ -13,7 +15,7 @@ type Method = "lds" | "slc" | "exact";
 
 
 /** The regions of one job: Fig. 2's chart, the comparison, the units, downloads and publishing. */
-export function RegionResults({ gridId, result }: { gridId: string; result: RegionJobResult }) {
+export function RegionResults({ gridId, result, options }: { gridId: string; result: RegionJobResult; options: RegionJobOptions }) {
   const { prepared, exact, comparison } = result;
   const figure = useMemo(
     () =>
@@ -60,7 +62,7 @@ export function RegionResults({ gridId, result }: { gridId: string; result: Regi
           </button>
         )}
       </div>
-      <PublishRegion gridId={gridId} result={result} available={available} />
+      <PublishRegion gridId={gridId} result={result} available={available} options={options} />
     </div>
   );
 }
@@ -173,7 +175,24 @@ function downloadable(result: RegionJobResult) {
   };
 }
 
-function PublishRegion({ gridId, result, available }: { gridId: string; result: RegionJobResult; available: Method[] }) {
+/** The cost of the exchange that goes with each region (paper 000 section IV-A), or why there is none. */
+function costOf(result: RegionJobResult, method: Method): { model: PublishedCostModel | null; note: string | null } {
+  if (method === "exact") {
+    const c = result.exactCost;
+    if (!c) return { model: null, note: "the exact region was not priced" };
+    return "error" in c ? { model: null, note: c.error } : { model: c.costModel, note: null };
+  }
+  const model = result.prepared.costModels[method];
+  return { model, note: model ? null : (result.prepared.costNote ?? "no balance cost") };
+}
+
+const BASIS_LABEL: Record<PublishedCostModel["basis"], string> = {
+  "lossless-balance": "the units' cost of the lossless balance",
+  "loss-compensated-balance": "the units' cost of the balance with the loss quadratics",
+  "ac-fit": "a quadratic fitted to 49 least-cost AC-OPFs",
+};
+
+function PublishRegion({ gridId, result, available, options }: { gridId: string; result: RegionJobResult; available: Method[]; options: RegionJobOptions }) {
   const [method, setMethod] = useState<Method>(available.includes("slc") ? "slc" : (available[0] ?? "exact"));
   const [state, setState] = useState<{ phase: "idle" } | { phase: "saving" } | { phase: "saved"; summary: RegionSummary } | { phase: "failed"; message: string }>({ phase: "idle" });
   const [stored, setStored] = useState<RegionSummary[]>([]);
@@ -183,17 +202,22 @@ function PublishRegion({ gridId, result, available }: { gridId: string; result: 
     return () => ctrl.abort();
   }, [gridId, state]);
   if (available.length === 0) return null;
+  const cost = costOf(result, method);
   const publish = async () => {
     setState({ phase: "saving" });
     try {
       const { prepared, exact } = result;
+      const costModel = costOf(result, method).model ?? undefined;
       const region =
         method === "exact"
-          ? publishPqRegion(prepared.summary.pcc, "exact", exact!.polygon, exact!.areaMW2)
+          ? publishPqRegion(prepared.summary.pcc, "exact", exact!.polygon, exact!.areaMW2, { costModel })
           : method === "slc"
-            ? publishPqRegion(prepared.summary.pcc, "slc", prepared.slc!.polygon, prepared.slc!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, lossModel: prepared.slc!.lossModel })
-            : publishPqRegion(prepared.summary.pcc, "lds", prepared.lds!.polygon, prepared.lds!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces });
-      setState({ phase: "saved", summary: await uploadRegion(gridId, region, true) });
+            ? publishPqRegion(prepared.summary.pcc, "slc", prepared.slc!.polygon, prepared.slc!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, lossModel: prepared.slc!.lossModel, costModel })
+            : publishPqRegion(prepared.summary.pcc, "lds", prepared.lds!.polygon, prepared.lds!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, costModel });
+      // The panel offers these unit choices only; a problem built otherwise is not stored (its dispatch cannot be rebuilt).
+      const units = options.units === "file" || options.units === "default-set" ? null : options.units;
+      const stored = units ? { kind: "pq" as const, units, der: options.der, closeTies: options.closeTies } : undefined;
+      setState({ phase: "saved", summary: await uploadRegion(gridId, region, true, stored) });
     } catch (e) {
       setState({ phase: "failed", message: (e as Error).message });
     }
@@ -225,9 +249,14 @@ function PublishRegion({ gridId, result, available }: { gridId: string; result: 
           </span>
         )}
       </div>
+      <p className="small" data-testid="region-publish-cost">
+        {cost.model
+          ? `With its cost of the exchange: ${BASIS_LABEL[cost.model.basis]} (${cost.model.exponents.length} terms${cost.model.r2 !== null ? `, R² ${cost.model.r2.toFixed(4)}` : ""}).`
+          : `Without a cost (${cost.note}): the TSO cannot use this region in its coordination.`}
+      </p>
       <p className="muted small">
-        What crosses the boundary: the PCC exchange bounds, the polygon of (p, q), LinDistFlow&apos;s half-spaces and the two loss quadratics — no bus, branch or
-        unit, no impedance, no load.
+        What crosses the boundary: the PCC exchange bounds, the polygon of (p, q), LinDistFlow&apos;s half-spaces, the two loss quadratics and the cost&apos;s coefficients —
+        no bus, branch or unit, no impedance, no load.
       </p>
       {stored.length > 0 && (
         <ul className="small" data-testid="region-stored">

@@ -9,6 +9,7 @@ import { VERIFY_TOLERANCE } from "@/lib/client/tso-clearing";
 import type { PublishedModelSummary, RunListItem, TsoMarket } from "@/lib/server/tso";
 import { BidsPanel } from "./bids-panel";
 import { ClearingResultView } from "./clearing-result";
+import { CoordinationPanel } from "./coordination-panel";
 import { DemoMaps } from "./demo-maps";
 import { PublishedModels } from "./published-models";
 import { PublishedRegions } from "./published-regions";
@@ -69,6 +70,8 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
         </div>
         <PublishedRegions />
       </div>
+
+      <CoordinationPanel />
 
       <div className="card">
         <div className="card-title">

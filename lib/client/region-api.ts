@@ -1,3 +1,4 @@
+import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import type { PublishedRegion, PublishedRegionEntry, RegionSummary } from "@/lib/regions/published";
 import { json } from "./api";
 
@@ -7,11 +8,12 @@ export async function fetchRegions(gridId: string, signal?: AbortSignal): Promis
   return (await json<{ regions: RegionSummary[] }>(await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, { signal }))).regions;
 }
 
-export async function uploadRegion(gridId: string, region: PublishedRegion, publish: boolean): Promise<RegionSummary> {
+/** Store (and publish) a region; `options` (how its problem was built) stays with the DSO for the post-coordination dispatch. */
+export async function uploadRegion(gridId: string, region: PublishedRegion, publish: boolean, options?: RegionProblemOptionsStored): Promise<RegionSummary> {
   const res = await fetch(`/api/grids/${encodeURIComponent(gridId)}/regions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ region, publish }),
+    body: JSON.stringify({ region, publish, ...(options ? { options } : {}) }),
   });
   return (await json<{ region: RegionSummary }>(res)).region;
 }

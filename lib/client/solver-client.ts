@@ -71,6 +71,11 @@ export class SolverClient {
     this.dropWorker(new SolverCancelledError(reason));
   }
 
+  /** Start the worker now (its module loads and compiles while the page idles), not on the first call. */
+  warm(): void {
+    this.ensureWorker();
+  }
+
   /** Number of calls waiting for a result. */
   get inFlight(): number {
     return this.pending.size;

@@ -5,11 +5,11 @@ import { localRunner } from "../regions/local-runner";
 import { buildLossModel, compensatedBoundary } from "../regions/loss";
 import { area, type Point } from "../regions/polygon";
 import { computePqvRegion } from "../regions/pqv";
-import type { RegionTask } from "../regions/task";
 import { buildRegionProblem, type FlexUnit, type RegionProblem } from "../regions/units";
 import { buildPqvProblem } from "../regions/pqv/problem";
 import { polyDerivs, type Poly } from "./poly";
-import { balanceCost, CoordinationInputError, fitQuadraticCost, polygonHalfPlanes, pqvCostPoly, type CoordMethod, type DsRepresentation } from "./representation";
+import { fitPricedOutcomes, pricingTasks } from "./pricing";
+import { balanceCost, CoordinationInputError, polygonHalfPlanes, pqvCostPoly, type CoordMethod, type DsRepresentation } from "./representation";
 
 /**
  * A DSO's side of the coordination before it (offline): the region of each method and the
@@ -134,16 +134,8 @@ export async function represent(net: Network, method: CoordMethod, opts: Represe
  * itself (49 points), and the quadratic fitted to them.
  */
 export async function priceRegion(problem: RegionProblem, polygon: Point[], runner: TaskRunner) {
-  const n = polygon.length;
-  const cx = polygon.reduce((s, p) => s + p[0], 0) / n;
-  const cy = polygon.reduce((s, p) => s + p[1], 0) / n;
-  const picks = Array.from({ length: Math.min(16, n) }, (_, k) => polygon[Math.floor((k * n) / Math.min(16, n))]);
-  const pts: Point[] = [[cx, cy]];
-  for (const f of [0.95, 0.7, 0.4]) for (const [x, y] of picks) pts.push([cx + f * (x - cx), cy + f * (y - cy)]);
-  const tasks: RegionTask[] = pts.map(([p, q]) => ({ kind: "cost", pMw: p, qMvar: q, vPu: problem.pcc.vmPu }));
-  const outcomes = await runner.run(tasks);
-  const samples = outcomes.flatMap((o) => (o.point && Number.isFinite(o.point.costPerH) ? [{ p: o.point.pMw, q: o.point.qMvar, cost: o.point.costPerH }] : []));
-  return { fit: fitQuadraticCost(samples), solves: outcomes.reduce((s, o) => s + o.solves, 0) };
+  const outcomes = await runner.run(pricingTasks(polygon, problem.pcc.vmPu));
+  return { fit: fitPricedOutcomes(outcomes), solves: outcomes.reduce((s, o) => s + o.solves, 0) };
 }
 
 function boxOf(polygon: Point[]) {

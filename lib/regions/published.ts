@@ -103,6 +103,9 @@ export function parsePublishedRegion(input: unknown): PublishedRegion {
   return parsePublishedPqRegion(input);
 }
 
+/** The cost that goes with each PQ method (paper 000 section IV-A): the balance of U_LDS, with losses for U_SLC, an AC-OPF fit for the exact region. */
+const COST_BASIS = { lds: "lossless-balance", slc: "loss-compensated-balance", exact: "ac-fit" } as const;
+
 /** Parse a published PQ region with the strict schema; the error names the field. */
 export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
   const r = publishedPqRegionSchema.safeParse(input);
@@ -110,6 +113,8 @@ export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
   const reg = r.data;
   if (reg.method === "slc" && !reg.lossModel) throw new RegionFormatError("region.lossModel: a loss-compensated region carries its loss quadratics");
   if (reg.method !== "slc" && reg.lossModel) throw new RegionFormatError(`region.lossModel: only a loss-compensated region carries loss quadratics, not '${reg.method}'`);
+  if (reg.costModel && reg.costModel.basis !== COST_BASIS[reg.method])
+    throw new RegionFormatError(`region.costModel.basis: the cost of a '${reg.method}' region is '${COST_BASIS[reg.method]}', not '${reg.costModel.basis}'`);
   return reg;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
+import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import { ApiError } from "./errors";
 
 /**
@@ -34,12 +35,12 @@ function describe(region: PublishedRegion): { kind: string; method: string; size
   return { kind: "pq", method: region.method, size: region.areaMW2 };
 }
 
-export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedRegion, publish: boolean): Promise<RegionSummary> {
+export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedRegion, publish: boolean, options: RegionProblemOptionsStored | null = null): Promise<RegionSummary> {
   const { kind, method, size } = describe(region);
   return prisma.$transaction(async (tx) => {
     if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind, published: true }, data: { published: false, publishedAt: null } });
     const row = await tx.flexRegion.create({
-      data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), size, published: publish, publishedAt: publish ? new Date() : null },
+      data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), optionsJson: options ? JSON.stringify(options) : null, size, published: publish, publishedAt: publish ? new Date() : null },
       select: SUMMARY,
     });
     return toSummary(row);

@@ -1,6 +1,8 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
-import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { PQV_REGION_SCHEMA } from "@/lib/regions/published";
+import { checkRegionOptions } from "@/lib/server/coordination";
+import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
 import { getOwnedGrid } from "@/lib/server/grids";
 import { readLargeJsonAs } from "@/lib/server/large-json";
 import { checkRegion, listRegions, storeRegion } from "@/lib/server/regions";
@@ -21,7 +23,7 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
 });
 
 /**
- * POST { region, publish } → 201 { region } summary. The region (PQ or PQV) must pass the
+ * POST { region, publish, options? } → 201 { region } summary. The region (PQ or PQV) must pass the
  * strict schema of its kind (no bus, branch or unit ids); with publish it becomes the grid's
  * one published region of that kind. Nothing is stored on refusal.
  */
@@ -32,5 +34,7 @@ export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   await getOwnedGrid(prisma, user, id);
   const body = await readLargeJsonAs(req, regionUploadSchema, MAX_REGION_BYTES);
   const region = checkRegion(body.region);
-  return jsonResponse({ region: await storeRegion(prisma, id, region, body.publish) }, { status: 201 });
+  const options = body.options === undefined ? null : checkRegionOptions(body.options);
+  if (options && options.kind !== (region.schema === PQV_REGION_SCHEMA ? "pqv" : "pq")) throw new ApiError("bad_request", `options.kind: '${options.kind}' options do not go with a ${region.schema} region`);
+  return jsonResponse({ region: await storeRegion(prisma, id, region, body.publish, options) }, { status: 201 });
 });

@@ -1,0 +1,22 @@
+import { requireUser } from "@/lib/server/auth";
+import { answerSetPoint, setPointAnswerSchema } from "@/lib/server/coordination";
+import { getPrisma } from "@/lib/server/db";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { getOwnedGrid } from "@/lib/server/grids";
+import { readJson } from "@/lib/server/request";
+
+type Ctx = { params: Promise<{ id: string; setPointId: string }> };
+
+/**
+ * PATCH { status: "accepted" | "rejected", reason? } → { setPoint }: the DSO's answer to a
+ * set-point of its grid. The strict body takes nothing else: the dispatch, voltages and
+ * anything of the grid stay with the DSO. A rejection needs a reason; an answered set-point is final (409).
+ */
+export const PATCH = apiRoute(async (req: Request, ctx: Ctx) => {
+  const user = await requireUser(req, ["DSO"]);
+  const { id, setPointId } = await ctx.params;
+  const prisma = await getPrisma();
+  await getOwnedGrid(prisma, user, id);
+  const answer = await readJson(req, setPointAnswerSchema);
+  return jsonResponse({ setPoint: await answerSetPoint(prisma, id, setPointId, answer) });
+});

@@ -1,0 +1,21 @@
+import { requireUser } from "@/lib/server/auth";
+import { createTransmissionGrid, listTransmissionGrids } from "@/lib/server/coordination";
+import { getPrisma } from "@/lib/server/db";
+import { apiRoute, jsonResponse } from "@/lib/server/errors";
+import { readGridUpload } from "@/lib/server/upload";
+
+/** GET → { grids } the signed-in TSO's transmission grids (summaries with their bus ids). */
+export const GET = apiRoute(async (req: Request) => {
+  const user = await requireUser(req, ["TSO"]);
+  return jsonResponse({ grids: await listTransmissionGrids(await getPrisma(), user) });
+});
+
+/**
+ * POST multipart (file, name?) → 201 { grid }: a MATPOWER case or project JSON, validated by
+ * the same importer as the DSOs' grids, every in-service generator with a cost; 400 otherwise.
+ */
+export const POST = apiRoute(async (req: Request) => {
+  const user = await requireUser(req, ["TSO"]);
+  const upload = await readGridUpload(req);
+  return jsonResponse({ grid: await createTransmissionGrid(await getPrisma(), user, upload) }, { status: 201 });
+});

@@ -1,0 +1,76 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { fetchNetworkText } from "@/lib/client/api";
+import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
+import type { DsoSetPointView } from "@/lib/server/coordination";
+import type { PostCoordinateResult } from "@/solver-worker/protocol";
+import { useDsoStoreApi } from "./dso-store-context";
+
+/** Performance marks around each post-coordination dispatch (tests find it on the timeline). */
+export const POST_MARK_START = "flexplat:post-start";
+export const POST_MARK_END = "flexplat:post-end";
+
+export type PostJob =
+  | { phase: "idle" }
+  | { phase: "running"; setPointId: string; label: string; fraction: number }
+  | { phase: "done"; setPointId: string; result: PostCoordinateResult; wallMs: number }
+  | { phase: "failed"; setPointId: string; message: string }
+  | { phase: "cancelled" };
+
+/** The DSO's dispatch at a TSO set-point (paper 000 section IV-B) in the solver worker; cancel terminates it. */
+export function usePostCoordination(gridId: string) {
+  const store = useDsoStoreApi();
+  const client = useRef<SolverClient | null>(null);
+  const prefetched = useRef<{ gridId: string; text: string } | null>(null);
+  const [job, setJob] = useState<PostJob>({ phase: "idle" });
+  useEffect(() => {
+    setJob({ phase: "idle" });
+    return () => {
+      client.current?.dispose();
+      client.current = null;
+    };
+  }, [gridId]);
+
+  const run = useCallback(
+    async (sp: DsoSetPointView) => {
+      if (!sp.options) return;
+      const options = sp.options;
+      setJob({ phase: "running", setPointId: sp.id, label: "Loading the grid", fraction: 0 });
+      const t0 = performance.now();
+      try {
+        const s = store.getState();
+        let text = s.network?.gridId === gridId ? s.network.text : prefetched.current?.gridId === gridId ? prefetched.current.text : null;
+        if (text === null) {
+          text = await fetchNetworkText(gridId);
+          prefetched.current = { gridId, text };
+        }
+        client.current ??= createBrowserSolverClient();
+        performance.mark(POST_MARK_START);
+        const result = await client.current.run(
+          "post-coordinate",
+          { network: text, options, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, ...(sp.kind === "pqv" ? { vPu: sp.vPu } : {}) } },
+          { onProgress: (p) => setJob({ phase: "running", setPointId: sp.id, label: p.message, fraction: p.fraction }) },
+        );
+        performance.mark(POST_MARK_END);
+        setJob({ phase: "done", setPointId: sp.id, result, wallMs: performance.now() - t0 });
+      } catch (e) {
+        setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", setPointId: sp.id, message: (e as Error).message });
+      }
+    },
+    [gridId, store],
+  );
+  /** Start the worker and load the grid ahead of a dispatch (a set-point is waiting for an answer). */
+  const prepare = useCallback(() => {
+    client.current ??= createBrowserSolverClient();
+    client.current.warm();
+    // Kept here, not in the store: other panels react to the store's network.
+    if (store.getState().network?.gridId === gridId || prefetched.current?.gridId === gridId) return;
+    fetchNetworkText(gridId).then(
+      (text) => (prefetched.current = { gridId, text }),
+      () => {},
+    );
+  }, [gridId, store]);
+  const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
+  return { job, run, cancel, prepare };
+}
