@@ -34,7 +34,8 @@ export function RegionResults({ gridId, result, options }: { gridId: string; res
     <div className="stack" data-testid="region-result">
       <div className="alert alert-ok" role="status" data-testid="region-summary">
         {s.units.length} unit{s.units.length === 1 ? "" : "s"} ({unitSourceLabel(s.unitSource)}) at PCC bus {s.pccBus}; computed in {formatMs(result.wallMs)} ms
-        {exact ? ` — the exact region with ${exact.opfSolves} AC-OPF solves on ${result.workers} worker${result.workers > 1 ? "s" : ""} in ${formatMs(result.exactMs)} ms` : ""}.
+        {exact ? ` — the exact region with ${exact.opfSolves} AC-OPF solves on ${result.workers} worker${result.workers > 1 ? "s" : ""} in ${formatMs(result.exactMs)} ms` : ""}
+        {exact && result.priceMs > 0 ? `, priced in ${formatMs(result.priceMs)} ms` : ""}.
       </div>
       {prepared.linDistFlowNote && (
         <div className="alert alert-warn" role="status" data-testid="region-lds-note">
