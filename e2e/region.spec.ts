@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
+import { MAP_PAGE_TASK_CPU_MS, proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const caseFile = (name: string) => join(SHARED, "cases", "matpower", `${name}.m`);
@@ -76,14 +76,9 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
       await expect(panel.getByTestId("region-summary")).toContainText("flexibility-providing units", { timeout: 200_000 });
     });
     note("region-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("region-summary").innerText()}; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
-    // Allowed: the task that receives the result (the boundary with every unit's P and Q for
-    // 565 units: 57 ms CPU measured once), and one task of at most 80 ms CPU in between: this
-    // page also holds the district's map, and one run in four had a 55 ms task mid-job that
-    // the region job's own code does not cause (its progress re-renders only its panel).
-    const heavy = run.tasks.filter((t) => t.cpuMs > 50);
-    const between = heavy.filter((t) => !t.holdsEnd);
-    expect(between.length, "at most one main-thread task over 50 ms CPU while the workers compute, but the result's arrival").toBeLessThanOrEqual(1);
-    expect(between.every((t) => t.cpuMs <= 80), "none over 80 ms CPU").toBe(true);
+    // The district's page also holds its map: its frames under software rendering take up to
+    // 63 ms CPU (MAP_PAGE_TASK_CPU_MS); the result's arrival took 57 ms once.
+    expect(run.tasks.filter((t) => t.cpuMs > MAP_PAGE_TASK_CPU_MS), `no main-thread task of more than ${MAP_PAGE_TASK_CPU_MS} ms CPU on the district's page while the workers compute`).toEqual([]);
     await expect(panel.getByTestId("region-plot")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
     await panel.getByTestId("region-publish-method").selectOption("exact");
     await panel.getByTestId("region-publish").click();
@@ -95,7 +90,8 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
     await signInWithForm(tsoPage, "tso");
     await expect(tsoPage).toHaveURL(/\/tso/);
     const card = tsoPage.getByTestId("tso-regions-card");
-    await expect(card.getByTestId("tso-regions").locator("tbody tr")).toHaveCount(2);
+    // Both published here, and any other story's (the coordination story publishes Rheintal's).
+    await expect.poll(() => card.getByTestId("tso-regions").locator("tbody tr").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     await expect(card.getByTestId("tso-regions")).toContainText("Bergwald (generated district)");
     await expect(card.getByTestId("tso-regions")).toContainText("case33mg");
     await expect(card.getByTestId("tso-regions-plot")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
