@@ -37,6 +37,9 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     // The grid has no coordinates: the page draws its network diagram first (e2e/network-diagram.spec.ts).
     await dso.waitForDiagram();
 
+    // Let the page settle first: case33bw has no coordinates, so its network diagram is laid
+    // out and drawn on opening (its frames took 53 ms CPU once when they overlapped the run).
+    await dso.waitForDiagram();
     // The tracer must see a task we block on purpose, or its silence below means nothing.
     expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
     const run = await traceMainThread(page, { start: "flexplat:pf-start", end: "flexplat:pf-end" }, () => dso.runPowerFlow());
