@@ -158,6 +158,8 @@ describe("the 29-feeder study (paper 000 section IV-B)", () => {
     expect(Math.abs(by.slc.costDeviationPct)).toBeLessThan(Math.abs(by.lds.costDeviationPct));
     const total = (m: (typeof r.methods)[number]) => Object.values(m.violations).reduce((a, b) => a + b, 0);
     expect(total(by.slc)).toBeLessThan(total(by.lds));
+    // U_SLC mapped with each dispatch's AC losses: the set-points lie in the real region.
+    expect(by.slc.violations).toEqual({ voltage: 0, p: 0, q: 0, branch: 0 });
     expect(r.distributionSystems).toHaveLength(9);
     const csv = studyCsv(r);
     expect(csv.split("\n")[0]).toMatch(/^method,ts_bus,case,pcc_p_mw/);
@@ -171,8 +173,9 @@ describe("the 29-feeder study (paper 000 section IV-B)", () => {
     const m = r.methods[0];
     expect(m.status).toBe("optimal");
     expect(m.reference).toBe("voltage");
-    // Measured −0.015 % (+0.82 % with the conservative margin); the bound says the polynomial regions are in the right place.
-    expect(Math.abs(m.costDeviationPct)).toBeLessThan(0.5);
+    console.log(`PQV on 3 feeders: ${m.costDeviationPct.toFixed(4)} % of the voltage-coupled f*, violations ${JSON.stringify(m.violations)}`);
+    // Paper 002 reports at most 0.058 %; the polynomial with its supporting planes stays within the issue's 0.1 %.
+    expect(Math.abs(m.costDeviationPct)).toBeLessThan(0.1);
     for (const d of r.distributionSystems) {
       expect(d.pccVPu).toBeGreaterThanOrEqual(0.95 - 1e-6);
       expect(d.pccVPu).toBeLessThanOrEqual(1.05 + 1e-6);

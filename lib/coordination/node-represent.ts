@@ -13,9 +13,9 @@ export async function representOnThreads(
   method: CoordMethod,
   threads: number,
   onDone?: (done: number, total: number) => void,
-  opts: { pqvMargin?: boolean } = {},
+  opts: { pqvMargin?: boolean; pqvSupport?: boolean } = {},
 ): Promise<Represented[]> {
-  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean }, Represented>(new URL("./represent-thread.ts", import.meta.url), Math.min(threads, systems.length));
+  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean; pqvSupport?: boolean }, Represented>(new URL("./represent-thread.ts", import.meta.url), Math.min(threads, systems.length));
   const out: Represented[] = new Array(systems.length);
   let next = 0;
   let done = 0;
@@ -24,7 +24,7 @@ export async function representOnThreads(
       Array.from({ length: pool.size }, async (_, i) => {
         while (next < systems.length) {
           const k = next++;
-          out[k] = await pool.call(i, { net: systems[k].net, method, units: systems[k].units, pqvMargin: opts.pqvMargin });
+          out[k] = await pool.call(i, { net: systems[k].net, method, units: systems[k].units, pqvMargin: opts.pqvMargin, pqvSupport: opts.pqvSupport });
           onDone?.(++done, systems.length);
         }
       }),

@@ -83,6 +83,8 @@ export interface StudyOptions {
   represented?: Partial<Record<CoordMethod, Represented[]>>;
   /** PQV: publish the polynomial with its conservative margin (see pqvMargin). */
   pqvMargin?: boolean;
+  /** PQV: publish the supporting planes besides the polynomial (default true; false is paper 002's polynomial alone). */
+  pqvSupport?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -109,7 +111,7 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
       reps = [];
       for (const [k, s] of study.systems.entries()) {
         progress(`${method} regions`, k, study.systems.length);
-        reps.push(await represent(s.net, method, { units: [s.der], runner: opts.runner, pqvMargin: opts.pqvMargin }));
+        reps.push(await represent(s.net, method, { units: [s.der], runner: opts.runner, pqvMargin: opts.pqvMargin, pqvSupport: opts.pqvSupport }));
       }
     }
     const regionMs = reps.reduce((sum, r) => sum + r.regionMs, 0);

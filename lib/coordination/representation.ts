@@ -21,6 +21,12 @@ export interface DsRepresentation {
   halfPlanes: HalfPlane[];
   /** PQV regions: f(p, q, v) ≤ 0 inside. */
   polynomial: Poly | null;
+  /**
+   * PQV regions: supporting planes a·p + b·q + c·v ≤ d (MW, MVAr, p.u.) at the traced
+   * boundary points, from their outward normals — they hold the polynomial to the region's
+   * faces, where a fitted surface bulges past them.
+   */
+  supportPlanes?: { a: number; b: number; c: number; d: number }[];
   /** The DSO's cost of the exchange, $/h, over (p, q) or (p, q, v). */
   cost: Poly;
   /** How the cost was obtained (for reports). */

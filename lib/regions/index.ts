@@ -4,13 +4,13 @@ import { acCheck, compareRegion, type RegionComparison } from "./compare";
 import { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
 import { localRunner } from "./local-runner";
 import { buildLinDistFlow, type LinearRow } from "./lindistflow";
-import { buildLossModel, compensatedBoundary, type LossModel } from "./loss";
+import { acCompensation, buildLossModel, compensatedBoundary, type LossModel } from "./loss";
 import { area, type Point } from "./polygon";
 import { buildRegionProblem, type FlexUnit, type RegionProblem, type RegionProblemOptions } from "./units";
 
 export { buildRegionProblem, DEFAULT_DER, RegionInputError, type FlexUnit, type RegionProblem, type UnitSource } from "./units";
 export { buildLinDistFlow, type LinearRow, type LinDistFlowModel } from "./lindistflow";
-export { buildLossModel, compensatedBoundary, evalLoss, type LossModel } from "./loss";
+export { acCompensation, buildLossModel, compensatedBoundary, evalLoss, quadraticCompensation, type Compensation, type LossModel } from "./loss";
 export { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
 export { localRunner } from "./local-runner";
 export { boundaryDer, describeTask, ExactRegionSolver, UNIT_COST, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
@@ -39,7 +39,9 @@ export interface PqRegions {
 }
 
 /**
- * The requested regions of a grid's PCC: U_LDS (eq. 9–10), U_SLC (eq. 11–13) and the
+ * The requested regions of a grid's PCC: U_LDS (eq. 9–10), U_SLC (eq. 11–13; its boundary
+ * mapped with each dispatch's losses by AC power flow, the quadratic model kept for the
+ * report and the cost, see acCompensation) and the
  * exact region (AC-OPF), with the comparison of each approximation against the exact one
  * (IoU, Hausdorff distance, AC-infeasible share) when the exact one is computed too.
  */
@@ -64,7 +66,7 @@ export async function computePqRegions(net: Network, methods: RegionMethod[], op
       if (methods.includes("slc")) {
         const t1 = performance.now();
         const lossModel = buildLossModel(problem, model);
-        const slc = compensatedBoundary(lossModel, polygon, problem.pcc);
+        const slc = compensatedBoundary(acCompensation(problem, model), polygon, problem.pcc);
         out.slc = { polygon: slc.polygon, areaMW2: area(slc.polygon), lossModel, perEdge: slc.perEdge, computeMs: performance.now() - t1 + out.lds.computeMs };
       }
     }

@@ -18,7 +18,7 @@ function casePath(name: string): string {
 }
 
 export const coordCommand: Command = {
-  usage: "coord [--ts <case-file>] [--method lds|slc|exact|pqv|all] [--buses 2,3,...] [--pqv-margin] [--threads N] [--csv] [--json]",
+  usage: "coord [--ts <case-file>] [--method lds|slc|exact|pqv|all] [--buses 2,3,...] [--pqv-margin] [--pqv-polynomial-only] [--threads N] [--csv] [--json]",
   summary: "TSO–DSO coordination with regions (papers 000/002): centralized AC-OPF, region-based TSO OPF, DSO post-coordination",
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -27,6 +27,7 @@ export const coordCommand: Command = {
       buses: { type: "string" },
       threads: { type: "string" },
       "pqv-margin": { type: "boolean" },
+      "pqv-polynomial-only": { type: "boolean" },
       csv: { type: "boolean" },
       json: { type: "boolean" },
     });
@@ -49,9 +50,10 @@ export const coordCommand: Command = {
       report = await runStudy(study, {
         methods,
         pqvMargin: values["pqv-margin"],
+        pqvSupport: !values["pqv-polynomial-only"],
         representAll:
           threads > 1
-            ? (st, method) => representOnThreads(st.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads, quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`), { pqvMargin: values["pqv-margin"] })
+            ? (st, method) => representOnThreads(st.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads, quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`), { pqvMargin: values["pqv-margin"], pqvSupport: !values["pqv-polynomial-only"] })
             : undefined,
         onProgress: quiet ? undefined : (stage, done, total) => done === 0 && process.stderr.write(`${stage} (${total === 1 ? "" : `${total} systems, `}${threads} thread${threads === 1 ? "" : "s"})\n`),
       });
