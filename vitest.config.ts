@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // One demo-seeded SQLite file, copied by each integration test file (lib/server/test-harness.ts).
+    globalSetup: ["lib/testing/demo-template.ts"],
   },
 });

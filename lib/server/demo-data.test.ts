@@ -6,7 +6,7 @@ import { DEMO_ACCOUNTS, DEMO_GRIDS, DEMO_PASSWORD, ensureDemoData, SEED_STEPS, t
 import { verifyPassword } from "./password";
 import { useTestDatabase } from "./test-harness";
 
-useTestDatabase();
+useTestDatabase({ fresh: true });
 
 describe("demo data seeded on first start", () => {
   it("creates every demo account with its own salted scrypt hash of the demo password", async () => {

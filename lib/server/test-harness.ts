@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
+import { TEST_SESSION_SECRET } from "@/lib/testing/demo-template";
 import type { AggregatedBid } from "@/lib/market";
 import { getPrisma } from "./db";
 import { publishedDsoSides } from "./market";
@@ -10,14 +11,22 @@ import { DEMO_PASSWORD } from "./demo-data";
 import { SESSION_COOKIE } from "./session";
 import { signIn } from "./sign-in";
 
-/** Point the server at a fresh SQLite file (and secret) for the tests of one file; demo mode (seeded) unless told otherwise. */
-export function useTestDatabase(opts: { demo?: boolean } = {}): { readonly dir: string } {
+/**
+ * Point the server at a fresh SQLite file (and secret) for the tests of one file; demo mode
+ * (seeded) unless told otherwise. A demo database starts as a copy of the template the
+ * globalSetup seeded once (lib/testing/demo-template.ts); `fresh` seeds its own instead.
+ */
+export function useTestDatabase(opts: { demo?: boolean; fresh?: boolean } = {}): { readonly dir: string } {
   const state = { dir: "" };
   beforeAll(() => {
     state.dir = mkdtempSync(join(tmpdir(), "flexplat-api-"));
-    process.env.FLEXPLAT_DB_PATH = join(state.dir, "test.db");
-    process.env.FLEXPLAT_DEMO = opts.demo === false ? "0" : "1";
-    process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123";
+    const file = join(state.dir, "test.db");
+    const demo = opts.demo !== false;
+    const template = demo && !opts.fresh ? inject("demoTemplate") : undefined;
+    if (template) copyFileSync(template, file);
+    process.env.FLEXPLAT_DB_PATH = file;
+    process.env.FLEXPLAT_DEMO = demo ? "1" : "0";
+    process.env.SESSION_SECRET = TEST_SESSION_SECRET;
   });
   afterAll(async () => {
     // A test may have left the server refusing its database (deployment tests): nothing to disconnect then.
