@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
 import { fetchLightModelBytes, openTsoClearing, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
+import { VERIFY_DEFAULTS } from "@/lib/clearing/verify-step";
 import { runTsoClearing, type ClearingDeps, type ClearingOptions, type ClearingOutcome, type StepReport } from "@/lib/client/tso-clearing";
 import type { RunListItem } from "@/lib/server/tso";
 import type { ClearRequest, JsonText } from "@/solver-worker/protocol";
@@ -12,7 +13,7 @@ import { runRecord } from "./run-record";
 export const CLEAR_MARK_START = "flexplat:clear-start";
 export const CLEAR_MARK_END = "flexplat:clear-end";
 
-const MAX_ITERATIONS = 8;
+const MAX_ITERATIONS = VERIFY_DEFAULTS.maxIterations;
 
 export type ClearingJob =
   | { phase: "idle" }

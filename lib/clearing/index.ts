@@ -3,3 +3,4 @@ export * from "./milp";
 export * from "./validate";
 export * from "./dso";
 export * from "./verified";
+export * from "./verify-step";

@@ -3,6 +3,7 @@ import { decodeOperatingPoints, type LightModel } from "../sensitivity/light-mod
 import { clearBids, type ClearingOptions, type ClearingResult, type HighsLike } from "./clear";
 import { addOperatingPoint, type DsoContext } from "./dso";
 import { validateDispatch, type ValidationResult } from "./validate";
+import { checkOfValidation, decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "./verify-step";
 
 /**
  * AC-verified clearing (beyond the paper): clear with the light model, let the DSO
@@ -13,6 +14,7 @@ import { validateDispatch, type ValidationResult } from "./validate";
  * limits the TSO clears against are tightened by the violation.
  */
 export interface VerifiedOptions extends ClearingOptions {
+  /** Defaults: VERIFY_DEFAULTS (verify-step.ts), shared with the browser's loop. */
   maxIterations?: number;
   /** Largest accepted |linear - AC| over the monitored voltages (p.u.) and loadings (%). */
   tolVPu?: number;
@@ -41,7 +43,7 @@ export interface VerifiedResult {
   verified: boolean;
   history: VerifiedStep[];
   lightModel: LightModel;
-  tightening: { vPu: number; lPct: number };
+  tightening: Tightening;
 }
 
 export function verifiedClearing(
@@ -52,14 +54,19 @@ export function verifiedClearing(
   requestMw: number,
   opts: VerifiedOptions = {},
 ): VerifiedResult {
-  const maxIt = opts.maxIterations ?? 8;
-  const tolV = opts.tolVPu ?? 1e-5;
-  const tolL = opts.tolLPct ?? 1e-2;
+  const tol = {
+    maxIterations: opts.maxIterations ?? VERIFY_DEFAULTS.maxIterations,
+    tolVPu: opts.tolVPu ?? VERIFY_DEFAULTS.tolVPu,
+    tolLPct: opts.tolLPct ?? VERIFY_DEFAULTS.tolLPct,
+  };
   let lm = lightModel;
   const history: VerifiedStep[] = [];
-  const tighten = { vPu: 0, lPct: 0 };
-  let last: { clearing: ClearingResult; validation: ValidationResult | null } | null = null;
-  for (let it = 1; it <= maxIt; it++) {
+  let tighten: Tightening = { vPu: 0, lPct: 0 };
+  const record = (step: VerifiedStep) => {
+    history.push(step);
+    opts.onIteration?.(step);
+  };
+  for (let it = 1; ; it++) {
     const limits = {
       vMinPu: lm.limits.vMinPu + tighten.vPu,
       vMaxPu: lm.limits.vMaxPu - tighten.vPu,
@@ -69,30 +76,12 @@ export function verifiedClearing(
     const decoded = decodeOperatingPoints(lm);
     const clearing = clearBids(highs, { ...lm, limits }, bids, requestMw, { ...opts, decoded });
     if (clearing.status !== "optimal") {
-      const step: VerifiedStep = {
-        iteration: it,
-        status: clearing.status,
-        totalMw: clearing.totalMw,
-        objectiveEur: clearing.objectiveEur,
-        selectedOperatingPoint: null,
-        violations: 0,
-        vMaxErrPu: NaN,
-        lMaxErrPct: NaN,
-        vMaePu: NaN,
-        lMaePct: NaN,
-        action: "stopped",
-      };
-      history.push(step);
-      opts.onIteration?.(step);
+      record({ iteration: it, status: clearing.status, totalMw: clearing.totalMw, objectiveEur: clearing.objectiveEur, selectedOperatingPoint: null, violations: 0, vMaxErrPu: NaN, lMaxErrPct: NaN, vMaePu: NaN, lMaePct: NaN, action: "stopped" });
       return { clearing, validation: null, iterations: it, verified: false, history, lightModel: lm, tightening: tighten };
     }
     const validation = validateDispatch(dso.net, dso.key, lm, decoded, clearing);
-    last = { clearing, validation };
-    const ok =
-      validation.converged &&
-      validation.violations.length === 0 &&
-      validation.vMaxErrPu <= tolV &&
-      validation.lMaxErrPct <= tolL;
+    const atPoint = decoded.some((op) => op.pFlexMw.every((x, k) => Math.abs(x - clearing.locationMw[k]) < 1e-9));
+    const decision = decideVerifyStep(it, [checkOfValidation(validation, atPoint)], [tighten], tol);
     const step: VerifiedStep = {
       iteration: it,
       status: clearing.status,
@@ -104,45 +93,20 @@ export function verifiedClearing(
       lMaxErrPct: validation.lMaxErrPct,
       vMaePu: validation.vMaePu,
       lMaePct: validation.lMaePct,
-      action: ok ? "accepted" : "re-linearized",
+      action: decision.action === "accepted" ? "accepted" : "stopped",
     };
-    if (ok) {
-      history.push(step);
-      opts.onIteration?.(step);
-      return { clearing, validation, iterations: it, verified: true, history, lightModel: lm, tightening: tighten };
+    if (decision.action !== "continue") {
+      record(step);
+      return { clearing, validation, iterations: it, verified: decision.action === "accepted", history, lightModel: lm, tightening: tighten };
     }
-    if (it === maxIt) {
-      step.action = "stopped";
-      history.push(step);
-      opts.onIteration?.(step);
-      break;
-    }
-    // Is the dispatch already one of the linearization points?
-    const atPoint = decoded.some((op) => op.pFlexMw.every((x, k) => Math.abs(x - clearing.locationMw[k]) < 1e-9));
-    if (atPoint && validation.violations.length > 0) {
-      for (const v of validation.violations) {
-        const excess = Math.abs(v.value - v.limit);
-        if (v.kind === "voltage") tighten.vPu = Math.max(tighten.vPu, excess + 1e-6);
-        else tighten.lPct = Math.max(tighten.lPct, excess + 1e-4);
-      }
+    const next = decision.grids[0];
+    if (next.kind === "tighten") {
+      tighten = next.tightening;
       step.action = "tightened";
     } else {
-      lm = addOperatingPoint(dso, lm, {
-        label: `dispatch of iteration ${it}`,
-        locationMw: clearing.locationMw,
-        locationMvar: clearing.locationMvar,
-      });
+      lm = addOperatingPoint(dso, lm, { label: `dispatch of iteration ${it}`, locationMw: clearing.locationMw, locationMvar: clearing.locationMvar });
+      step.action = "re-linearized";
     }
-    history.push(step);
-    opts.onIteration?.(step);
+    record(step);
   }
-  return {
-    clearing: last!.clearing,
-    validation: last!.validation,
-    iterations: history.length,
-    verified: false,
-    history,
-    lightModel: lm,
-    tightening: tighten,
-  };
 }

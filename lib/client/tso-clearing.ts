@@ -1,4 +1,5 @@
 import type { BidGroup } from "@/lib/clearing/milp";
+import { decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "@/lib/clearing/verify-step";
 import type { TsoBid, TsoValidation } from "@/lib/server/tso";
 import type { ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "@/solver-worker/protocol";
 
@@ -90,11 +91,8 @@ export interface ClearingOutcome {
 
 export type StepReport = { phase: "clear"; iteration: number; progress: StageProgress<ClearStage> } | { phase: "validate" | "relinearize"; iteration: number; message: string };
 
-export const VERIFY_TOLERANCE = { vPu: 1e-5, lPct: 1e-2 } as const;
-
-function withinTolerance(v: TsoValidation, tolV: number, tolL: number): boolean {
-  return v.converged && v.violations === 0 && v.vMaxErrPu <= tolV && v.lMaxErrPct <= tolL;
-}
+/** The accepted |linear − AC| (p.u., %), as the TSO's page shows it: VERIFY_DEFAULTS of lib/clearing. */
+export const VERIFY_TOLERANCE = { vPu: VERIFY_DEFAULTS.tolVPu, lPct: VERIFY_DEFAULTS.tolLPct } as const;
 
 export async function runTsoClearing(
   grids: ClearingGrid[],
@@ -102,11 +100,13 @@ export async function runTsoClearing(
   deps: ClearingDeps,
   report: (step: StepReport) => void = () => {},
 ): Promise<ClearingOutcome> {
-  const maxIt = opts.verified ? (opts.maxIterations ?? 8) : 1;
-  const tolV = opts.tolVPu ?? VERIFY_TOLERANCE.vPu;
-  const tolL = opts.tolLPct ?? VERIFY_TOLERANCE.lPct;
+  const tol = {
+    maxIterations: opts.maxIterations ?? VERIFY_DEFAULTS.maxIterations,
+    tolVPu: opts.tolVPu ?? VERIFY_DEFAULTS.tolVPu,
+    tolLPct: opts.tolLPct ?? VERIFY_DEFAULTS.tolLPct,
+  };
   const added = grids.map(() => [] as JsonText[]);
-  const tighten = grids.map(() => ({ vPu: 0, lPct: 0 }));
+  const tighten: Tightening[] = grids.map(() => ({ vPu: 0, lPct: 0 }));
   const iterations: ClearingIteration[] = [];
 
   for (let it = 1; ; it++) {
@@ -154,26 +154,27 @@ export async function runTsoClearing(
     step.lMaxErrPct = Math.max(...validations.map((v) => v.lMaxErrPct));
     step.vMaePu = Math.max(...validations.map((v) => v.vMaePu));
     step.lMaePct = Math.max(...validations.map((v) => v.lMaePct));
-    const failing = grids.map((_, k) => !withinTolerance(validations[k], tolV, tolL));
     if (!opts.verified) {
       step.action = "validated";
       return { result, validations, iterations, verified: false };
     }
-    if (!failing.some(Boolean)) {
+    const decision = decideVerifyStep(
+      it,
+      validations.map((v, k) => ({ ...v, atOperatingPoint: result.grids[k].atOperatingPoint })),
+      tighten,
+      tol,
+    );
+    if (decision.action === "accepted") {
       step.action = "accepted";
       return { result, validations, iterations, verified: true };
     }
-    if (it >= maxIt) return { result, validations, iterations, verified: false };
+    if (decision.action === "stopped") return { result, validations, iterations, verified: false };
 
-    for (let k = 0; k < grids.length; k++) {
-      if (!failing[k]) continue;
-      const v = validations[k];
-      if (result.grids[k].atOperatingPoint && v.violations > 0) {
-        // The dispatch is a linearization point, so the linear model is exact there: only tighter limits move it.
-        tighten[k].vPu = Math.max(tighten[k].vPu, v.worstExcess.voltagePu > 0 ? v.worstExcess.voltagePu + 1e-6 : 0);
-        tighten[k].lPct = Math.max(tighten[k].lPct, v.worstExcess.loadingPct > 0 ? v.worstExcess.loadingPct + 1e-4 : 0);
+    for (const [k, next] of decision.grids.entries()) {
+      if (next.kind === "tighten") {
+        tighten[k] = next.tightening;
         step.tightened.push(grids[k].gridName);
-      } else {
+      } else if (next.kind === "relinearize") {
         report({ phase: "relinearize", iteration: it, message: `Re-linearizing ${grids[k].gridName} at the dispatch on the DSO side` });
         added[k].push(
           await deps.relinearize({

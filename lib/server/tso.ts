@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type DispatchToValidate } from "@/lib/clearing";
+import { worstExcess } from "@/lib/clearing/verify-step";
 import type { BidGroup } from "@/lib/clearing/milp";
 import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
@@ -228,7 +229,6 @@ export async function validateForTso(prisma: PrismaClient, input: ValidationInpu
   const clearing: DispatchToValidate = { selectedIndex: input.selectedIndex, locationMw: mw, locationMvar: mvar, stats: { reactive: input.reactive } };
   const v = validateDispatch(side.network, side.key, lm, decodeOperatingPoints(lm), clearing);
   const base = baseFlow(side);
-  const excess = (kind: "voltage" | "loading") => v.violations.filter((x) => x.kind === kind).reduce((m, x) => Math.max(m, Math.abs(x.value - x.limit)), 0);
   return {
     lightModelId: side.lightModelId,
     gridId: side.gridId,
@@ -242,7 +242,7 @@ export async function validateForTso(prisma: PrismaClient, input: ValidationInpu
     lRmsePct: v.lRmsePct,
     lMaxErrPct: v.lMaxErrPct,
     violations: v.violations.length,
-    worstExcess: { voltagePu: excess("voltage"), loadingPct: excess("loading") },
+    worstExcess: worstExcess(v.violations),
     criticalBuses: v.criticalBuses.map((b) => ({ id: b.opaqueId, linear: b.linear, ac: b.ac })),
     criticalBranches: v.criticalBranches.map((b) => ({ id: b.opaqueId, linear: b.linear, ac: b.ac })),
     pcc: { pMw: v.pf.slackPMw, qMvar: v.pf.slackQMvar, basePMw: base.slackPMw, baseQMvar: base.slackQMvar },
