@@ -36,7 +36,7 @@ describe("coordination in the solver worker", () => {
     expect(sp.dsCostPerH).toBeCloseTo(polyDerivs(fromPublished(region).cost, [sp.pMw, sp.qMvar]), 9);
     expect(r.objective).toBeGreaterThan(r.tsCostPerH);
 
-    const post = runPostCoordinate({ network: feeder, options: { kind: "pq", units: PQ.units, der: PQ.der, closeTies: false }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar } }, quiet);
+    const post = runPostCoordinate({ network: feeder, options: { kind: "pq", units: "auto", der: PQ.der, closeTies: false }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar } }, quiet);
     expect(post.post.status).not.toBe("failed");
     // The PCC holds the set-point (the local OPF fixes the exchange; 1 kW/1 kVAr).
     expect(Math.abs(post.post.pccPMw - sp.pMw)).toBeLessThan(1e-3);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DemoMap } from "@/components/bcm/demo-map";
-import type { DemoMapResponse } from "@/components/tso/demo-map-data";
+import type { DemoMapResponse } from "@/lib/map/demo-map";
 import { parseGridFile } from "@/lib/grid";
 import { getPrisma } from "@/lib/server/db";
 import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";

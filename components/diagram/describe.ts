@@ -1,5 +1,5 @@
 import { describeElement, type ElementDescription } from "@/components/map/describe";
-import type { GridMapData } from "@/components/map/map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { overlayRows, type DiagramOverlays } from "./overlays";
 

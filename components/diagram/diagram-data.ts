@@ -1,4 +1,4 @@
-import type { GridMapData, MapBus, MapLine } from "@/components/map/map-data";
+import type { GridMapData, MapBus, MapLine } from "@/lib/map/map-data";
 import type { Network } from "@/lib/grid/types";
 
 /** Bus positions of a schematic layout, in the network's bus order (lib/layout, the worker's `layout` result or a stored layout). */

@@ -2,7 +2,7 @@ import type { Layer } from "@deck.gl/core";
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from "@deck.gl/layers";
 import type { Rgba } from "@/components/map/colors";
 import { buildGridLayers, SCHEMATIC } from "@/components/map/layers";
-import type { GridMapData, MapBus, MapLine } from "@/components/map/map-data";
+import type { GridMapData, MapBus, MapLine } from "@/lib/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { DEFAULT_HIGHLIGHT, DEFAULT_MARKER, scaleColor, scaleDomain, type BusMarker, type DiagramOverlays } from "./overlays";
 

@@ -2,7 +2,7 @@
 
 import type { Layer } from "@deck.gl/core";
 import dynamic from "next/dynamic";
-import type { GridMapData } from "@/components/map/map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import { MapLegend } from "@/components/map/map-legend";
 import type { GridMapState } from "@/components/map/state";
 import { DiagramLegend } from "./diagram-legend";

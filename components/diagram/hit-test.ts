@@ -1,4 +1,4 @@
-import type { GridMapData, MapBus, MapLine } from "@/components/map/map-data";
+import type { GridMapData, MapBus, MapLine } from "@/lib/map/map-data";
 
 /**
  * Hit testing on the diagram in layout units, on the CPU: buses are points and lines

@@ -3,7 +3,7 @@
 import { Deck, OrthographicView, type Layer } from "@deck.gl/core";
 import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "@/components/map/grid-map.module.css";
-import type { GridMapData } from "@/components/map/map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import { MapTooltip } from "@/components/map/map-tooltip";
 import type { GridMapState } from "@/components/map/state";
 import { describeDiagramElement } from "./describe";

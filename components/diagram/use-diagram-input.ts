@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import type { GridMapData, MapLine } from "@/components/map/map-data";
+import type { GridMapData, MapLine } from "@/lib/map/map-data";
 import { elementId } from "@/components/map/state";
 import { hitTest, type Hit, type HitIndex } from "./hit-test";
 import { fitView, panView, toWorld, zoomViewAt, type DiagramViewState } from "./view";

@@ -3,9 +3,11 @@
  * Loading: green → amber → red (deliverable 5.2, Fig. 5: congested lines in red);
  * voltage: blue below 1 p.u., purple above, saturated outside the 0.95–1.05 band.
  */
+import { CONGESTION_PCT } from "@/lib/map/map-data";
+
+export { CONGESTION_PCT };
 export type Rgba = [number, number, number, number];
 
-export const CONGESTION_PCT = 100;
 export const VOLTAGE_BAND: [number, number] = [0.95, 1.05];
 
 const GREEN: Rgba = [26, 150, 65, 255];

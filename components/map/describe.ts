@@ -1,4 +1,4 @@
-import type { GridMapData } from "./map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import { elementId, usableResults, type GridMapState } from "./state";
 import { CONGESTION_PCT, VOLTAGE_BAND } from "./colors";
 

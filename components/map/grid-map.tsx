@@ -10,7 +10,7 @@ import { describeElement } from "./describe";
 import styles from "./grid-map.module.css";
 import { buildGridLayers, pickedElementId, type GridMapState } from "./layers";
 import { MapTooltip } from "./map-tooltip";
-import type { GridMapData } from "./map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import { BASEMAP_STYLE_ENV, chooseBasemap } from "./style";
 
 /**

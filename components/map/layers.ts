@@ -13,7 +13,7 @@ import {
   voltageViolated,
   type Rgba,
 } from "./colors";
-import type { GridMapData, MapBus, MapLine, MapSubstation } from "./map-data";
+import type { GridMapData, MapBus, MapLine, MapSubstation } from "@/lib/map/map-data";
 import { elementId, usableResults, type GridMapState } from "./state";
 
 export { elementId, usableResults, type GridMapState };

@@ -8,7 +8,7 @@ import { parseMatpowerCase, parseNetworkJson, writeMatpowerCase, writeNetworkJso
 import { CONGESTED, CONGESTED_HALO, loadingColor, lineWidthPx, NEUTRAL_LINE, voltageColor } from "./colors";
 import { describeElement } from "./describe";
 import { buildGridLayers, busStyle, LAYER_IDS, lineStyle, pickedElementId, substationStyle } from "./layers";
-import { gridMapData, type MapLine } from "./map-data";
+import { gridMapData, type MapLine } from "@/lib/map/map-data";
 import { buildOfflineStyle, chooseBasemap } from "./style";
 
 const district = generateDistrict();

@@ -1,4 +1,4 @@
-import type { GridMapData } from "./map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 
 /** What the map shows on top of the grid: a power flow's loadings and voltages, and the selection. */
 export interface GridMapState {

@@ -1,5 +1,5 @@
 import type { StyleSpecification } from "maplibre-gl";
-import type { GridMapData } from "./map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 
 /**
  * The offline MapLibre style: the district's own streets and building footprints on

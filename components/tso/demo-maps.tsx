@@ -2,11 +2,11 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { GridDrawing, GridDrawingLegend } from "@/components/diagram/grid-drawing";
-import type { GridMapData } from "@/components/map/map-data";
+import type { GridMapData } from "@/lib/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { fetchDemoMap } from "@/lib/client/tso-api";
 import type { PublishedModelSummary, TsoValidation } from "@/lib/server/tso";
-import { DEMO_LABEL, demoFlowArrays, type DemoFlowJson, type DemoMapResponse } from "./demo-map-data";
+import { DEMO_LABEL, demoFlowArrays, type DemoFlowJson, type DemoMapResponse } from "@/lib/map/demo-map";
 import styles from "./tso.module.css";
 
 function FlowLine({ f, what }: { f: DemoFlowJson; what: string }) {

@@ -1,4 +1,4 @@
-import type { DemoMapResponse } from "@/components/tso/demo-map-data";
+import type { DemoMapResponse } from "@/lib/map/demo-map";
 import type { RunListItem, StoredRun, TsoMarket, TsoValidation } from "@/lib/server/tso";
 import type { OpenedClearing } from "@/lib/server/tso-clearings";
 import { failure, json } from "./api";

@@ -6,7 +6,7 @@ import { publishedDsoSides } from "@/lib/server/market";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import type { TsoBid, TsoValidation } from "@/lib/server/tso";
 import { decodeOperatingPoints, lightModelSchema, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
-import type { DemoMapResponse } from "@/components/tso/demo-map-data";
+import type { DemoMapResponse } from "@/lib/map/demo-map";
 import { runClear } from "@/solver-worker/clear";
 import type { ClearResult } from "@/solver-worker/protocol";
 import * as bidsRoute from "./bids/route";

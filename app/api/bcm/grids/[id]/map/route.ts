@@ -1,6 +1,6 @@
 import { connectionPositions, demoMapOf } from "@/components/bcm/demo-map";
 import { diagramData } from "@/components/diagram/diagram-data";
-import { gridMapData } from "@/components/map/map-data";
+import { gridMapData } from "@/lib/map/map-data";
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";

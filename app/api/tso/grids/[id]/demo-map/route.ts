@@ -1,6 +1,6 @@
 import { diagramData } from "@/components/diagram/diagram-data";
-import { gridMapData } from "@/components/map/map-data";
-import { DEMO_LABEL, demoFlowJson, type DemoMapResponse } from "@/components/tso/demo-map-data";
+import { gridMapData } from "@/lib/map/map-data";
+import { DEMO_LABEL, demoFlowJson, type DemoMapResponse } from "@/lib/map/demo-map";
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";

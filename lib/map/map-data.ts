@@ -2,6 +2,9 @@ import type { Feature, FeatureCollection, LineString, Point, Polygon } from "geo
 import type { Network } from "@/lib/grid/types";
 import type { DistrictGeography } from "@/lib/district/types";
 
+/** A branch loaded above this (% of its rating) is congested: red on every map and counted so. */
+export const CONGESTION_PCT = 100;
+
 /**
  * What the grid map draws, reshaped once from a Network (the one boundary between
  * the grid model and the map). Indices refer to the network's branch and bus order,

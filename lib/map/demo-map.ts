@@ -1,5 +1,4 @@
-import { CONGESTION_PCT } from "@/components/map/colors";
-import type { GridMapData } from "@/components/map/map-data";
+import { CONGESTION_PCT, type GridMapData } from "./map-data";
 import type { PowerFlowResult } from "@/lib/powerflow";
 
 /** The label every demonstrator view carries: the DSO chose to show its grid. */
