@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, request, test, type Download, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
+import { settleFrames } from "./support/pixels";
 
 const BERGWALD = "Bergwald (generated district)";
 const CSV_HEADER = "bidId,owner,direction,totalMW,priceEURperMWh,minActivationMW,indivisible,assetId,grid,location,assetMW,share";
@@ -167,7 +168,7 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   await expect(bcm.result.getByTestId("result-assets").locator("tbody tr")).toHaveCount(units.length);
   const runId = (await bcm.result.getAttribute("data-run-id"))!;
   await expect(bcm.map).toHaveAttribute("data-map-state", "ready");
-  await page.waitForTimeout(500); // let deck.gl draw the activation colours before the screenshot
+  await settleFrames(page); // deck.gl draws the activation colours before the screenshot
   await page.screenshot({ path: "e2e-artifacts/bcm.png", fullPage: true });
 
   // The results CSV: one row per asset, own bids only, each bid's assets add up to its activated total.

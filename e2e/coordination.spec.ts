@@ -94,12 +94,10 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     await assign.locator(`tr[data-grid="${DISTRICT}"][data-kind="pq"]`).getByTestId("coordination-bus").selectOption("4");
     // The TSO page loads the bids and draws the demonstrator map first: settled when the probe sees only its own 200 ms block.
     await expect(tsoPage.getByTestId("tso-bid-count")).toContainText(/bids at opaque locations/, { timeout: 60_000 });
-    let probe = await proveTracerSeesBlocking(tsoPage);
-    for (let i = 0; i < 5 && probe.length !== 1; i++) {
-      await tsoPage.waitForTimeout(2000);
-      probe = await proveTracerSeesBlocking(tsoPage);
-    }
-    expect(probe, "the main-thread tracer sees a blocked thread (and nothing else once the page settled)").toHaveLength(1);
+    // Polls the page until it has settled: the tracer then sees the deliberate block and nothing else.
+    await expect
+      .poll(async () => (await proveTracerSeesBlocking(tsoPage)).length, { message: "the main-thread tracer sees a blocked thread (and nothing else once the page settled)", timeout: 15_000 })
+      .toBe(1);
     const t2 = Date.now();
     const run = await traceMainThread(tsoPage, { start: "flexplat:coordinate-start", end: "flexplat:coordinate-end" }, async () => {
       await coord.getByTestId("coordination-run").click();

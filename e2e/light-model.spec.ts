@@ -4,6 +4,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
+import { settleFrames } from "./support/pixels";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
@@ -117,7 +118,7 @@ test.describe("DSO: the light model of a grid, computed in the browser and publi
     await expect(page.getByTestId("lm-never-crosses")).toContainText("Impedances");
     await expect(page.getByTestId("lm-never-crosses")).toContainText("Coordinates");
     const modelId = (await lm.boundary.locator("th").first().textContent())!.match(/lm-[0-9a-f]{12}/)![0];
-    await page.waitForTimeout(300);
+    await settleFrames(page);
     await lm.panel.screenshot({ path: join(ARTIFACTS, "dso-light-model.png") });
 
     // Download: exactly the light model, with opaque ids.

@@ -5,7 +5,7 @@ import { DEFAULT_DISTRICT_SEED, districtToGeoJson, generateDistrict, withAllUpwa
 import { solvePowerFlow } from "../lib/powerflow";
 import { lineWidthPx } from "../components/map/colors";
 import { signInWithForm } from "./support/accounts";
-import { pixelStats } from "./support/pixels";
+import { pixelStats, settleFrames } from "./support/pixels";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 
@@ -61,7 +61,7 @@ test.describe("DSO: the district on the map, base case and all offered flexibili
     await expect(page.getByTestId("map-congested-count")).toHaveText("0");
     await expect(page.getByTestId("map-legend")).toContainText("> 100 % congested");
     // Let both canvases settle after the colours arrived.
-    await page.waitForTimeout(800);
+    await settleFrames(page, 5);
 
     const baseShot = await map.screenshot({ path: join(ARTIFACTS, "dso-map-base.png") });
     const base = await pixelStats(page, baseShot);
@@ -97,7 +97,7 @@ test.describe("DSO: the district on the map, base case and all offered flexibili
     await expect(summary).toContainText("All upward flexibility: converged");
     await expect(page.getByTestId("map-congested-count")).toHaveText(String(congestedCount));
     await expect(map).toHaveAttribute("data-congested-lines", /^[1-9]\d*$/);
-    await page.waitForTimeout(800);
+    await settleFrames(page, 5);
     const flexShot = await map.screenshot({ path: join(ARTIFACTS, "dso-map-all-flex.png") });
     const all = await pixelStats(page, flexShot);
     test.info().annotations.push({ type: "all-flex-map-pixels", description: JSON.stringify(all) });
@@ -147,7 +147,7 @@ test.describe("DSO: the district on the map, base case and all offered flexibili
     await expect(map).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
     await expect(page.getByTestId("map-flow-summary")).toContainText("Base case: converged");
     expect(await renderedFeatures(map, ["building-fill"])).toBeGreaterThan(40);
-    await page.waitForTimeout(500);
+    await settleFrames(page);
     const stats = await pixelStats(page, await map.screenshot({ path: join(ARTIFACTS, "dso-map-uploaded.png") }));
     expect(stats.lumaStd).toBeGreaterThan(12);
     expect(stats.green).toBeGreaterThan(1000);

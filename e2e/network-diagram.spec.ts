@@ -9,7 +9,7 @@ import { apiAs, signInWithForm, uploadGridApi } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
 import { blockMainThread, recordLongTasks } from "./support/long-tasks";
 import { note } from "./support/notes";
-import { countPixels, pixelStats } from "./support/pixels";
+import { countPixels, pixelStats, settleFrames } from "./support/pixels";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const CASES = join(SHARED, "cases", "matpower");
@@ -50,7 +50,7 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
     await expect(page.getByTestId("diagram-vmin")).toHaveAttribute("data-bus", String(vminBus));
     await expect(page.getByTestId("map-flow-summary")).toContainText("Base case: converged");
     await dso.waitForDiagram();
-    await page.waitForTimeout(300);
+    await settleFrames(page);
 
     const shot = await dso.diagram.screenshot({ path: join(ARTIFACTS, "diagram-case118zh.png") });
     const [x, y] = await project(dso.diagram, vminBus);
@@ -91,7 +91,7 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
       expect(crossings, "crossings kept low: under a quarter of the branches").toBeLessThan(500);
       await expect(page.getByTestId("map-flow-summary")).toContainText("Base case: converged");
       await dso.waitForDiagram();
-      await page.waitForTimeout(300);
+      await settleFrames(page);
       note(`layout-${name}`, (await page.getByTestId("diagram-computed").textContent()) ?? "");
       const shot = await dso.diagram.screenshot({ path: join(ARTIFACTS, `diagram-${name}.png`) });
       const stats = await pixelStats(page, shot);
@@ -161,7 +161,7 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
     await dso.waitForDiagram(180_000);
     note("diagram-10000", `${(await page.getByTestId("diagram-computed").textContent()) ?? ""} Drawn with its power flow ${((Date.now() - t0) / 1000).toFixed(1)} s after opening; render mode ${await dso.diagram.getAttribute("data-render-mode")}`);
     await expect(dso.diagram).toHaveAttribute("data-buses", "10000");
-    await page.waitForTimeout(1000);
+    await settleFrames(page, 10);
 
     await recordLongTasks(page);
     await blockMainThread(page, 120);
@@ -179,8 +179,8 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
           await page.mouse.up();
         },
       })),
-      { name: "zoom in", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, -100); await page.waitForTimeout(16); } } },
-      { name: "zoom out", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, 100); await page.waitForTimeout(16); } } },
+      { name: "zoom in", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, -100); await settleFrames(page, 1); } } },
+      { name: "zoom out", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, 100); await settleFrames(page, 1); } } },
     ];
     // The main thread's tasks from a trace: their CPU time is the page's own work, their wall
     // time also what the shared machine's other processes took from it.
@@ -193,7 +193,7 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
       const tasks = await page.evaluate(([a, b]) => (window.__longTasks ?? []).filter((t) => t.startTime < b && t.startTime + t.duration > a), [start, end] as const);
       // The view rests: the grid is drawn anew for it (a software renderer takes its time here).
       await dso.waitForDiagram(60_000);
-      await page.waitForTimeout(600);
+      await settleFrames(page, 5);
       const rest = await page.evaluate(() => performance.now());
       const redraw = await page.evaluate(([a, b]) => (window.__longTasks ?? []).filter((t) => t.startTime + t.duration > a && t.startTime < b), [end, rest] as const);
       observed.push(`${g.name}: long tasks ${JSON.stringify(tasks.map((t) => Math.round(t.duration)))}, redrawn at rest in ${JSON.stringify(redraw.map((t) => Math.round(t.duration)))} ms`);

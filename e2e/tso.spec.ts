@@ -4,7 +4,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
-import { pixelStats } from "./support/pixels";
+import { pixelStats, settleFrames } from "./support/pixels";
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
@@ -109,7 +109,7 @@ test.describe("TSO: balancing energy cleared in the browser against the DSOs' li
     await expect(after).toHaveAttribute("data-map-state", "ready", { timeout: 45_000 });
     await expect(before).toHaveAttribute("data-congested-lines", /^[1-9]\d*$/);
     await expect(after).toHaveAttribute("data-congested-lines", "0");
-    await page.waitForTimeout(800);
+    await settleFrames(page, 5);
     const beforeStats = await pixelStats(page, await before.screenshot({ path: join(ARTIFACTS, "tso-before.png") }));
     const afterStats = await pixelStats(page, await after.screenshot({ path: join(ARTIFACTS, "tso-after.png") }));
     note("tso-map-pixels", `before ${JSON.stringify(beforeStats)}; after ${JSON.stringify(afterStats)}`);

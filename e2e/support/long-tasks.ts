@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { settleFrames } from "./pixels";
 
 export interface LongTask {
   startTime: number;
@@ -34,15 +35,21 @@ export const MAP_PAGE_TASK_CPU_MS = 80;
 
 /** Block the main thread on purpose, to prove the tracer sees long tasks at all. */
 export async function blockMainThread(page: Page, ms: number): Promise<void> {
-  await page.evaluate((ms) => {
-    setTimeout(() => {
-      const until = performance.now() + ms;
-      while (performance.now() < until) {
-        /* busy */
-      }
-    }, 0);
-  }, ms);
-  await page.waitForTimeout(ms + 100);
+  await page.evaluate(
+    (ms) =>
+      new Promise<void>((resolve) => {
+        setTimeout(() => {
+          const until = performance.now() + ms;
+          while (performance.now() < until) {
+            /* busy */
+          }
+          resolve();
+        }, 0);
+      }),
+    ms,
+  );
+  // The Long Tasks observer reports after the task: give it two frames.
+  await settleFrames(page, 2);
 }
 
 export interface TracedTask {

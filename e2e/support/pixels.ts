@@ -81,3 +81,23 @@ export async function countPixels(
     [png.toString("base64"), range, region ?? null] as const,
   );
 }
+
+/**
+ * Wait until the page has drawn `frames` more animation frames and the browser is idle
+ * between them: canvases (MapLibre, deck.gl, the diagram) have then painted what their
+ * data attributes already announce. A wait on the page's own rendering, not on a clock.
+ */
+export async function settleFrames(page: Page, frames = 3): Promise<void> {
+  await page.evaluate(
+    (n) =>
+      new Promise<void>((resolve) => {
+        let left = n;
+        const step = () => {
+          if (--left <= 0) resolve();
+          else requestAnimationFrame(() => setTimeout(step, 0));
+        };
+        requestAnimationFrame(() => setTimeout(step, 0));
+      }),
+    frames,
+  );
+}
