@@ -15,10 +15,6 @@ async function json<T>(res: Response): Promise<T> {
 
 const enc = encodeURIComponent;
 
-export async function fetchPortfolios(): Promise<PortfolioSummary[]> {
-  return (await json<{ portfolios: PortfolioSummary[] }>(await fetch("/api/portfolios"))).portfolios;
-}
-
 export async function uploadPortfolio(file: File, name: string): Promise<PortfolioSummary> {
   const form = new FormData();
   form.set("file", file);

@@ -465,8 +465,3 @@ export function writeMarketLp(
     },
   };
 }
-
-/** The LP text of a single grid with the given limit rows. */
-export function writeClearingLp(p: ClearingProblem, limitRows: LimitRow[], groups?: BidGroup[]): MilpModel {
-  return writeMarketLp([{ problem: p, rows: limitRows }], { requestMw: p.requestMw, maximizeDelivery: p.maximizeDelivery, groups });
-}

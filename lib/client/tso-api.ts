@@ -59,10 +59,6 @@ export async function saveTsoRun(run: StoredRun): Promise<RunListItem> {
   return (await json<{ run: RunListItem }>(res)).run;
 }
 
-export async function fetchTsoRuns(): Promise<RunListItem[]> {
-  return (await json<{ runs: RunListItem[] }>(await fetch("/api/tso/runs"))).runs;
-}
-
 export async function fetchDemoMap(gridId: string, runId: string | null, signal?: AbortSignal): Promise<DemoMapResponse> {
   const q = runId ? `?run=${encodeURIComponent(runId)}` : "";
   return json<DemoMapResponse>(await fetch(`/api/tso/grids/${encodeURIComponent(gridId)}/demo-map${q}`, { signal }));

@@ -104,8 +104,3 @@ export function toPerUnit(net: Network): PuNetwork {
   }
   return pu;
 }
-
-/** MW/MVAr from p.u. */
-export function toMw(pu: PuNetwork, x: number): number {
-  return x * pu.baseMVA;
-}

@@ -56,8 +56,6 @@ export interface OperatingPointSpec {
   qFlexMvar?: Float64Array;
 }
 
-export const DEFAULT_OPERATING_POINTS = ["none", "half", "all"] as const;
-
 const PRESETS: Record<string, { label: string; up: number; down: number }> = {
   none: { label: "no flexibility activated", up: 0, down: 0 },
   half: { label: "half of the offered upward flexibility", up: 0.5, down: 0 },

@@ -88,15 +88,6 @@ export function transpose(a: CscMatrix): CscMatrix {
   return { rows: a.cols, cols: a.rows, colPtr: count, rowIdx, values };
 }
 
-/** Dense copy, row-major, for tests and small problems. */
-export function toDense(a: CscMatrix): number[][] {
-  const d = Array.from({ length: a.rows }, () => new Array<number>(a.cols).fill(0));
-  for (let j = 0; j < a.cols; j++) {
-    for (let p = a.colPtr[j]; p < a.colPtr[j + 1]; p++) d[a.rowIdx[p]][j] += a.values[p];
-  }
-  return d;
-}
-
 /** Adjacency lists of the graph of A + A^T without the diagonal (square A). */
 export function symmetricAdjacency(a: CscMatrix): Int32Array[] {
   const n = a.cols;
