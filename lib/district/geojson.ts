@@ -1,3 +1,5 @@
+import { formatCount, GEOJSON_LIMITS } from "../limits";
+import { scanJsonText } from "../limits/json-scan";
 import { polygonAreaCentroid, round7, type LonLat, type XY } from "./geo";
 import { BUILDING_TYPES, type BuildingType } from "./profiles";
 import { DistrictInputError, type BuildingInput, type StreetInput } from "./types";
@@ -14,7 +16,16 @@ export class GeoJsonError extends DistrictInputError {
   }
 }
 
-export const MAX_UPLOAD_FEATURES = 20000;
+export const MAX_UPLOAD_FEATURES = GEOJSON_LIMITS.features;
+
+/** Positions read so far from one file, against GEOJSON_LIMITS.positions. */
+class PositionCount {
+  private n = 0;
+  add(k: number, path: string): void {
+    this.n += k;
+    if (this.n > GEOJSON_LIMITS.positions) throw new GeoJsonError(`${path}: more than ${formatCount(GEOJSON_LIMITS.positions)} positions in the file; the limit is ${formatCount(GEOJSON_LIMITS.positions)}`);
+  }
+}
 
 /**
  * Building type from a feature's `type`, `building_type` or OSM `building` property:
@@ -56,6 +67,8 @@ function isObject(v: Json): v is Record<string, Json> {
 
 function parseJson(text: string, what: string): Json {
   if (typeof text !== "string" || text.trim() === "") throw new GeoJsonError(`${what}: the file is empty`);
+  const over = scanJsonText(text, GEOJSON_LIMITS);
+  if (over) throw new GeoJsonError(`${what}: line ${over.line}: ${over.message}`);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -91,8 +104,9 @@ function position(v: Json, path: string): LonLat {
   return [lon, lat];
 }
 
-function ring(v: Json, path: string): LonLat[] {
+function ring(v: Json, path: string, count: PositionCount): LonLat[] {
   if (!Array.isArray(v)) throw new GeoJsonError(`${path}: expected a linear ring (array of positions)`);
+  count.add(v.length, path);
   const pts = v.map((p, i) => position(p, `${path}[${i}]`));
   const distinct = new Set(pts.map((p) => `${p[0]},${p[1]}`));
   if (distinct.size < 3) throw new GeoJsonError(`${path}: a polygon ring needs at least 3 distinct positions, got ${distinct.size}`);
@@ -148,6 +162,7 @@ function buildingType(props: Record<string, Json>, path: string): BuildingType |
  */
 export function parseBuildingsGeoJson(text: string): BuildingInput[] {
   const doc = parseJson(text, "buildings GeoJSON");
+  const count = new PositionCount();
   return features(doc, "buildings GeoJSON").map(({ feature, path }) => {
     const geom = feature.geometry;
     if (!isObject(geom)) throw new GeoJsonError(`${path}.geometry: a building needs a Point or Polygon geometry, got ${geom === null ? "null" : typeof geom}`);
@@ -162,8 +177,8 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
       polys.forEach((poly: Json, pi: number) => {
         const p = geom.type === "Polygon" ? `${path}.geometry.coordinates` : `${path}.geometry.coordinates[${pi}]`;
         if (!Array.isArray(poly) || poly.length === 0) throw new GeoJsonError(`${p}: expected an array of rings (outer ring first)`);
-        const outer = ring(poly[0], `${p}[0]`);
-        poly.slice(1).forEach((hole: Json, hi: number) => ring(hole, `${p}[${hi + 1}]`));
+        const outer = ring(poly[0], `${p}[0]`, count);
+        poly.slice(1).forEach((hole: Json, hi: number) => ring(hole, `${p}[${hi + 1}]`, count));
         const { lonLat, areaM2 } = ringCentroid(outer);
         if (!best || areaM2 > best.area) best = { outer, c: lonLat, area: areaM2 };
       });
@@ -195,6 +210,7 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
  */
 export function parseStreetsGeoJson(text: string): StreetInput[] {
   const doc = parseJson(text, "streets GeoJSON");
+  const count = new PositionCount();
   const out: StreetInput[] = [];
   for (const { feature, path } of features(doc, "streets GeoJSON")) {
     const geom = feature.geometry;
@@ -209,6 +225,7 @@ export function parseStreetsGeoJson(text: string): StreetInput[] {
     parts.forEach((line: Json, k: number) => {
       const p = geom.type === "LineString" ? `${path}.geometry.coordinates` : `${path}.geometry.coordinates[${k}]`;
       if (!Array.isArray(line)) throw new GeoJsonError(`${p}: expected an array of positions`);
+      count.add(line.length, p);
       const coords = line.map((q, i) => position(q, `${p}[${i}]`));
       if (coords.length < 2) throw new GeoJsonError(`${p}: a street needs at least 2 positions, got ${coords.length}`);
       const street: StreetInput = { coordinates: coords };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BidFormatError, csvTable, splitCsvLine } from "./bids";
+import { BID_LIMITS, formatCount } from "../limits";
+import { BidFormatError, csvLines, csvTable, parseBidJsonText, readCsvRow } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -120,10 +121,10 @@ export const AGGREGATED_CSV_COLUMNS = [
 ] as const;
 
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = csvLines(text, name);
   const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   if (headerAt < 0) throw new BidFormatError(`${name}: the file is empty`);
-  const header = splitCsvLine(lines[headerAt]);
+  const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
   for (const h of header) {
     if (!(AGGREGATED_CSV_COLUMNS as readonly string[]).includes(h)) {
       throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
@@ -133,11 +134,12 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     if (!header.includes(r)) throw new BidFormatError(`${name} line ${headerAt + 1}: missing column '${r}'`);
   }
   const bids = new Map<string, { bid: AggregatedBid; line: number }>();
+  let rows = 0;
   for (let k = headerAt + 1; k < lines.length; k++) {
     const raw = lines[k];
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
     const at = `${name} line ${k + 1}`;
-    const cells = splitCsvLine(raw);
+    const cells = readCsvRow(raw, at, ++rows);
     if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
     const get = (c: string) => (header.indexOf(c) >= 0 ? cells[header.indexOf(c)] : "");
     const num = (c: string, required: boolean): number | undefined => {
@@ -184,6 +186,7 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     if (b.owner !== fields.owner || b.direction !== fields.direction || b.volumeMw !== fields.volumeMw || b.priceEurPerMwh !== fields.priceEurPerMwh) {
       throw new BidFormatError(`${at}: bid '${id}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
     }
+    if (b.assets.length >= BID_LIMITS.assetsPerBid) throw new BidFormatError(`${at}: bid '${id}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
     b.assets.push(asset);
   }
   const list = [...bids.values()];
@@ -219,20 +222,15 @@ const aggSchema = z.strictObject({
   priceEurPerMwh: z.number({ error: "priceEurPerMwh must be a number (missing price?)" }),
   minActivationMw: z.number().optional(),
   indivisible: z.boolean().optional(),
-  assets: z.array(assetSchema),
+  assets: z.array(assetSchema).max(BID_LIMITS.assetsPerBid, `more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`),
 });
 
 export function parseAggregatedBidsJson(text: string, name = "portfolio.json"): AggregatedBid[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = parseBidJsonText(text, name);
   const list = Array.isArray(raw) ? raw : (raw as { aggregatedBids?: unknown })?.aggregatedBids;
   if (!Array.isArray(list)) throw new BidFormatError(`${name}: expected an array or { "aggregatedBids": [...] }`);
   const prefix = Array.isArray(raw) ? "" : ".aggregatedBids";
-  const res = z.array(aggSchema).safeParse(list);
+  const res = z.array(aggSchema).max(BID_LIMITS.rows, `more than ${formatCount(BID_LIMITS.rows)} bids; the limit is ${formatCount(BID_LIMITS.rows)}`).safeParse(list);
   if (!res.success) {
     const issue = res.error.issues[0];
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");

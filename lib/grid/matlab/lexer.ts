@@ -1,4 +1,5 @@
-import { GridFormatError } from "../errors";
+import { formatCount, MATPOWER_LIMITS } from "../../limits";
+import { GridFormatError, GridLimitError } from "../errors";
 
 /**
  * Tokenizer for the subset of MATLAB/Octave found in MATPOWER case files.
@@ -42,12 +43,23 @@ export function tokenize(src: string): Token[] {
   return [...lexTokens(src)];
 }
 
+/** At most `max` characters of a source excerpt for a message. */
+function excerpt(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /**
  * The tokens of a source text, produced as they are read: the parser holds one
  * statement's tokens at a time, so a large file costs memory in proportion to its
  * largest statement, not to its length.
  */
-export function* lexTokens(src: string): Generator<Token, void, undefined> {
+export function* lexTokens(
+  src: string,
+  limits: { stringLength: number; tokenLength: number } = MATPOWER_LIMITS,
+): Generator<Token, void, undefined> {
+  const tooLong = (what: string, n: number, max: number): never => {
+    throw new GridLimitError(`${what} of more than ${formatCount(n)} characters; the limit is ${formatCount(max)}`, { line });
+  };
   const pending: Token[] = [];
   let last: Token | undefined;
   const emit = (t: Token) => {
@@ -165,15 +177,16 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
           j = k;
         }
       }
+      if (j - i > limits.tokenLength) tooLong("a number", limits.tokenLength, limits.tokenLength);
       if (j < n && (isIdStart(src[j]) || (src[j] === "." && isDigit(src[j + 1] ?? "")))) {
         let k = j;
-        while (k < n && (isIdChar(src[k]) || src[k] === ".")) k++;
-        throw new GridFormatError(`'${src.slice(i, k)}' is not a number`, { line });
+        while (k < n && k - i <= limits.tokenLength && (isIdChar(src[k]) || src[k] === ".")) k++;
+        throw new GridFormatError(`'${excerpt(src.slice(i, k))}' is not a number`, { line });
       }
       const text = src.slice(i, j).replace(/[dD]/, "e");
       const value = Number(text);
       if (Number.isNaN(value)) {
-        throw new GridFormatError(`'${src.slice(i, j)}' is not a number`, { line });
+        throw new GridFormatError(`'${excerpt(src.slice(i, j))}' is not a number`, { line });
       }
       push("num", text, value);
       i = j;
@@ -183,6 +196,7 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdChar(src[j])) j++;
+      if (j - i > limits.tokenLength) tooLong("a name", limits.tokenLength, limits.tokenLength);
       push("id", src.slice(i, j));
       i = j;
       continue;
@@ -210,7 +224,9 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
           break;
         }
         s += src[j++];
+        if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       }
+      if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       push("str", s);
       i = j + 1;
       continue;
@@ -234,7 +250,9 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
           continue;
         }
         s += src[j++];
+        if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       }
+      if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       push("str", s);
       i = j + 1;
       continue;
