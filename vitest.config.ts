@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Bundles lib/server/pool/worker.mjs, which the server's worker pool runs.
+    globalSetup: ["./scripts/vitest-global-setup.mjs"],
   },
 });

@@ -1,10 +1,11 @@
 import type { PrismaClient } from "@/lib/db/client";
-import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
+import { BidFormatError, type AggregatedBid } from "@/lib/market";
 import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
 import { storePortfolio, type PortfolioSummary } from "./portfolio-store";
 import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "./portfolio-limits";
+import { runTask } from "./pool";
 import type { SessionUser } from "./roles";
 import { readFileUpload, type FileUpload, type FileUploadRules } from "./upload";
 
@@ -36,7 +37,7 @@ export function readPortfolioUpload(req: Request): Promise<FileUpload> {
 export async function createPortfolioFromUpload(prisma: PrismaClient, user: SessionUser, upload: FileUpload): Promise<PortfolioSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
   try {
-    const bids = parseAggregatedBidsFile(upload.fileName, upload.text);
+    const bids = await runTask("parsePortfolio", { fileName: upload.fileName, text: upload.text });
     const name = upload.name?.trim() || upload.fileName.replace(PORTFOLIO_FILE_PATTERN, "");
     return await storePortfolio(prisma, user, bids, { name, fileName: upload.fileName }, await publishedDsoSides(prisma));
   } catch (e) {
