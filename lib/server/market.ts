@@ -140,12 +140,29 @@ export interface DsoSide {
   model: LightModel;
 }
 
-export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]> {
-  const rows = await prisma.lightModel.findMany({
+/** A published light model's row with its grid, as stored (JSON text): what sidesFromRows reads. */
+export interface PublishedSideRow {
+  id: string;
+  gridId: string;
+  modelJson: string;
+  keyJson: string;
+  grid: { name: string; networkJson: string; demoMode: boolean };
+}
+
+export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
+  return prisma.lightModel.findMany({
     where: { published: true },
     select: { id: true, gridId: true, modelJson: true, keyJson: true, grid: { select: { name: true, networkJson: true, demoMode: true } } },
     orderBy: { publishedAt: "asc" },
   });
+}
+
+export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]> {
+  return sidesFromRows(await publishedSideRows(prisma));
+}
+
+/** The DSO sides of published light models from their stored rows (no database: the worker pool runs this too). */
+export function sidesFromRows(rows: PublishedSideRow[]): DsoSide[] {
   return rows.map((r) => ({
     lightModelId: r.id,
     gridId: r.gridId,

@@ -81,7 +81,9 @@ class TokenBuffer {
   release(i: number): void {
     const k = Math.min(i - this.base, this.buf.length);
     if (k <= 0) return;
-    this.buf = this.buf.slice(k);
+    // All consumed (the common case in a numeric table): empty in place, no new array.
+    if (k === this.buf.length) this.buf.length = 0;
+    else this.buf = this.buf.slice(k);
     this.base += k;
   }
 }

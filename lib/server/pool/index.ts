@@ -8,7 +8,7 @@ import { formatCount, POOL_LIMITS } from "@/lib/limits";
 import { BidFormatError } from "@/lib/market";
 import { RegionFormatError } from "@/lib/regions/published";
 import { LightModelError } from "@/lib/sensitivity/light-model";
-import { ApiError } from "../errors";
+import { API_ERROR_STATUS, ApiError, type ApiErrorCode } from "../errors";
 import type { TaskInput, TaskName, TaskOutput } from "./tasks";
 import type { WorkerReply } from "./worker-entry";
 
@@ -83,6 +83,7 @@ export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, 
     throw new Error(`pool task ${task} failed: ${err.message}`, { cause: e });
   }
   if (reply.ok) return reply.value as TaskOutput<N>;
+  if (reply.name === "ApiError" && reply.code && reply.code in API_ERROR_STATUS) throw new ApiError(reply.code as ApiErrorCode, reply.message);
   const typed = TYPED_ERRORS[reply.name];
   if (typed) throw typed(reply.message);
   const err = new Error(`pool task ${task}: ${reply.message}`);

@@ -1,6 +1,7 @@
 import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "../../district";
 import { detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
+import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 
 /**
  * The CPU-heavy server work that runs in the worker pool (lib/server/pool), one pure
@@ -58,6 +59,11 @@ export const TASKS = {
   /** An aggregator's portfolio file (.csv or .json). */
   parsePortfolio(input: { fileName: string; text: string }): AggregatedBid[] {
     return parseAggregatedBidsFile(input.fileName, input.text);
+  },
+
+  /** A BCM run: place every portfolio against the published sides, clear, re-aggregate (lib/server/bcm-run.ts). */
+  bcm(input: BcmRunInput): Promise<BcmRunOutput> {
+    return computeBcmRun(input);
   },
 
   /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */

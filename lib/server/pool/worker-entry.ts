@@ -7,7 +7,7 @@ import { TASKS, type TaskName } from "./tasks";
  * class name and message, so the request side can rebuild the importer's typed error.
  */
 
-export type WorkerReply = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
+export type WorkerReply = { ok: true; value: unknown } | { ok: false; name: string; message: string; code?: string; stack?: string };
 
 export default async function run(msg: { task: TaskName; input: unknown }): Promise<WorkerReply> {
   const task = TASKS[msg.task] as ((input: unknown) => unknown) | undefined;
@@ -16,6 +16,7 @@ export default async function run(msg: { task: TaskName; input: unknown }): Prom
     return { ok: true, value: await task(msg.input) };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    return { ok: false, name: err.name, message: err.message, stack: err.stack };
+    const code = (err as { code?: unknown }).code;
+    return { ok: false, name: err.name, message: err.message, code: typeof code === "string" ? code : undefined, stack: err.stack };
   }
 }
