@@ -147,7 +147,7 @@ export function parseNetworkJson(text: string): Network {
     throw new GridFormatError(`not valid JSON: ${(e as Error).message}`);
   }
   if (typeof raw === "object" && raw !== null && "format" in raw && (raw as { format: unknown }).format !== NETWORK_FORMAT) {
-    throw new GridFormatError(`unknown format '${String((raw as { format: unknown }).format)}', expected '${NETWORK_FORMAT}'`, {
+    throw new GridFormatError(`unknown format '${String((raw as { format: unknown }).format).slice(0, 80)}', expected '${NETWORK_FORMAT}'`, {
       field: "format",
     });
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BID_LIMITS, formatCount } from "../limits";
-import { BidFormatError, csvLines, csvTable, parseBidJsonText, readCsvRow } from "./bids";
+import { BidFormatError, cellText, csvLines, csvTable, parseBidJsonText, readCsvRow } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -49,10 +49,10 @@ export const BID_ID_RULE = "letters, digits, '.', '_' and '-' only, starting wit
 export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number) => string = (i) => `aggregated bid ${i + 1}`): number[][] {
   const seen = new Map<string, number>();
   return bids.map((b, i) => {
-    const at = `${where(i)} (${b.id || "no id"})`;
+    const at = `${where(i)} (${cellText(b.id) || "no id"})`;
     if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
     if (!BID_ID_PATTERN.test(b.id)) throw new BidFormatError(`${where(i)}: bid id ${JSON.stringify(b.id.slice(0, 100))} is not allowed (${BID_ID_RULE})`);
-    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
+    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${cellText(b.id)}' (also ${where(seen.get(b.id)!)})`);
     seen.set(b.id, i);
     if (!b.owner) throw new BidFormatError(`${at}: missing owner`);
     if (b.direction !== "up" && b.direction !== "down") throw new BidFormatError(`${at}: direction must be 'up' or 'down'`);
@@ -72,7 +72,7 @@ export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number)
     if (byShare && byVolume) throw new BidFormatError(`${at}: give every asset either a volume or a share, not both`);
     if (!byShare && !byVolume && b.assets.length > 1) throw new BidFormatError(`${at}: assets need a volume or a share of the total`);
     const volumes = b.assets.map((a, k) => {
-      const aat = `${at}, asset ${k + 1} (${a.assetId || "no id"})`;
+      const aat = `${at}, asset ${k + 1} (${cellText(a.assetId) || "no id"})`;
       if (!a.assetId) throw new BidFormatError(`${at}, asset ${k + 1}: missing asset id`);
       if (ids.has(a.assetId)) throw new BidFormatError(`${aat}: asset listed twice in the same bid`);
       ids.add(a.assetId);
@@ -127,7 +127,7 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
   const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
   for (const h of header) {
     if (!(AGGREGATED_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
+      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${cellText(h)}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
     }
   }
   for (const r of ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "assetId", "grid"]) {
@@ -149,16 +149,16 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
         return undefined;
       }
       const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${s}' is not a number`);
+      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
       return v;
     };
     const id = get("bidId");
     if (!id) throw new BidFormatError(`${at}: missing bidId`);
     const direction = get("direction");
-    if (direction !== "up" && direction !== "down") throw new BidFormatError(`${at}: direction '${direction}' must be up or down`);
+    if (direction !== "up" && direction !== "down") throw new BidFormatError(`${at}: direction '${cellText(direction)}' must be up or down`);
     const indiv = get("indivisible").toLowerCase();
     if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
-      throw new BidFormatError(`${at}: indivisible '${get("indivisible")}' must be true or false`);
+      throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
     }
     const fields = {
       owner: get("owner"),
@@ -184,9 +184,9 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     }
     const b = existing.bid;
     if (b.owner !== fields.owner || b.direction !== fields.direction || b.volumeMw !== fields.volumeMw || b.priceEurPerMwh !== fields.priceEurPerMwh) {
-      throw new BidFormatError(`${at}: bid '${id}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
+      throw new BidFormatError(`${at}: bid '${cellText(id)}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
     }
-    if (b.assets.length >= BID_LIMITS.assetsPerBid) throw new BidFormatError(`${at}: bid '${id}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
+    if (b.assets.length >= BID_LIMITS.assetsPerBid) throw new BidFormatError(`${at}: bid '${cellText(id)}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
     b.assets.push(asset);
   }
   const list = [...bids.values()];

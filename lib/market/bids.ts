@@ -27,6 +27,11 @@ export interface Bid {
   groupId?: string;
 }
 
+/** A file's text as a message quotes it: at most 80 characters. */
+export function cellText(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+
 export class BidFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -51,14 +56,14 @@ const REQUIRED = ["id", "owner", "location", "volumeMW", "priceEURperMWh"];
 export function validateBids(bids: Bid[], knownLocations?: Set<string>, where: (i: number) => string = (i) => `bid ${i + 1}`): Bid[] {
   const seen = new Map<string, number>();
   bids.forEach((b, i) => {
-    const at = `${where(i)} (${b.id || "no id"})`;
+    const at = `${where(i)} (${cellText(b.id) || "no id"})`;
     if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
-    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
+    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${cellText(b.id)}' (also ${where(seen.get(b.id)!)})`);
     seen.set(b.id, i);
     if (!b.owner) throw new BidFormatError(`${at}: missing owner`);
     if (!b.location) throw new BidFormatError(`${at}: missing location`);
     if (knownLocations && !knownLocations.has(b.location)) {
-      throw new BidFormatError(`${at}: unknown location '${b.location}' (not in the light model)`);
+      throw new BidFormatError(`${at}: unknown location '${cellText(b.location)}' (not in the light model)`);
     }
     if (!Number.isFinite(b.volumeMw)) throw new BidFormatError(`${at}: volume is not a number`);
     if (b.volumeMw === 0) throw new BidFormatError(`${at}: volume is zero`);
@@ -166,7 +171,7 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
   const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
   for (const h of header) {
     if (!(BID_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
+      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${cellText(h)}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
     }
   }
   for (const r of REQUIRED) {
@@ -189,12 +194,12 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
         return undefined;
       }
       const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${s}' is not a number`);
+      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
       return v;
     };
     const indiv = get("indivisible").toLowerCase();
     if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
-      throw new BidFormatError(`${at}: indivisible '${get("indivisible")}' must be true or false`);
+      throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
     }
     for (const c of ["id", "owner", "location"]) if (get(c) === "") throw new BidFormatError(`${at}: missing ${c}`);
     const bid: Bid = {
