@@ -108,8 +108,10 @@ export const REGION_LIMITS = {
 
 /** Upload parsing and other heavy server work in the worker pool (lib/server/pool). */
 export const POOL_LIMITS = {
-  /** A task running longer is stopped and its worker thread terminated, ms. */
+  /** An upload's parsing running longer (waiting for a thread included) is stopped and its worker thread terminated, ms. */
   taskTimeoutMs: 10_000,
+  /** The same for a BCM run, whose MILP (and, when infeasible, the deliverable maximum) legitimately takes seconds, ms. */
+  bcmTimeoutMs: 120_000,
   /** Tasks waiting for a thread beyond this are refused (503) rather than queued. */
   maxQueue: 64,
   /** Heap of one worker thread, MB (typed arrays are bounded by the importers' element limits). */

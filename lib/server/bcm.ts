@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import type { ClearingStatus } from "@/lib/clearing";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
+import { POOL_LIMITS } from "@/lib/limits";
 import type { AggregatedResult } from "@/lib/market";
 import type { StoredBcmRun } from "./bcm-run";
 import { ApiError } from "./errors";
@@ -107,7 +108,7 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
   const t0 = performance.now();
   const [sideRows, portfolios] = await Promise.all([publishedSideRows(prisma), storedPortfolios(prisma)]);
   // Placing, clearing and re-aggregating run on the worker pool (lib/server/bcm-run.ts).
-  const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username });
+  const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username }, { timeoutMs: POOL_LIMITS.bcmTimeoutMs });
   stored.runMs = performance.now() - t0;
   const row = await prisma.clearingRun.create({
     data: {

@@ -149,11 +149,31 @@ export interface PublishedSideRow {
   grid: { name: string; networkJson: string; demoMode: boolean };
 }
 
+/**
+ * A light model's stored text never changes once written, nor does its grid's network:
+ * both are kept per light model id, so a BCM run or a portfolio upload reads the
+ * megabytes of a published model (a synchronous SQLite read that would hold the event
+ * loop) once, not on every request. Names and demo mode are read every time.
+ */
+const storedText = new Map<string, { modelJson: string; keyJson: string; networkJson: string }>();
+
 export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
-  return prisma.lightModel.findMany({
+  const heads = await prisma.lightModel.findMany({
     where: { published: true },
-    select: { id: true, gridId: true, modelJson: true, keyJson: true, grid: { select: { name: true, networkJson: true, demoMode: true } } },
+    select: { id: true, gridId: true, grid: { select: { name: true, demoMode: true } } },
     orderBy: { publishedAt: "asc" },
+  });
+  const missing = heads.filter((h) => !storedText.has(h.id)).map((h) => h.id);
+  // One model at a time: each read holds the event loop for one model's text only.
+  for (const id of missing) {
+    const row = await prisma.lightModel.findUnique({ where: { id }, select: { modelJson: true, keyJson: true, grid: { select: { networkJson: true } } } });
+    if (row) storedText.set(id, { modelJson: row.modelJson, keyJson: row.keyJson, networkJson: row.grid.networkJson });
+  }
+  const live = new Set(heads.map((h) => h.id));
+  for (const id of storedText.keys()) if (!live.has(id)) storedText.delete(id);
+  return heads.flatMap((h) => {
+    const text = storedText.get(h.id);
+    return text ? [{ id: h.id, gridId: h.gridId, modelJson: text.modelJson, keyJson: text.keyJson, grid: { name: h.grid.name, demoMode: h.grid.demoMode, networkJson: text.networkJson } }] : [];
   });
 }
 
@@ -161,17 +181,21 @@ export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]
   return sidesFromRows(await publishedSideRows(prisma));
 }
 
+/** Parsed network, key and model per light model id (immutable, as their text): parsed once per thread. */
+const parsedSides = new Map<string, Pick<DsoSide, "network" | "key" | "model">>();
+
 /** The DSO sides of published light models from their stored rows (no database: the worker pool runs this too). */
 export function sidesFromRows(rows: PublishedSideRow[]): DsoSide[] {
-  return rows.map((r) => ({
-    lightModelId: r.id,
-    gridId: r.gridId,
-    gridName: r.grid.name,
-    demoMode: r.grid.demoMode,
-    network: parseNetworkJson(r.grid.networkJson),
-    key: JSON.parse(r.keyJson) as LightModelKey,
-    model: JSON.parse(r.modelJson) as LightModel,
-  }));
+  const live = new Set(rows.map((r) => r.id));
+  for (const id of parsedSides.keys()) if (!live.has(id)) parsedSides.delete(id);
+  return rows.map((r) => {
+    let parsed = parsedSides.get(r.id);
+    if (!parsed) {
+      parsed = { network: parseNetworkJson(r.grid.networkJson), key: JSON.parse(r.keyJson) as LightModelKey, model: JSON.parse(r.modelJson) as LightModel };
+      parsedSides.set(r.id, parsed);
+    }
+    return { lightModelId: r.id, gridId: r.gridId, gridName: r.grid.name, demoMode: r.grid.demoMode, ...parsed };
+  });
 }
 
 /** Asset registries of the grids with a published light model (the BCM places assets with these). */

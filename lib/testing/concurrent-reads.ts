@@ -20,8 +20,9 @@ export interface ConcurrentReads<T> {
  * Start `work` (an upload, a BCM run) and, until it settles, issue `read` one after the
  * other every `gapMs`, timing each: a read that waits for the heavy work shows here as
  * a long latency, a blocked event loop as a long loop delay. At least one read is made.
+ * `read` is a route handler's call (its Response is read to the end) or a server function.
  */
-export async function measureConcurrentReads<T>(work: () => Promise<T>, read: () => Promise<Response>, gapMs = 5): Promise<ConcurrentReads<T>> {
+export async function measureConcurrentReads<T>(work: () => Promise<T>, read: () => Promise<unknown>, gapMs = 5): Promise<ConcurrentReads<T>> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const t0 = performance.now();
@@ -40,9 +41,10 @@ export async function measureConcurrentReads<T>(work: () => Promise<T>, read: ()
   do {
     const r0 = performance.now();
     const res = await read();
-    await res.arrayBuffer();
+    // A route's Response is read to its end; a server function's value counts as a 200.
+    if (res instanceof Response) await res.arrayBuffer();
     latencies.push(performance.now() - r0);
-    statuses.push(res.status);
+    statuses.push(res instanceof Response ? res.status : 200);
     await sleep(gapMs);
   } while (!settled);
   const outcome = await running;
