@@ -49,20 +49,36 @@ function toSummary(r: Prisma.LightModelGetPayload<{ select: typeof SUMMARY }>): 
 export async function storeLightModel(prisma: PrismaClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
   const lm = parseLightModel(lightModel);
   if (key.modelId !== lm.modelId) throw new Error("the key does not belong to this light model");
-  const modelJson = JSON.stringify(lm);
+  return storeCheckedLightModel(prisma, gridId, serializeLightModel(lm, key));
+}
+
+/** A checked light model and its key as stored: their JSON text and the summary's figures. */
+export interface SerializedLightModel {
+  modelJson: string;
+  keyJson: string;
+  operatingPoints: number;
+  locations: number;
+  monitoredBuses: number;
+  monitoredBranches: number;
+  reactive: boolean;
+}
+
+export function serializeLightModel(lm: LightModel, key: LightModelKey): SerializedLightModel {
+  return {
+    modelJson: JSON.stringify(lm),
+    keyJson: JSON.stringify(key),
+    operatingPoints: lm.operatingPoints.length,
+    locations: lm.locations.length,
+    monitoredBuses: lm.monitoredBuses.length,
+    monitoredBranches: lm.monitoredBranches.length,
+    reactive: lm.reactive,
+  };
+}
+
+/** Store a light model already checked and serialized (by the worker pool, see lib/server/dso-light-models.ts). */
+export async function storeCheckedLightModel(prisma: PrismaClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
   const row = await prisma.lightModel.create({
-    data: {
-      id: randomUUID(),
-      gridId,
-      modelJson,
-      keyJson: JSON.stringify(key),
-      operatingPoints: lm.operatingPoints.length,
-      locations: lm.locations.length,
-      monitoredBuses: lm.monitoredBuses.length,
-      monitoredBranches: lm.monitoredBranches.length,
-      reactive: lm.reactive,
-      sizeBytes: Buffer.byteLength(modelJson),
-    },
+    data: { id: randomUUID(), gridId, ...m, sizeBytes: Buffer.byteLength(m.modelJson) },
     select: SUMMARY,
   });
   return toSummary(row);

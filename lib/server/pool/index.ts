@@ -58,6 +58,9 @@ function getPool(): Piscina {
     idleTimeout: 60_000,
     maxQueue: POOL_LIMITS.maxQueue,
     resourceLimits: { maxOldGenerationSizeMb: POOL_LIMITS.maxOldGenerationSizeMb },
+    // The worker is plain JavaScript: no loader flags (tsx's --import under the CLI, bench
+    // and tests), whose module hooks would route the worker's imports through this thread.
+    execArgv: [],
   });
   return pool;
 }
@@ -67,12 +70,12 @@ function getPool(): Piscina {
  * typed error as the task did; a task past its time limit throws ApiError 400
  * naming the limit; a full queue ApiError 429.
  */
-export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, opts: { timeoutMs?: number } = {}): Promise<TaskOutput<N>> {
+export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, opts: { timeoutMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<TaskOutput<N>> {
   const timeoutMs = opts.timeoutMs ?? POOL_LIMITS.taskTimeoutMs;
   const p = getPool();
   let reply: WorkerReply;
   try {
-    reply = (await p.run({ task, input }, { signal: AbortSignal.timeout(timeoutMs) })) as WorkerReply;
+    reply = (await p.run({ task, input }, { signal: AbortSignal.timeout(timeoutMs), transferList: opts.transfer })) as WorkerReply;
   } catch (e) {
     const err = e as Error;
     if (err.name === "AbortError" || /aborted/i.test(err.message)) {

@@ -2,6 +2,7 @@ import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, pars
 import { detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
 import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
+import { prepareLightModelUpload } from "../dso-light-models";
 
 /**
  * The CPU-heavy server work that runs in the worker pool (lib/server/pool), one pure
@@ -64,6 +65,11 @@ export const TASKS = {
   /** A BCM run: place every portfolio against the published sides, clear, re-aggregate (lib/server/bcm-run.ts). */
   bcm(input: BcmRunInput): Promise<BcmRunOutput> {
     return computeBcmRun(input);
+  },
+
+  /** A light-model upload's raw body checked against the grid and serialized for storage (the body is transferred, not copied). */
+  checkLightModelUpload(input: { body: Uint8Array; networkJson: string }) {
+    return prepareLightModelUpload(input.body, input.networkJson);
   },
 
   /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */
