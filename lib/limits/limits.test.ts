@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { syntheticFeederJson } from "../../e2e/synthetic-feeder";
 import { districtToGeoJson, generateDistrict, GeoJsonError, parseBuildingsGeoJson, parseStreetsGeoJson } from "../district";
-import { GridLimitError, parseMatpowerCase, parseNetworkJson } from "../grid";
+import { GridLimitError, parseMatpowerCase, parseNetworkJson, writeNetworkJson } from "../grid";
 import { BidFormatError, parseAggregatedBidsCsv, parseAggregatedBidsJson, parseBidsCsv } from "../market";
 import { parsePublishedRegionText, RegionFormatError } from "../regions/published";
 import { LightModelError, parseLightModel, parseLightModelText } from "../sensitivity/light-model";
@@ -98,8 +98,10 @@ describe("JSON importer limits", () => {
     expect(parseNetworkJson(feeder).buses).toHaveLength(60_000);
   });
 
-  it("GeoJSON: the 5,000-building district passes; nesting, features and positions are bounded", () => {
-    const geo = districtToGeoJson(generateDistrict({ seed: 3, buildings: 5000 }));
+  it("GeoJSON: the 5,000-building district (and its network as project JSON) passes; nesting, features and positions are bounded", () => {
+    const district = generateDistrict({ seed: 3, buildings: 5000 });
+    expect(parseNetworkJson(writeNetworkJson(district.network)).buses).toHaveLength(district.network.buses.length);
+    const geo = districtToGeoJson(district);
     expect(parseBuildingsGeoJson(JSON.stringify(geo.buildings))).toHaveLength(5000);
     expect(parseStreetsGeoJson(JSON.stringify(geo.streets)).length).toBeGreaterThan(0);
     const deepDoc = `{"type":"FeatureCollection","features":${deep("[", "]", 50_000)}}`;

@@ -35,7 +35,7 @@ const TYPED_ERRORS: Record<string, (message: string) => Error> = {
 
 /** Where the bundled worker is: FLEXPLAT_POOL_WORKER, else lib/server/pool/worker.mjs under the project (the working directory of `next start`, vitest, tsx). */
 export function poolWorkerPath(): string {
-  return process.env.FLEXPLAT_POOL_WORKER ?? join(process.cwd(), "lib", "server", "pool", "worker.mjs");
+  return process.env.FLEXPLAT_POOL_WORKER ?? join(/*turbopackIgnore: true*/ process.cwd(), "lib", "server", "pool", "worker.mjs");
 }
 
 /** Threads of the pool: every core but one (the request thread's), at least one. */
@@ -49,7 +49,7 @@ let pool: Piscina | null = null;
 function getPool(): Piscina {
   if (pool) return pool;
   const filename = poolWorkerPath();
-  if (!existsSync(filename)) throw new Error(`the worker pool's entry ${filename} is missing: run \`npm run setup\` (it bundles lib/server/pool/worker-entry.ts)`);
+  if (!existsSync(/*turbopackIgnore: true*/ filename)) throw new Error(`the worker pool's entry ${filename} is missing: run \`npm run setup\` (it bundles lib/server/pool/worker-entry.ts)`);
   const threads = poolThreads();
   pool = new Piscina({
     filename,

@@ -1,8 +1,12 @@
 import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "../../district";
-import { detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
+import { describeGridError, detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
 import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
+import { prepareTransmissionGrid } from "../coordination";
+import { ApiError } from "../errors";
+import { parsePortfolioUpload } from "../portfolio-upload";
+import { fileFromMultipart, GRID_UPLOAD } from "../upload";
 
 /**
  * The CPU-heavy server work that runs in the worker pool (lib/server/pool), one pure
@@ -34,6 +38,32 @@ export const TASKS = {
       fpuCount: net.fpus.length,
       networkJson: writeNetworkJson(net),
     };
+  },
+
+  /**
+   * A grid upload's raw multipart body (transferred): the form parsed, the file decoded
+   * as UTF-8 and imported — a 20 MB body costs the request thread nothing but the copy.
+   * Each refusal is an ApiError naming the file.
+   */
+  async gridUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }): Promise<ParsedGrid & { fileName: string; displayName: string }> {
+    const upload = await fileFromMultipart(input.body, input.contentType, GRID_UPLOAD);
+    if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
+    try {
+      const parsed = TASKS.parseGrid({ fileName: upload.fileName, text: upload.text });
+      return { ...parsed, fileName: upload.fileName, displayName: upload.name?.trim() || parsed.name };
+    } catch (e) {
+      throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);
+    }
+  },
+
+  /** The TSO's transmission grid upload (raw multipart body, transferred): imported and checked for coordination. */
+  async transmissionGridUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }) {
+    return prepareTransmissionGrid(await fileFromMultipart(input.body, input.contentType, GRID_UPLOAD));
+  },
+
+  /** A portfolio upload's raw multipart body (transferred): form, encoding and the bids, each refusal an ApiError naming the file. */
+  portfolioUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }) {
+    return parsePortfolioUpload(input.body, input.contentType);
   },
 
   /** GeoJSON buildings (and streets) to a generated district grid; an input error names the file (or the build) it came from. */
