@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // One demo-seeded SQLite file, copied by each integration test file (lib/server/test-harness.ts).
-    globalSetup: ["lib/testing/demo-template.ts"],
+    // Bundles lib/server/pool/worker.mjs (the server's worker pool runs it), then seeds one
+    // demo SQLite file that each integration test file copies (lib/server/test-harness.ts).
+    globalSetup: ["./scripts/vitest-global-setup.mjs", "lib/testing/demo-template.ts"],
   },
 });

@@ -1,3 +1,5 @@
+import { formatCount, GEOJSON_LIMITS } from "../limits";
+import { scanJsonText } from "../limits/json-scan";
 import { polygonAreaCentroid, round7, type LonLat, type XY } from "./geo";
 import { BUILDING_TYPES, type BuildingType } from "./profiles";
 import { DistrictInputError, type BuildingInput, type StreetInput } from "./types";
@@ -14,7 +16,16 @@ export class GeoJsonError extends DistrictInputError {
   }
 }
 
-export const MAX_UPLOAD_FEATURES = 20000;
+export const MAX_UPLOAD_FEATURES = GEOJSON_LIMITS.features;
+
+/** Positions read so far from one file, against GEOJSON_LIMITS.positions. */
+class PositionCount {
+  private n = 0;
+  add(k: number, path: string): void {
+    this.n += k;
+    if (this.n > GEOJSON_LIMITS.positions) throw new GeoJsonError(`${path}: more than ${formatCount(GEOJSON_LIMITS.positions)} positions in the file; the limit is ${formatCount(GEOJSON_LIMITS.positions)}`);
+  }
+}
 
 /**
  * Building type from a feature's `type`, `building_type` or OSM `building` property:
@@ -50,12 +61,20 @@ const OSM_BUILDING: Record<string, BuildingType> = {
 
 type Json = unknown;
 
+/** A value of the file as a message shows it: JSON, at most 80 characters. */
+function shown(v: Json): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+
 function isObject(v: Json): v is Record<string, Json> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function parseJson(text: string, what: string): Json {
   if (typeof text !== "string" || text.trim() === "") throw new GeoJsonError(`${what}: the file is empty`);
+  const over = scanJsonText(text, GEOJSON_LIMITS);
+  if (over) throw new GeoJsonError(`${what}: line ${over.line}: ${over.message}`);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -78,21 +97,22 @@ function features(doc: Json, what: string): { feature: Record<string, Json>; pat
   }
   if (doc.type === "Feature") return [{ feature: doc, path: "feature" }];
   if (typeof doc.type === "string" && "coordinates" in doc) return [{ feature: { type: "Feature", geometry: doc, properties: {} }, path: "geometry" }];
-  throw new GeoJsonError(`${what}: type must be "FeatureCollection" or "Feature", got ${JSON.stringify(doc.type)}`);
+  throw new GeoJsonError(`${what}: type must be "FeatureCollection" or "Feature", got ${shown(doc.type)}`);
 }
 
 function position(v: Json, path: string): LonLat {
   if (!Array.isArray(v) || v.length < 2) throw new GeoJsonError(`${path}: expected a position [longitude, latitude]`);
   const [lon, lat] = v;
-  if (typeof lon !== "number" || !Number.isFinite(lon)) throw new GeoJsonError(`${path}: longitude must be a finite number, got ${JSON.stringify(lon)}`);
-  if (typeof lat !== "number" || !Number.isFinite(lat)) throw new GeoJsonError(`${path}: latitude must be a finite number, got ${JSON.stringify(lat)}`);
+  if (typeof lon !== "number" || !Number.isFinite(lon)) throw new GeoJsonError(`${path}: longitude must be a finite number, got ${shown(lon)}`);
+  if (typeof lat !== "number" || !Number.isFinite(lat)) throw new GeoJsonError(`${path}: latitude must be a finite number, got ${shown(lat)}`);
   if (lon < -180 || lon > 180) throw new GeoJsonError(`${path}: longitude ${lon} is outside [-180, 180]`);
   if (lat < -90 || lat > 90) throw new GeoJsonError(`${path}: latitude ${lat} is outside [-90, 90] (are longitude and latitude swapped, or is the file not in WGS84?)`);
   return [lon, lat];
 }
 
-function ring(v: Json, path: string): LonLat[] {
+function ring(v: Json, path: string, count: PositionCount): LonLat[] {
   if (!Array.isArray(v)) throw new GeoJsonError(`${path}: expected a linear ring (array of positions)`);
+  count.add(v.length, path);
   const pts = v.map((p, i) => position(p, `${path}[${i}]`));
   const distinct = new Set(pts.map((p) => `${p[0]},${p[1]}`));
   if (distinct.size < 3) throw new GeoJsonError(`${path}: a polygon ring needs at least 3 distinct positions, got ${distinct.size}`);
@@ -115,7 +135,7 @@ function optionalNumber(props: Record<string, Json>, keys: string[], path: strin
     if (!(key in props) || props[key] === null || props[key] === "") continue;
     const raw = props[key];
     const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
-    if (!Number.isFinite(v)) throw new GeoJsonError(`${path}.properties.${key}: expected a number, got ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(v)) throw new GeoJsonError(`${path}.properties.${key}: expected a number, got ${shown(raw)}`);
     const problem = check(v);
     if (problem) throw new GeoJsonError(`${path}.properties.${key}: ${problem}, got ${v}`);
     return v;
@@ -127,13 +147,13 @@ function buildingType(props: Record<string, Json>, path: string): BuildingType |
   for (const key of ["type", "building_type", "building"]) {
     const raw = props[key];
     if (raw === undefined || raw === null || raw === "") continue;
-    if (typeof raw !== "string") throw new GeoJsonError(`${path}.properties.${key}: expected a building type name, got ${JSON.stringify(raw)}`);
+    if (typeof raw !== "string") throw new GeoJsonError(`${path}.properties.${key}: expected a building type name, got ${shown(raw)}`);
     const v = raw.trim().toLowerCase();
     if (v === "yes") return undefined;
     if ((BUILDING_TYPES as readonly string[]).includes(v)) return v as BuildingType;
     if (v in OSM_BUILDING) return OSM_BUILDING[v];
     throw new GeoJsonError(
-      `${path}.properties.${key}: unknown building type '${raw}' (use one of ${BUILDING_TYPES.join(", ")}, an OpenStreetMap value such as house, apartments, terrace, retail, or leave it out; remove garages and sheds, which have no connection)`,
+      `${path}.properties.${key}: unknown building type '${raw.slice(0, 80)}' (use one of ${BUILDING_TYPES.join(", ")}, an OpenStreetMap value such as house, apartments, terrace, retail, or leave it out; remove garages and sheds, which have no connection)`,
     );
   }
   return undefined;
@@ -148,6 +168,7 @@ function buildingType(props: Record<string, Json>, path: string): BuildingType |
  */
 export function parseBuildingsGeoJson(text: string): BuildingInput[] {
   const doc = parseJson(text, "buildings GeoJSON");
+  const count = new PositionCount();
   return features(doc, "buildings GeoJSON").map(({ feature, path }) => {
     const geom = feature.geometry;
     if (!isObject(geom)) throw new GeoJsonError(`${path}.geometry: a building needs a Point or Polygon geometry, got ${geom === null ? "null" : typeof geom}`);
@@ -162,8 +183,8 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
       polys.forEach((poly: Json, pi: number) => {
         const p = geom.type === "Polygon" ? `${path}.geometry.coordinates` : `${path}.geometry.coordinates[${pi}]`;
         if (!Array.isArray(poly) || poly.length === 0) throw new GeoJsonError(`${p}: expected an array of rings (outer ring first)`);
-        const outer = ring(poly[0], `${p}[0]`);
-        poly.slice(1).forEach((hole: Json, hi: number) => ring(hole, `${p}[${hi + 1}]`));
+        const outer = ring(poly[0], `${p}[0]`, count);
+        poly.slice(1).forEach((hole: Json, hi: number) => ring(hole, `${p}[${hi + 1}]`, count));
         const { lonLat, areaM2 } = ringCentroid(outer);
         if (!best || areaM2 > best.area) best = { outer, c: lonLat, area: areaM2 };
       });
@@ -171,11 +192,11 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
       [out.lon, out.lat] = b.c;
       out.footprint = b.outer;
     } else {
-      throw new GeoJsonError(`${path}.geometry.type: buildings must be Point, Polygon or MultiPolygon, got ${JSON.stringify(geom.type)}`);
+      throw new GeoJsonError(`${path}.geometry.type: buildings must be Point, Polygon or MultiPolygon, got ${shown(geom.type)}`);
     }
     const id = props.id ?? feature.id ?? props["@id"];
     if (id !== undefined && id !== null) {
-      if (typeof id !== "string" && typeof id !== "number") throw new GeoJsonError(`${path}.properties.id: expected a string or number, got ${JSON.stringify(id)}`);
+      if (typeof id !== "string" && typeof id !== "number") throw new GeoJsonError(`${path}.properties.id: expected a string or number, got ${shown(id)}`);
       out.id = String(id);
     }
     if (typeof props.name === "string" && props.name.trim()) out.name = props.name.trim();
@@ -195,13 +216,14 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
  */
 export function parseStreetsGeoJson(text: string): StreetInput[] {
   const doc = parseJson(text, "streets GeoJSON");
+  const count = new PositionCount();
   const out: StreetInput[] = [];
   for (const { feature, path } of features(doc, "streets GeoJSON")) {
     const geom = feature.geometry;
     if (!isObject(geom)) throw new GeoJsonError(`${path}.geometry: a street needs a LineString geometry, got ${geom === null ? "null" : typeof geom}`);
     const props = isObject(feature.properties) ? feature.properties : {};
     const parts = geom.type === "LineString" ? [geom.coordinates] : geom.type === "MultiLineString" ? geom.coordinates : null;
-    if (parts === null) throw new GeoJsonError(`${path}.geometry.type: streets must be LineString or MultiLineString, got ${JSON.stringify(geom.type)}`);
+    if (parts === null) throw new GeoJsonError(`${path}.geometry.type: streets must be LineString or MultiLineString, got ${shown(geom.type)}`);
     if (!Array.isArray(parts)) throw new GeoJsonError(`${path}.geometry.coordinates: expected an array`);
     const idRaw = props.id ?? feature.id ?? props["@id"];
     const name = typeof props.name === "string" ? props.name : undefined;
@@ -209,6 +231,7 @@ export function parseStreetsGeoJson(text: string): StreetInput[] {
     parts.forEach((line: Json, k: number) => {
       const p = geom.type === "LineString" ? `${path}.geometry.coordinates` : `${path}.geometry.coordinates[${k}]`;
       if (!Array.isArray(line)) throw new GeoJsonError(`${p}: expected an array of positions`);
+      count.add(line.length, p);
       const coords = line.map((q, i) => position(q, `${p}[${i}]`));
       if (coords.length < 2) throw new GeoJsonError(`${p}: a street needs at least 2 positions, got ${coords.length}`);
       const street: StreetInput = { coordinates: coords };

@@ -17,6 +17,14 @@ export class GridFormatError extends Error {
   }
 }
 
+/** A grid file beyond one of the importer's limits (lib/limits): final, never a reason to try another reading. */
+export class GridLimitError extends GridFormatError {
+  constructor(message: string, where: { line?: number; field?: string } = {}) {
+    super(message, where);
+    this.name = "GridLimitError";
+  }
+}
+
 export function isGridFormatError(e: unknown): e is GridFormatError {
   return e instanceof GridFormatError;
 }

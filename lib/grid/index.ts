@@ -4,7 +4,7 @@ import { parseMatpowerCase } from "./matpower";
 import type { Network } from "./types";
 
 export * from "./types";
-export { GridFormatError, isGridFormatError } from "./errors";
+export { GridFormatError, GridLimitError, isGridFormatError } from "./errors";
 export { parseMatpowerCase, writeMatpowerCase } from "./matpower";
 export { parseNetworkJson, writeNetworkJson, NETWORK_FORMAT } from "./json";
 export { validateNetwork } from "./validate";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { GridFormatError } from "./errors";
+import { GRID_JSON_LIMITS } from "../limits";
+import { scanJsonText } from "../limits/json-scan";
+import { GridFormatError, GridLimitError } from "./errors";
 import type { Network } from "./types";
 import { validateNetwork } from "./validate";
 
@@ -131,8 +133,13 @@ function pathOf(path: PropertyKey[]): string {
     .join("");
 }
 
-/** Parse and validate the project JSON format. */
+/**
+ * Parse and validate the project JSON format. The text is first held against
+ * GRID_JSON_LIMITS (size, nesting, array entries, string length), then parsed.
+ */
 export function parseNetworkJson(text: string): Network {
+  const over = scanJsonText(text, GRID_JSON_LIMITS);
+  if (over) throw new GridLimitError(over.message, { line: over.line });
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -140,7 +147,7 @@ export function parseNetworkJson(text: string): Network {
     throw new GridFormatError(`not valid JSON: ${(e as Error).message}`);
   }
   if (typeof raw === "object" && raw !== null && "format" in raw && (raw as { format: unknown }).format !== NETWORK_FORMAT) {
-    throw new GridFormatError(`unknown format '${String((raw as { format: unknown }).format)}', expected '${NETWORK_FORMAT}'`, {
+    throw new GridFormatError(`unknown format '${String((raw as { format: unknown }).format).slice(0, 80)}', expected '${NETWORK_FORMAT}'`, {
       field: "format",
     });
   }

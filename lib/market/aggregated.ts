@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BidFormatError, csvTable, splitCsvLine } from "./bids";
+import { BID_LIMITS, formatCount } from "../limits";
+import { BidFormatError, cellText, csvLines, csvTable, parseBidJsonText, readCsvRow } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -48,10 +49,10 @@ export const BID_ID_RULE = "letters, digits, '.', '_' and '-' only, starting wit
 export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number) => string = (i) => `aggregated bid ${i + 1}`): number[][] {
   const seen = new Map<string, number>();
   return bids.map((b, i) => {
-    const at = `${where(i)} (${b.id || "no id"})`;
+    const at = `${where(i)} (${cellText(b.id) || "no id"})`;
     if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
     if (!BID_ID_PATTERN.test(b.id)) throw new BidFormatError(`${where(i)}: bid id ${JSON.stringify(b.id.slice(0, 100))} is not allowed (${BID_ID_RULE})`);
-    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
+    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${cellText(b.id)}' (also ${where(seen.get(b.id)!)})`);
     seen.set(b.id, i);
     if (!b.owner) throw new BidFormatError(`${at}: missing owner`);
     if (b.direction !== "up" && b.direction !== "down") throw new BidFormatError(`${at}: direction must be 'up' or 'down'`);
@@ -71,7 +72,7 @@ export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number)
     if (byShare && byVolume) throw new BidFormatError(`${at}: give every asset either a volume or a share, not both`);
     if (!byShare && !byVolume && b.assets.length > 1) throw new BidFormatError(`${at}: assets need a volume or a share of the total`);
     const volumes = b.assets.map((a, k) => {
-      const aat = `${at}, asset ${k + 1} (${a.assetId || "no id"})`;
+      const aat = `${at}, asset ${k + 1} (${cellText(a.assetId) || "no id"})`;
       if (!a.assetId) throw new BidFormatError(`${at}, asset ${k + 1}: missing asset id`);
       if (ids.has(a.assetId)) throw new BidFormatError(`${aat}: asset listed twice in the same bid`);
       ids.add(a.assetId);
@@ -120,24 +121,25 @@ export const AGGREGATED_CSV_COLUMNS = [
 ] as const;
 
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = csvLines(text, name);
   const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   if (headerAt < 0) throw new BidFormatError(`${name}: the file is empty`);
-  const header = splitCsvLine(lines[headerAt]);
+  const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
   for (const h of header) {
     if (!(AGGREGATED_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
+      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${cellText(h)}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
     }
   }
   for (const r of ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "assetId", "grid"]) {
     if (!header.includes(r)) throw new BidFormatError(`${name} line ${headerAt + 1}: missing column '${r}'`);
   }
   const bids = new Map<string, { bid: AggregatedBid; line: number }>();
+  let rows = 0;
   for (let k = headerAt + 1; k < lines.length; k++) {
     const raw = lines[k];
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
     const at = `${name} line ${k + 1}`;
-    const cells = splitCsvLine(raw);
+    const cells = readCsvRow(raw, at, ++rows);
     if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
     const get = (c: string) => (header.indexOf(c) >= 0 ? cells[header.indexOf(c)] : "");
     const num = (c: string, required: boolean): number | undefined => {
@@ -147,16 +149,16 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
         return undefined;
       }
       const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${s}' is not a number`);
+      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
       return v;
     };
     const id = get("bidId");
     if (!id) throw new BidFormatError(`${at}: missing bidId`);
     const direction = get("direction");
-    if (direction !== "up" && direction !== "down") throw new BidFormatError(`${at}: direction '${direction}' must be up or down`);
+    if (direction !== "up" && direction !== "down") throw new BidFormatError(`${at}: direction '${cellText(direction)}' must be up or down`);
     const indiv = get("indivisible").toLowerCase();
     if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
-      throw new BidFormatError(`${at}: indivisible '${get("indivisible")}' must be true or false`);
+      throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
     }
     const fields = {
       owner: get("owner"),
@@ -182,8 +184,9 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     }
     const b = existing.bid;
     if (b.owner !== fields.owner || b.direction !== fields.direction || b.volumeMw !== fields.volumeMw || b.priceEurPerMwh !== fields.priceEurPerMwh) {
-      throw new BidFormatError(`${at}: bid '${id}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
+      throw new BidFormatError(`${at}: bid '${cellText(id)}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
     }
+    if (b.assets.length >= BID_LIMITS.assetsPerBid) throw new BidFormatError(`${at}: bid '${cellText(id)}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
     b.assets.push(asset);
   }
   const list = [...bids.values()];
@@ -219,20 +222,15 @@ const aggSchema = z.strictObject({
   priceEurPerMwh: z.number({ error: "priceEurPerMwh must be a number (missing price?)" }),
   minActivationMw: z.number().optional(),
   indivisible: z.boolean().optional(),
-  assets: z.array(assetSchema),
+  assets: z.array(assetSchema).max(BID_LIMITS.assetsPerBid, `more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`),
 });
 
 export function parseAggregatedBidsJson(text: string, name = "portfolio.json"): AggregatedBid[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = parseBidJsonText(text, name);
   const list = Array.isArray(raw) ? raw : (raw as { aggregatedBids?: unknown })?.aggregatedBids;
   if (!Array.isArray(list)) throw new BidFormatError(`${name}: expected an array or { "aggregatedBids": [...] }`);
   const prefix = Array.isArray(raw) ? "" : ".aggregatedBids";
-  const res = z.array(aggSchema).safeParse(list);
+  const res = z.array(aggSchema).max(BID_LIMITS.rows, `more than ${formatCount(BID_LIMITS.rows)} bids; the limit is ${formatCount(BID_LIMITS.rows)}`).safeParse(list);
   if (!res.success) {
     const issue = res.error.issues[0];
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");

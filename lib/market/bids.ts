@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { BID_LIMITS, formatCount } from "../limits";
+import { checkTextBytes, scanJsonText } from "../limits/json-scan";
 
 /**
  * A flexibility bid as the TSO's clearing sees it: at an opaque location of a light
@@ -25,6 +27,11 @@ export interface Bid {
   groupId?: string;
 }
 
+/** A file's text as a message quotes it: at most 80 characters. */
+export function cellText(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+}
+
 export class BidFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -49,14 +56,14 @@ const REQUIRED = ["id", "owner", "location", "volumeMW", "priceEURperMWh"];
 export function validateBids(bids: Bid[], knownLocations?: Set<string>, where: (i: number) => string = (i) => `bid ${i + 1}`): Bid[] {
   const seen = new Map<string, number>();
   bids.forEach((b, i) => {
-    const at = `${where(i)} (${b.id || "no id"})`;
+    const at = `${where(i)} (${cellText(b.id) || "no id"})`;
     if (!b.id) throw new BidFormatError(`${where(i)}: missing id`);
-    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${b.id}' (also ${where(seen.get(b.id)!)})`);
+    if (seen.has(b.id)) throw new BidFormatError(`${at}: duplicate bid id '${cellText(b.id)}' (also ${where(seen.get(b.id)!)})`);
     seen.set(b.id, i);
     if (!b.owner) throw new BidFormatError(`${at}: missing owner`);
     if (!b.location) throw new BidFormatError(`${at}: missing location`);
     if (knownLocations && !knownLocations.has(b.location)) {
-      throw new BidFormatError(`${at}: unknown location '${b.location}' (not in the light model)`);
+      throw new BidFormatError(`${at}: unknown location '${cellText(b.location)}' (not in the light model)`);
     }
     if (!Number.isFinite(b.volumeMw)) throw new BidFormatError(`${at}: volume is not a number`);
     if (b.volumeMw === 0) throw new BidFormatError(`${at}: volume is zero`);
@@ -126,15 +133,45 @@ export function csvCell(v: string | number | boolean | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * The lines of a CSV bid or portfolio file, after the file's size was checked against
+ * BID_LIMITS; `readCsvRow` then checks each line's length and fields before splitting.
+ */
+export function csvLines(text: string, name: string): string[] {
+  const over = checkTextBytes(text, BID_LIMITS.fileBytes);
+  if (over) throw new BidFormatError(`${name}: ${over}`);
+  return text.replace(/^\uFEFF/, "").split(/\r?\n/);
+}
+
+/** One CSV line's cells, within BID_LIMITS' line length, field count (and, with `row`, row count). */
+export function readCsvRow(line: string, at: string, row?: number): string[] {
+  if (row !== undefined && row > BID_LIMITS.rows) throw new BidFormatError(`${at}: more than ${formatCount(BID_LIMITS.rows)} rows; the limit is ${formatCount(BID_LIMITS.rows)}`);
+  if (line.length > BID_LIMITS.lineLength) throw new BidFormatError(`${at}: a line of ${formatCount(line.length)} characters; the limit is ${formatCount(BID_LIMITS.lineLength)}`);
+  const cells = splitCsvLine(line);
+  if (cells.length > BID_LIMITS.fieldsPerLine) throw new BidFormatError(`${at}: ${formatCount(cells.length)} fields; the limit is ${formatCount(BID_LIMITS.fieldsPerLine)}`);
+  return cells;
+}
+
+/** The JSON of a bid or portfolio file, held against BID_LIMITS before it is parsed. */
+export function parseBidJsonText(text: string, name: string): unknown {
+  const over = scanJsonText(text, BID_LIMITS);
+  if (over) throw new BidFormatError(`${name} line ${over.line}: ${over.message}`);
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Parse bids from CSV with a header row (column names as in BID_CSV_COLUMNS, any order). */
 export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = "bids.csv"): Bid[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const lines = csvLines(text, name);
   const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   if (headerAt < 0) throw new BidFormatError(`${name}: the file is empty`);
-  const header = splitCsvLine(lines[headerAt]);
+  const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
   for (const h of header) {
     if (!(BID_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${h}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
+      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${cellText(h)}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
     }
   }
   for (const r of REQUIRED) {
@@ -146,8 +183,8 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
   for (let k = headerAt + 1; k < lines.length; k++) {
     const raw = lines[k];
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const cells = splitCsvLine(raw);
     const at = `${name} line ${k + 1}`;
+    const cells = readCsvRow(raw, at, bids.length + 1);
     if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
     const get = (c: string) => (col(c) >= 0 ? cells[col(c)] : "");
     const num = (c: string, required: boolean): number | undefined => {
@@ -157,12 +194,12 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
         return undefined;
       }
       const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${s}' is not a number`);
+      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
       return v;
     };
     const indiv = get("indivisible").toLowerCase();
     if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
-      throw new BidFormatError(`${at}: indivisible '${get("indivisible")}' must be true or false`);
+      throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
     }
     for (const c of ["id", "owner", "location"]) if (get(c) === "") throw new BidFormatError(`${at}: missing ${c}`);
     const bid: Bid = {
@@ -211,16 +248,11 @@ const bidSchema = z.strictObject({
   qPerP: z.number().optional(),
   assetId: z.string().optional(),
 });
-const bidArraySchema = z.array(bidSchema);
+const bidArraySchema = z.array(bidSchema).max(BID_LIMITS.rows, `more than ${formatCount(BID_LIMITS.rows)} bids; the limit is ${formatCount(BID_LIMITS.rows)}`);
 const bidObjectSchema = z.strictObject({ bids: bidArraySchema });
 
 export function parseBidsJson(text: string, knownLocations?: Set<string>, name = "bids.json"): Bid[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new BidFormatError(`${name}: not valid JSON: ${(e as Error).message}`);
-  }
+  const raw = parseBidJsonText(text, name);
   const isArray = Array.isArray(raw);
   if (!isArray && (typeof raw !== "object" || raw === null || !("bids" in raw))) {
     throw new BidFormatError(`${name}: expected an array of bids or an object { "bids": [...] }`);

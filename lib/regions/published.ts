@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { REGION_LIMITS } from "../limits";
+import { scanJsonText } from "../limits/json-scan";
 import type { LinearRow } from "./lindistflow";
 import type { LossModel } from "./loss";
 import type { Point } from "./polygon";
@@ -101,6 +103,19 @@ export function parsePublishedRegion(input: unknown): PublishedRegion {
     return r.data;
   }
   return parsePublishedPqRegion(input);
+}
+
+/** A published region from its JSON text, held against REGION_LIMITS before it is parsed. */
+export function parsePublishedRegionText(text: string): PublishedRegion {
+  const over = scanJsonText(text, REGION_LIMITS);
+  if (over) throw new RegionFormatError(`region, line ${over.line}: ${over.message}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new RegionFormatError(`region: not valid JSON: ${(e as Error).message}`);
+  }
+  return parsePublishedRegion(raw);
 }
 
 /** The cost that goes with each PQ method (paper 000 section IV-A): the balance of U_LDS, with losses for U_SLC, an AC-OPF fit for the exact region. */

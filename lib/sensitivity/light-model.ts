@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { OperatingPointSensitivity, SensitivityModel } from "./compute";
 import { mulberry32 } from "../util/mulberry32";
+import { formatCount, LIGHT_MODEL_LIMITS } from "../limits";
+import { scanJsonText } from "../limits/json-scan";
 
 /**
  * The light model: everything the TSO receives about a distribution grid, and
@@ -250,13 +252,18 @@ const matrixSchema = z.strictObject({
   encoding: z.literal("f64-base64"),
   data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"),
 });
+const L = LIGHT_MODEL_LIMITS;
+const limitText = (what: string, n: number) => `more than ${formatCount(n)} ${what}; the limit is ${formatCount(n)}`;
+const idString = z.string().min(1).max(L.stringLength, limitText("characters", L.stringLength));
+const idArray = z.array(idString).max(L.ids, limitText("ids", L.ids));
+const values = z.array(finite).max(L.ids, limitText("values", L.ids));
 const opSchema = z.strictObject({
-  id: z.string().min(1),
-  label: z.string(),
-  pFlexMw: z.array(finite),
-  qFlexMvar: z.array(finite),
-  v: z.array(finite),
-  l: z.array(finite),
+  id: idString,
+  label: z.string().max(L.stringLength, limitText("characters", L.stringLength)),
+  pFlexMw: values,
+  qFlexMvar: values,
+  v: values,
+  l: values,
   vtdf: matrixSchema,
   ltdf: matrixSchema,
   vtdfQ: matrixSchema.optional(),
@@ -265,8 +272,8 @@ const opSchema = z.strictObject({
 export const lightModelSchema = z.strictObject({
   schema: z.literal(LIGHT_MODEL_SCHEMA),
   version: z.literal(LIGHT_MODEL_VERSION),
-  modelId: z.string().min(1),
-  createdAt: z.string(),
+  modelId: idString,
+  createdAt: z.string().max(64),
   units: z.strictObject({
     injection: z.literal("MW"),
     voltage: z.literal("p.u."),
@@ -277,11 +284,11 @@ export const lightModelSchema = z.strictObject({
     ltdfQ: z.literal("%/MVAr"),
   }),
   limits: z.strictObject({ vMinPu: finite, vMaxPu: finite, loadingMinPct: finite, loadingMaxPct: finite }),
-  locations: z.array(z.string().min(1)),
-  monitoredBuses: z.array(z.string().min(1)),
-  monitoredBranches: z.array(z.string().min(1)),
+  locations: idArray,
+  monitoredBuses: idArray,
+  monitoredBranches: idArray,
   reactive: z.boolean(),
-  operatingPoints: z.array(opSchema).min(1, "a light model needs at least one operating point"),
+  operatingPoints: z.array(opSchema).min(1, "a light model needs at least one operating point").max(L.operatingPoints, limitText("operating points", L.operatingPoints)),
 });
 
 export class LightModelError extends Error {
@@ -291,7 +298,26 @@ export class LightModelError extends Error {
   }
 }
 
-/** Parse and check a light model: schema (no extra fields), shapes and decodability. */
+/**
+ * A light model from its JSON text: the text is held against LIGHT_MODEL_LIMITS (size,
+ * nesting) before it is parsed, then checked as parseLightModel does.
+ */
+export function parseLightModelText(text: string): LightModel {
+  const over = scanJsonText(text, { fileBytes: L.fileBytes, nestingDepth: L.nestingDepth });
+  if (over) throw new LightModelError(`light model, line ${over.line}: ${over.message}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new LightModelError(`light model: not valid JSON: ${(e as Error).message}`);
+  }
+  return parseLightModel(raw);
+}
+
+/**
+ * Parse and check a light model: schema (no extra fields), shapes and decodability.
+ * Matrix sizes are held against LIGHT_MODEL_LIMITS before any matrix is decoded.
+ */
 export function parseLightModel(input: unknown): LightModel {
   const res = lightModelSchema.safeParse(input);
   if (!res.success) {
@@ -310,6 +336,7 @@ export function parseLightModel(input: unknown): LightModel {
   ] as const) {
     if (new Set(ids).size !== ids.length) throw new LightModelError(`light model.${name}: duplicate ids`);
   }
+  let total = 0;
   lm.operatingPoints.forEach((op, k) => {
     const where = `light model.operatingPoints[${k}]`;
     const check = (field: string, got: number, want: number) => {
@@ -333,6 +360,12 @@ export function parseLightModel(input: unknown): LightModel {
       if (m.rows !== rows || m.cols !== nLoc) {
         throw new LightModelError(`${where}.${name}: ${m.rows}x${m.cols}, expected ${rows}x${nLoc}`);
       }
+      const n = m.rows * m.cols;
+      if (n > L.matrixElements) throw new LightModelError(`${where}.${name}: ${formatCount(n)} elements; the limit is ${formatCount(L.matrixElements)} per matrix`);
+      total += n;
+      if (total > L.totalElements) throw new LightModelError(`${where}.${name}: the model's matrices hold more than ${formatCount(L.totalElements)} elements; the limit is ${formatCount(L.totalElements)}`);
+      // Base64 of n doubles is 4·⌈8n/3⌉ characters: anything else is refused before decoding.
+      if (m.data.length !== 4 * Math.ceil((8 * n) / 3)) throw new LightModelError(`${where}.${name}: the data holds ${formatCount(Math.floor((m.data.length * 3) / 4 / 8))} values, ${m.rows}x${m.cols} expected`);
       let values: Float64Array;
       try {
         values = decodeMatrix(m);

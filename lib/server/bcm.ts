@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
-import { clearMarket, type ClearingStatus } from "@/lib/clearing";
-import { nodeHighs } from "@/lib/clearing/highs-node";
+import type { ClearingStatus } from "@/lib/clearing";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
-import { reaggregate, type AggregatedResult } from "@/lib/market";
+import { POOL_LIMITS } from "@/lib/limits";
+import type { AggregatedResult } from "@/lib/market";
+import type { StoredBcmRun } from "./bcm-run";
 import { ApiError } from "./errors";
-import { publishedDsoSides } from "./market";
-import { loadMarket, type SkippedPortfolio } from "./market-bids";
+import { publishedDsoSides, publishedSideRows } from "./market";
+import { loadMarket, storedPortfolios } from "./market-bids";
+import { runTask } from "./pool";
 import { MAX_REQUEST_MW } from "./portfolio-limits";
 import type { SessionUser } from "./roles";
 
@@ -28,23 +30,6 @@ export const requestMwSchema = z
 
 export const bcmRunSchema = z.object({ requestMw: requestMwSchema });
 
-/** What a BCM run stores (ClearingRun.resultJson, kind "bcm"): everything, for every aggregator. */
-interface StoredBcmRun {
-  version: 1;
-  message: string;
-  maxDeliverableMw: number | null;
-  offeredUpMw: number;
-  offeredDownMw: number;
-  /** Owners of every portfolio on the platform at run time (the ones that may see the run). */
-  participants: string[];
-  gridNames: Record<string, string>;
-  skipped: SkippedPortfolio[];
-  aggregatedBids: number;
-  assetBids: number;
-  results: AggregatedResult[];
-  clearMs: number;
-  runMs: number;
-}
 
 export interface OwnTotals {
   bids: number;
@@ -121,47 +106,19 @@ function toSummary(row: RunRow, stored: StoredBcmRun, user: SessionUser): BcmRun
  */
 export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw: number): Promise<BcmRunDetail> {
   const t0 = performance.now();
-  const sides = await publishedDsoSides(prisma);
-  const market = await loadMarket(prisma, sides);
-  const { skipped } = market;
-  if (!market.placed.some((p) => p.owner === user.username)) {
-    const mine = skipped.filter((s) => s.owner === user.username);
-    throw new ApiError(
-      "bad_request",
-      mine.length ? `none of your portfolios can be placed in a published grid: ${mine.map((s) => `${s.portfolio}: ${s.reason}`).join("; ")}` : "you have no bids on the platform; upload a portfolio first",
-    );
-  }
-  const accepted = market.aggregated;
-  const grids = market.grids.flatMap((g, k) => (g.bids.length ? [{ gridId: g.gridId, lightModel: sides[k].model, bids: g.bids }] : []));
-  const highs = await nodeHighs();
-  const t1 = performance.now();
-  const cleared = clearMarket(highs, grids, requestMw, { groups: market.groups });
-  const results = reaggregate(accepted, market.dis, cleared.dispatch);
-  const clearMs = performance.now() - t1;
-  const stored: StoredBcmRun = {
-    version: 1,
-    message: cleared.message,
-    maxDeliverableMw: cleared.maxDeliverableMw ?? null,
-    offeredUpMw: cleared.offeredUpMw,
-    offeredDownMw: cleared.offeredDownMw,
-    participants: [...new Set([...market.placed.map((p) => p.owner), ...skipped.map((p) => p.owner)])],
-    gridNames: Object.fromEntries(sides.map((s) => [s.gridId, s.gridName])),
-    skipped,
-    aggregatedBids: accepted.length,
-    assetBids: grids.reduce((s, g) => s + g.bids.length, 0),
-    results,
-    clearMs,
-    runMs: performance.now() - t0,
-  };
+  const [sideRows, portfolios] = await Promise.all([publishedSideRows(prisma), storedPortfolios(prisma)]);
+  // Placing, clearing and re-aggregating run on the worker pool (lib/server/bcm-run.ts).
+  const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username }, { timeoutMs: POOL_LIMITS.bcmTimeoutMs });
+  stored.runMs = performance.now() - t0;
   const row = await prisma.clearingRun.create({
     data: {
       id: randomUUID(),
       kind: "bcm",
       createdById: user.id,
       requestMw,
-      status: cleared.status,
-      totalMw: cleared.totalMw,
-      objectiveEur: cleared.objectiveEur,
+      status,
+      totalMw,
+      objectiveEur,
       resultJson: JSON.stringify(stored),
     },
   });

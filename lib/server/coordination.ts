@@ -59,6 +59,11 @@ export function checkTransmissionGrid(net: Network): void {
 }
 
 export async function createTransmissionGrid(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; text: string; name?: string }): Promise<TransmissionGridSummary> {
+  return storeTransmissionGrid(prisma, user, prepareTransmissionGrid(upload));
+}
+
+/** A transmission grid file imported and checked, serialized for storage (pure: the worker pool runs it, task transmissionGridUpload). */
+export function prepareTransmissionGrid(upload: { fileName: string; text: string; name?: string }) {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
   let net: Network;
   try {
@@ -67,19 +72,19 @@ export async function createTransmissionGrid(prisma: PrismaClient, user: Session
     throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);
   }
   checkTransmissionGrid(net);
-  const row = await prisma.transmissionGrid.create({
-    data: {
-      id: randomUUID(),
-      ownerId: user.id,
-      name: cleanGridName(upload.name?.trim() || net.name),
-      sourceFormat: detectGridFormat(upload.fileName, upload.text),
-      fileName: upload.fileName,
-      busCount: net.buses.length,
-      branchCount: net.branches.length,
-      generatorCount: net.generators.length,
-      networkJson: writeNetworkJson(net),
-    },
-  });
+  return {
+    name: upload.name?.trim() || net.name,
+    sourceFormat: detectGridFormat(upload.fileName, upload.text),
+    fileName: upload.fileName,
+    busCount: net.buses.length,
+    branchCount: net.branches.length,
+    generatorCount: net.generators.length,
+    networkJson: writeNetworkJson(net),
+  };
+}
+
+export async function storeTransmissionGrid(prisma: PrismaClient, user: SessionUser, g: ReturnType<typeof prepareTransmissionGrid>): Promise<TransmissionGridSummary> {
+  const row = await prisma.transmissionGrid.create({ data: { id: randomUUID(), ownerId: user.id, ...g, name: cleanGridName(g.name) } });
   return tsSummary(row);
 }
 

@@ -3,8 +3,10 @@ import type { PrismaClient } from "@/lib/db/client";
 import { parseNetworkJson } from "@/lib/grid";
 import { flexLocations } from "@/lib/sensitivity/locations";
 import { LightModelError, parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
+import { LIGHT_MODEL_LIMITS } from "@/lib/limits";
+import { scanJsonText } from "@/lib/limits/json-scan";
 import { ApiError } from "./errors";
-import { publishLightModel, storeLightModel, type LightModelSummary } from "./market";
+import { publishLightModel, serializeLightModel, storeCheckedLightModel, type LightModelSummary, type SerializedLightModel } from "./market";
 
 /**
  * The DSO's side of publishing: a light model computed in the browser's worker
@@ -24,6 +26,45 @@ function sameIds(what: string, key: string[], model: string[]): void {
   if (key.length !== model.length) throw new ApiError("bad_request", `key.${what}: ${key.length} entries for ${model.length} in the light model`);
   const k = key.findIndex((id, i) => id !== model[i]);
   if (k >= 0) throw new ApiError("bad_request", `key.${what}[${k}]: id '${key[k]}' where the light model has '${model[k]}'`);
+}
+
+/** POST body of a light-model upload: the light model and its key as the browser's worker built them. */
+export const lightModelUploadSchema = z.strictObject({
+  lightModel: z.unknown(),
+  key: z.unknown(),
+  publish: z.boolean(),
+});
+
+/**
+ * A light-model upload from its raw body to what is stored: UTF-8, held against
+ * LIGHT_MODEL_LIMITS (size, nesting) before JSON.parse, the body's schema, then the
+ * model and key as checkLightModelUpload checks them, serialized for storage. Runs on
+ * the worker pool (task "checkLightModelUpload"): a model of up to 256 MB is parsed,
+ * decoded and checked without holding the request thread.
+ */
+export function prepareLightModelUpload(body: Uint8Array, networkJson: string): { model: SerializedLightModel; publish: boolean } {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new ApiError("bad_request", "the request body is not valid JSON");
+  }
+  // The body wraps the model one level deeper.
+  const over = scanJsonText(text, { fileBytes: LIGHT_MODEL_LIMITS.fileBytes, nestingDepth: LIGHT_MODEL_LIMITS.nestingDepth + 1 });
+  if (over) throw new ApiError("bad_request", `the request body, line ${over.line}: ${over.message}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "the request body is not valid JSON");
+  }
+  const res = lightModelUploadSchema.safeParse(raw);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    throw new ApiError("bad_request", (issue.path.length ? `${issue.path.join(".")}: ` : "") + issue.message);
+  }
+  const { lightModel, key } = checkLightModelUpload(networkJson, res.data.lightModel, res.data.key);
+  return { model: serializeLightModel(lightModel, key), publish: res.data.publish };
 }
 
 /** The light model (strict schema) and its key, checked against each other and against the grid's network. */
@@ -70,9 +111,9 @@ export function checkLightModelUpload(networkJson: string, rawModel: unknown, ra
 export async function storeUploadedLightModel(
   prisma: PrismaClient,
   gridId: string,
-  upload: { lightModel: LightModel; key: LightModelKey; publish: boolean },
+  upload: { model: SerializedLightModel; publish: boolean },
 ): Promise<LightModelSummary> {
-  const stored = await storeLightModel(prisma, gridId, upload.lightModel, upload.key);
+  const stored = await storeCheckedLightModel(prisma, gridId, upload.model);
   if (!upload.publish) return stored;
   try {
     return await publishLightModel(prisma, gridId, stored.id);

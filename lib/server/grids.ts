@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
+import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
 import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
+import { runTask } from "./pool";
 import type { SessionUser } from "./roles";
 
 export type GridSourceFormat = "matpower" | "json" | "generated";
@@ -43,6 +44,17 @@ export async function storeNetwork(
   net: Network,
   source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
 ): Promise<GridSummary> {
+  const counts = { busCount: net.buses.length, branchCount: net.branches.length, fpuCount: net.fpus.length };
+  return storeNetworkJson(prisma, ownerId, { ...counts, networkJson: writeNetworkJson(net) }, source);
+}
+
+/** Store a validated network already serialized (by the worker pool) as project JSON. */
+export async function storeNetworkJson(
+  prisma: PrismaClient,
+  ownerId: string,
+  net: { networkJson: string; busCount: number; branchCount: number; fpuCount: number },
+  source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
+): Promise<GridSummary> {
   const row = await prisma.grid.create({
     data: {
       id: randomUUID(),
@@ -50,10 +62,10 @@ export async function storeNetwork(
       name: cleanGridName(source.name),
       sourceFormat: source.sourceFormat,
       fileName: source.fileName,
-      busCount: net.buses.length,
-      branchCount: net.branches.length,
-      fpuCount: net.fpus.length,
-      networkJson: writeNetworkJson(net),
+      busCount: net.busCount,
+      branchCount: net.branchCount,
+      fpuCount: net.fpuCount,
+      networkJson: net.networkJson,
     },
     select: SUMMARY_SELECT,
   });
@@ -66,7 +78,8 @@ export async function listOwnGrids(prisma: PrismaClient, user: SessionUser): Pro
 }
 
 /**
- * Parse and validate an uploaded grid file with the importer, and only then store it.
+ * Parse and validate an uploaded grid file with the importer — on the worker pool,
+ * within the importer's limits and the pool's time limit — and only then store it.
  * A rejected file throws ApiError "bad_request" carrying the importer's message.
  */
 export async function createGridFromFile(
@@ -75,14 +88,15 @@ export async function createGridFromFile(
   upload: { fileName: string; text: string; name?: string },
 ): Promise<GridSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
-  let net: Network;
+  let parsed: Awaited<ReturnType<typeof runTask<"parseGrid">>>;
   try {
-    net = parseGridFile(upload.fileName, upload.text);
+    parsed = await runTask("parseGrid", { fileName: upload.fileName, text: upload.text });
   } catch (e) {
+    if (e instanceof ApiError) throw new ApiError(e.code, `${upload.fileName}: ${e.message}`);
     throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);
   }
-  const name = upload.name?.trim() || net.name;
-  return storeNetwork(prisma, user.id, net, { name, sourceFormat: detectGridFormat(upload.fileName, upload.text), fileName: upload.fileName });
+  const name = upload.name?.trim() || parsed.name;
+  return storeNetworkJson(prisma, user.id, parsed, { name, sourceFormat: parsed.sourceFormat, fileName: upload.fileName });
 }
 
 /** A grid the user owns; 404 when it does not exist, 403 when it belongs to someone else. */

@@ -49,20 +49,36 @@ function toSummary(r: Prisma.LightModelGetPayload<{ select: typeof SUMMARY }>): 
 export async function storeLightModel(prisma: PrismaClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
   const lm = parseLightModel(lightModel);
   if (key.modelId !== lm.modelId) throw new Error("the key does not belong to this light model");
-  const modelJson = JSON.stringify(lm);
+  return storeCheckedLightModel(prisma, gridId, serializeLightModel(lm, key));
+}
+
+/** A checked light model and its key as stored: their JSON text and the summary's figures. */
+export interface SerializedLightModel {
+  modelJson: string;
+  keyJson: string;
+  operatingPoints: number;
+  locations: number;
+  monitoredBuses: number;
+  monitoredBranches: number;
+  reactive: boolean;
+}
+
+export function serializeLightModel(lm: LightModel, key: LightModelKey): SerializedLightModel {
+  return {
+    modelJson: JSON.stringify(lm),
+    keyJson: JSON.stringify(key),
+    operatingPoints: lm.operatingPoints.length,
+    locations: lm.locations.length,
+    monitoredBuses: lm.monitoredBuses.length,
+    monitoredBranches: lm.monitoredBranches.length,
+    reactive: lm.reactive,
+  };
+}
+
+/** Store a light model already checked and serialized (by the worker pool, see lib/server/dso-light-models.ts). */
+export async function storeCheckedLightModel(prisma: PrismaClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
   const row = await prisma.lightModel.create({
-    data: {
-      id: randomUUID(),
-      gridId,
-      modelJson,
-      keyJson: JSON.stringify(key),
-      operatingPoints: lm.operatingPoints.length,
-      locations: lm.locations.length,
-      monitoredBuses: lm.monitoredBuses.length,
-      monitoredBranches: lm.monitoredBranches.length,
-      reactive: lm.reactive,
-      sizeBytes: Buffer.byteLength(modelJson),
-    },
+    data: { id: randomUUID(), gridId, ...m, sizeBytes: Buffer.byteLength(m.modelJson) },
     select: SUMMARY,
   });
   return toSummary(row);
@@ -140,21 +156,62 @@ export interface DsoSide {
   model: LightModel;
 }
 
-export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]> {
-  const rows = await prisma.lightModel.findMany({
+/** A published light model's row with its grid, as stored (JSON text): what sidesFromRows reads. */
+export interface PublishedSideRow {
+  id: string;
+  gridId: string;
+  modelJson: string;
+  keyJson: string;
+  grid: { name: string; networkJson: string; demoMode: boolean };
+}
+
+/**
+ * A light model's stored text never changes once written, nor does its grid's network:
+ * both are kept per light model id, so a BCM run or a portfolio upload reads the
+ * megabytes of a published model (a synchronous SQLite read that would hold the event
+ * loop) once, not on every request. Names and demo mode are read every time.
+ */
+const storedText = new Map<string, { modelJson: string; keyJson: string; networkJson: string }>();
+
+export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
+  const heads = await prisma.lightModel.findMany({
     where: { published: true },
-    select: { id: true, gridId: true, modelJson: true, keyJson: true, grid: { select: { name: true, networkJson: true, demoMode: true } } },
+    select: { id: true, gridId: true, grid: { select: { name: true, demoMode: true } } },
     orderBy: { publishedAt: "asc" },
   });
-  return rows.map((r) => ({
-    lightModelId: r.id,
-    gridId: r.gridId,
-    gridName: r.grid.name,
-    demoMode: r.grid.demoMode,
-    network: parseNetworkJson(r.grid.networkJson),
-    key: JSON.parse(r.keyJson) as LightModelKey,
-    model: JSON.parse(r.modelJson) as LightModel,
-  }));
+  const missing = heads.filter((h) => !storedText.has(h.id)).map((h) => h.id);
+  // One model at a time: each read holds the event loop for one model's text only.
+  for (const id of missing) {
+    const row = await prisma.lightModel.findUnique({ where: { id }, select: { modelJson: true, keyJson: true, grid: { select: { networkJson: true } } } });
+    if (row) storedText.set(id, { modelJson: row.modelJson, keyJson: row.keyJson, networkJson: row.grid.networkJson });
+  }
+  const live = new Set(heads.map((h) => h.id));
+  for (const id of storedText.keys()) if (!live.has(id)) storedText.delete(id);
+  return heads.flatMap((h) => {
+    const text = storedText.get(h.id);
+    return text ? [{ id: h.id, gridId: h.gridId, modelJson: text.modelJson, keyJson: text.keyJson, grid: { name: h.grid.name, demoMode: h.grid.demoMode, networkJson: text.networkJson } }] : [];
+  });
+}
+
+export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]> {
+  return sidesFromRows(await publishedSideRows(prisma));
+}
+
+/** Parsed network, key and model per light model id (immutable, as their text): parsed once per thread. */
+const parsedSides = new Map<string, Pick<DsoSide, "network" | "key" | "model">>();
+
+/** The DSO sides of published light models from their stored rows (no database: the worker pool runs this too). */
+export function sidesFromRows(rows: PublishedSideRow[]): DsoSide[] {
+  const live = new Set(rows.map((r) => r.id));
+  for (const id of parsedSides.keys()) if (!live.has(id)) parsedSides.delete(id);
+  return rows.map((r) => {
+    let parsed = parsedSides.get(r.id);
+    if (!parsed) {
+      parsed = { network: parseNetworkJson(r.grid.networkJson), key: JSON.parse(r.keyJson) as LightModelKey, model: JSON.parse(r.modelJson) as LightModel };
+      parsedSides.set(r.id, parsed);
+    }
+    return { lightModelId: r.id, gridId: r.gridId, gridName: r.grid.name, demoMode: r.grid.demoMode, ...parsed };
+  });
 }
 
 /** Asset registries of the grids with a published light model (the BCM places assets with these). */

@@ -1,12 +1,16 @@
 import type { PrismaClient } from "@/lib/db/client";
-import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
+import type { AggregatedBid } from "@/lib/market";
 import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
 import { storePortfolio, type PortfolioSummary } from "./portfolio-store";
-import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "./portfolio-limits";
+import { PORTFOLIO_FILE_PATTERN } from "./portfolio-limits";
+import { PORTFOLIO_UPLOAD, portfolioError } from "./portfolio-upload";
+import { runTask } from "./pool";
 import type { SessionUser } from "./roles";
-import { readFileUpload, type FileUpload, type FileUploadRules } from "./upload";
+import { readFileUpload, type FileUpload } from "./upload";
+
+export { PORTFOLIO_UPLOAD } from "./portfolio-upload";
 
 /**
  * An aggregator's portfolios as the bid congestion manager's routes serve them: the
@@ -14,14 +18,6 @@ import { readFileUpload, type FileUpload, type FileUploadRules } from "./upload"
  * does not exist (404), so ids cannot be probed.
  */
 
-const PORTFOLIO_UPLOAD: FileUploadRules = {
-  what: "the portfolio",
-  maxBytes: MAX_PORTFOLIO_BYTES,
-  tooLargeMessage: portfolioTooLargeMessage,
-  accept: PORTFOLIO_FILE_PATTERN,
-  acceptHint: "upload aggregated bids as .csv or .json",
-  defaultName: "portfolio",
-};
 
 /** The portfolio file of a multipart/form-data upload (field `file`, optional `name`), as UTF-8 text. */
 export function readPortfolioUpload(req: Request): Promise<FileUpload> {
@@ -35,13 +31,22 @@ export function readPortfolioUpload(req: Request): Promise<FileUpload> {
  */
 export async function createPortfolioFromUpload(prisma: PrismaClient, user: SessionUser, upload: FileUpload): Promise<PortfolioSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
+  let bids: AggregatedBid[];
   try {
-    const bids = parseAggregatedBidsFile(upload.fileName, upload.text);
-    const name = upload.name?.trim() || upload.fileName.replace(PORTFOLIO_FILE_PATTERN, "");
-    return await storePortfolio(prisma, user, bids, { name, fileName: upload.fileName }, await publishedDsoSides(prisma));
+    bids = await runTask("parsePortfolio", { fileName: upload.fileName, text: upload.text });
   } catch (e) {
-    if (e instanceof BidFormatError) throw new ApiError("bad_request", e.message.startsWith(upload.fileName) ? e.message : `${upload.fileName}: ${e.message}`);
-    throw e;
+    throw portfolioError(upload.fileName, e);
+  }
+  return storeUploadedPortfolio(prisma, user, { fileName: upload.fileName, name: upload.name, bids });
+}
+
+/** Check and store parsed portfolio bids against the published grids (lib/server/portfolio-store.ts). */
+export async function storeUploadedPortfolio(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; name?: string; bids: AggregatedBid[] }): Promise<PortfolioSummary> {
+  try {
+    const name = upload.name?.trim() || upload.fileName.replace(PORTFOLIO_FILE_PATTERN, "");
+    return await storePortfolio(prisma, user, upload.bids, { name, fileName: upload.fileName }, await publishedDsoSides(prisma));
+  } catch (e) {
+    throw portfolioError(upload.fileName, e);
   }
 }
 

@@ -29,6 +29,24 @@ export function isJsonContentType(header: string | null): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
+/**
+ * The JSON body of at most `limit` bytes, unparsed (415 unless sent as JSON, 413 when
+ * larger): for bodies parsed on the worker pool rather than the request thread.
+ */
+export async function readJsonBodyBytes(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isJsonContentType(req.headers.get("content-type"))) {
+    throw new ApiError("unsupported_media_type", "send the request body as JSON (content-type: application/json)");
+  }
+  try {
+    return await readBodyLimited(req, limit);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "payload_too_large") {
+      throw new ApiError("payload_too_large", `the request body is larger than ${describeBytes(limit)}, the limit of this route`);
+    }
+    throw e;
+  }
+}
+
 /** The JSON body of at most `limit` bytes, parsed (415 unless sent as JSON, 413 when larger, 400 when not JSON). */
 export async function readJsonBody(req: Request, limit = JSON_BODY_LIMIT): Promise<unknown> {
   if (!isJsonContentType(req.headers.get("content-type"))) {

@@ -55,7 +55,7 @@ export interface FileUploadRules {
   defaultName: string;
 }
 
-const GRID_UPLOAD: FileUploadRules = {
+export const GRID_UPLOAD: FileUploadRules = {
   what: "the grid file",
   maxBytes: MAX_UPLOAD_BYTES,
   tooLargeMessage,
@@ -69,16 +69,29 @@ const GRID_UPLOAD: FileUploadRules = {
  * UTF-8 text. Size, file name and encoding are checked here; the content by its parser.
  */
 export async function readFileUpload(req: Request, rules: FileUploadRules): Promise<FileUpload> {
+  const { body, contentType } = await readUploadBody(req, rules);
+  return fileFromMultipart(body, contentType, rules);
+}
+
+/** The raw multipart body of an upload (415 unless multipart, 413 beyond the rules' size): what the worker pool parses. */
+export async function readUploadBody(req: Request, rules: FileUploadRules): Promise<{ body: Uint8Array<ArrayBuffer>; contentType: string }> {
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
     throw new ApiError("unsupported_media_type", `send ${rules.what} as multipart/form-data with a field named 'file'`);
   }
-  let body: Uint8Array<ArrayBuffer>;
   try {
-    body = await readBodyLimited(req, rules.maxBytes + MULTIPART_OVERHEAD_BYTES);
+    return { body: await readBodyLimited(req, rules.maxBytes + MULTIPART_OVERHEAD_BYTES), contentType: type };
   } catch (e) {
     throw e instanceof ApiError && e.code === "payload_too_large" ? new ApiError("payload_too_large", rules.tooLargeMessage(null)) : e;
   }
+}
+
+/**
+ * The file (and optional name) of a multipart body: the form parsed, the file's size,
+ * name and UTF-8 encoding checked. Parsing and decoding a 20 MB body takes a few hundred
+ * milliseconds, so uploads run this on the worker pool (lib/server/pool tasks).
+ */
+export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: string, rules: FileUploadRules): Promise<FileUpload> {
   let form: FormData;
   try {
     form = await new Response(body, { headers: { "content-type": type } }).formData();

@@ -1,4 +1,7 @@
-import { GridFormatError } from "../errors";
+import { formatCount, MATPOWER_LIMITS, type MatpowerLimits } from "../../limits";
+import { checkTextBytes } from "../../limits/json-scan";
+import { GridFormatError, GridLimitError } from "../errors";
+import { checkAllocation, currentBudget, EvalBudget, withBudget } from "./budget";
 import { matlabStatements, type Expr, type LPath, type MatRow, type Stmt } from "./parser";
 import { MATPOWER_INDEX_FUNCTIONS } from "./matpower-constants";
 
@@ -24,8 +27,16 @@ export class Mat {
   static scalar(v: number): Mat {
     return new Mat(1, 1, Float64Array.of(v));
   }
+  /** A rows×cols matrix of zeros, within the evaluation's budget (checked before allocating). */
   static zeros(r: number, c: number): Mat {
+    checkAllocation(r, c);
     return new Mat(r, c, new Float64Array(r * c));
+  }
+  /** A 1×n (or n×1) matrix of `n` values produced by `f`, within the budget. */
+  static vector(n: number, f: (k: number) => number, column = false): Mat {
+    const m = column ? Mat.zeros(n, 1) : Mat.zeros(1, n);
+    for (let k = 0; k < n; k++) m.data[k] = f(k);
+    return m;
   }
   get numel(): number {
     return this.rows * this.cols;
@@ -78,19 +89,35 @@ export interface ProgramResult {
 type EndCtx = { value: Value; dim: number; ndims: number };
 
 /** More statements than any case file has: a file beyond this is refused early, not run to the end. */
-export const MAX_STATEMENTS = 200_000;
+export const MAX_STATEMENTS = MATPOWER_LIMITS.statements;
 
-/** Run a case file's statements as they are parsed: the first bad line stops it before the rest is read. */
-export function runMatlab(src: string): ProgramResult {
-  const interp = new Interpreter();
-  let count = 0;
-  for (const s of matlabStatements(src)) {
-    if (++count > MAX_STATEMENTS) {
-      throw new GridFormatError(`more than ${MAX_STATEMENTS.toLocaleString("en")} statements: not a MATPOWER case file`, { line: s.line });
+/**
+ * Run a case file's statements as they are parsed: the first bad line stops it before
+ * the rest is read. Every limit of MATPOWER_LIMITS (lib/limits) holds, each checked
+ * before the allocation or work it guards; a file beyond one is a GridFormatError
+ * naming the line and the limit.
+ */
+export function runMatlab(src: string, limits: MatpowerLimits = MATPOWER_LIMITS): ProgramResult {
+  const tooLarge = checkTextBytes(src, limits.fileBytes);
+  if (tooLarge) throw new GridLimitError(tooLarge);
+  const budget = new EvalBudget(limits);
+  return withBudget(budget, () => {
+    const interp = new Interpreter();
+    let count = 0;
+    for (const s of matlabStatements(src, limits)) {
+      if (++count > limits.statements) {
+        throw new GridLimitError(`more than ${formatCount(limits.statements)} statements: not a MATPOWER case file`, { line: s.line });
+      }
+      budget.line = s.line;
+      interp.exec(s);
     }
-    interp.exec(s);
-  }
-  return { vars: interp.vars, outputs: interp.outputs, functionName: interp.functionName, assignedAt: interp.assignedAt };
+    return { vars: interp.vars, outputs: interp.outputs, functionName: interp.functionName, assignedAt: interp.assignedAt };
+  });
+}
+
+/** Account `n` element operations against the evaluation's budget. */
+function spend(n: number): void {
+  currentBudget()?.spend(n);
 }
 
 class Interpreter {
@@ -181,17 +208,19 @@ class Interpreter {
     if (args.length === 1) {
       const idx = this.indexList(a, args[0], 0, 1, line, deleting);
       if (deleting) {
-        const keep = new Set<number>();
-        for (let k = 0; k < a.numel; k++) keep.add(k);
-        for (const k of idx) keep.delete(k);
-        const data = Float64Array.from([...keep].sort((x, y) => x - y).map((k) => a.data[k]));
-        return a.rows === 1 || a.cols !== 1 ? new Mat(1, data.length, data) : new Mat(data.length, 1, data);
+        spend(a.numel + idx.length);
+        const drop = new Uint8Array(a.numel);
+        for (const k of idx) if (k < a.numel) drop[k] = 1;
+        const keep: number[] = [];
+        for (let k = 0; k < a.numel; k++) if (!drop[k]) keep.push(k);
+        return Mat.vector(keep.length, (j) => a.data[keep[j]], !(a.rows === 1 || a.cols !== 1));
       }
       if (!rhs.isScalar() && rhs.numel !== idx.length) {
         throw new GridFormatError(`${name}(...) = ...: ${idx.length} elements on the left, ${rhs.numel} on the right`, {
           line,
         });
       }
+      spend(idx.length);
       const maxK = idx.reduce((m, k) => Math.max(m, k), -1);
       let out = a;
       if (maxK >= a.numel) {
@@ -229,6 +258,7 @@ class Interpreter {
       throw new GridFormatError(`deleting elements of '${name}' needs ':' in one subscript`, { line });
     }
     const n = ri.length * ci.length;
+    spend(n);
     if (!rhs.isScalar() && rhs.numel !== n) {
       throw new GridFormatError(
         `${name}(...) = ...: the left side is ${ri.length}x${ci.length}, the right side ${rhs.rows}x${rhs.cols}`,
@@ -251,7 +281,10 @@ class Interpreter {
   /** Zero-based positions selected by one subscript of `a`. */
   private indexList(a: Value, arg: Expr, dim: number, ndims: number, line: number, _deleting = false): number[] {
     const extent = dimExtent(a, dim, ndims);
-    if (arg.t === "colon") return [...Array(extent).keys()];
+    if (arg.t === "colon") {
+      spend(extent);
+      return [...Array(extent).keys()];
+    }
     this.endStack.push({ value: a, dim, ndims });
     let v: Value;
     try {
@@ -260,6 +293,7 @@ class Interpreter {
       this.endStack.pop();
     }
     if (v.kind !== "mat") throw new GridFormatError("an index must be numeric", { line });
+    spend(v.numel);
     const out: number[] = [];
     if (v.logical) {
       for (let k = 0; k < v.numel; k++) if (v.data[k] !== 0) out.push(k);
@@ -302,6 +336,7 @@ class Interpreter {
         if (rows.some((r) => r.length !== nc)) {
           throw new GridFormatError("cell array rows have different lengths", { line: e.line });
         }
+        checkAllocation(nr, nc);
         const items: Value[] = [];
         for (let c = 0; c < nc; c++) for (let r = 0; r < nr; r++) items.push(rows[r][c]);
         return { kind: "cell", rows: nr, cols: nc, items };
@@ -317,6 +352,7 @@ class Interpreter {
       case "post": {
         const a = this.eval(e.a);
         if (a.kind === "cell") {
+          checkAllocation(a.cols, a.rows);
           const items: Value[] = [];
           for (let r = 0; r < a.rows; r++) for (let c = 0; c < a.cols; c++) items.push(a.items[c * a.rows + r]);
           return { kind: "cell", rows: a.cols, cols: a.rows, items };
@@ -329,12 +365,10 @@ class Interpreter {
         const a = scalarOf(this.num(this.eval(e.a), e.line), e.line);
         const step = e.step ? scalarOf(this.num(this.eval(e.step), e.line), e.line) : 1;
         const b = scalarOf(this.num(this.eval(e.b), e.line), e.line);
-        if (step === 0) return Mat.zeros(1, 0);
+        if (step === 0 || Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(step)) return Mat.zeros(1, 0);
         const n = Math.max(0, Math.floor((b - a) / step + 1e-10) + 1);
-        if (n > 1e7) throw new GridFormatError("range too large", { line: e.line });
-        const out = Mat.zeros(1, n);
-        for (let k = 0; k < n; k++) out.data[k] = a + k * step;
-        return out;
+        if (!Number.isFinite(n)) throw new GridFormatError(`the range ${a}:${step}:${b} has no end`, { line: e.line });
+        return Mat.vector(n, (k) => a + k * step);
       }
       case "bin":
         return this.binary(e.op, e.a, e.b, e.line);
@@ -362,16 +396,19 @@ class Interpreter {
   private index(t: Value, args: Expr[], brace: boolean, line: number): Value {
     if (t.kind === "struct") throw new GridFormatError("indexing a struct is not supported", { line });
     if (t.kind === "str") {
-      const m = new Mat(1, t.value.length, Float64Array.from(t.value, (ch) => ch.charCodeAt(0)));
-      const sub = this.index(m, args, false, line) as Mat;
-      return { kind: "str", value: String.fromCharCode(...sub.data) };
+      const sub = this.index(charCodes(t.value), args, false, line) as Mat;
+      return { kind: "str", value: fromCharCodes(sub.data, line) };
     }
     if (t.kind === "cell") {
       const pos = this.positions(t, args, line);
+      for (const p of pos) {
+        if (p >= t.items.length) throw new GridFormatError(`index ${p + 1} exceeds the ${t.items.length} cells`, { line });
+      }
       if (brace) {
         if (pos.length !== 1) throw new GridFormatError("a brace index must select one cell", { line });
         return t.items[pos[0]];
       }
+      checkAllocation(1, pos.length);
       return { kind: "cell", rows: 1, cols: pos.length, items: pos.map((p) => t.items[p]) };
     }
     if (brace) throw new GridFormatError("brace indexing of a non-cell value", { line });
@@ -380,10 +417,9 @@ class Interpreter {
       for (const k of idx) {
         if (k >= t.numel) throw new GridFormatError(`index ${k + 1} exceeds the ${t.numel} elements`, { line });
       }
-      const data = Float64Array.from(idx, (k) => t.data[k]);
       // Shape: as the index for a matrix, as the source for vectors.
       const col = t.cols === 1 && t.rows !== 1;
-      return col ? new Mat(data.length, 1, data) : new Mat(1, data.length, data);
+      return Mat.vector(idx.length, (j) => t.data[idx[j]], col);
     }
     if (args.length !== 2) throw new GridFormatError(`${args.length} subscripts are not supported`, { line });
     const ri = this.indexList(t, args[0], 0, 2, line);
@@ -468,7 +504,7 @@ class Interpreter {
 
   private num(v: Value, line: number): Mat {
     if (v.kind === "mat") return v;
-    if (v.kind === "str") return new Mat(1, v.value.length, Float64Array.from(v.value, (ch) => ch.charCodeAt(0)));
+    if (v.kind === "str") return charCodes(v.value);
     throw new GridFormatError(`a ${v.kind} value used in arithmetic`, { line });
   }
 
@@ -533,6 +569,17 @@ class Interpreter {
       return Mat.scalar(idx[0][1]);
     }
     const nums = () => args.map((a) => this.num(a, line));
+    const arity = (min: number, max: number) => {
+      if (args.length < min || args.length > max) {
+        const want = min === max ? `${min}` : `${min} to ${max}`;
+        throw new GridFormatError(`${name} takes ${want} argument${max === 1 ? "" : "s"}, got ${args.length}`, { line });
+      }
+    };
+    const dim = (m: Mat) => {
+      const x = scalarOf(m, line);
+      if (Number.isNaN(x)) throw new GridFormatError(`${name}: a dimension is NaN`, { line });
+      return Math.max(0, Math.floor(x));
+    };
     const one = (f: (x: number) => number): Value => {
       if (args.length !== 1) throw new GridFormatError(`${name} takes one argument`, { line });
       return map1(this.num(args[0], line), f);
@@ -601,24 +648,29 @@ class Interpreter {
       case "double":
         return one((x) => x);
       case "atan2": {
+        arity(2, 2);
         const [a, b] = nums();
         return broadcast(a, b, Math.atan2, line);
       }
       case "mod": {
+        arity(2, 2);
         const [a, b] = nums();
         return broadcast(a, b, (x, y) => (y === 0 ? x : x - Math.floor(x / y) * y), line);
       }
       case "rem": {
+        arity(2, 2);
         const [a, b] = nums();
         return broadcast(a, b, (x, y) => (y === 0 ? x : x - Math.trunc(x / y) * y), line);
       }
       case "hypot": {
+        arity(2, 2);
         const [a, b] = nums();
         return broadcast(a, b, Math.hypot, line);
       }
       case "zeros":
       case "ones": {
-        const dims = nums().map((m) => scalarOf(m, line));
+        arity(0, 2);
+        const dims = nums().map(dim);
         const r = dims[0] ?? 1;
         const c = dims.length > 1 ? dims[1] : r;
         const m = Mat.zeros(r, c);
@@ -626,7 +678,8 @@ class Interpreter {
         return m;
       }
       case "eye": {
-        const dims = nums().map((m) => scalarOf(m, line));
+        arity(0, 2);
+        const dims = nums().map(dim);
         const r = dims[0] ?? 1;
         const c = dims.length > 1 ? dims[1] : r;
         const m = Mat.zeros(r, c);
@@ -634,6 +687,7 @@ class Interpreter {
         return m;
       }
       case "size": {
+        arity(1, 2);
         const a = args[0];
         const [r, c] = a.kind === "mat" ? [a.rows, a.cols] : a.kind === "cell" ? [a.rows, a.cols] : a.kind === "str" ? [1, a.value.length] : [1, 1];
         if (args.length > 1) {
@@ -644,11 +698,13 @@ class Interpreter {
       }
       case "length":
       case "numel": {
+        arity(1, 1);
         const a = args[0];
         const [r, c] = a.kind === "mat" ? [a.rows, a.cols] : a.kind === "cell" ? [a.rows, a.cols] : a.kind === "str" ? [1, a.value.length] : [1, 1];
         return Mat.scalar(name === "numel" ? r * c : r * c === 0 ? 0 : Math.max(r, c));
       }
       case "isempty": {
+        arity(1, 1);
         const a = args[0];
         const n = a.kind === "mat" ? a.numel : a.kind === "cell" ? a.items.length : a.kind === "str" ? a.value.length : 1;
         return logicalScalar(n === 0);
@@ -659,26 +715,32 @@ class Interpreter {
       case "min":
       case "any":
       case "all":
+        arity(1, name === "max" || name === "min" ? 2 : 1);
         return this.reduce(name, nums(), line);
       case "find": {
+        arity(1, 1);
         const a = nums()[0];
+        spend(a.numel);
         const idx: number[] = [];
         for (let k = 0; k < a.numel; k++) if (a.data[k] !== 0) idx.push(k + 1);
-        const d = Float64Array.from(idx);
-        return a.rows === 1 ? new Mat(1, d.length, d) : new Mat(d.length, 1, d);
+        return Mat.vector(idx.length, (j) => idx[j], a.rows !== 1);
       }
       case "repmat": {
+        arity(2, 3);
         const [a, rm, cm] = nums();
-        const R = scalarOf(rm, line);
-        const C = cm ? scalarOf(cm, line) : R;
+        const R = dim(rm);
+        const C = cm ? dim(cm) : R;
+        checkAllocation(a.rows * R, a.cols * C);
         const out = Mat.zeros(a.rows * R, a.cols * C);
         for (let c = 0; c < out.cols; c++)
           for (let r = 0; r < out.rows; r++) out.data[c * out.rows + r] = a.data[(c % a.cols) * a.rows + (r % a.rows)];
         return out;
       }
       case "struct":
+        arity(0, 0);
         return { kind: "struct", fields: new Map() };
       case "cell":
+        arity(0, 0);
         return { kind: "cell", rows: 0, cols: 0, items: [] };
     }
     throw new GridFormatError(`unknown function or variable '${name}'`, { line });
@@ -689,25 +751,26 @@ class Interpreter {
       return broadcast(args[0], args[1], name === "max" ? Math.max : Math.min, line);
     }
     const a = args[0];
-    const f = (vals: number[]): number => {
+    spend(a.numel);
+    const f = (vals: Float64Array): number => {
       switch (name) {
         case "sum":
           return vals.reduce((s, x) => s + x, 0);
         case "prod":
           return vals.reduce((s, x) => s * x, 1);
         case "max":
-          return vals.length ? Math.max(...vals) : NaN;
+          return vals.length ? vals.reduce((m, x) => Math.max(m, x), -Infinity) : NaN;
         case "min":
-          return vals.length ? Math.min(...vals) : NaN;
+          return vals.length ? vals.reduce((m, x) => Math.min(m, x), Infinity) : NaN;
         case "any":
           return vals.some((x) => x !== 0) ? 1 : 0;
         default:
           return vals.every((x) => x !== 0) ? 1 : 0;
       }
     };
-    if (a.rows === 1 || a.cols === 1) return Mat.scalar(f(Array.from(a.data)));
+    if (a.rows === 1 || a.cols === 1) return Mat.scalar(f(a.data));
     const out = Mat.zeros(1, a.cols);
-    for (let c = 0; c < a.cols; c++) out.data[c] = f(Array.from(a.data.subarray(c * a.rows, (c + 1) * a.rows)));
+    for (let c = 0; c < a.cols; c++) out.data[c] = f(a.data.subarray(c * a.rows, (c + 1) * a.rows));
     return out;
   }
 }
@@ -727,7 +790,7 @@ function grow(a: Mat, r: number, c: number): Mat {
 }
 
 function map1(a: Mat, f: (x: number) => number): Mat {
-  const out = new Mat(a.rows, a.cols, new Float64Array(a.numel));
+  const out = Mat.zeros(a.rows, a.cols);
   for (let k = 0; k < a.numel; k++) out.data[k] = f(a.data[k]);
   return out;
 }
@@ -773,6 +836,7 @@ function matmul(a: Mat, b: Mat, line: number): Mat {
   if (a.cols !== b.rows) {
     throw new GridFormatError(`matrix product of ${a.rows}x${a.cols} and ${b.rows}x${b.cols}`, { line });
   }
+  spend(a.rows * a.cols * b.cols);
   const out = Mat.zeros(a.rows, b.cols);
   for (let j = 0; j < b.cols; j++) {
     for (let k = 0; k < a.cols; k++) {
@@ -794,11 +858,13 @@ function hcat(parts: Value[], line: number): Value {
   const nonEmpty = parts.filter((p) => !(p.kind === "mat" && p.numel === 0));
   if (nonEmpty.length === 0) return Mat.zeros(0, 0);
   if (nonEmpty.every((p) => p.kind === "str")) {
+    const length = nonEmpty.reduce((s, p) => s + (p as Str).value.length, 0);
+    checkStringLength(length, line);
     return { kind: "str", value: nonEmpty.map((p) => (p as Str).value).join("") };
   }
   const mats = nonEmpty.map((p) => {
     if (p.kind === "mat") return p;
-    if (p.kind === "str") return new Mat(1, p.value.length, Float64Array.from(p.value, (ch) => ch.charCodeAt(0)));
+    if (p.kind === "str") return charCodes(p.value);
     throw new GridFormatError(`a ${p.kind} value inside a numeric matrix`, { line });
   });
   const nr = mats[0].rows;
@@ -825,4 +891,22 @@ function logicalScalar(b: boolean): Mat {
   const m = Mat.scalar(b ? 1 : 0);
   m.logical = true;
   return m;
+}
+
+function checkStringLength(n: number, line: number): void {
+  const max = currentBudget()?.limits.stringLength ?? MATPOWER_LIMITS.stringLength;
+  if (n > max) throw new GridLimitError(`a string of ${formatCount(n)} characters; the limit is ${formatCount(max)}`, { line });
+}
+
+/** A string's character codes as a 1×n matrix. */
+function charCodes(s: string): Mat {
+  return Mat.vector(s.length, (k) => s.charCodeAt(k));
+}
+
+/** The string of a matrix of character codes (as MATLAB's char), within the string limit. */
+function fromCharCodes(codes: Float64Array, line: number): string {
+  checkStringLength(codes.length, line);
+  let s = "";
+  for (const c of codes) s += String.fromCharCode(c);
+  return s;
 }

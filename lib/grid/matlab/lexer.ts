@@ -1,4 +1,5 @@
-import { GridFormatError } from "../errors";
+import { formatCount, MATPOWER_LIMITS } from "../../limits";
+import { GridFormatError, GridLimitError } from "../errors";
 
 /**
  * Tokenizer for the subset of MATLAB/Octave found in MATPOWER case files.
@@ -42,12 +43,23 @@ export function tokenize(src: string): Token[] {
   return [...lexTokens(src)];
 }
 
+/** At most `max` characters of a source excerpt for a message. */
+function excerpt(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /**
  * The tokens of a source text, produced as they are read: the parser holds one
  * statement's tokens at a time, so a large file costs memory in proportion to its
  * largest statement, not to its length.
  */
-export function* lexTokens(src: string): Generator<Token, void, undefined> {
+export function* lexTokens(
+  src: string,
+  limits: { stringLength: number; tokenLength: number } = MATPOWER_LIMITS,
+): Generator<Token, void, undefined> {
+  const tooLong = (what: string, n: number, max: number): never => {
+    throw new GridLimitError(`${what} of more than ${formatCount(n)} characters; the limit is ${formatCount(max)}`, { line });
+  };
   const pending: Token[] = [];
   let last: Token | undefined;
   const emit = (t: Token) => {
@@ -85,8 +97,28 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
 
   while (i < n) {
     if (pending.length) {
-      yield* pending;
+      // An index loop: `yield*` over the array costs an iterator per token (numeric tables have millions).
+      for (let q = 0; q < pending.length; q++) yield pending[q];
       pending.length = 0;
+    }
+    const code = src.charCodeAt(i);
+    // Numbers first: a case file is mostly numeric tables.
+    if ((code >= 48 && code <= 57) || (code === 46 && isDigitCode(src.charCodeAt(i + 1)))) {
+      const j = scanNumber(src, i);
+      if (j - i > limits.tokenLength) tooLong("a number", limits.tokenLength, limits.tokenLength);
+      const after = src.charCodeAt(j);
+      if (j < n && (isIdStartCode(after) || (after === 46 && isDigitCode(src.charCodeAt(j + 1))))) {
+        let k = j;
+        while (k < n && k - i <= limits.tokenLength && (isIdChar(src[k]) || src[k] === ".")) k++;
+        throw new GridFormatError(`'${excerpt(src.slice(i, k))}' is not a number`, { line });
+      }
+      const raw = src.slice(i, j);
+      const text = scannedD ? raw.replace(/[dD]/, "e") : raw;
+      const value = Number(text);
+      if (Number.isNaN(value)) throw new GridFormatError(`'${excerpt(raw)}' is not a number`, { line });
+      push("num", text, value);
+      i = j;
+      continue;
     }
     const c = src[i];
 
@@ -148,41 +180,10 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
       continue;
     }
 
-    // Numbers (including .5, 1e-3, 1d3, 0x/imaginary not supported).
-    if (isDigit(c) || (c === "." && isDigit(src[i + 1] ?? ""))) {
-      let j = i;
-      while (j < n && isDigit(src[j])) j++;
-      if (src[j] === "." && !(src[j + 1] === "*" || src[j + 1] === "/" || src[j + 1] === "^" || src[j + 1] === "'" || src[j + 1] === "\\")) {
-        j++;
-        while (j < n && isDigit(src[j])) j++;
-      }
-      if (src[j] === "e" || src[j] === "E" || src[j] === "d" || src[j] === "D") {
-        let k = j + 1;
-        if (src[k] === "+" || src[k] === "-") k++;
-        if (isDigit(src[k] ?? "")) {
-          k++;
-          while (k < n && isDigit(src[k])) k++;
-          j = k;
-        }
-      }
-      if (j < n && (isIdStart(src[j]) || (src[j] === "." && isDigit(src[j + 1] ?? "")))) {
-        let k = j;
-        while (k < n && (isIdChar(src[k]) || src[k] === ".")) k++;
-        throw new GridFormatError(`'${src.slice(i, k)}' is not a number`, { line });
-      }
-      const text = src.slice(i, j).replace(/[dD]/, "e");
-      const value = Number(text);
-      if (Number.isNaN(value)) {
-        throw new GridFormatError(`'${src.slice(i, j)}' is not a number`, { line });
-      }
-      push("num", text, value);
-      i = j;
-      continue;
-    }
-
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdChar(src[j])) j++;
+      if (j - i > limits.tokenLength) tooLong("a name", limits.tokenLength, limits.tokenLength);
       push("id", src.slice(i, j));
       i = j;
       continue;
@@ -210,7 +211,9 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
           break;
         }
         s += src[j++];
+        if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       }
+      if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       push("str", s);
       i = j + 1;
       continue;
@@ -234,7 +237,9 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
           continue;
         }
         s += src[j++];
+        if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       }
+      if (s.length > limits.stringLength) tooLong("a string", limits.stringLength, limits.stringLength);
       push("str", s);
       i = j + 1;
       continue;
@@ -270,6 +275,47 @@ export function* lexTokens(src: string): Generator<Token, void, undefined> {
   emit({ kind: "nl", text: "\n", value: 0, line });
   emit({ kind: "eof", text: "", value: 0, line });
   yield* pending;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isIdStartCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** Whether the number scanNumber last read used MATLAB's d exponent (1d3): a flag, not a returned object, for the GC's sake. */
+let scannedD = false;
+
+/**
+ * The end of the number literal at `i`: digits, an optional fraction, an optional
+ * exponent with e, E, d or D (`1.*x` keeps its dot for the operator).
+ */
+function scanNumber(src: string, i: number): number {
+  const n = src.length;
+  let j = i;
+  while (j < n && isDigitCode(src.charCodeAt(j))) j++;
+  if (src.charCodeAt(j) === 46) {
+    const next = src[j + 1];
+    if (!(next === "*" || next === "/" || next === "^" || next === "'" || next === "\\")) {
+      j++;
+      while (j < n && isDigitCode(src.charCodeAt(j))) j++;
+    }
+  }
+  scannedD = false;
+  const e = src.charCodeAt(j);
+  if (e === 101 || e === 69 || e === 100 || e === 68) {
+    let k = j + 1;
+    const sign = src.charCodeAt(k);
+    if (sign === 43 || sign === 45) k++;
+    if (isDigitCode(src.charCodeAt(k))) {
+      k++;
+      while (k < n && isDigitCode(src.charCodeAt(k))) k++;
+      j = k;
+      scannedD = e === 100 || e === 68;
+    }
+  }
+  return j;
 }
 
 function nextEol(src: string, i: number): number {

@@ -3,7 +3,8 @@
  * ordered [name, value] lists in the order the functions return them, so that
  * `[PQ, PV, REF, ...] = idx_bus;` assigns by position as MATLAB does.
  */
-export const MATPOWER_INDEX_FUNCTIONS: Record<string, [string, number][]> = {
+// A null-prototype object: names such as __proto__ or toString in a file are not functions.
+export const MATPOWER_INDEX_FUNCTIONS: Record<string, [string, number][]> = Object.assign(Object.create(null) as Record<string, [string, number][]>, {
   idx_bus: [
     ["PQ", 1], ["PV", 2], ["REF", 3], ["NONE", 4],
     ["BUS_I", 1], ["BUS_TYPE", 2], ["PD", 3], ["QD", 4], ["GS", 5], ["BS", 6], ["BUS_AREA", 7],
@@ -26,4 +27,4 @@ export const MATPOWER_INDEX_FUNCTIONS: Record<string, [string, number][]> = {
     ["PW_LINEAR", 1], ["POLYNOMIAL", 2], ["MODEL", 1], ["STARTUP", 2], ["SHUTDOWN", 3], ["NCOST", 4],
     ["COST", 5],
   ],
-};
+});

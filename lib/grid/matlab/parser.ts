@@ -1,4 +1,5 @@
-import { GridFormatError } from "../errors";
+import { formatCount, MATPOWER_LIMITS, type MatpowerLimits } from "../../limits";
+import { GridFormatError, GridLimitError } from "../errors";
 import { lexTokens, type Token } from "./lexer";
 
 /** AST for the MATLAB subset of MATPOWER case files. */
@@ -44,9 +45,13 @@ export function parseMatlab(src: string): Stmt[] {
  * that runs each before asking for the next stops at the first bad line of a
  * large file without having read the rest.
  */
-export function matlabStatements(src: string): Generator<Stmt, void, undefined> {
-  return new Parser(new TokenBuffer(lexTokens(src))).program();
+export function matlabStatements(src: string, limits: MatpowerLimits = MATPOWER_LIMITS): Generator<Stmt, void, undefined> {
+  return new Parser(new TokenBuffer(lexTokens(src, limits)), limits).program();
 }
+
+/** Depth of each inner syntax-tree node (leaves are 1 and not recorded). */
+const DEPTH = new WeakMap<Expr, number>();
+const depthOf = (e: Expr): number => DEPTH.get(e) ?? 1;
 
 /**
  * Lookahead over a lazy token stream: the parser reads ahead and backtracks within a
@@ -76,7 +81,9 @@ class TokenBuffer {
   release(i: number): void {
     const k = Math.min(i - this.base, this.buf.length);
     if (k <= 0) return;
-    this.buf = this.buf.slice(k);
+    // All consumed (the common case in a numeric table): empty in place, no new array.
+    if (k === this.buf.length) this.buf.length = 0;
+    else this.buf = this.buf.slice(k);
     this.base += k;
   }
 }
@@ -85,8 +92,51 @@ class Parser {
   private pos = 0;
   /** Depth of index/call argument lists, where `end` and bare `:` are allowed. */
   private indexDepth = 0;
+  /** Open parentheses, brackets, braces, argument lists and unary signs (the parser's recursion). */
+  private nesting = 0;
+  /** Syntax-tree nodes of the statement being parsed. */
+  private nodes = 0;
+  /** Inside a guess that may be rewound (assignment targets): tokens must be kept. */
+  private speculative = 0;
 
-  constructor(private readonly toks: TokenBuffer) {}
+  constructor(
+    private readonly toks: TokenBuffer,
+    private readonly limits: MatpowerLimits,
+  ) {}
+
+  /** Enter one level of nesting; a file nested deeper than the limit is refused before the stack runs out. */
+  private enter(line: number): void {
+    if (++this.nesting > this.limits.nestingDepth) {
+      throw new GridLimitError(`expression nested more than ${formatCount(this.limits.nestingDepth)} deep (parentheses, brackets, arguments or signs); the limit is ${formatCount(this.limits.nestingDepth)}`, { line });
+    }
+  }
+  private leave(): void {
+    this.nesting--;
+  }
+
+  /** Count one node of the statement's syntax tree. */
+  private count(line: number): void {
+    if (++this.nodes > this.limits.statementNodes) {
+      throw new GridLimitError(`a statement of more than ${formatCount(this.limits.statementNodes)} expressions; the limit is ${formatCount(this.limits.statementNodes)}`, { line });
+    }
+  }
+
+  /** An inner node: its depth (1 + its deepest child) is recorded and checked, so evaluation cannot recurse past the limit. */
+  private node<T extends Expr>(e: T, kids: Expr[]): T {
+    let d = 0;
+    for (const k of kids) d = Math.max(d, depthOf(k));
+    return this.nodeOver(e, d);
+  }
+
+  /** An inner node over children at most `d` deep. */
+  private nodeOver<T extends Expr>(e: T, d: number): T {
+    this.count(e.line);
+    if (d + 1 > this.limits.expressionDepth) {
+      throw new GridLimitError(`expression more than ${formatCount(this.limits.expressionDepth)} levels deep (the limit)`, { line: e.line });
+    }
+    if (d > 0) DEPTH.set(e, d + 1);
+    return e;
+  }
 
   private peek(o = 0): Token {
     return this.toks.at(this.pos + o);
@@ -115,6 +165,7 @@ class Parser {
         this.pos++;
         continue;
       }
+      this.nodes = 0;
       const stmt = this.statement();
       const end = this.peek();
       if (!(end.kind === "nl" || end.kind === "eof" || (end.kind === "op" && (end.text === ";" || end.text === ",")))) {
@@ -139,7 +190,13 @@ class Parser {
     // Multiple assignment: [A, B, C] = f
     if (t.kind === "op" && t.text === "[") {
       const save = this.pos;
-      const targets = this.tryTargetList();
+      this.speculative++;
+      let targets: string[] | null;
+      try {
+        targets = this.tryTargetList();
+      } finally {
+        this.speculative--;
+      }
       if (targets && this.isOp("=") && !this.isOp("=", 1)) {
         this.pos++;
         const rhs = this.expr();
@@ -150,7 +207,13 @@ class Parser {
     // Assignment: lvalue = expr
     if (t.kind === "id") {
       const save = this.pos;
-      const lv = this.tryLValue();
+      this.speculative++;
+      let lv: { base: string; path: LPath[] } | null;
+      try {
+        lv = this.tryLValue();
+      } finally {
+        this.speculative--;
+      }
       if (lv && this.isOp("=")) {
         this.pos++;
         const rhs = this.expr();
@@ -227,18 +290,28 @@ class Parser {
       if (this.isOp(".") && this.peek(1).kind === "id") {
         this.pos++;
         path.push({ kind: "field", name: this.next().text });
+        if (path.length > this.limits.nestingDepth) {
+          throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, { line: base.line });
+        }
       } else if (this.isOp("(") || this.isOp("{")) {
         const brace = this.isOp("{");
         this.pos++;
         let args: Expr[];
+        const nesting = this.nesting;
         try {
           args = this.argList(brace ? "}" : ")");
-        } catch {
+        } catch (e) {
+          // A limit is final; any other error only means this is not an assignment target.
+          if (e instanceof GridLimitError) throw e;
+          this.nesting = nesting;
           return null;
         }
         path.push({ kind: "index", args, brace });
       } else {
         break;
+      }
+      if (path.length > this.limits.nestingDepth) {
+        throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, { line: base.line });
       }
     }
     return { base: base.text, path };
@@ -248,6 +321,7 @@ class Parser {
   private argList(close: string): Expr[] {
     const args: Expr[] = [];
     this.indexDepth++;
+    this.enter(this.peek().line);
     try {
       if (this.isOp(close)) {
         this.pos++;
@@ -268,6 +342,7 @@ class Parser {
       }
     } finally {
       this.indexDepth--;
+      this.leave();
     }
   }
 
@@ -280,7 +355,7 @@ class Parser {
     while (this.peek().kind === "op" && ops.includes(this.peek().text)) {
       const op = this.next();
       const b = sub();
-      a = { t: "bin", op: op.text, a, b, line: op.line };
+      a = this.node({ t: "bin", op: op.text, a, b, line: op.line }, [a, b]);
     }
     return a;
   }
@@ -300,9 +375,9 @@ class Parser {
     if (this.isOp(":")) {
       this.pos++;
       const c = this.additive();
-      return { t: "range", a, step: b, b: c, line };
+      return this.node({ t: "range", a, step: b, b: c, line }, [a, b, c]);
     }
-    return { t: "range", a, step: null, b, line };
+    return this.node({ t: "range", a, step: null, b, line }, [a, b]);
   };
 
   private additive = (): Expr => this.binaryLevel(["+", "-"], this.multiplicative);
@@ -312,8 +387,10 @@ class Parser {
     const t = this.peek();
     if (t.kind === "op" && (t.text === "-" || t.text === "+" || t.text === "~")) {
       this.pos++;
+      this.enter(t.line);
       const a = this.unary();
-      return { t: "un", op: t.text, a, line: t.line };
+      this.leave();
+      return this.node({ t: "un", op: t.text, a, line: t.line }, [a]);
     }
     return this.power();
   };
@@ -327,11 +404,12 @@ class Parser {
       const t = this.peek();
       if (t.kind === "op" && (t.text === "-" || t.text === "+")) {
         this.pos++;
-        b = { t: "un", op: t.text, a: this.postfix(), line: t.line };
+        const x = this.postfix();
+        b = this.node({ t: "un", op: t.text, a: x, line: t.line }, [x]);
       } else {
         b = this.postfix();
       }
-      a = { t: "bin", op: op.text, a, b, line: op.line };
+      a = this.node({ t: "bin", op: op.text, a, b, line: op.line }, [a, b]);
     }
     return a;
   };
@@ -344,13 +422,13 @@ class Parser {
       if (t.text === "(" || t.text === "{") {
         this.pos++;
         const args = this.argList(t.text === "(" ? ")" : "}");
-        e = { t: "index", target: e, args, brace: t.text === "{", line: t.line };
+        e = this.node({ t: "index", target: e, args, brace: t.text === "{", line: t.line }, [e, ...args]);
       } else if (t.text === "." && this.peek(1).kind === "id") {
         this.pos++;
-        e = { t: "field", target: e, name: this.next().text, line: t.line };
+        e = this.node({ t: "field", target: e, name: this.next().text, line: t.line }, [e]);
       } else if (t.text === "'" || t.text === ".'") {
         this.pos++;
-        e = { t: "post", op: t.text, a: e, line: t.line };
+        e = this.node({ t: "post", op: t.text, a: e, line: t.line }, [e]);
       } else {
         break;
       }
@@ -360,6 +438,7 @@ class Parser {
 
   private primary(): Expr {
     const t = this.next();
+    this.count(t.line);
     switch (t.kind) {
       case "num":
         return { t: "num", v: t.value, line: t.line };
@@ -375,13 +454,19 @@ class Parser {
         if (t.text === "(") {
           const saveDepth = this.indexDepth;
           this.indexDepth = 0;
+          this.enter(t.line);
           const e = this.expr();
+          this.leave();
           this.indexDepth = saveDepth;
           this.expectOp(")");
           return e;
         }
-        if (t.text === "[") return this.matrix(t.line);
-        if (t.text === "{") return this.cell(t.line);
+        if (t.text === "[" || t.text === "{") {
+          this.enter(t.line);
+          const e = t.text === "[" ? this.matrix(t.line) : this.cell(t.line);
+          this.leave();
+          return e;
+        }
         if (t.text === ":" && this.indexDepth > 0) return { t: "colon", line: t.line };
         break;
       default:
@@ -397,6 +482,8 @@ class Parser {
     let row: Expr[] = [];
     let nums: number[] | null = [];
     let rowLine = this.peek().line;
+    let elements = 0;
+    let depth = 0;
     const flush = () => {
       if (row.length > 0 || (nums && nums.length > 0)) {
         rows.push(nums ? { line: rowLine, nums, exprs: null } : { line: rowLine, nums: null, exprs: row });
@@ -434,18 +521,29 @@ class Parser {
       ) {
         const v = sign && t.text === "-" ? -numTok.value : numTok.value;
         this.pos += sign + 1;
+        this.countElement(++elements, numTok.line);
         if (nums) nums.push(v);
-        else row.push({ t: "num", v, line: numTok.line });
+        else {
+          this.count(numTok.line);
+          row.push({ t: "num", v, line: numTok.line });
+        }
+        // A large numeric table is read in constant token memory: consumed tokens are let go.
+        if (this.speculative === 0) this.toks.release(this.pos);
         continue;
       }
       if (nums) {
+        for (let k = 0; k < nums.length; k++) this.count(rowLine);
         row = nums.map((v) => ({ t: "num", v, line: rowLine }) as Expr);
         nums = null;
       }
-      row.push(this.expr());
+      const e = this.expr();
+      this.countElement(++elements, e.line);
+      depth = Math.max(depth, depthOf(e));
+      row.push(e);
     }
     this.indexDepth = saveDepth;
-    return { t: "matrix", rows, line };
+    const m: Expr = { t: "matrix", rows, line };
+    return depth > 0 ? this.nodeOver(m, depth) : m;
   }
 
   private cell(line: number): Expr {
@@ -453,6 +551,8 @@ class Parser {
     const saveDepth = this.indexDepth;
     this.indexDepth = 0;
     let row: Expr[] = [];
+    let elements = 0;
+    let depth = 0;
     for (;;) {
       const t = this.peek();
       if (t.kind === "op" && t.text === "}") {
@@ -471,10 +571,20 @@ class Parser {
         continue;
       }
       if (t.kind === "eof") throw new GridFormatError("cell array opened with '{' is never closed", { line });
-      row.push(this.expr());
+      const e = this.expr();
+      this.countElement(++elements, e.line);
+      depth = Math.max(depth, depthOf(e));
+      row.push(e);
     }
     this.indexDepth = saveDepth;
-    return { t: "cell", rows, line };
+    return this.nodeOver({ t: "cell", rows, line }, depth);
+  }
+
+  /** The `n`th element of a matrix or cell literal, within the per-matrix limit. */
+  private countElement(n: number, line: number): void {
+    if (n > this.limits.matrixElements) {
+      throw new GridLimitError(`a matrix literal of more than ${formatCount(this.limits.matrixElements)} elements; the limit is ${formatCount(this.limits.matrixElements)} per matrix`, { line });
+    }
   }
 }
 

@@ -1,8 +1,9 @@
-import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "@/lib/district";
+import { DistrictInputError } from "@/lib/district";
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
-import { storeNetwork } from "@/lib/server/grids";
+import { storeNetworkJson } from "@/lib/server/grids";
+import { runTask } from "@/lib/server/pool";
 import { readBodyLimited } from "@/lib/server/upload";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
 import { fromBuildingsFields, GEOJSON_FILE } from "./schema";
@@ -24,21 +25,13 @@ async function geoJsonText(form: FormData, field: string, label: string): Promis
   }
 }
 
-/** Run a parser or the builder; its input errors become 400s prefixed with what was wrong. */
-function parseOrReject<T>(prefix: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof DistrictInputError) throw new ApiError("bad_request", `${prefix}: ${e.message}`);
-    throw e;
-  }
-}
 
 /**
  * POST multipart (buildings: GeoJSON file; streets?: GeoJSON file; name?; seed?) →
  * 201 { grid, district } with a grid generated from the buildings (lib/district:
  * k-means substations, 20 kV rings, LV feeders along the streets). DSO only; the
- * files are parsed and the grid built and validated before anything is stored.
+ * files are parsed and the grid built and validated — on the worker pool, within the
+ * GeoJSON limits and the pool's time limit — before anything is stored.
  */
 export const POST = apiRoute(async (req: Request) => {
   const user = await requireUser(req, ["DSO"]);
@@ -63,25 +56,18 @@ export const POST = apiRoute(async (req: Request) => {
   if (!buildingsFile) throw new ApiError("bad_request", "no buildings file in the upload (expected a GeoJSON file in the form field 'buildings')");
   const streetsFile = await geoJsonText(form, "streets", "streets file");
 
-  const buildings = parseOrReject(buildingsFile.fileName, () => parseBuildingsGeoJson(buildingsFile.text));
-  const streets: StreetInput[] = streetsFile ? parseOrReject(streetsFile.fileName, () => parseStreetsGeoJson(streetsFile.text)) : [];
-  const district = parseOrReject("the grid could not be built", () => buildGridFromBuildings({ buildings, streets, seed: parsed.data.seed ?? 1, name: parsed.data.name }));
+  let built: Awaited<ReturnType<typeof runTask<"buildDistrict">>>;
+  try {
+    built = await runTask("buildDistrict", { buildings: buildingsFile, streets: streetsFile, seed: parsed.data.seed ?? 1, name: parsed.data.name });
+  } catch (e) {
+    if (e instanceof DistrictInputError) throw new ApiError("bad_request", e.message);
+    throw e;
+  }
   const baseName = buildingsFile.fileName.replace(/\.(geo)?json$/i, "");
-  const grid = await storeNetwork(await getPrisma(), user.id, district.network, {
-    name: parsed.data.name || `${baseName} (from ${district.buildings.length} buildings)`,
+  const grid = await storeNetworkJson(await getPrisma(), user.id, built, {
+    name: parsed.data.name || `${baseName} (from ${built.district.buildings} buildings)`,
     sourceFormat: "generated",
     fileName: buildingsFile.fileName,
   });
-  return jsonResponse(
-    {
-      grid,
-      district: {
-        buildings: district.buildings.length,
-        substations: district.substations.length,
-        feeders: district.feeders.length,
-        warnings: district.warnings,
-      },
-    },
-    { status: 201 },
-  );
+  return jsonResponse({ grid, district: built.district }, { status: 201 });
 });

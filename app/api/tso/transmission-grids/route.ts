@@ -1,8 +1,9 @@
 import { requireUser } from "@/lib/server/auth";
-import { createTransmissionGrid, listTransmissionGrids } from "@/lib/server/coordination";
+import { listTransmissionGrids, storeTransmissionGrid } from "@/lib/server/coordination";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { readGridUpload } from "@/lib/server/upload";
+import { runTask } from "@/lib/server/pool";
+import { GRID_UPLOAD, readUploadBody } from "@/lib/server/upload";
 
 /** GET → { grids } the signed-in TSO's transmission grids (summaries with their bus ids). */
 export const GET = apiRoute(async (req: Request) => {
@@ -16,6 +17,8 @@ export const GET = apiRoute(async (req: Request) => {
  */
 export const POST = apiRoute(async (req: Request) => {
   const user = await requireUser(req, ["TSO"]);
-  const upload = await readGridUpload(req);
-  return jsonResponse({ grid: await createTransmissionGrid(await getPrisma(), user, upload) }, { status: 201 });
+  const { body, contentType } = await readUploadBody(req, GRID_UPLOAD);
+  // Form, encoding, import and checks run on the worker pool (task transmissionGridUpload).
+  const grid = await runTask("transmissionGridUpload", { body, contentType }, { transfer: [body.buffer] });
+  return jsonResponse({ grid: await storeTransmissionGrid(await getPrisma(), user, grid) }, { status: 201 });
 });

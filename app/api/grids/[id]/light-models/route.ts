@@ -1,11 +1,12 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
-import { checkLightModelUpload, storeUploadedLightModel } from "@/lib/server/dso-light-models";
+import { storeUploadedLightModel } from "@/lib/server/dso-light-models";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { getOwnedGrid } from "@/lib/server/grids";
-import { readLargeJsonAs } from "@/lib/server/large-json";
+import { MAX_LIGHT_MODEL_BYTES } from "@/lib/server/large-json";
 import { listLightModels } from "@/lib/server/market";
-import { lightModelUploadSchema } from "./schema";
+import { runTask } from "@/lib/server/pool";
+import { readJsonBodyBytes } from "@/lib/server/request";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -21,15 +22,16 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
 /**
  * POST { lightModel, key, publish } → 201 { lightModel } summary. The model must pass
  * the strict schema and the key must match it and the grid; with publish, it becomes
- * the grid's one published model (what the TSO reads).
+ * the grid's one published model (what the TSO reads). The body is parsed and checked
+ * on the worker pool (lib/server/dso-light-models.ts prepareLightModelUpload).
  */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   const user = await requireUser(req, ["DSO"]);
   const { id } = await ctx.params;
   const prisma = await getPrisma();
   const grid = await getOwnedGrid(prisma, user, id);
-  const body = await readLargeJsonAs(req, lightModelUploadSchema);
-  const { lightModel, key } = checkLightModelUpload(grid.networkJson, body.lightModel, body.key);
-  const summary = await storeUploadedLightModel(prisma, id, { lightModel, key, publish: body.publish });
+  const body = await readJsonBodyBytes(req, MAX_LIGHT_MODEL_BYTES);
+  const prepared = await runTask("checkLightModelUpload", { body, networkJson: grid.networkJson }, { transfer: [body.buffer] });
+  const summary = await storeUploadedLightModel(prisma, id, prepared);
   return jsonResponse({ lightModel: summary }, { status: 201 });
 });

@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Piscina } from "piscina";
+import { DistrictInputError, GeoJsonError } from "@/lib/district";
+import { GridFormatError, GridLimitError } from "@/lib/grid";
+import { formatCount, POOL_LIMITS } from "@/lib/limits";
+import { BidFormatError } from "@/lib/market";
+import { RegionFormatError } from "@/lib/regions/published";
+import { LightModelError } from "@/lib/sensitivity/light-model";
+import { API_ERROR_STATUS, ApiError, type ApiErrorCode } from "../errors";
+import type { TaskInput, TaskName, TaskOutput } from "./tasks";
+import type { WorkerReply } from "./worker-entry";
+
+/**
+ * The server's worker pool: upload parsing and other CPU-heavy work run here, on
+ * worker threads, so a request never holds the event loop (and every other request)
+ * for longer than it takes to hand the work over. Piscina keeps a small pool —
+ * max(1, cores − 1) threads, started on first use, stopped when idle — and each task
+ * has a time limit: past POOL_LIMITS.taskTimeoutMs its thread is terminated and the
+ * request answered with a clear error. The worker is lib/server/pool/worker.mjs, a
+ * bundle that scripts/build-pool-worker.mjs makes from worker-entry.ts (`npm run setup`).
+ */
+
+/** The importers' typed errors, rebuilt by class name when they come back from a worker. */
+const TYPED_ERRORS: Record<string, (message: string) => Error> = {
+  GridFormatError: (m) => new GridFormatError(m),
+  GridLimitError: (m) => new GridLimitError(m),
+  GeoJsonError: (m) => new GeoJsonError(m),
+  DistrictInputError: (m) => new DistrictInputError(m),
+  BidFormatError: (m) => new BidFormatError(m),
+  LightModelError: (m) => new LightModelError(m),
+  RegionFormatError: (m) => new RegionFormatError(m),
+};
+
+/** Where the bundled worker is: FLEXPLAT_POOL_WORKER, else lib/server/pool/worker.mjs under the project (the working directory of `next start`, vitest, tsx). */
+export function poolWorkerPath(): string {
+  return process.env.FLEXPLAT_POOL_WORKER ?? join(/*turbopackIgnore: true*/ process.cwd(), "lib", "server", "pool", "worker.mjs");
+}
+
+/** Threads of the pool: every core but one (the request thread's), at least one. */
+export function poolThreads(): number {
+  const env = Number(process.env.FLEXPLAT_POOL_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism() - 1);
+}
+
+let pool: Piscina | null = null;
+
+function getPool(): Piscina {
+  if (pool) return pool;
+  const filename = poolWorkerPath();
+  if (!existsSync(/*turbopackIgnore: true*/ filename)) throw new Error(`the worker pool's entry ${filename} is missing: run \`npm run setup\` (it bundles lib/server/pool/worker-entry.ts)`);
+  const threads = poolThreads();
+  pool = new Piscina({
+    filename,
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    maxQueue: POOL_LIMITS.maxQueue,
+    resourceLimits: { maxOldGenerationSizeMb: POOL_LIMITS.maxOldGenerationSizeMb },
+    // The worker is plain JavaScript: no loader flags (tsx's --import under the CLI, bench
+    // and tests), whose module hooks would route the worker's imports through this thread.
+    execArgv: [],
+  });
+  return pool;
+}
+
+/**
+ * Run a task on the pool and return its result. Bad input throws the importer's
+ * typed error as the task did; a task past its time limit throws ApiError 400
+ * naming the limit; a full queue ApiError 429.
+ */
+export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, opts: { timeoutMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<TaskOutput<N>> {
+  const timeoutMs = opts.timeoutMs ?? POOL_LIMITS.taskTimeoutMs;
+  const p = getPool();
+  let reply: WorkerReply;
+  try {
+    reply = (await p.run({ task, input }, { signal: AbortSignal.timeout(timeoutMs), transferList: opts.transfer })) as WorkerReply;
+  } catch (e) {
+    const err = e as Error;
+    if (err.name === "AbortError" || /aborted/i.test(err.message)) {
+      throw new ApiError("bad_request", `the work took longer than ${formatCount(timeoutMs / 1000)} s (the limit) and was stopped`);
+    }
+    if (/queue is at limit/i.test(err.message)) throw new ApiError("too_many_requests", "the server is busy with other uploads and runs; try again in a moment");
+    // A worker that died (out of memory, terminated) takes only its task with it.
+    throw new Error(`pool task ${task} failed: ${err.message}`, { cause: e });
+  }
+  if (reply.ok) return reply.value as TaskOutput<N>;
+  if (reply.name === "ApiError" && reply.code && reply.code in API_ERROR_STATUS) throw new ApiError(reply.code as ApiErrorCode, reply.message);
+  const typed = TYPED_ERRORS[reply.name];
+  if (typed) throw typed(reply.message);
+  const err = new Error(`pool task ${task}: ${reply.message}`);
+  if (reply.stack) err.stack = reply.stack;
+  throw err;
+}
+
+/** Figures of the pool for tests and the benchmark. */
+export function poolStats(): { threads: number; running: number; queued: number } | null {
+  return pool ? { threads: pool.threads.length, running: pool.utilization, queued: pool.queueSize } : null;
+}
+
+/** Stop the pool's threads (tests; the server keeps it for its lifetime). */
+export async function closePool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  await p?.destroy();
+}

@@ -1,0 +1,126 @@
+import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "../../district";
+import { describeGridError, detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
+import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
+import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
+import { prepareLightModelUpload } from "../dso-light-models";
+import { prepareTransmissionGrid } from "../coordination";
+import { ApiError } from "../errors";
+import { parsePortfolioUpload } from "../portfolio-upload";
+import { fileFromMultipart, GRID_UPLOAD } from "../upload";
+
+/**
+ * The CPU-heavy server work that runs in the worker pool (lib/server/pool), one pure
+ * function per task: input and output cross the thread boundary by structured clone,
+ * so both are plain data. Anything touching the database stays on the request side.
+ * A task throws the importer's typed error for bad input; the pool rebuilds it on the
+ * other side (see worker-entry.ts), so callers catch the same classes as before.
+ */
+
+export interface ParsedGrid {
+  name: string;
+  sourceFormat: "matpower" | "json";
+  busCount: number;
+  branchCount: number;
+  fpuCount: number;
+  /** The network as stored (project JSON), serialized in the worker too. */
+  networkJson: string;
+}
+
+export const TASKS = {
+  /** A grid upload (.m or .json), parsed and validated, and serialized for storage. */
+  parseGrid(input: { fileName: string; text: string }): ParsedGrid {
+    const net = parseGridFile(input.fileName, input.text);
+    return {
+      name: net.name,
+      sourceFormat: detectGridFormat(input.fileName, input.text),
+      busCount: net.buses.length,
+      branchCount: net.branches.length,
+      fpuCount: net.fpus.length,
+      networkJson: writeNetworkJson(net),
+    };
+  },
+
+  /**
+   * A grid upload's raw multipart body (transferred): the form parsed, the file decoded
+   * as UTF-8 and imported — a 20 MB body costs the request thread nothing but the copy.
+   * Each refusal is an ApiError naming the file.
+   */
+  async gridUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }): Promise<ParsedGrid & { fileName: string; displayName: string }> {
+    const upload = await fileFromMultipart(input.body, input.contentType, GRID_UPLOAD);
+    if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
+    try {
+      const parsed = TASKS.parseGrid({ fileName: upload.fileName, text: upload.text });
+      return { ...parsed, fileName: upload.fileName, displayName: upload.name?.trim() || parsed.name };
+    } catch (e) {
+      throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);
+    }
+  },
+
+  /** The TSO's transmission grid upload (raw multipart body, transferred): imported and checked for coordination. */
+  async transmissionGridUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }) {
+    return prepareTransmissionGrid(await fileFromMultipart(input.body, input.contentType, GRID_UPLOAD));
+  },
+
+  /** A portfolio upload's raw multipart body (transferred): form, encoding and the bids, each refusal an ApiError naming the file. */
+  portfolioUpload(input: { body: Uint8Array<ArrayBuffer>; contentType: string }) {
+    return parsePortfolioUpload(input.body, input.contentType);
+  },
+
+  /** GeoJSON buildings (and streets) to a generated district grid; an input error names the file (or the build) it came from. */
+  buildDistrict(input: { buildings: { fileName: string; text: string }; streets: { fileName: string; text: string } | null; seed: number; name?: string }): {
+    networkJson: string;
+    busCount: number;
+    branchCount: number;
+    fpuCount: number;
+    district: { buildings: number; substations: number; feeders: number; warnings: string[] };
+  } {
+    const { streets: streetsFile } = input;
+    const buildings = prefixed(input.buildings.fileName, () => parseBuildingsGeoJson(input.buildings.text));
+    const streets: StreetInput[] = streetsFile === null ? [] : prefixed(streetsFile.fileName, () => parseStreetsGeoJson(streetsFile.text));
+    const d = prefixed("the grid could not be built", () => buildGridFromBuildings({ buildings, streets, seed: input.seed, name: input.name }));
+    return {
+      networkJson: writeNetworkJson(d.network),
+      busCount: d.network.buses.length,
+      branchCount: d.network.branches.length,
+      fpuCount: d.network.fpus.length,
+      district: { buildings: d.buildings.length, substations: d.substations.length, feeders: d.feeders.length, warnings: d.warnings },
+    };
+  },
+
+  /** An aggregator's portfolio file (.csv or .json). */
+  parsePortfolio(input: { fileName: string; text: string }): AggregatedBid[] {
+    return parseAggregatedBidsFile(input.fileName, input.text);
+  },
+
+  /** A BCM run: place every portfolio against the published sides, clear, re-aggregate (lib/server/bcm-run.ts). */
+  bcm(input: BcmRunInput): Promise<BcmRunOutput> {
+    return computeBcmRun(input);
+  },
+
+  /** A light-model upload's raw body checked against the grid and serialized for storage (the body is transferred, not copied). */
+  checkLightModelUpload(input: { body: Uint8Array; networkJson: string }) {
+    return prepareLightModelUpload(input.body, input.networkJson);
+  },
+
+  /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */
+  spin(input: { ms: number }): number {
+    const t0 = Date.now();
+    let k = 0;
+    while (Date.now() - t0 < input.ms) k++;
+    return k;
+  },
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
+export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
+
+/** Run a district step; its input errors are prefixed with what was wrong (the file, or the build). */
+function prefixed<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DistrictInputError) throw new DistrictInputError(`${prefix}: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Benchmark } from "@/lib/bench/types";
+import { BID_LIMITS } from "@/lib/limits";
+import { describeConcurrentReads, measureConcurrentReads } from "@/lib/testing/concurrent-reads";
+
+const fn = (body: string) => `function mpc = hostile\n${body}\n`;
+
+/** The hostile inputs, as (name, route, file name, text). */
+function hostileFiles(): [string, "/api/grids" | "/api/portfolios", string, string][] {
+  const header = "bidId,owner,direction,totalMW,priceEURperMWh,minActivationMW,indivisible,assetId,grid,location,assetMW,share\n";
+  const csv = header + Array.from({ length: BID_LIMITS.rows + 10 }, (_, i) => `b${i},agg-solarpool,up,1,50,,,u${i},g,,,`).join("\n");
+  return [
+    ["x = ones(3e4,3e4)", "/api/grids", "ones.m", fn("x = ones(3e4,3e4);")],
+    ["zeros(1e5,1e5)", "/api/grids", "zeros.m", fn("x = zeros(1e5,1e5);")],
+    ["(((…))) 20,000 deep", "/api/grids", "deep.m", fn(`x = ${"(".repeat(20_000)}1${")".repeat(20_000)};`)],
+    ["a 12 MB matrix literal of 6 million zeros", "/api/grids", "literal.m", fn(`x = [${"0 ".repeat(6_000_000)}];`)],
+    ["repeated sums of a 4-million-element matrix", "/api/grids", "sums.m", fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100))],
+    ["a 4 MB portfolio CSV beyond the row limit", "/api/portfolios", "huge.csv", csv],
+  ];
+}
+
+/** The same measurement against a running server (FLEXPLAT_BENCH_URL). */
+async function overHttp(base: string, log: (line: string) => void): Promise<Record<string, number>> {
+  const signIn = async (username: string) => {
+    const res = await fetch(`${base}/api/auth/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: "flexdemo" }) });
+    if (!res.ok) throw new Error(`sign-in of ${username} at ${base}: ${res.status}`);
+    return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  };
+  const dso = await signIn("dso-bergwald");
+  const agg = await signIn("agg-solarpool");
+  const read = () => fetch(`${base}/api/auth/me`, { headers: { cookie: dso } });
+  const post = (path: string, cookie: string, fileName: string, text: string) => async () => {
+    const form = new FormData();
+    form.set("file", new File([text], fileName));
+    const res = await fetch(`${base}${path}`, { method: "POST", headers: { cookie }, body: form });
+    const body = (await res.json()) as { error?: string };
+    return `${res.status} ${body.error ?? ""}`;
+  };
+  await read();
+  const cases: [string, () => Promise<unknown>][] = hostileFiles().map(([name, path, file, text]) => [name, post(path, path === "/api/grids" ? dso : agg, file, text)]);
+  cases.push([
+    "a BCM run over the demo market",
+    async () => {
+      const res = await fetch(`${base}/api/bcm/run`, { method: "POST", headers: { cookie: agg, "content-type": "application/json" }, body: JSON.stringify({ requestMw: 0.5 }) });
+      await res.arrayBuffer();
+      return res.status;
+    },
+  ]);
+  let worst = 0;
+  const figures: Record<string, number> = {};
+  for (const [name, work] of cases) {
+    const r = await measureConcurrentReads(work, read);
+    log(`  ${describeConcurrentReads(name, r).replace(/; event loop held.*$/, "")}`);
+    worst = Math.max(worst, r.maxReadMs);
+    figures[`maxReadMs ${name}`] = r.maxReadMs;
+  }
+  log(`  slowest concurrent GET /api/auth/me at ${base}: ${worst.toFixed(1)} ms (goal: under 100 ms)`);
+  return { ...figures, worstReadMs: worst };
+}
+
+/**
+ * Issue 14: while hostile uploads and a BCM run are processed, how long does another
+ * user's read wait? The server functions the routes call run in this process against a
+ * fresh demo database; uploads and the BCM go through the worker pool as in the server.
+ * Reads are a DSO's grid list (listOwnGrids) issued back to back. Goal: every read
+ * under 100 ms. Needs `npm run setup` (it bundles the pool's worker).
+ * With FLEXPLAT_BENCH_URL (e.g. http://127.0.0.1:3200, a demo server started with
+ * `FLEXPLAT_DEMO=1 next start`), the same over HTTP against that server: uploads and the
+ * BCM run as POSTs, reads as GET /api/auth/me.
+ */
+export const uploadConcurrencyBench: Benchmark = {
+  name: "hostile uploads and a BCM run: concurrent read latency (goal < 100 ms)",
+  async run(log) {
+    const url = process.env.FLEXPLAT_BENCH_URL;
+    if (url) return overHttp(url, log);
+    const dir = mkdtempSync(join(tmpdir(), "flexplat-bench-"));
+    Object.assign(process.env, { FLEXPLAT_DB_PATH: join(dir, "bench.db"), FLEXPLAT_DEMO: "1", SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0" });
+    const { getPrisma } = await import("./db");
+    const { createGridFromFile, listOwnGrids } = await import("./grids");
+    const { createPortfolioFromUpload } = await import("./portfolios");
+    const { runBcm } = await import("./bcm");
+    const { closePool } = await import("./pool");
+    try {
+      const t0 = performance.now();
+      const prisma = await getPrisma();
+      log(`  demo database seeded in ${(performance.now() - t0).toFixed(0)} ms`);
+      const userOf = async (username: string) => {
+        const u = await prisma.user.findUniqueOrThrow({ where: { username } });
+        return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as "DSO" | "AGGREGATOR" };
+      };
+      const dso = await userOf("dso-bergwald");
+      const agg = await userOf("agg-solarpool");
+      const read = () => listOwnGrids(prisma, dso);
+      const grid = (fileName: string, text: string) => () => createGridFromFile(prisma, dso, { fileName, text }).then(() => "stored");
+      const cases: [string, () => Promise<unknown>][] = hostileFiles().map(([name, path, fileName, text]) => [
+        name,
+        path === "/api/grids" ? grid(fileName, text) : () => createPortfolioFromUpload(prisma, agg, { fileName, text }),
+      ]);
+      cases.push(["a BCM run over the demo market", () => runBcm(prisma, agg, 0.5).then((r) => r.status)]);
+      await read();
+      await grid("warm.m", fn("x = 1;"))().catch(() => undefined); // start the pool's thread
+      const figures: Record<string, number> = {};
+      let worst = 0;
+      for (const [name, work] of cases) {
+        const r = await measureConcurrentReads(work, read);
+        log(`  ${describeConcurrentReads(name, r)}`);
+        worst = Math.max(worst, r.maxReadMs);
+        figures[`maxReadMs ${name}`] = r.maxReadMs;
+      }
+      log(`  slowest concurrent read: ${worst.toFixed(1)} ms (goal: under 100 ms)`);
+      return { ...figures, worstReadMs: worst };
+    } finally {
+      await closePool();
+      await (await getPrisma()).$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,3 @@
+function mpc = hostile
+c = {1, 2};
+x = c{5} + 1;

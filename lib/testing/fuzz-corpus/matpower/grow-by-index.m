@@ -1,0 +1,2 @@
+function mpc = hostile
+x(1e9) = 1;

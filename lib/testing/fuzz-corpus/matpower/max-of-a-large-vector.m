@@ -1,0 +1,2 @@
+function mpc = hostile
+x = max(1:3e5);

@@ -1,0 +1,2 @@
+function mpc = hostile
+x = ones(3e4,3e4);

@@ -1,0 +1,2 @@
+function mpc = hostile
+x = size();
