@@ -4,6 +4,7 @@ import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, t
 import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import type { SessionUser } from "./roles";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 export type GridSourceFormat = "matpower" | "json" | "generated";
 
@@ -113,7 +114,7 @@ export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, i
   const name = cleanGridName(rawName);
   const key = publishedNameKey(name);
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await serializableTransaction(prisma, async (tx) => {
       if (grid.publishedName !== null) {
         const others = await tx.grid.findMany({ where: { publishedName: { not: null }, id: { not: id } }, select: { name: true } });
         const clash = others.find((o) => publishedNameKey(o.name) === key);

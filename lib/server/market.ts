@@ -6,6 +6,7 @@ import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
 import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 /**
  * Server-side store of the DSOs' light models (the published part is what the TSO may
@@ -89,7 +90,7 @@ export async function publishLightModel(prisma: PrismaClient, gridId: string, li
   const clash = await taken(prisma);
   if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await serializableTransaction(prisma, async (tx) => {
       const raced = await taken(tx);
       if (raced) throw new ApiError("conflict", nameTakenMessage(raced));
       await tx.grid.update({ where: { id: gridId }, data: { publishedName: key } });
