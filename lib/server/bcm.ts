@@ -5,11 +5,13 @@ import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
 import { reaggregate, type AggregatedResult } from "@/lib/market";
+import { serializableTransaction } from "@/lib/db/transaction";
 import { ApiError } from "./errors";
 import { publishedDsoSides } from "./market";
 import { loadMarket, type SkippedPortfolio } from "./market-bids";
 import { MAX_REQUEST_MW } from "./portfolio-limits";
 import type { SessionUser } from "./roles";
+import { testPause } from "./test-pause";
 
 /**
  * The bid congestion manager as a platform service (provisioning paper, section II and
@@ -153,17 +155,23 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
     clearMs,
     runMs: performance.now() - t0,
   };
-  const row = await prisma.clearingRun.create({
-    data: {
-      id: randomUUID(),
-      kind: "bcm",
-      createdById: user.id,
-      requestMw,
-      status: cleared.status,
-      totalMw: cleared.totalMw,
-      objectiveEur: cleared.objectiveEur,
-      resultJson: JSON.stringify(stored),
-    },
+  // One row, in a transaction so the kill test (lib/server/test-pause.ts) can stop the
+  // server between its INSERT and COMMIT: a run is stored whole or not at all.
+  const row = await serializableTransaction(prisma, async (tx) => {
+    const created = await tx.clearingRun.create({
+      data: {
+        id: randomUUID(),
+        kind: "bcm",
+        createdById: user.id,
+        requestMw,
+        status: cleared.status,
+        totalMw: cleared.totalMw,
+        objectiveEur: cleared.objectiveEur,
+        resultJson: JSON.stringify(stored),
+      },
+    });
+    await testPause("bcm-run");
+    return created;
   });
   return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
 }

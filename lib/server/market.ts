@@ -7,6 +7,7 @@ import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sens
 import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
+import { testPause } from "./test-pause";
 
 /**
  * Server-side store of the DSOs' light models (the published part is what the TSO may
@@ -94,6 +95,7 @@ export async function publishLightModel(prisma: PrismaClient, gridId: string, li
       const raced = await taken(tx);
       if (raced) throw new ApiError("conflict", nameTakenMessage(raced));
       await tx.grid.update({ where: { id: gridId }, data: { publishedName: key } });
+      await testPause("light-model-publish");
       await tx.lightModel.updateMany({ where: { gridId, published: true }, data: { published: false, publishedAt: null } });
       const row = await tx.lightModel.update({ where: { id: lightModelId, gridId }, data: { published: true, publishedAt: new Date() }, select: SUMMARY });
       return toSummary(row);

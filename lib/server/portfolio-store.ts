@@ -13,6 +13,7 @@ import {
 import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
 import { serializableTransaction } from "@/lib/db/transaction";
+import { testPause } from "./test-pause";
 
 /**
  * Storing an aggregator's portfolio. Every check runs before the one write: the file
@@ -137,6 +138,7 @@ export async function storePortfolio(
       const created = await tx.bidPortfolio.create({
         data: { id: randomUUID(), ownerId: owner.id, name: source.name.slice(0, 120), fileName: source.fileName, bidsJson: JSON.stringify(bids), bidCount: bids.length, version: PORTFOLIO_VERSION },
       });
+      await testPause("portfolio-upload");
       // Again inside the transaction: another upload may have taken an id or a unit's volume since.
       const raced = await takenByOthers(tx, bids, dis, registries);
       if (raced) throw new BidFormatError(raced);
