@@ -7,6 +7,7 @@ import { regionBench } from "./region.bench";
 import { layoutBench } from "./layout.bench";
 import { pqvBench } from "./pqv.bench";
 import { coordBench } from "./coord.bench";
+import { loadBench } from "./load.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, pqvBench, coordBench, layoutBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, pqvBench, coordBench, layoutBench, loadBench];
