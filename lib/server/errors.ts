@@ -46,6 +46,11 @@ export function errorResponse(e: unknown): Response {
   if (e instanceof ApiError) {
     return jsonResponse({ error: e.message, code: e.code } satisfies ApiErrorBody, { status: e.status });
   }
+  // PostgreSQL's text cannot hold NUL (SQLite's can): a request that carries one in a
+  // string field is the client's mistake, not the server's.
+  if (/"(?:originalCode|code)":"22021"|invalid byte sequence for encoding \\"UTF8\\": 0x00/.test(JSON.stringify((e as { meta?: unknown })?.meta ?? null))) {
+    return jsonResponse({ error: "text fields must not contain NUL (\\u0000) characters", code: "bad_request" } satisfies ApiErrorBody, { status: 400 });
+  }
   const reason = unavailableReason(e);
   if (reason) {
     // Locked, missing or unreachable database: the client may retry; the operator reads the log.
