@@ -113,15 +113,15 @@ for (const kind of kinds) {
         db,
         "light-model-publish",
         async (url) => {
-        const dso = await Api.signIn(url, "dso-bergwald");
-        const form = fileForm("file", "case33bw.m", readFileSync(CASE33, "utf8"));
-        form.set("name", "Kill-test feeder");
-        const gridId = (await dso.json<{ grid: { id: string } }>("/api/grids", { method: "POST", body: form }, 201)).grid.id;
-        const network = await (await dso.fetch(`/api/grids/${gridId}/network`)).text();
-        const computed = runSensitivities({ network, options: DEFAULT_LIGHT_MODEL_OPTIONS }, () => {}).lightModel!;
-        const body = `{"lightModel":${computed.json},"key":${computed.keyJson},"publish":false}`;
-        const modelId = (await dso.json<{ lightModel: { id: string } }>(`/api/grids/${gridId}/light-models`, { method: "POST", headers: { "content-type": "application/json" }, body }, 201)).lightModel.id;
-        return { dso, gridId, modelId };
+          const dso = await Api.signIn(url, "dso-bergwald");
+          const form = fileForm("file", "case33bw.m", readFileSync(CASE33, "utf8"));
+          form.set("name", "Kill-test feeder");
+          const gridId = (await dso.json<{ grid: { id: string } }>("/api/grids", { method: "POST", body: form }, 201)).grid.id;
+          const network = await (await dso.fetch(`/api/grids/${gridId}/network`)).text();
+          const computed = runSensitivities({ network, options: DEFAULT_LIGHT_MODEL_OPTIONS }, () => {}).lightModel!;
+          const body = `{"lightModel":${computed.json},"key":${computed.keyJson},"publish":false}`;
+          const modelId = (await dso.json<{ lightModel: { id: string } }>(`/api/grids/${gridId}/light-models`, { method: "POST", headers: { "content-type": "application/json" }, body }, 201)).lightModel.id;
+          return { dso, gridId, modelId };
         },
         (url, { dso, gridId, modelId }) => dso.on(url).fetch(`/api/grids/${gridId}/light-models/${modelId}/publish`, { method: "POST" }),
       );

@@ -35,7 +35,7 @@ npx vitest run
 # stops and removes it afterwards; the harness gives each test file its own database.
 INTEGRATION_TESTS=$( (ls -d app/api lib/server lib/db; grep -rl --include='*.test.ts' useTestDatabase app lib components solver-worker 2>/dev/null) | sort -u)
 step "integration tests on PostgreSQL (scripts/with-postgres.sh)"
-bash scripts/with-postgres.sh npx vitest run --maxWorkers="${PG_TEST_WORKERS:-3}" $INTEGRATION_TESTS
+bash scripts/with-postgres.sh npx vitest run $INTEGRATION_TESTS
 
 step "production build (next build, with its type check)"
 npx next build
