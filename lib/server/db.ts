@@ -78,6 +78,23 @@ function asUnavailable(e: unknown): unknown {
   return reason ? new DatabaseUnavailableError(reason, (e as Error).message) : e;
 }
 
+/** Open the target, purge expired sessions, seed the demo data or refuse it; `opened` learns the SQLite file's identity. */
+async function openAndPrepare(target: DatabaseTarget, opened: (file: { dev: number; ino: number } | undefined) => void): Promise<PrismaClient> {
+  const mode = deploymentMode();
+  let prisma: PrismaClient | undefined;
+  try {
+    ({ prisma } = await openTarget(target));
+    if (target.kind === "sqlite") opened(fileIdentity(target.path) ?? undefined);
+    await purgeExpiredSessions(prisma);
+    if (mode === "demo") await seedDemoData(prisma, target);
+    else await assertNoDemoData(prisma, describeTarget(target));
+    return prisma;
+  } catch (e) {
+    await prisma?.$disconnect().catch(() => {});
+    throw asUnavailable(e);
+  }
+}
+
 /**
  * The server's Prisma client. The first call opens the database — the SQLite file
  * (created if needed), or PostgreSQL when DATABASE_URL is set —, applies the SQL
@@ -97,22 +114,7 @@ export function getPrisma(): Promise<PrismaClient> {
     holder.__flexplatDb = undefined;
     void current.ready.then((p) => p.$disconnect()).catch(() => {});
   }
-  const state: DbState = { key, target, ready: Promise.resolve(null as unknown as PrismaClient) };
-  state.ready = (async () => {
-    const mode = deploymentMode();
-    let prisma: PrismaClient | undefined;
-    try {
-      ({ prisma } = await openTarget(target));
-      if (target.kind === "sqlite") state.file = fileIdentity(target.path) ?? undefined;
-      await purgeExpiredSessions(prisma);
-      if (mode === "demo") await seedDemoData(prisma, target);
-      else await assertNoDemoData(prisma, describeTarget(target));
-      return prisma;
-    } catch (e) {
-      await prisma?.$disconnect().catch(() => {});
-      throw asUnavailable(e);
-    }
-  })();
+  const state: DbState = { key, target, ready: openAndPrepare(target, (file) => (state.file = file)) };
   holder.__flexplatDb = state;
   state.ready.catch(() => {
     if (holder.__flexplatDb === state) holder.__flexplatDb = undefined;
