@@ -6,7 +6,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getPrisma } = await import("./lib/server/db");
-  const { databasePath } = await import("./lib/db/client");
+  const { databaseTarget, describeTarget } = await import("./lib/db/client");
   const { deploymentMode } = await import("./lib/db/deployment");
   const { purgeExpiredSessions } = await import("./lib/server/session");
   let prisma;
@@ -16,7 +16,7 @@ export async function register(): Promise<void> {
     console.error(`FlexPlat cannot start: ${(e as Error).message}`);
     process.exit(1);
   }
-  console.log(`FlexPlat: ${deploymentMode()} mode, database ${databasePath()}`);
+  console.log(`FlexPlat: ${deploymentMode()} mode, database ${describeTarget(databaseTarget())}`);
   const hourly = setInterval(() => void purgeExpiredSessions(prisma).catch((e) => console.error("purging expired sessions failed:", e)), 60 * 60 * 1000);
   hourly.unref();
 }

@@ -8,6 +8,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
+  // These start their own servers: playwright.servers.config.ts.
+  testIgnore: ["faults.spec.ts", "two-servers.spec.ts"],
   outputDir: "test-results",
   timeout: 90_000,
   expect: { timeout: 15_000 },

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # All of the project's tests, as the README's quick start (line 2) and CI (.ci/run) run them:
-# install what a fresh clone lacks, unit and integration tests (vitest), one production
-# build, type checks, then the end-to-end stories in Debian's Chromium (Playwright).
+# install what a fresh clone lacks, unit and integration tests (vitest) on SQLite, the
+# integration tests again on a throw-away PostgreSQL server, one production build, type
+# checks, the end-to-end stories in Debian's Chromium (Playwright), then the specs that
+# start their own servers (kill tests; two servers on one PostgreSQL database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -27,6 +29,14 @@ fi
 step "unit and integration tests (vitest)"
 npx vitest run
 
+# The integration tests: every test file under app/api, lib/server and lib/db, and any other
+# that uses the test harness's useTestDatabase. scripts/with-postgres.sh installs Debian's
+# postgresql when missing, starts a server in a temporary folder, sets DATABASE_URL, and
+# stops and removes it afterwards; the harness gives each test file its own database.
+INTEGRATION_TESTS=$( (ls -d app/api lib/server lib/db; grep -rl --include='*.test.ts' useTestDatabase app lib components solver-worker 2>/dev/null) | sort -u)
+step "integration tests on PostgreSQL (scripts/with-postgres.sh)"
+bash scripts/with-postgres.sh npx vitest run $INTEGRATION_TESTS
+
 step "production build (next build, with its type check)"
 npx next build
 
@@ -36,5 +46,8 @@ npm run -s typecheck:worker
 
 step "end-to-end tests (Playwright + $CHROMIUM)"
 npx playwright test
+
+step "kill tests and two servers on one PostgreSQL database (Playwright, servers of their own)"
+bash scripts/with-postgres.sh sh -c 'FLEXPLAT_E2E_PG_URL="$DATABASE_URL" exec npx playwright test -c playwright.servers.config.ts'
 
 step "all tests passed"

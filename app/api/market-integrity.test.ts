@@ -63,13 +63,13 @@ beforeAll(async () => {
 
 describe("one aggregator cannot stop the market", () => {
   it("refuses an aggregated bid 'pp' next to a one-asset bid 'pp/<asset>' at upload: bid ids have a safe alphabet", async () => {
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const [a, b] = evs;
     const csv = writeAggregatedBidsCsv([bid("pp", "agg-evfleet", [{ assetId: a.id, volumeMw: a.upMw / 2 }, { assetId: b.id, volumeMw: b.upMw }]), bid(`pp/${a.id}`, "agg-evfleet", [{ assetId: a.id, volumeMw: a.upMw / 2 }])]);
     const res = await upload(evfleet, "pp.csv", csv);
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toBe(`pp.csv line 4: bid id "pp/${a.id}" is not allowed (letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 80 characters)`);
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("skips a bad portfolio already in the database for its owner, with the reason, and keeps the BCM, the TSO's bids and the DSOs' view running for everyone", async () => {
@@ -160,7 +160,7 @@ describe("one aggregator cannot stop the market", () => {
 
 describe("flexibility that does not exist cannot win", () => {
   it("refuses 500 MW at a bus:<n> location, a unit of another aggregator and a unit that does not exist with one message that reveals nothing of the unit", async () => {
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const theirs = bergwald.network.fpus.find((f) => f.owner === "agg-evfleet" && f.kind === "ev")!;
     const location = `bus:${theirs.bus}`;
     const attempts: [string, AggregatedBid][] = [
@@ -178,7 +178,7 @@ describe("flexibility that does not exist cannot win", () => {
       messages.push(message);
     }
     expect(new Set(messages)).toEqual(new Set([`p.csv: aggregated bid <bid>, asset <asset>: not one of your units in ${BERGWALD}`]));
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("caps a unit over all portfolios: the first stored keeps its volume, a later upload is refused naming what is free", async () => {
@@ -215,11 +215,11 @@ describe("grids are bound by id", () => {
 
   it("refuses to publish a grid under a name another published grid holds (409), storing nothing", async () => {
     await (await getPrisma()).grid.update({ where: { id: copyId }, data: { name: "  bergwald   (Generated District) " } });
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const res = await publishCopy(dsoRheintal, copyId);
     expect(res.status).toBe(409);
     expect(await errorOf(res)).toBe(`another grid on the market is already published as '${BERGWALD}'; rename this grid before publishing it`);
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("keeps each DSO's bids its own when another DSO publishes a copy and the first republishes", async () => {

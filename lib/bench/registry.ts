@@ -8,6 +8,7 @@ import { layoutBench } from "./layout.bench";
 import { pqvBench } from "./pqv.bench";
 import { coordBench } from "./coord.bench";
 import { uploadConcurrencyBench } from "../server/upload-concurrency.bench";
+import { loadBench } from "./load.bench";
 
 /** One line per benchmark; each area adds its own. */
-export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, pqvBench, coordBench, layoutBench, uploadConcurrencyBench];
+export const BENCHMARKS: Benchmark[] = [powerFlowBench, districtBench, clearingBench, opfBench, regionBench, pqvBench, coordBench, layoutBench, uploadConcurrencyBench, loadBench];

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { applyMigrations, readMigrations } from "./migrate";
+import { sqliteDriver } from "./migration-drivers";
 
 // The market-integrity migration on a database as the attack left it: two published grids
 // named alike. The later publication is withdrawn, so the unique index can be built.
@@ -9,9 +10,9 @@ const ALL = readMigrations(join(process.cwd(), "prisma", "migrations"));
 const AT = ALL.findIndex((m) => m.name.endsWith("_market_integrity"));
 
 describe("market-integrity migration", () => {
-  it("withdraws the later of two published grids with the same name, records published names and keeps unpublished duplicates", () => {
+  it("withdraws the later of two published grids with the same name, records published names and keeps unpublished duplicates", async () => {
     const db = new Database(":memory:");
-    applyMigrations(db, ALL.slice(0, AT));
+    await applyMigrations(sqliteDriver(db), ALL.slice(0, AT));
     db.exec(`INSERT INTO "User" ("id", "username", "displayName", "role", "passwordHash") VALUES ('u1', 'dso-a', 'A', 'DSO', 'x'), ('u2', 'dso-b', 'B', 'DSO', 'x')`);
     const grid = db.prepare(`INSERT INTO "Grid" ("id", "ownerId", "name", "sourceFormat", "busCount", "branchCount", "fpuCount", "networkJson") VALUES (?, ?, ?, 'json', 1, 0, 0, '{}')`);
     grid.run("g-a", "u1", "Bergwald (generated district)");
@@ -25,7 +26,7 @@ describe("market-integrity migration", () => {
     lm.run("lm-b", "g-b", 1, "2026-01-02 10:00:00");
     lm.run("lm-c", "g-c", 0, null);
     lm.run("lm-d", "g-d", 1, "2026-01-03 10:00:00");
-    applyMigrations(db, ALL);
+    await applyMigrations(sqliteDriver(db), ALL);
     const published = db.prepare(`SELECT "id", "published" FROM "LightModel" ORDER BY "id"`).all();
     expect(published).toEqual([
       { id: "lm-a", published: 1 },

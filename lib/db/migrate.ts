@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 
 /**
- * A small migration runner over better-sqlite3 (the Prisma schema engine, which
- * `prisma migrate` needs, cannot run on offline machines). Migrations are folders
- * `prisma/migrations/<14-digit timestamp>_<name>/migration.sql`, applied in name order,
+ * A small migration runner over SQLite (better-sqlite3) and PostgreSQL (pg) — the Prisma
+ * schema engine, which `prisma migrate` needs, cannot run on offline machines. Migrations
+ * are folders `prisma/migrations/<14-digit timestamp>_<name>/migration.sql` (SQLite) and
+ * their twins under `prisma/migrations-pg/` (PostgreSQL), applied in name order,
  * each in its own transaction, and recorded with a checksum so an edited migration is
  * caught instead of silently diverging from the databases it already ran on.
  */
@@ -61,40 +61,59 @@ interface AppliedRow {
 }
 
 /**
- * Apply the migrations the database has not seen yet. Each runs in an IMMEDIATE
+ * What the runner needs of a database connection: better-sqlite3 and pg (node-postgres)
+ * are both wrapped into this (lib/db/migration-drivers.ts), so one runner serves both
+ * dialects.
+ */
+export interface MigrationDriver {
+  readonly dialect: "sqlite" | "postgresql";
+  /** Run one or more `;`-separated statements. */
+  exec(sql: string): Promise<void>;
+  /** Rows of one statement; `$1`, `$2`… placeholders in both dialects. */
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Run `fn` in a transaction that other migrators wait for (SQLite: BEGIN IMMEDIATE;
+   * PostgreSQL: BEGIN and a transaction-scoped advisory lock), committed when `fn`
+   * resolves, rolled back when it throws.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Apply the migrations the database has not seen yet. Each runs in an exclusive
  * transaction together with its bookkeeping row, so a failing migration leaves the
  * database as it was and two processes starting at once do not both apply it.
  */
-export function applyMigrations(db: BetterSqlite3.Database, migrations: Migration[]): MigrationReport {
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (
-       "name" TEXT NOT NULL PRIMARY KEY,
-       "checksum" TEXT NOT NULL,
-       "appliedAt" TEXT NOT NULL
-     )`,
+export async function applyMigrations(driver: MigrationDriver, migrations: Migration[]): Promise<MigrationReport> {
+  // The bookkeeping table is created inside an exclusive transaction too: two PostgreSQL
+  // servers starting at once would otherwise race on CREATE TABLE IF NOT EXISTS.
+  await driver.transaction(() =>
+    driver.exec(
+      `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (
+         "name" TEXT NOT NULL PRIMARY KEY,
+         "checksum" TEXT NOT NULL,
+         "appliedAt" TEXT NOT NULL
+       )`,
+    ),
   );
   const known = new Map(migrations.map((m) => [m.name, m]));
-  const readApplied = () =>
-    new Map(
-      (db.prepare(`SELECT "name", "checksum" FROM "${MIGRATIONS_TABLE}"`).all() as AppliedRow[]).map((r) => [r.name, r.checksum]),
-    );
-  for (const [name, checksum] of readApplied()) {
+  const readApplied = async () =>
+    new Map((await driver.query<AppliedRow>(`SELECT "name", "checksum" FROM "${MIGRATIONS_TABLE}"`)).map((r) => [r.name, r.checksum]));
+  for (const [name, checksum] of await readApplied()) {
     const m = known.get(name);
     if (!m) throw new MigrationError(`the database has migration '${name}', which this code does not know (is the database newer than the code?)`);
     if (m.checksum !== checksum) throw new MigrationError(`migration '${name}' was changed after it was applied; add a new migration instead`);
   }
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
-  const insert = db.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`);
   for (const m of migrations) {
-    const run = db.transaction(() => {
-      if (readApplied().has(m.name)) return false;
-      db.exec(m.sql);
-      insert.run(m.name, m.checksum, new Date().toISOString());
-      return true;
-    });
     let ran: boolean;
     try {
-      ran = run.immediate();
+      ran = await driver.transaction(async () => {
+        if ((await readApplied()).has(m.name)) return false;
+        await driver.exec(m.sql);
+        await driver.query(`INSERT INTO "${MIGRATIONS_TABLE}" ("name", "checksum", "appliedAt") VALUES ($1, $2, $3)`, [m.name, m.checksum, new Date().toISOString()]);
+        return true;
+      });
     } catch (e) {
       throw new MigrationError(`migration '${m.name}' failed and was rolled back: ${(e as Error).message}`);
     }

@@ -2,46 +2,73 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { openDatabase, type PrismaClient } from "./client";
+import { createPostgresDatabase, dropPostgresDatabase } from "@/lib/server/test-harness";
+import { migrationsDir, openDatabase, openPostgres, type PrismaClient } from "./client";
 import { MIGRATIONS_TABLE, readMigrations } from "./migrate";
 
-// A fresh database built only from prisma/migrations, used through the generated
-// client: if the SQL and schema.prisma drift apart, these tests fail.
+// A fresh database built only from the SQL migrations, used through the generated client:
+// if the SQL and schema.prisma drift apart, these tests fail. SQLite from prisma/migrations;
+// PostgreSQL from prisma/migrations-pg when DATABASE_URL names a server (scripts/with-postgres.sh).
+const PG_ADMIN = process.env.FLEXPLAT_TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
+const dialect = PG_ADMIN ? "postgresql" : "sqlite";
 let dir: string;
 let file: string;
+let pgUrl: string;
+const pgName = `flexplat_schema_${process.pid}`;
 let prisma: PrismaClient;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "flexplat-db-"));
   file = join(dir, "test.db");
-  const opened = openDatabase(file);
+  if (PG_ADMIN) pgUrl = await createPostgresDatabase(PG_ADMIN, pgName);
+  const opened = PG_ADMIN ? await openPostgres(pgUrl) : await openDatabase(file);
   prisma = opened.prisma;
-  expect(opened.report.applied).toEqual(readMigrations(join(process.cwd(), "prisma", "migrations")).map((m) => m.name));
+  expect(opened.report.applied).toEqual(readMigrations(migrationsDir(dialect)).map((m) => m.name));
 });
 afterAll(async () => {
   await prisma?.$disconnect();
   rmSync(dir, { recursive: true, force: true });
+  if (PG_ADMIN) await dropPostgresDatabase(PG_ADMIN, pgName);
 });
 
-describe("schema from the SQL migrations", () => {
-  it("has exactly the columns of every model's scalar fields", () => {
-    const db = new Database(file, { readonly: true });
+/** Table → its column names, as the database has them. */
+async function tableColumns(): Promise<Map<string, string[]>> {
+  if (PG_ADMIN) {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
     try {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[])
-        .map((t) => t.name)
-        .filter((t) => t !== MIGRATIONS_TABLE);
-      const models = Object.values(Prisma.ModelName).sort();
-      expect(tables).toEqual(models);
-      for (const model of models) {
-        const fields = Object.values((Prisma as unknown as Record<string, Record<string, string>>)[`${model}ScalarFieldEnum`]).sort();
-        const cols = (db.prepare(`PRAGMA table_info("${model}")`).all() as { name: string }[]).map((c) => c.name).sort();
-        expect(cols, model).toEqual(fields);
-      }
-      expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+      const rows = (await client.query<{ t: string; c: string }>(
+        `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()`,
+      )).rows;
+      const out = new Map<string, string[]>();
+      for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), r.c]);
+      return out;
     } finally {
-      db.close();
+      await client.end();
+    }
+  }
+  const db = new Database(file, { readonly: true });
+  try {
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+    return new Map(tables.map((t) => [t, (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name)]));
+  } finally {
+    db.close();
+  }
+}
+
+describe(`schema from the SQL migrations (${dialect})`, () => {
+  it("has exactly the columns of every model's scalar fields", async () => {
+    const columns = await tableColumns();
+    const tables = [...columns.keys()].filter((t) => t !== MIGRATIONS_TABLE).sort();
+    const models = Object.values(Prisma.ModelName).sort();
+    expect(tables).toEqual(models);
+    for (const model of models) {
+      const fields = Object.values((Prisma as unknown as Record<string, Record<string, string>>)[`${model}ScalarFieldEnum`]).sort();
+      expect([...columns.get(model)!].sort(), model).toEqual(fields);
     }
   });
 

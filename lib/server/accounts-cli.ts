@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { databasePath, openDatabase, type PrismaClient } from "@/lib/db/client";
+import { databaseTarget, describeTarget, openTarget, type PrismaClient } from "@/lib/db/client";
 import { deploymentMode } from "@/lib/db/deployment";
 import { createAccount, listAccounts, resetPassword } from "./accounts";
 import { ApiError } from "./errors";
@@ -12,7 +12,7 @@ import { isRole, ROLES } from "./roles";
  *   npm run -s accounts -- create <username> --role ADMIN [--name "Display name"]
  *   npm run -s accounts -- reset-password <username>
  * Passwords are generated and printed once. Uses the database the server would
- * (FLEXPLAT_DB_PATH, else data/flexplat.db, or data/demo.db with FLEXPLAT_DEMO=1).
+ * (DATABASE_URL for PostgreSQL, else the SQLite file FLEXPLAT_DB_PATH, data/flexplat.db, or data/demo.db with FLEXPLAT_DEMO=1).
  */
 
 const USAGE = `usage:
@@ -49,10 +49,10 @@ export async function runAccountsCommand(prisma: PrismaClient, argv: string[], o
 }
 
 async function main(): Promise<void> {
-  const path = databasePath();
-  const { prisma } = openDatabase(path);
+  const target = databaseTarget();
+  const { prisma } = await openTarget(target);
   try {
-    process.stderr.write(`database ${path} (${deploymentMode()} mode)\n`);
+    process.stderr.write(`database ${describeTarget(target)} (${deploymentMode()} mode)\n`);
     await runAccountsCommand(prisma, process.argv.slice(2), (line) => process.stdout.write(line + "\n"));
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);

@@ -47,8 +47,9 @@ function toSummary(r: AccountRow, activeSessions: number): AccountSummary {
 }
 
 export async function listAccounts(prisma: PrismaClient, now = new Date()): Promise<AccountSummary[]> {
+  // Sorted here, by code unit: the database's ORDER BY on text follows its collation
+  // (byte order on SQLite, the locale's on PostgreSQL).
   const rows = await prisma.user.findMany({
-    orderBy: [{ role: "asc" }, { username: "asc" }],
     select: {
       id: true,
       username: true,
@@ -59,6 +60,8 @@ export async function listAccounts(prisma: PrismaClient, now = new Date()): Prom
       _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
     },
   });
+  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  rows.sort((a, b) => byCodeUnit(a.role, b.role) || byCodeUnit(a.username, b.username));
   return rows.map((r) => toSummary(r, r._count.sessions));
 }
 

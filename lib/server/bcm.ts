@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import type { ClearingStatus } from "@/lib/clearing";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
+import { serializableTransaction } from "@/lib/db/transaction";
 import { POOL_LIMITS } from "@/lib/limits";
 import type { AggregatedResult } from "@/lib/market";
 import type { StoredBcmRun } from "./bcm-run";
@@ -12,6 +13,7 @@ import { loadMarket, storedPortfolios } from "./market-bids";
 import { runTask } from "./pool";
 import { MAX_REQUEST_MW } from "./portfolio-limits";
 import type { SessionUser } from "./roles";
+import { testPause } from "./test-pause";
 
 /**
  * The bid congestion manager as a platform service (provisioning paper, section II and
@@ -110,17 +112,23 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
   // Placing, clearing and re-aggregating run on the worker pool (lib/server/bcm-run.ts).
   const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username }, { timeoutMs: POOL_LIMITS.bcmTimeoutMs });
   stored.runMs = performance.now() - t0;
-  const row = await prisma.clearingRun.create({
-    data: {
-      id: randomUUID(),
-      kind: "bcm",
-      createdById: user.id,
-      requestMw,
-      status,
-      totalMw,
-      objectiveEur,
-      resultJson: JSON.stringify(stored),
-    },
+  // One row, in a transaction so the kill test (lib/server/test-pause.ts) can stop the
+  // server between its INSERT and COMMIT: a run is stored whole or not at all.
+  const row = await serializableTransaction(prisma, async (tx) => {
+    const created = await tx.clearingRun.create({
+      data: {
+        id: randomUUID(),
+        kind: "bcm",
+        createdById: user.id,
+        requestMw,
+        status,
+        totalMw,
+        objectiveEur,
+        resultJson: JSON.stringify(stored),
+      },
+    });
+    await testPause("bcm-run");
+    return created;
   });
   return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
 }

@@ -6,6 +6,7 @@ import { regionProblemOptionsSchema, type RegionProblemOptionsStored } from "@/l
 import { ApiError } from "./errors";
 import { cleanGridName } from "./grid-names";
 import type { SessionUser } from "./roles";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 /**
  * TSO–DSO coordination on the server (issue 13). The TSO's transmission grids are its own
@@ -199,7 +200,7 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
     seenRegion.add(sp.regionId);
   }
   const id = randomUUID();
-  await prisma.$transaction(async (tx) => {
+  await serializableTransaction(prisma, async (tx) => {
     const regions = await tx.flexRegion.findMany({ where: { id: { in: [...seenRegion] } }, select: { id: true, gridId: true, published: true } });
     const byId = new Map(regions.map((r) => [r.id, r]));
     for (const sp of input.setPoints) {

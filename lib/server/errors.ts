@@ -1,3 +1,4 @@
+import { unavailableReason, DatabaseUnavailableError } from "@/lib/db/unavailable";
 import { isCrossSiteRequest } from "./origin";
 
 /** Typed, user-facing API errors; every route handler turns them into `{ error }` JSON with one status. */
@@ -10,6 +11,7 @@ export const API_ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  service_unavailable: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
@@ -43,6 +45,18 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
 export function errorResponse(e: unknown): Response {
   if (e instanceof ApiError) {
     return jsonResponse({ error: e.message, code: e.code } satisfies ApiErrorBody, { status: e.status });
+  }
+  // PostgreSQL's text cannot hold NUL (SQLite's can): a request that carries one in a
+  // string field is the client's mistake, not the server's.
+  if (/"(?:originalCode|code)":"22021"|invalid byte sequence for encoding \\"UTF8\\": 0x00/.test(JSON.stringify((e as { meta?: unknown })?.meta ?? null))) {
+    return jsonResponse({ error: "text fields must not contain NUL (\\u0000) characters", code: "bad_request" } satisfies ApiErrorBody, { status: 400 });
+  }
+  const reason = unavailableReason(e);
+  if (reason) {
+    // Locked, missing or unreachable database: the client may retry; the operator reads the log.
+    const message = (e instanceof DatabaseUnavailableError ? e : new DatabaseUnavailableError(reason)).message;
+    console.error(`database unavailable (${reason}):`, e instanceof DatabaseUnavailableError ? (e.cause ?? e.message) : e);
+    return jsonResponse({ error: message, code: "service_unavailable" } satisfies ApiErrorBody, { status: 503, headers: { "retry-after": "1" } });
   }
   console.error("unhandled error in route handler:", e);
   return jsonResponse({ error: "internal server error", code: "internal" } satisfies ApiErrorBody, { status: 500 });

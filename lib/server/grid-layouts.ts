@@ -5,6 +5,7 @@ import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from 
 import { ApiError } from "./errors";
 import { getOwnedGrid } from "./grids";
 import type { SessionUser } from "./roles";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 /**
  * Schematic layouts stored with their grids (GridLayout): computed once in the DSO's
@@ -73,7 +74,7 @@ export async function storeOwnedLayout(prisma: PrismaClient, user: SessionUser, 
 /** Move buses of the owner's stored layout by hand; 404 before a layout is stored, 400 naming a bus not in the grid. */
 export async function moveOwnedBuses(prisma: PrismaClient, user: SessionUser, gridId: string, moves: { busId: number; x: number; y: number }[]): Promise<GridLayoutSummary> {
   await getOwnedGrid(prisma, user, gridId);
-  return prisma.$transaction(async (tx) => {
+  return serializableTransaction(prisma, async (tx) => {
     const row = await tx.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
     if (!row) throw new ApiError("not_found", "this grid has no stored layout yet; open its diagram first");
     let moved: StoredLayout;

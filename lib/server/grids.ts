@@ -5,6 +5,7 @@ import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
 import type { SessionUser } from "./roles";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 export type GridSourceFormat = "matpower" | "json" | "generated";
 
@@ -127,7 +128,7 @@ export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, i
   const name = cleanGridName(rawName);
   const key = publishedNameKey(name);
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await serializableTransaction(prisma, async (tx) => {
       if (grid.publishedName !== null) {
         const others = await tx.grid.findMany({ where: { publishedName: { not: null }, id: { not: id } }, select: { name: true } });
         const clash = others.find((o) => publishedNameKey(o.name) === key);

@@ -6,6 +6,8 @@ import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
 import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
+import { serializableTransaction } from "@/lib/db/transaction";
+import { testPause } from "./test-pause";
 
 /**
  * Server-side store of the DSOs' light models (the published part is what the TSO may
@@ -105,10 +107,11 @@ export async function publishLightModel(prisma: PrismaClient, gridId: string, li
   const clash = await taken(prisma);
   if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await serializableTransaction(prisma, async (tx) => {
       const raced = await taken(tx);
       if (raced) throw new ApiError("conflict", nameTakenMessage(raced));
       await tx.grid.update({ where: { id: gridId }, data: { publishedName: key } });
+      await testPause("light-model-publish");
       await tx.lightModel.updateMany({ where: { gridId, published: true }, data: { published: false, publishedAt: null } });
       const row = await tx.lightModel.update({ where: { id: lightModelId, gridId }, data: { published: true, publishedAt: new Date() }, select: SUMMARY });
       return toSummary(row);

@@ -12,6 +12,8 @@ import {
 } from "@/lib/market";
 import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
+import { serializableTransaction } from "@/lib/db/transaction";
+import { testPause } from "./test-pause";
 
 /**
  * Storing an aggregator's portfolio. Every check runs before the one write: the file
@@ -132,10 +134,11 @@ export async function storePortfolio(
   if (refusal) throw new BidFormatError(refusal);
   const grouped = new Set(dis.groups.map((g) => g.id));
   try {
-    const row = await prisma.$transaction(async (tx) => {
+    const row = await serializableTransaction(prisma, async (tx) => {
       const created = await tx.bidPortfolio.create({
         data: { id: randomUUID(), ownerId: owner.id, name: source.name.slice(0, 120), fileName: source.fileName, bidsJson: JSON.stringify(bids), bidCount: bids.length, version: PORTFOLIO_VERSION },
       });
+      await testPause("portfolio-upload");
       // Again inside the transaction: another upload may have taken an id or a unit's volume since.
       const raced = await takenByOthers(tx, bids, dis, registries);
       if (raced) throw new BidFormatError(raced);
@@ -146,7 +149,7 @@ export async function storePortfolio(
         ),
       });
       return created;
-    });
+    }, { retryOn: ["P2002"] });
     return { id: row.id, owner: owner.username, name: row.name, fileName: row.fileName, bidCount: row.bidCount, createdAt: row.createdAt.toISOString() };
   } catch (e) {
     // The unique keys are the last word when two uploads race past the checks.

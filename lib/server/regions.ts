@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import { ApiError } from "./errors";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 /**
  * Flexibility regions on the server: a DSO stores what its browser computed, checked with
@@ -37,7 +38,7 @@ function describe(region: PublishedRegion): { kind: string; method: string; size
 
 export async function storeRegion(prisma: PrismaClient, gridId: string, region: PublishedRegion, publish: boolean, options: RegionProblemOptionsStored | null = null): Promise<RegionSummary> {
   const { kind, method, size } = describe(region);
-  return prisma.$transaction(async (tx) => {
+  return serializableTransaction(prisma, async (tx) => {
     if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind, published: true }, data: { published: false, publishedAt: null } });
     const row = await tx.flexRegion.create({
       data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), optionsJson: options ? JSON.stringify(options) : null, size, published: publish, publishedAt: publish ? new Date() : null },

@@ -1,39 +1,125 @@
+import { createHash, randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { TEST_SESSION_SECRET } from "@/lib/testing/demo-template";
 import type { AggregatedBid } from "@/lib/market";
+import { migrationsDir, openPostgres } from "@/lib/db/client";
+import { readMigrations } from "@/lib/db/migrate";
 import { getPrisma } from "./db";
 import { publishedDsoSides } from "./market";
 import { storePortfolio } from "./portfolio-store";
-import { DEMO_PASSWORD } from "./demo-data";
+import { DEMO_PASSWORD, ensureDemoData } from "./demo-data";
 import { SESSION_COOKIE } from "./session";
 import { signIn } from "./sign-in";
 
 /**
- * Point the server at a fresh SQLite file (and secret) for the tests of one file; demo mode
- * (seeded) unless told otherwise. A demo database starts as a copy of the template the
- * globalSetup seeded once (lib/testing/demo-template.ts); `fresh` seeds its own instead.
+ * Point the server at a fresh database (and secret) for the tests of one file; demo mode
+ * (seeded) unless told otherwise. SQLite: a new file in a temporary folder, for a demo
+ * database a copy of the template the globalSetup seeded once (lib/testing/demo-template.ts;
+ * `fresh` seeds its own instead). When DATABASE_URL names a PostgreSQL server
+ * (scripts/with-postgres.sh sets it), a new database on that server instead, copied from a
+ * seeded template database there, dropped afterwards.
  */
 export function useTestDatabase(opts: { demo?: boolean; fresh?: boolean } = {}): { readonly dir: string } {
   const state = { dir: "" };
-  beforeAll(() => {
+  const adminUrl = process.env.FLEXPLAT_TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
+  let pgName: string | null = null;
+  beforeAll(async () => {
     state.dir = mkdtempSync(join(tmpdir(), "flexplat-api-"));
     const file = join(state.dir, "test.db");
     const demo = opts.demo !== false;
-    const template = demo && !opts.fresh ? inject("demoTemplate") : undefined;
-    if (template) copyFileSync(template, file);
     process.env.FLEXPLAT_DB_PATH = file;
     process.env.FLEXPLAT_DEMO = demo ? "1" : "0";
     process.env.SESSION_SECRET = TEST_SESSION_SECRET;
+    if (adminUrl) {
+      process.env.FLEXPLAT_TEST_PG_ADMIN_URL = adminUrl;
+      pgName = `flexplat_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+      const template = demo && !opts.fresh ? await seededTemplate(adminUrl) : undefined;
+      process.env.DATABASE_URL = await createPostgresDatabase(adminUrl, pgName, template);
+    } else {
+      const template = demo && !opts.fresh ? inject("demoTemplate") : "";
+      if (template) copyFileSync(template, file);
+    }
   });
   afterAll(async () => {
     // A test may have left the server refusing its database (deployment tests): nothing to disconnect then.
     await (await getPrisma().catch(() => null))?.$disconnect();
+    (globalThis as { __flexplatDb?: unknown }).__flexplatDb = undefined;
     rmSync(state.dir, { recursive: true, force: true });
+    if (adminUrl && pgName) await dropPostgresDatabase(adminUrl, pgName);
   });
   return state;
+}
+
+function withDatabase(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * A migrated database with the demo data, seeded once per PostgreSQL server and copied for
+ * every test file that wants a demo database (CREATE DATABASE … TEMPLATE takes well under a
+ * second; seeding takes several). Named after the migrations, so changed SQL gets a new one.
+ */
+async function seededTemplate(adminUrl: string): Promise<string> {
+  const digest = createHash("sha256")
+    .update(readMigrations(migrationsDir("postgresql")).map((m) => m.checksum).join())
+    .digest("hex")
+    .slice(0, 12);
+  const name = `flexplat_demo_template_${digest}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(7140116)"); // one builder at a time; the others wait and reuse it
+    if ((await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount) return name;
+    const building = `${name}_building`;
+    await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+    const url = await createPostgresDatabase(adminUrl, building);
+    const { prisma } = await openPostgres(url);
+    try {
+      await ensureDemoData(prisma);
+    } finally {
+      await prisma.$disconnect();
+    }
+    await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    return name;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Create database `name` on the server of `adminUrl` (empty, or a copy of `template`); its URL. */
+export async function createPostgresDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    if (template) {
+      await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+      return withDatabase(adminUrl, name);
+    }
+    // A linguistic collation (ICU's root locale), unlike SQLite's byte order: code that leans
+    // on the database's ORDER BY of text shows it here. The server's default when ICU is absent.
+    await client
+      .query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'`)
+      .catch(() => client.query(`CREATE DATABASE "${name}"`));
+  } finally {
+    await client.end();
+  }
+  return withDatabase(adminUrl, name);
+}
+
+export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Cookie header of a fresh session of a demo account. */

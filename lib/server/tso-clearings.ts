@@ -16,6 +16,7 @@ import {
   type TsoValidation,
   type ValidationInput,
 } from "./tso";
+import { serializableTransaction } from "@/lib/db/transaction";
 
 /**
  * What bounds the TSO's questions to the DSO side. A validation or re-linearization
@@ -264,7 +265,7 @@ export async function recordRunOfClearing(prisma: PrismaClient, user: SessionUse
     if (outside) throw new ApiError("bad_request", `grids[${k}]: ${outside}`);
   });
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await serializableTransaction(prisma, async (tx) => {
       const item = await recordTsoRun(tx, user, run);
       const linked = await tx.tsoClearing.updateMany({ where: { id: clearing.id, runId: null }, data: { runId: item.id } });
       if (linked.count !== 1) throw new ApiError("conflict", `clearing ${run.clearingId} is already stored`);

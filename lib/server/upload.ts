@@ -101,7 +101,8 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
   const file = form.get("file");
   if (!(file instanceof File)) throw new ApiError("bad_request", "no file in the upload (expected a form field named 'file')");
   if (file.size > rules.maxBytes) throw new ApiError("payload_too_large", rules.tooLargeMessage(file.size));
-  const fileName = (file.name || rules.defaultName).replace(/^.*[\\/]/, "");
+  // Control characters out of the name: it is shown to people, and PostgreSQL's text cannot hold NUL.
+  const fileName = (file.name || rules.defaultName).replace(/^.*[\\/]/, "").replace(/[\u0000-\u001f\u007f]/g, "");
   if (!rules.accept.test(fileName)) throw new ApiError("bad_request", `${fileName}: unsupported file type; ${rules.acceptHint}`);
   let text: string;
   try {
@@ -110,7 +111,7 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
     throw new ApiError("bad_request", `${fileName}: the file is not UTF-8 text`);
   }
   const name = form.get("name");
-  return { fileName, text, name: typeof name === "string" ? name : undefined };
+  return { fileName, text, name: typeof name === "string" ? name.replace(/\u0000/g, "") : undefined };
 }
 
 /** The grid file of a multipart/form-data upload (.m or .json, up to 20 MB). */

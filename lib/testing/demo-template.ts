@@ -20,6 +20,11 @@ export const TEST_SESSION_SECRET = "test-secret-test-secret-test-secret-0123";
  * each integration test file copies, instead of seeding its own.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
+  // On PostgreSQL (scripts/with-postgres.sh) useTestDatabase copies a template database there instead.
+  if (/^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "")) {
+    project.provide("demoTemplate", "");
+    return () => {};
+  }
   const dir = mkdtempSync(join(tmpdir(), "flexplat-template-"));
   const file = join(dir, "demo.db");
   const saved = { path: process.env.FLEXPLAT_DB_PATH, demo: process.env.FLEXPLAT_DEMO, secret: process.env.SESSION_SECRET };

@@ -28,7 +28,7 @@ const whoami = async (cookie: string) => (await me.GET(apiRequest("GET", "/api/a
 describe("the administrator manages accounts", () => {
   it("is the only role that lists, creates or resets accounts; nothing changes for the others", async () => {
     const anyId = (await (await getPrisma()).user.findFirstOrThrow()).id;
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     for (const res of [await list(undefined), await create(undefined, {}), await resetFor(undefined, anyId)]) expect(res.status).toBe(401);
     for (const username of ["tso", "dso-bergwald", "agg-evfleet"]) {
       const cookie = await sessionCookie(username);
@@ -37,7 +37,7 @@ describe("the administrator manages accounts", () => {
         expect(((await res.json()) as { error: string }).error).toMatch(/needs the ADMIN role/);
       }
     }
-    const after = databaseSnapshot();
+    const after = (await databaseSnapshot());
     expect({ ...after, Session: [] }).toEqual({ ...before, Session: [] });
   });
 
@@ -59,7 +59,7 @@ describe("the administrator manages accounts", () => {
 
   it("refuses taken names, bad names, unknown roles and weak passwords, naming the field", async () => {
     const admin = await sessionCookie("admin");
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     for (const [body, status, message] of [
       [{ username: "tso", displayName: "Again", role: "TSO" }, 409, /^username: 'tso' is taken$/],
       [{ username: "Bad Name", displayName: "X", role: "TSO" }, 400, /^username: use 2 to 40 lower-case letters/],
@@ -72,7 +72,7 @@ describe("the administrator manages accounts", () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
-    const after = databaseSnapshot();
+    const after = (await databaseSnapshot());
     expect({ ...after, Session: [] }).toEqual({ ...before, Session: [] });
   });
 

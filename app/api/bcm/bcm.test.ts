@@ -89,7 +89,7 @@ function expectConserved(results: AggregatedResult[]) {
 describe("BCM routes: who may do what", () => {
   it("answers 401 anonymously, 403 to the TSO and DSOs on the aggregator routes and to aggregators and the TSO on the DSO route; nothing changes", async () => {
     const run = await runAs(evfleet, 1.8);
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const aggregatorCalls = (c: string | undefined) => [post(c, { requestMw: 1.8 }), runs(c), detail(c, run.id), csv(c, run.id), map(c, bergwaldId)];
     for (const res of [...aggregatorCalls(undefined), dsoBids(undefined)]) expect((await res).status).toBe(401);
     for (const c of [tso, dsoBergwald]) {
@@ -104,11 +104,11 @@ describe("BCM routes: who may do what", () => {
       expect(r.status).toBe(403);
       expect(((await r.json()) as { error: string }).error).toMatch(/needs the DSO role/);
     }
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("refuses bad requests with the field named and stores no run", async () => {
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     for (const [body, message] of [
       [{}, /requestMw: requestMw must be a number/],
       [{ requestMw: "1.8" }, /requestMw must be a number/],
@@ -124,7 +124,7 @@ describe("BCM routes: who may do what", () => {
     const none = await post(newcomer, { requestMw: 1.8 });
     expect(none.status).toBe(400);
     expect(((await none.json()) as { error: string }).error).toBe("you have no bids on the platform; upload a portfolio first");
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 });
 

@@ -79,7 +79,7 @@ function evPortfolio(tag: string, over: Partial<AggregatedBid> = {}): Aggregated
 describe("portfolio routes: who may do what", () => {
   it("answers 401 to anonymous requests and 403 to the TSO and DSOs, changing nothing", async () => {
     const demo = (await list(evfleet))[0].id;
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const calls = (cookie: string | undefined) => ({
       "GET /api/portfolios": () => portfoliosRoute.GET(apiRequest("GET", "/api/portfolios", { cookie })),
       "POST /api/portfolios": () => upload(cookie, form("p.csv", writeAggregatedBidsCsv(evPortfolio("anon")))),
@@ -100,7 +100,7 @@ describe("portfolio routes: who may do what", () => {
         expect(((await res.json()) as { error: string }).error, `${who} ${name}`).toMatch(/needs the AGGREGATOR role/);
       }
     }
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("lists only the caller's own portfolios", async () => {
@@ -116,7 +116,7 @@ describe("portfolio routes: who may do what", () => {
 
   it("answers another aggregator's portfolio exactly like a missing one (404), and its DELETE removes nothing", async () => {
     const evDemo = (await list(evfleet))[0].id;
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     const missing = "00000000-0000-4000-8000-000000000000";
     for (const [name, call] of [
       ["GET", getOne],
@@ -131,7 +131,7 @@ describe("portfolio routes: who may do what", () => {
       expect(a.error.replace(evDemo, "<id>"), name).toBe(b.error.replace(missing, "<id>"));
       expect(JSON.stringify(a)).not.toMatch(/evfleet|Demo portfolio/);
     }
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 });
 
@@ -194,7 +194,7 @@ describe("portfolio upload", () => {
   };
 
   it("refuses bad files with a message naming what is wrong, and leaves the database as it was", async () => {
-    const before = databaseSnapshot();
+    const before = (await databaseSnapshot());
     for (const [what, [body, status, message]] of Object.entries(bad())) {
       const res = await upload(evfleet, body);
       const text = await res.text();
@@ -203,7 +203,7 @@ describe("portfolio upload", () => {
     }
     const json = await upload(evfleet, JSON.stringify({ aggregatedBids: evPortfolio("raw") }), { "content-type": "application/json" });
     expect(json.status).toBe(415);
-    expect(databaseSnapshot()).toEqual(before);
+    expect((await databaseSnapshot())).toEqual(before);
   });
 
   it("deletes the owner's portfolio", async () => {

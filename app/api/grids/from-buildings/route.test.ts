@@ -1,6 +1,5 @@
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { databasePath } from "@/lib/db/client";
+import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import { districtToGeoJson, generateDistrict } from "@/lib/district";
 import { parseNetworkJson } from "@/lib/grid";
 import { solvePowerFlow } from "@/lib/powerflow";
@@ -16,13 +15,8 @@ let aggregator: string;
 
 const sample = districtToGeoJson(generateDistrict({ seed: 3, buildings: 60 }));
 
-function gridCount(): number {
-  const db = new Database(databasePath(), { readonly: true });
-  try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM Grid").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+async function gridCount(): Promise<number> {
+  return (await databaseSnapshot()).Grid.length;
 }
 
 function form(files: Record<string, [name: string, text: string]>, fields: Record<string, string> = {}): FormData {
@@ -40,7 +34,7 @@ beforeAll(async () => {
 
 describe("POST /api/grids/from-buildings", () => {
   it("builds and stores a grid from buildings and streets GeoJSON for the DSO, with coordinates and FPUs", async () => {
-    const before = gridCount();
+    const before = (await gridCount());
     const res = await post(dso, form({ buildings: ["homes.geojson", JSON.stringify(sample.buildings)], streets: ["roads.geojson", JSON.stringify(sample.streets)] }, { seed: "3", name: "My quarter" }));
     expect(res.status).toBe(201);
     const body = (await res.json()) as { grid: { id: string; name: string; busCount: number; fpuCount: number; sourceFormat: string }; district: { buildings: number; substations: number; warnings: string[] } };
@@ -49,7 +43,7 @@ describe("POST /api/grids/from-buildings", () => {
     expect(body.district.buildings).toBe(60);
     expect(body.district.substations).toBeGreaterThanOrEqual(1);
     expect(body.grid.fpuCount).toBeGreaterThan(0);
-    expect(gridCount()).toBe(before + 1);
+    expect((await gridCount())).toBe(before + 1);
     // What the DSO view then draws and solves.
     const netRes = await networkRoute.GET(apiRequest("GET", `/api/grids/${body.grid.id}/network`, { cookie: dso }), routeContext({ id: body.grid.id }));
     const net = parseNetworkJson(await netRes.text());
@@ -70,7 +64,7 @@ describe("POST /api/grids/from-buildings", () => {
   });
 
   it("rejects bad files with the feature and field named, and stores nothing", async () => {
-    const before = gridCount();
+    const before = (await gridCount());
     const bad = JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", geometry: { type: "Point", coordinates: [8.48, 49] }, properties: {} }, { type: "Feature", geometry: { type: "Point", coordinates: [8.48, 95] }, properties: {} }] });
     const cases: [FormData, number, RegExp][] = [
       [form({ buildings: ["b.geojson", bad] }), 400, /^b\.geojson: features\[1\]\.geometry\.coordinates: latitude 95 is outside/],
@@ -87,11 +81,11 @@ describe("POST /api/grids/from-buildings", () => {
     }
     const json = await route.POST(apiRequest("POST", "/api/grids/from-buildings", { cookie: dso, body: "{}", headers: { "content-type": "application/json" } }));
     expect(json.status).toBe(415);
-    expect(gridCount()).toBe(before);
+    expect((await gridCount())).toBe(before);
   });
 
   it("is for DSOs only: 401 anonymous, 403 for the TSO and aggregators, nothing stored", async () => {
-    const before = gridCount();
+    const before = (await gridCount());
     const body = () => form({ buildings: ["b.geojson", JSON.stringify(sample.buildings)] });
     expect((await post(undefined, body())).status).toBe(401);
     for (const cookie of [tso, aggregator]) {
@@ -99,6 +93,6 @@ describe("POST /api/grids/from-buildings", () => {
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: string }).error).toMatch(/needs the DSO role/);
     }
-    expect(gridCount()).toBe(before);
+    expect((await gridCount())).toBe(before);
   });
 });
