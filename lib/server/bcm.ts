@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
+import { auditedTransaction, recordAudit } from "./audit";
 import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
@@ -153,9 +154,11 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
     clearMs,
     runMs: performance.now() - t0,
   };
-  const row = await prisma.clearingRun.create({
+  const id = randomUUID();
+  const event = { action: "bcm.run", objectType: "clearingRun", objectId: id, ownerId: user.id, detail: { requestMw, status: cleared.status, totalMw: cleared.totalMw } };
+  const row = await auditedTransaction(prisma, event, (tx) => tx.clearingRun.create({
     data: {
-      id: randomUUID(),
+      id,
       kind: "bcm",
       createdById: user.id,
       requestMw,
@@ -164,7 +167,7 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
       objectiveEur: cleared.objectiveEur,
       resultJson: JSON.stringify(stored),
     },
-  });
+  }));
   return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
 }
 

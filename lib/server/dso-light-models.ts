@@ -3,8 +3,9 @@ import type { PrismaClient } from "@/lib/db/client";
 import { parseNetworkJson } from "@/lib/grid";
 import { flexLocations } from "@/lib/sensitivity/locations";
 import { LightModelError, parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
-import { publishLightModel, storeLightModel, type LightModelSummary } from "./market";
+import { publishLightModel, publishLightModelWith, storeLightModel, storeLightModelIn, type LightModelSummary } from "./market";
 
 /**
  * The DSO's side of publishing: a light model computed in the browser's worker
@@ -64,22 +65,16 @@ export function checkLightModelUpload(networkJson: string, rawModel: unknown, ra
 
 /**
  * Store a checked light model for a grid; when publishing, it replaces the grid's
- * published one (publishLightModel: one published model per grid). Should publishing
- * fail, the new row is removed again, so nothing half-done stays behind.
+ * published one (publishLightModel: one published model per grid). Storing and
+ * publishing are one transaction, so a refused publish leaves nothing behind.
  */
 export async function storeUploadedLightModel(
   prisma: PrismaClient,
   gridId: string,
   upload: { lightModel: LightModel; key: LightModelKey; publish: boolean },
 ): Promise<LightModelSummary> {
-  const stored = await storeLightModel(prisma, gridId, upload.lightModel, upload.key);
-  if (!upload.publish) return stored;
-  try {
-    return await publishLightModel(prisma, gridId, stored.id);
-  } catch (e) {
-    await prisma.lightModel.delete({ where: { id: stored.id } });
-    throw e;
-  }
+  if (!upload.publish) return storeLightModel(prisma, gridId, upload.lightModel, upload.key);
+  return publishLightModelWith(prisma, gridId, async (tx) => (await storeLightModelIn(tx, gridId, upload.lightModel, upload.key)).id);
 }
 
 /** The stored light model of a grid (the TSO-visible part), as its JSON text; 404 when the grid has no such model. */
@@ -97,6 +92,11 @@ export async function publishStoredLightModel(prisma: PrismaClient, gridId: stri
   return publishLightModel(prisma, gridId, id);
 }
 
+/** Let the TSO see the grid on its map (the labelled demonstrator mode), or stop it; audited. */
 export async function setDemoMode(prisma: PrismaClient, gridId: string, demoMode: boolean): Promise<boolean> {
-  return (await prisma.grid.update({ where: { id: gridId }, data: { demoMode }, select: { demoMode: true } })).demoMode;
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.grid.update({ where: { id: gridId }, data: { demoMode }, select: { demoMode: true, ownerId: true, name: true } });
+    await recordAudit(tx, { action: "grid.demo_mode", objectType: "grid", objectId: gridId, ownerId: row.ownerId, detail: { demoMode, name: row.name } });
+    return row.demoMode;
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import type { SessionUser } from "./roles";
@@ -43,20 +44,28 @@ export async function storeNetwork(
   net: Network,
   source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
 ): Promise<GridSummary> {
-  const row = await prisma.grid.create({
-    data: {
-      id: randomUUID(),
+  const data = {
+    id: randomUUID(),
+    ownerId,
+    name: cleanGridName(source.name),
+    sourceFormat: source.sourceFormat,
+    fileName: source.fileName,
+    busCount: net.buses.length,
+    branchCount: net.branches.length,
+    fpuCount: net.fpus.length,
+    networkJson: writeNetworkJson(net),
+  };
+  const row = await auditedTransaction(
+    prisma,
+    {
+      action: source.sourceFormat === "generated" ? "grid.generate" : "grid.upload",
+      objectType: "grid",
+      objectId: data.id,
       ownerId,
-      name: cleanGridName(source.name),
-      sourceFormat: source.sourceFormat,
-      fileName: source.fileName,
-      busCount: net.buses.length,
-      branchCount: net.branches.length,
-      fpuCount: net.fpus.length,
-      networkJson: writeNetworkJson(net),
+      detail: { name: data.name, fileName: data.fileName, buses: data.busCount },
     },
-    select: SUMMARY_SELECT,
-  });
+    (tx) => tx.grid.create({ data, select: SUMMARY_SELECT }),
+  );
   return toSummary(row);
 }
 
@@ -99,8 +108,10 @@ export async function getOwnedGridSummary(prisma: PrismaClient, user: SessionUse
 }
 
 export async function deleteOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
-  await getOwnedGrid(prisma, user, id);
-  await prisma.grid.delete({ where: { id } });
+  const grid = await getOwnedGrid(prisma, user, id);
+  await auditedTransaction(prisma, { action: "grid.delete", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { name: grid.name } }, (tx) =>
+    tx.grid.delete({ where: { id } }),
+  );
 }
 
 /**
@@ -120,6 +131,7 @@ export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, i
         if (clash) throw new ApiError("conflict", nameTakenMessage(clash.name).replace("before publishing it", "or keep its name"));
       }
       const row = await tx.grid.update({ where: { id }, data: { name, ...(grid.publishedName !== null ? { publishedName: key } : {}) }, select: SUMMARY_SELECT });
+      await recordAudit(tx, { action: "grid.rename", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { from: grid.name, to: name } });
       return toSummary(row);
     });
   } catch (e) {

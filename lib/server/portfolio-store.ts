@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
+import { auditedTransaction, recordAudit } from "./audit";
 import {
   assetBidId,
   BidFormatError,
@@ -145,6 +146,7 @@ export async function storePortfolio(
           (dis.assets.get(b.id) ?? []).map((a) => ({ id: assetBidId(b, a.assetId), bidId: b.id, portfolioId: created.id, gridId: a.gridId, unitId: a.assetId, volumeMw: a.volumeMw, tsoId: opaqueBidId("X") })),
         ),
       });
+      await recordAudit(tx, { action: "portfolio.upload", objectType: "portfolio", objectId: created.id, ownerId: owner.id, detail: { name: created.name, fileName: created.fileName, bids: bids.length } });
       return created;
     });
     return { id: row.id, owner: owner.username, name: row.name, fileName: row.fileName, bidCount: row.bidCount, createdAt: row.createdAt.toISOString() };
