@@ -29,7 +29,7 @@ export const GET = apiRoute(async (req: Request) => {
 });
 
 /** The trail is append-only: no request edits or removes an event. */
-const refuse = apiRoute(async () => {
+const refuse = apiRoute(async (_req: Request) => {
   throw new ApiError("method_not_allowed", "the audit trail is append-only: events cannot be changed or deleted", { allow: "GET" });
 });
 export const PUT = refuse;
