@@ -47,11 +47,13 @@ export function addressKey(address: string): string {
   return `addr:${address}`;
 }
 
-export type Claim = { ok: true } | { ok: false; key: string; locked: boolean; retryAfterMs: number };
+/** A claimed attempt carries the failure count it set on each key, so a success can take exactly that claim back. */
+export type Claim = { ok: true; failures: Record<string, number> } | { ok: false; key: string; locked: boolean; retryAfterMs: number };
+type OneClaim = { ok: true; failures: number } | Extract<Claim, { ok: false }>;
 
 const CLAIM_TRIES = 20;
 
-async function claimOne(prisma: PrismaClient, { key, policy }: ThrottleKey, now: Date): Promise<Claim> {
+async function claimOne(prisma: PrismaClient, { key, policy }: ThrottleKey, now: Date): Promise<OneClaim> {
   const t = now.getTime();
   for (let i = 0; i < CLAIM_TRIES; i++) {
     const row = await prisma.signInThrottle.findUnique({ where: { key } });
@@ -65,7 +67,7 @@ async function claimOne(prisma: PrismaClient, { key, policy }: ThrottleKey, now:
     if (row === null) {
       try {
         await prisma.signInThrottle.create({ data: { key, ...data } });
-        return { ok: true };
+        return { ok: true, failures };
       } catch (e) {
         if ((e as { code?: string }).code === "P2002") continue; // another attempt created it first
         throw e;
@@ -73,7 +75,7 @@ async function claimOne(prisma: PrismaClient, { key, policy }: ThrottleKey, now:
     }
     // Compare-and-set: only if nobody counted another attempt since the read.
     const { count } = await prisma.signInThrottle.updateMany({ where: { key, failures: row.failures, lastFailedAt: row.lastFailedAt }, data });
-    if (count === 1) return { ok: true };
+    if (count === 1) return { ok: true, failures };
   }
   return { ok: false, key, locked: false, retryAfterMs: 1000 };
 }
@@ -83,17 +85,28 @@ async function claimOne(prisma: PrismaClient, { key, policy }: ThrottleKey, now:
  * A claimed attempt counts as a failure until `releaseOnSuccess`.
  */
 export async function claimSignInAttempt(prisma: PrismaClient, keys: ThrottleKey[], now = new Date()): Promise<Claim> {
+  const failures: Record<string, number> = {};
   for (const k of keys) {
     const claim = await claimOne(prisma, k, now);
     if (!claim.ok) return claim;
+    failures[k.key] = claim.failures;
   }
-  return { ok: true };
+  return { ok: true, failures };
 }
 
-/** A successful sign-in: the account's count is reset; the address's claim is taken back. */
-export async function releaseOnSuccess(prisma: PrismaClient, account: string, address: string): Promise<void> {
+/**
+ * A successful sign-in: the account's count is reset; the address's claim is taken
+ * back. The address was not waiting before this claim (it passed the check), so when
+ * no other attempt counted since, its wait is lifted too; otherwise only the count
+ * goes down and the others' wait stays.
+ */
+export async function releaseOnSuccess(prisma: PrismaClient, account: string, address: string, claim: Extract<Claim, { ok: true }>): Promise<void> {
   await prisma.signInThrottle.deleteMany({ where: { key: accountKey(account) } });
-  await prisma.signInThrottle.updateMany({ where: { key: addressKey(address), failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
+  const key = addressKey(address);
+  const claimed = claim.failures[key];
+  if (claimed === undefined) return;
+  const { count } = await prisma.signInThrottle.updateMany({ where: { key, failures: claimed }, data: { failures: claimed - 1, blockedUntil: null } });
+  if (count === 0) await prisma.signInThrottle.updateMany({ where: { key, failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
 }
 
 /** Forget keys that are neither blocked nor failed recently (with the hourly session purge). */

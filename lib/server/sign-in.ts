@@ -50,7 +50,7 @@ export async function signIn(
     await recordAuditAttempt(prisma, { ...attempt, outcome: "refused", detail: { reason: "wrong credentials", address } });
     throw new ApiError("unauthorized", SIGN_IN_FAILED);
   }
-  await releaseOnSuccess(prisma, username, address);
+  await releaseOnSuccess(prisma, username, address, claim);
   await purgeExpiredSessions(prisma, now);
   await purgeStaleThrottles(prisma, now);
   const user: SessionUser = { id: row.id, username: row.username, displayName: row.displayName, role: row.role };

@@ -115,6 +115,15 @@ describe("sign-in throttling", () => {
     expect((await attempt("tso", DEMO_PASSWORD, freshAddress())).status).toBe(200);
   });
 
+  it("a success from a busy address takes its own claim back, so the next operator there is not kept waiting", async () => {
+    const address = freshAddress();
+    for (let i = 0; i < ADDRESS_POLICY.freeFailures - 1; i++) expect((await attempt(`typo-${i}`, "wrong-password", address)).status).toBe(401);
+    expect((await attempt("dso-bergwald", DEMO_PASSWORD, address)).status).toBe(200);
+    expect((await attempt("agg-storage", DEMO_PASSWORD, address)).status).toBe(200);
+    const row = await (await getPrisma()).signInThrottle.findUniqueOrThrow({ where: { key: `addr:${address}` } });
+    expect(row).toMatchObject({ failures: ADDRESS_POLICY.freeFailures - 1, blockedUntil: null });
+  });
+
   it("lets at most the free attempts through when many arrive at once", async () => {
     const address = freshAddress();
     const results = await Promise.all(Array.from({ length: 12 }, () => attempt("agg-solarpool", "wrong-password", address)));
