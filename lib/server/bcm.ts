@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
 import { reaggregate, type AggregatedResult } from "@/lib/market";
+import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides } from "./market";
 import { loadMarket, type SkippedPortfolio } from "./market-bids";

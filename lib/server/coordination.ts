@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
 import { regionProblemOptionsSchema, type RegionProblemOptionsStored } from "@/lib/regions/problem-options";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName } from "./grid-names";
 import type { SessionUser } from "./roles";

@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import type { Network } from "@/lib/grid";
 import { computeLayout } from "@/lib/layout";
 import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { getOwnedGrid } from "./grids";
 import type { SessionUser } from "./roles";

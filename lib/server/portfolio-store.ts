@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import {
   assetBidId,
   BidFormatError,
@@ -11,6 +10,7 @@ import {
   type Disaggregation,
   type GridAssetRegistry,
 } from "@/lib/market";
+import { recordAudit } from "./audit";
 import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
 

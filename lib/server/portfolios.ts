@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
+import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
-import { auditedTransaction, recordAudit } from "./audit";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
+import { auditedTransaction } from "./audit";
 import { getOwnedGrid } from "./grids";
 import type { SessionUser } from "./roles";
 

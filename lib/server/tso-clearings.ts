@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";
+import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides } from "./market";
 import type { SessionUser } from "./roles";

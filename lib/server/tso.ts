@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import { auditedTransaction, recordAudit } from "./audit";
 import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type DispatchToValidate } from "@/lib/clearing";
 import type { BidGroup } from "@/lib/clearing/milp";
 import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
 import { loadMarket } from "./market-bids";
