@@ -107,6 +107,8 @@ test.describe("sign-in abuse and sessions", () => {
     await signInWithForm(page, "agg-heatflex");
     await page.getByTestId("current-user").click();
     await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByTestId("sessions")).toContainText("30 minutes without use");
+    await page.screenshot({ path: join(ARTIFACTS, "security-account.png"), fullPage: true });
     await page.getByTestId("sign-out-everywhere").click();
     await expect(page).toHaveURL(/\/signin$/);
     expect((await page.request.get("/api/auth/me")).status()).toBe(401);
