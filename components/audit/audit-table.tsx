@@ -1,5 +1,6 @@
 import { formatDateTime } from "@/components/dso/format";
 import type { AuditEventView } from "@/lib/server/audit";
+import styles from "./audit-table.module.css";
 
 const OUTCOME_BADGE: Record<AuditEventView["outcome"], string> = { ok: "badge badge-ok", refused: "badge badge-bad", failed: "badge badge-bad" };
 
@@ -43,7 +44,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
               <td>
                 <span className={OUTCOME_BADGE[e.outcome]}>{e.outcome}</span>
               </td>
-              <td className="small">{describeDetail(e.detail)}</td>
+              <td className={`small ${styles.detail}`}>{describeDetail(e.detail)}</td>
               <td className="muted small mono" title={e.requestId}>
                 {e.requestId.slice(0, 8)}
               </td>

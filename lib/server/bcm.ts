@@ -155,7 +155,7 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
     runMs: performance.now() - t0,
   };
   const id = randomUUID();
-  const event = { action: "bcm.run", objectType: "clearingRun", objectId: id, ownerId: user.id, detail: { requestMw, status: cleared.status, totalMw: cleared.totalMw } };
+  const event = { action: "bcm.run", objectType: "clearingRun", objectId: id, ownerId: user.id, detail: { requestMw, status: cleared.status, totalMw: Number(cleared.totalMw.toFixed(6)) } };
   const row = await auditedTransaction(prisma, event, (tx) => tx.clearingRun.create({
     data: {
       id,

@@ -158,7 +158,7 @@ async function record(prisma: PrismaClient, user: SessionUser, e: LogEntry, boun
     objectId: e.lightModelId.slice(0, 100),
     ownerId,
     outcome: e.accepted ? ("ok" as const) : ("refused" as const),
-    detail: { clearingId: e.clearingId, requestId: id, iteration: e.iteration, ...(e.accepted ? {} : { reason: e.outcome.slice(0, 200) }) },
+    detail: { clearingId: e.clearingId, tsoRequestId: id, iteration: e.iteration, ...(e.accepted ? {} : { reason: e.outcome.slice(0, 200) }) },
   };
   await auditedTransaction(prisma, event, (tx) => tx.tsoRequest.create({
     data: {
