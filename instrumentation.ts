@@ -1,14 +1,19 @@
 /**
  * Runs once when the Next.js server starts: create/migrate the database, seed the
- * demo data in demo mode (FLEXPLAT_DEMO=1), and purge expired sessions hourly. A
+ * demo data in demo mode (FLEXPLAT_DEMO=1), stamp each request with its client's address,
+ * and purge expired and idle sessions and stale sign-in counters hourly. A
  * database the mode refuses (production on demo data) stops the server with the reason.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Sign-in throttling per client needs the TCP peer's address (lib/server/client-address.ts).
+  const { installClientAddressStamp } = await import("./lib/server/client-address");
+  await installClientAddressStamp();
   const { getPrisma } = await import("./lib/server/db");
   const { databaseTarget, describeTarget } = await import("./lib/db/client");
   const { deploymentMode } = await import("./lib/db/deployment");
   const { purgeExpiredSessions } = await import("./lib/server/session");
+  const { purgeStaleThrottles } = await import("./lib/server/sign-in-throttle");
   let prisma;
   try {
     prisma = await getPrisma();
@@ -17,6 +22,10 @@ export async function register(): Promise<void> {
     process.exit(1);
   }
   console.log(`FlexPlat: ${deploymentMode()} mode, database ${describeTarget(databaseTarget())}`);
-  const hourly = setInterval(() => void purgeExpiredSessions(prisma).catch((e) => console.error("purging expired sessions failed:", e)), 60 * 60 * 1000);
+  const purge = async () => {
+    await purgeExpiredSessions(prisma);
+    await purgeStaleThrottles(prisma);
+  };
+  const hourly = setInterval(() => void purge().catch((e) => console.error("purging expired sessions failed:", e)), 60 * 60 * 1000);
   hourly.unref();
 }

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { securityHeaderRules } from "./lib/server/security-headers";
 
 const nextConfig: NextConfig = {
   // forbidden() renders app/forbidden.tsx with HTTP 403 (DSO pages opened by other roles).
@@ -9,6 +10,11 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // `next dev` serves its HMR resources to these hosts too (tests and screenshots use 127.0.0.1).
   allowedDevOrigins: ["127.0.0.1", "localhost"],
+  // nosniff, X-Frame-Options, Referrer-Policy, Permissions-Policy on every response; the API's CSP.
+  // Pages get their CSP (with a nonce) from proxy.ts.
+  async headers() {
+    return securityHeaderRules();
+  },
 };
 
 export default nextConfig;

@@ -13,7 +13,7 @@ test.describe("who may open a DSO's grid", () => {
   test("the TSO cannot open a DSO's grid: 403 page and 403 from the API", async ({ page, baseURL }) => {
     const id = await bergwaldGridId(baseURL!);
     await signInWithForm(page, "tso");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "TSO clearing", "Coordination study"]);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "TSO clearing", "Coordination study", "Activity"]);
 
     const res = await page.goto(`/dso?grid=${id}`);
     expect(res?.status()).toBe(403);
@@ -53,7 +53,7 @@ test.describe("who may open a DSO's grid", () => {
     await page.getByLabel("User name").fill("dso-bergwald");
     await page.getByLabel("Password").fill("wrong");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("signin-error")).toHaveText("unknown user name or wrong password");
+    await expect(page.getByTestId("signin-error")).toHaveText("unknown user name or wrong password, or too many failed attempts (then wait 15 minutes)");
 
     await signInWithForm(page, "dso-bergwald");
     expect((await page.request.get("/api/auth/me")).status()).toBe(200);

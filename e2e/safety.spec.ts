@@ -59,7 +59,7 @@ test.describe("accounts", () => {
   test("the administrator creates an operator's account; the operator signs in with it and changes the password", async ({ page, browser }) => {
     await signInWithForm(page, "admin");
     await expect(page).toHaveURL(/\/admin$/);
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "Accounts"]);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(["Home", "Accounts", "Activity"]);
     const form = page.getByTestId("create-account");
     await form.getByLabel("User name").fill("agg-newco");
     await form.getByLabel("Operator").fill("NewCo Flex");

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { ChangePasswordForm } from "@/components/auth/change-password-form";
+import { SignOutEverywhereButton } from "@/components/auth/sign-out-everywhere-button";
 import { currentUser } from "@/lib/server/auth";
+import { sessionIdleMs } from "@/lib/server/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
-/** Every signed-in operator: who it is signed in as, and its password. */
+/** Every signed-in operator: who it is signed in as, its password, and its sessions. */
 export default async function AccountPage() {
   const user = await currentUser();
   if (!user) redirect("/signin?next=%2Faccount");
@@ -21,6 +23,7 @@ export default async function AccountPage() {
         </div>
       </div>
       <ChangePasswordForm username={user.username} />
+      <SignOutEverywhereButton idleMinutes={sessionIdleMs() / 60_000} />
     </>
   );
 }

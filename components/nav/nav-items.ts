@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/tso/study", label: "Coordination study", roles: ["TSO"] },
   { href: "/bcm", label: "Bid congestion manager", roles: ["AGGREGATOR", "DSO"] },
   { href: "/admin", label: "Accounts", roles: ["ADMIN"] },
+  { href: "/audit", label: "Activity", roles: ["TSO", "DSO", "AGGREGATOR", "ADMIN"] },
 ];
 
 export function navItemsFor(role: Role | null): NavItem[] {

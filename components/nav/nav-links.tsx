@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import "@/components/zod-jitless";
 import type { NavItem } from "./nav-items";
 
 export function NavLinks({ items }: { items: NavItem[] }) {

@@ -170,6 +170,18 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
 
     await expect(prisma.grid.create({ data: { id: "g2", ownerId: "nobody", name: "x", sourceFormat: "json", busCount: 1, branchCount: 0, fpuCount: 0, networkJson: "{}" } })).rejects.toThrow();
 
+    const seen = await prisma.session.update({ where: { id: "s1" }, data: { lastSeenAt: new Date() } });
+    expect(seen.lastSeenAt).toBeInstanceOf(Date);
+    const throttle = await prisma.signInThrottle.create({ data: { key: "user:dso-test", failures: 3, lastFailedAt: new Date() } });
+    expect(throttle.blockedUntil).toBeNull();
+    await expect(prisma.signInThrottle.create({ data: { key: "user:dso-test", failures: 1, lastFailedAt: new Date() } })).rejects.toThrow(/Unique constraint/);
+    const event = await prisma.auditEvent.create({
+      data: { id: "a1", userId: "u1", username: "dso-test", role: "DSO", action: "grid.upload", objectType: "grid", objectId: "g1", ownerId: "u1", outcome: "ok", requestId: "r-1", detail: "{}" },
+    });
+    expect(event.at).toBeInstanceOf(Date);
+    await prisma.auditEvent.create({ data: { id: "a2", action: "auth.signin", objectType: "account", outcome: "refused", requestId: "r-2" } });
+    expect(await prisma.auditEvent.findMany({ where: { ownerId: "u1" } })).toHaveLength(1);
+
     await prisma.seedRecord.create({ data: { key: "accounts:v1" } });
     await expect(prisma.seedRecord.create({ data: { key: "accounts:v1" } })).rejects.toThrow(/Unique constraint/);
     expect((await prisma.seedRecord.findUniqueOrThrow({ where: { key: "accounts:v1" } })).createdAt).toBeInstanceOf(Date);
@@ -181,5 +193,7 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
     expect(await prisma.lightModel.count()).toBe(0);
     expect(await prisma.flexRegion.count()).toBe(0);
     expect(await prisma.gridLayout.count()).toBe(0);
+    // The trail outlives the accounts and objects it names (no foreign keys).
+    expect(await prisma.auditEvent.count()).toBe(2);
   });
 });

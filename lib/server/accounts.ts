@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
 import { passwordProblem, USERNAME_PATTERN } from "./password-policy";
@@ -86,9 +87,14 @@ export async function createAccount(prisma: PrismaClient, input: NewAccount): Pr
     throw new ApiError("conflict", `username: '${input.username}' is taken`);
   }
   let row;
+  const passwordHash = await hashPassword(password);
   try {
-    row = await prisma.user.create({
-      data: { id: randomUUID(), username: input.username, displayName: input.displayName, role: input.role, passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
+    row = await prisma.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: { id: randomUUID(), username: input.username, displayName: input.displayName, role: input.role, passwordHash, passwordChangedAt: new Date() },
+      });
+      await recordAudit(tx, { action: "account.create", objectType: "account", objectId: created.id, ownerId: created.id, detail: { username: created.username, role: created.role } });
+      return created;
     });
   } catch (e) {
     if ((e as { code?: string }).code === "P2002") throw new ApiError("conflict", `username: '${input.username}' is taken`);
@@ -110,10 +116,11 @@ export async function resetPassword(prisma: PrismaClient, admin: SessionUser, us
   const next = password ?? generated!;
   checkPassword(next, target.username, "password");
   const passwordHash = await hashPassword(next);
-  await prisma.$transaction([
-    prisma.user.update({ where: { id: target.id }, data: { passwordHash, passwordChangedAt: new Date() } }),
-    prisma.session.deleteMany({ where: { userId: target.id } }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: target.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    const { count } = await tx.session.deleteMany({ where: { userId: target.id } });
+    await recordAudit(tx, { action: "account.password_reset", objectType: "account", objectId: target.id, ownerId: target.id, detail: { username: target.username, sessionsEnded: count, generated: generated !== null } });
+  });
   return { username: target.username, password: generated };
 }
 
@@ -129,8 +136,9 @@ export async function changeOwnPassword(
   if (input.newPassword === input.currentPassword) throw new ApiError("bad_request", "newPassword: choose a password different from the current one");
   checkPassword(input.newPassword, user.username, "newPassword");
   const passwordHash = await hashPassword(input.newPassword);
-  await prisma.$transaction([
-    prisma.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } }),
-    prisma.session.deleteMany({ where: { userId: user.id, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) } }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    const { count } = await tx.session.deleteMany({ where: { userId: user.id, ...(currentSessionId ? { id: { not: currentSessionId } } : {}) } });
+    await recordAudit(tx, { action: "account.password_change", objectType: "account", objectId: user.id, ownerId: user.id, actor: user, detail: { otherSessionsEnded: count } });
+  });
 }

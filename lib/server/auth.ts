@@ -2,6 +2,7 @@ import { cookies } from "next/headers";
 import { getPrisma } from "./db";
 import { ApiError } from "./errors";
 import type { Role, SessionUser } from "./roles";
+import { currentRequestContext } from "./request-context";
 import { readCookie, resolveSession, SESSION_COOKIE } from "./session";
 
 /**
@@ -13,6 +14,8 @@ export async function requireUser(req: Request, roles?: readonly Role[]): Promis
   const prisma = await getPrisma();
   const user = await resolveSession(prisma, readCookie(req.headers.get("cookie"), SESSION_COOKIE));
   if (!user) throw new ApiError("unauthorized", "sign in first");
+  const ctx = currentRequestContext();
+  if (ctx) ctx.user = user;
   assertRole(user, roles);
   return user;
 }

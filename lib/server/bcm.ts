@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import type { ClearingStatus } from "@/lib/clearing";
 import { aggregatedResultsCsv } from "@/lib/cli/commands/bcm";
-import { serializableTransaction } from "@/lib/db/transaction";
 import { POOL_LIMITS } from "@/lib/limits";
 import type { AggregatedResult } from "@/lib/market";
+import { auditedTransaction } from "./audit";
 import type { StoredBcmRun } from "./bcm-run";
 import { ApiError } from "./errors";
 import { publishedDsoSides, publishedSideRows } from "./market";
@@ -112,20 +112,13 @@ export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw:
   // Placing, clearing and re-aggregating run on the worker pool (lib/server/bcm-run.ts).
   const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username }, { timeoutMs: POOL_LIMITS.bcmTimeoutMs });
   stored.runMs = performance.now() - t0;
-  // One row, in a transaction so the kill test (lib/server/test-pause.ts) can stop the
-  // server between its INSERT and COMMIT: a run is stored whole or not at all.
-  const row = await serializableTransaction(prisma, async (tx) => {
+  const id = randomUUID();
+  const event = { action: "bcm.run", objectType: "clearingRun", objectId: id, ownerId: user.id, detail: { requestMw, status, totalMw: Number(totalMw.toFixed(6)) } };
+  // The run and its audit event in one transaction, which the kill test (lib/server/test-pause.ts)
+  // can stop between INSERT and COMMIT: a run is stored whole or not at all.
+  const row = await auditedTransaction(prisma, event, async (tx) => {
     const created = await tx.clearingRun.create({
-      data: {
-        id: randomUUID(),
-        kind: "bcm",
-        createdById: user.id,
-        requestMw,
-        status,
-        totalMw,
-        objectiveEur,
-        resultJson: JSON.stringify(stored),
-      },
+      data: { id, kind: "bcm", createdById: user.id, requestMw, status, totalMw, objectiveEur, resultJson: JSON.stringify(stored) },
     });
     await testPause("bcm-run");
     return created;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
 import { regionProblemOptionsSchema, type RegionProblemOptionsStored } from "@/lib/regions/problem-options";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName } from "./grid-names";
 import type { SessionUser } from "./roles";
@@ -85,7 +86,9 @@ export function prepareTransmissionGrid(upload: { fileName: string; text: string
 }
 
 export async function storeTransmissionGrid(prisma: PrismaClient, user: SessionUser, g: ReturnType<typeof prepareTransmissionGrid>): Promise<TransmissionGridSummary> {
-  const row = await prisma.transmissionGrid.create({ data: { id: randomUUID(), ownerId: user.id, ...g, name: cleanGridName(g.name) } });
+  const id = randomUUID();
+  const event = { action: "transmission_grid.upload", objectType: "transmissionGrid", objectId: id, ownerId: user.id, detail: { fileName: g.fileName, buses: g.busCount } };
+  const row = await auditedTransaction(prisma, event, (tx) => tx.transmissionGrid.create({ data: { id, ownerId: user.id, ...g, name: cleanGridName(g.name) } }));
   return tsSummary(row);
 }
 
@@ -102,8 +105,10 @@ export async function getOwnedTransmissionGrid(prisma: PrismaClient, user: Sessi
 }
 
 export async function deleteTransmissionGrid(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
-  await getOwnedTransmissionGrid(prisma, user, id);
-  await prisma.transmissionGrid.delete({ where: { id } });
+  const grid = await getOwnedTransmissionGrid(prisma, user, id);
+  await auditedTransaction(prisma, { action: "transmission_grid.delete", objectType: "transmissionGrid", objectId: id, ownerId: user.id, detail: { name: grid.name } }, (tx) =>
+    tx.transmissionGrid.delete({ where: { id } }),
+  );
 }
 
 // --- coordination runs --------------------------------------------------------------
@@ -201,7 +206,7 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
   }
   const id = randomUUID();
   await serializableTransaction(prisma, async (tx) => {
-    const regions = await tx.flexRegion.findMany({ where: { id: { in: [...seenRegion] } }, select: { id: true, gridId: true, published: true } });
+    const regions = await tx.flexRegion.findMany({ where: { id: { in: [...seenRegion] } }, select: { id: true, gridId: true, published: true, grid: { select: { ownerId: true } } } });
     const byId = new Map(regions.map((r) => [r.id, r]));
     for (const sp of input.setPoints) {
       const r = byId.get(sp.regionId);
@@ -218,9 +223,10 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
         resultJson: JSON.stringify({ ...input.result, replaceDemand: input.replaceDemand }),
       },
     });
+    const setPoints = input.setPoints.map((sp) => ({ ...sp, id: randomUUID() }));
     await tx.setPoint.createMany({
-      data: input.setPoints.map((sp) => ({
-        id: randomUUID(),
+      data: setPoints.map((sp) => ({
+        id: sp.id,
         runId: id,
         regionId: sp.regionId,
         gridId: byId.get(sp.regionId)!.gridId,
@@ -235,6 +241,12 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
         onBoundary: sp.onBoundary,
       })),
     });
+    await recordAudit(tx, { action: "coordination.run", objectType: "coordinationRun", objectId: id, ownerId: user.id, detail: { transmissionGridId: ts.id, status: input.result.status, setPoints: setPoints.length } });
+    // Each DSO sees the set-point sent to its grid (what it receives anyway), not the run.
+    for (const sp of setPoints) {
+      const region = byId.get(sp.regionId)!;
+      await recordAudit(tx, { action: "setpoint.send", objectType: "setPoint", objectId: sp.id, ownerId: region.grid.ownerId, detail: { gridId: region.gridId, regionId: sp.regionId } });
+    }
   });
   return (await listCoordinationRuns(prisma, user, id))[0];
 }
@@ -336,11 +348,17 @@ export const setPointAnswerSchema = z.strictObject({
 });
 
 export async function answerSetPoint(prisma: PrismaClient, gridId: string, setPointId: string, answer: z.infer<typeof setPointAnswerSchema>): Promise<DsoSetPointView> {
-  const row = await prisma.setPoint.findUnique({ where: { id: setPointId }, select: { gridId: true, status: true } });
+  const row = await prisma.setPoint.findUnique({ where: { id: setPointId }, select: { gridId: true, status: true, run: { select: { createdById: true } } } });
   if (!row || row.gridId !== gridId) throw new ApiError("not_found", `no set-point ${setPointId} for this grid`);
   if (answer.status === "rejected" && !answer.reason) throw new ApiError("bad_request", "a rejection needs a reason the TSO can read");
   if (row.status !== "sent") throw new ApiError("conflict", `this set-point was already ${row.status}`);
-  await prisma.setPoint.update({ where: { id: setPointId }, data: { status: answer.status, reason: answer.reason || null, respondedAt: new Date() } });
+  await prisma.$transaction(async (tx) => {
+    // Only a set-point still "sent" is answered: two answers at once cannot both win.
+    const { count } = await tx.setPoint.updateMany({ where: { id: setPointId, status: "sent" }, data: { status: answer.status, reason: answer.reason || null, respondedAt: new Date() } });
+    if (count !== 1) throw new ApiError("conflict", "this set-point was answered at the same moment");
+    // The TSO that sent it sees the answer; the DSO sees its own action.
+    await recordAudit(tx, { action: `setpoint.${answer.status === "accepted" ? "accept" : "reject"}`, objectType: "setPoint", objectId: setPointId, ownerId: row.run.createdById, detail: { gridId, ...(answer.reason ? { reason: answer.reason.slice(0, 200) } : {}) } });
+  });
   return (await listGridSetPoints(prisma, gridId)).find((s) => s.id === setPointId)!;
 }
 

@@ -6,7 +6,8 @@ import { LightModelError, parseLightModel, type LightModel, type LightModelKey }
 import { LIGHT_MODEL_LIMITS } from "@/lib/limits";
 import { scanJsonText } from "@/lib/limits/json-scan";
 import { ApiError } from "./errors";
-import { publishLightModel, serializeLightModel, storeCheckedLightModel, type LightModelSummary, type SerializedLightModel } from "./market";
+import { recordAudit } from "./audit";
+import { publishLightModel, publishLightModelWith, serializeLightModel, storeCheckedLightModel, storeCheckedLightModelIn, type LightModelSummary, type SerializedLightModel } from "./market";
 
 /**
  * The DSO's side of publishing: a light model computed in the browser's worker
@@ -105,22 +106,17 @@ export function checkLightModelUpload(networkJson: string, rawModel: unknown, ra
 
 /**
  * Store a checked light model for a grid; when publishing, it replaces the grid's
- * published one (publishLightModel: one published model per grid). Should publishing
- * fail, the new row is removed again, so nothing half-done stays behind.
+ * published one (publishLightModel: one published model per grid). Storing and
+ * publishing are one transaction, so a refused publish leaves nothing behind.
  */
 export async function storeUploadedLightModel(
   prisma: PrismaClient,
   gridId: string,
   upload: { model: SerializedLightModel; publish: boolean },
 ): Promise<LightModelSummary> {
-  const stored = await storeCheckedLightModel(prisma, gridId, upload.model);
-  if (!upload.publish) return stored;
-  try {
-    return await publishLightModel(prisma, gridId, stored.id);
-  } catch (e) {
-    await prisma.lightModel.delete({ where: { id: stored.id } });
-    throw e;
-  }
+  if (!upload.publish) return storeCheckedLightModel(prisma, gridId, upload.model);
+  // Stored and published in one transaction: both or neither.
+  return publishLightModelWith(prisma, gridId, async (tx) => (await storeCheckedLightModelIn(tx, gridId, upload.model)).id);
 }
 
 /** The stored light model of a grid (the TSO-visible part), as its JSON text; 404 when the grid has no such model. */
@@ -138,6 +134,11 @@ export async function publishStoredLightModel(prisma: PrismaClient, gridId: stri
   return publishLightModel(prisma, gridId, id);
 }
 
+/** Let the TSO see the grid on its map (the labelled demonstrator mode), or stop it; audited. */
 export async function setDemoMode(prisma: PrismaClient, gridId: string, demoMode: boolean): Promise<boolean> {
-  return (await prisma.grid.update({ where: { id: gridId }, data: { demoMode }, select: { demoMode: true } })).demoMode;
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.grid.update({ where: { id: gridId }, data: { demoMode }, select: { demoMode: true, ownerId: true, name: true } });
+    await recordAudit(tx, { action: "grid.demo_mode", objectType: "grid", objectId: gridId, ownerId: row.ownerId, detail: { demoMode, name: row.name } });
+    return row.demoMode;
+  });
 }

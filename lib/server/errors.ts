@@ -1,5 +1,6 @@
 import { unavailableReason, DatabaseUnavailableError } from "@/lib/db/unavailable";
 import { isCrossSiteRequest } from "./origin";
+import { REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from "./request-context";
 
 /** Typed, user-facing API errors; every route handler turns them into `{ error }` JSON with one status. */
 export const API_ERROR_STATUS = {
@@ -7,6 +8,7 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -18,11 +20,14 @@ export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
+  /** Extra response headers (Retry-After of a 429). */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ApiErrorCode, message: string) {
+  constructor(code: ApiErrorCode, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
+    this.headers = headers;
   }
 
   get status(): number {
@@ -44,7 +49,7 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
 
 export function errorResponse(e: unknown): Response {
   if (e instanceof ApiError) {
-    return jsonResponse({ error: e.message, code: e.code } satisfies ApiErrorBody, { status: e.status });
+    return jsonResponse({ error: e.message, code: e.code } satisfies ApiErrorBody, { status: e.status, headers: e.headers });
   }
   // PostgreSQL's text cannot hold NUL (SQLite's can): a request that carries one in a
   // string field is the client's mistake, not the server's.
@@ -62,19 +67,65 @@ export function errorResponse(e: unknown): Response {
   return jsonResponse({ error: "internal server error", code: "internal" } satisfies ApiErrorBody, { status: 500 });
 }
 
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Record a refused (4xx) or failed (5xx) state-changing request the route did not record itself. */
+async function recordRefusal(ctx: RequestContext, e: unknown, status: number): Promise<void> {
+  try {
+    const [{ getPrisma }, { recordAuditAttempt }, { routeAction }] = await Promise.all([import("./db"), import("./audit"), import("./audit-actions")]);
+    const { action, objectType, objectId } = routeAction(ctx.method, ctx.path);
+    await recordAuditAttempt(await getPrisma(), {
+      action,
+      objectType,
+      objectId,
+      outcome: status >= 500 ? "failed" : "refused",
+      detail: { status, error: (e instanceof ApiError ? e.message : "internal server error").slice(0, 300) },
+    });
+  } catch (err) {
+    console.error("recording a refused request in the audit trail failed:", err);
+  }
+}
+
+function withRequestId(res: Response, requestId: string): Response {
+  try {
+    res.headers.set(REQUEST_ID_HEADER, requestId);
+    return res;
+  } catch {
+    // Immutable headers (a fetched or redirect response): copy it.
+    const copy = new Response(res.body, res);
+    copy.headers.set(REQUEST_ID_HEADER, requestId);
+    return copy;
+  }
+}
+
 /**
  * Wrap a route handler so thrown ApiErrors become their JSON responses. State-changing
- * requests a browser sent from another site are refused before the handler runs.
+ * requests a browser sent from another site are refused before the handler runs. Each
+ * request gets an id (the caller's x-request-id or a new one, echoed in the response)
+ * that its audit events carry; a refused or failed state-changing request is recorded.
  */
 export function apiRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
   return async (...args: A) => {
-    try {
-      if (args[0] instanceof Request && isCrossSiteRequest(args[0])) {
-        throw new ApiError("forbidden", "requests from other sites are refused; use FlexPlat's own pages");
+    const req = args[0];
+    if (!(req instanceof Request)) {
+      try {
+        return await handler(...args);
+      } catch (e) {
+        return errorResponse(e);
       }
-      return await handler(...args);
-    } catch (e) {
-      return errorResponse(e);
     }
+    return runWithRequestContext(req, async (ctx) => {
+      let res: Response;
+      try {
+        if (isCrossSiteRequest(req)) {
+          throw new ApiError("forbidden", "requests from other sites are refused; use FlexPlat's own pages");
+        }
+        res = await handler(...args);
+      } catch (e) {
+        res = errorResponse(e);
+        if (STATE_CHANGING.has(req.method) && !ctx.refusalRecorded) await recordRefusal(ctx, e, res.status);
+      }
+      return withRequestId(res, ctx.requestId);
+    });
   };
 }

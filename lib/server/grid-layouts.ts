@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import type { Network } from "@/lib/grid";
 import { computeLayout } from "@/lib/layout";
 import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { getOwnedGrid } from "./grids";
 import type { SessionUser } from "./roles";
@@ -52,7 +53,7 @@ export async function getOwnedLayoutJson(prisma: PrismaClient, user: SessionUser
   return row?.layoutJson ?? null;
 }
 
-async function upsert(prisma: PrismaClient, gridId: string, layout: StoredLayout): Promise<GridLayoutSummary> {
+async function upsert(prisma: Pick<PrismaClient, "gridLayout">, gridId: string, layout: StoredLayout): Promise<GridLayoutSummary> {
   const data = { layoutJson: JSON.stringify(layout), algorithm: layout.algorithm, busCount: layout.busIds.length, crossings: layout.crossings, movedBuses: layout.moved.length };
   const row = await prisma.gridLayout.upsert({ where: { gridId }, create: { gridId, ...data }, update: data, select: SUMMARY });
   return toSummary(row);
@@ -68,12 +69,16 @@ export async function storeOwnedLayout(prisma: PrismaClient, user: SessionUser, 
     throw new ApiError("bad_request", `layout.${(e as Error).message}`);
   }
   checkFits(layout, busIdsOf(grid.networkJson));
-  return upsert(prisma, gridId, layout);
+  return auditedTransaction(
+    prisma,
+    { action: "grid.layout_store", objectType: "grid", objectId: gridId, ownerId: grid.ownerId, detail: { algorithm: layout.algorithm, buses: layout.busIds.length } },
+    (tx) => upsert(tx, gridId, layout),
+  );
 }
 
 /** Move buses of the owner's stored layout by hand; 404 before a layout is stored, 400 naming a bus not in the grid. */
 export async function moveOwnedBuses(prisma: PrismaClient, user: SessionUser, gridId: string, moves: { busId: number; x: number; y: number }[]): Promise<GridLayoutSummary> {
-  await getOwnedGrid(prisma, user, gridId);
+  const grid = await getOwnedGrid(prisma, user, gridId);
   return serializableTransaction(prisma, async (tx) => {
     const row = await tx.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
     if (!row) throw new ApiError("not_found", "this grid has no stored layout yet; open its diagram first");
@@ -83,7 +88,8 @@ export async function moveOwnedBuses(prisma: PrismaClient, user: SessionUser, gr
     } catch (e) {
       throw new ApiError("bad_request", `moves: ${(e as Error).message}`);
     }
-    return upsert(tx as unknown as PrismaClient, gridId, moved);
+    await recordAudit(tx, { action: "grid.layout_move", objectType: "grid", objectId: gridId, ownerId: grid.ownerId, detail: { buses: moves.length } });
+    return upsert(tx, gridId, moved);
   });
 }
 

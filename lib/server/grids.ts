@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
+import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
@@ -49,27 +50,35 @@ export async function storeNetwork(
   return storeNetworkJson(prisma, ownerId, { ...counts, networkJson: writeNetworkJson(net) }, source);
 }
 
-/** Store a validated network already serialized (by the worker pool) as project JSON. */
+/** Store a validated network already serialized (by the worker pool) as project JSON, with its audit event. */
 export async function storeNetworkJson(
   prisma: PrismaClient,
   ownerId: string,
   net: { networkJson: string; busCount: number; branchCount: number; fpuCount: number },
   source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
 ): Promise<GridSummary> {
-  const row = await prisma.grid.create({
-    data: {
-      id: randomUUID(),
+  const data = {
+    id: randomUUID(),
+    ownerId,
+    name: cleanGridName(source.name),
+    sourceFormat: source.sourceFormat,
+    fileName: source.fileName,
+    busCount: net.busCount,
+    branchCount: net.branchCount,
+    fpuCount: net.fpuCount,
+    networkJson: net.networkJson,
+  };
+  const row = await auditedTransaction(
+    prisma,
+    {
+      action: source.sourceFormat === "generated" ? "grid.generate" : "grid.upload",
+      objectType: "grid",
+      objectId: data.id,
       ownerId,
-      name: cleanGridName(source.name),
-      sourceFormat: source.sourceFormat,
-      fileName: source.fileName,
-      busCount: net.busCount,
-      branchCount: net.branchCount,
-      fpuCount: net.fpuCount,
-      networkJson: net.networkJson,
+      detail: { name: data.name, fileName: data.fileName, buses: data.busCount },
     },
-    select: SUMMARY_SELECT,
-  });
+    (tx) => tx.grid.create({ data, select: SUMMARY_SELECT }),
+  );
   return toSummary(row);
 }
 
@@ -114,8 +123,10 @@ export async function getOwnedGridSummary(prisma: PrismaClient, user: SessionUse
 }
 
 export async function deleteOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
-  await getOwnedGrid(prisma, user, id);
-  await prisma.grid.delete({ where: { id } });
+  const grid = await getOwnedGrid(prisma, user, id);
+  await auditedTransaction(prisma, { action: "grid.delete", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { name: grid.name } }, (tx) =>
+    tx.grid.delete({ where: { id } }),
+  );
 }
 
 /**
@@ -135,6 +146,7 @@ export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, i
         if (clash) throw new ApiError("conflict", nameTakenMessage(clash.name).replace("before publishing it", "or keep its name"));
       }
       const row = await tx.grid.update({ where: { id }, data: { name, ...(grid.publishedName !== null ? { publishedName: key } : {}) }, select: SUMMARY_SELECT });
+      await recordAudit(tx, { action: "grid.rename", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { from: grid.name, to: name } });
       return toSummary(row);
     });
   } catch (e) {

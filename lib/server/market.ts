@@ -4,6 +4,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseNetworkJson, type Network } from "@/lib/grid";
 import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
@@ -48,10 +49,15 @@ function toSummary(r: Prisma.LightModelGetPayload<{ select: typeof SUMMARY }>): 
 }
 
 /** Store a light model and its key for a grid (validated against the schema first); publishLightModel publishes it. */
-export async function storeLightModel(prisma: PrismaClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
+export function storeLightModel(prisma: PrismaClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
+  return serializableTransaction(prisma, (tx) => storeLightModelIn(tx, gridId, lightModel, key));
+}
+
+/** storeLightModel inside the caller's transaction, with its audit event. */
+export async function storeLightModelIn(prisma: Prisma.TransactionClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
   const lm = parseLightModel(lightModel);
   if (key.modelId !== lm.modelId) throw new Error("the key does not belong to this light model");
-  return storeCheckedLightModel(prisma, gridId, serializeLightModel(lm, key));
+  return storeCheckedLightModelIn(prisma, gridId, serializeLightModel(lm, key));
 }
 
 /** A checked light model and its key as stored: their JSON text and the summary's figures. */
@@ -78,9 +84,17 @@ export function serializeLightModel(lm: LightModel, key: LightModelKey): Seriali
 }
 
 /** Store a light model already checked and serialized (by the worker pool, see lib/server/dso-light-models.ts). */
-export async function storeCheckedLightModel(prisma: PrismaClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
+export function storeCheckedLightModel(prisma: PrismaClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
+  return serializableTransaction(prisma, (tx) => storeCheckedLightModelIn(tx, gridId, m));
+}
+
+/** storeCheckedLightModel inside the caller's transaction, with its audit event. */
+export async function storeCheckedLightModelIn(prisma: Prisma.TransactionClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
+  const id = randomUUID();
+  const { ownerId } = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });
+  await recordAudit(prisma, { action: "lightmodel.store", objectType: "lightModel", objectId: id, ownerId, detail: { gridId, operatingPoints: m.operatingPoints, locations: m.locations } });
   const row = await prisma.lightModel.create({
-    data: { id: randomUUID(), gridId, ...m, sizeBytes: Buffer.byteLength(m.modelJson) },
+    data: { id, gridId, ...m, sizeBytes: Buffer.byteLength(m.modelJson) },
     select: SUMMARY,
   });
   return toSummary(row);
@@ -98,22 +112,38 @@ export async function listLightModels(prisma: PrismaClient, gridId: string): Pro
  * published grid holds → 409, nothing changed.
  */
 export async function publishLightModel(prisma: PrismaClient, gridId: string, lightModelId: string): Promise<LightModelSummary> {
-  const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true } });
+  return publishLightModelWith(prisma, gridId, () => Promise.resolve(lightModelId));
+}
+
+async function publishedNameTaken(db: Pick<PrismaClient, "grid">, gridId: string, key: string): Promise<string | null> {
+  const others = await db.grid.findMany({ where: { publishedName: { not: null }, id: { not: gridId } }, select: { name: true } });
+  return others.find((o) => publishedNameKey(o.name) === key)?.name ?? null;
+}
+
+/**
+ * Publish the light model `prepare` names (it may store it first, in the same
+ * transaction: an upload with publish is stored and published, or neither), with its
+ * audit event.
+ */
+export async function publishLightModelWith(
+  prisma: PrismaClient,
+  gridId: string,
+  prepare: (tx: Prisma.TransactionClient) => Promise<string>,
+): Promise<LightModelSummary> {
+  const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true, ownerId: true } });
   const key = publishedNameKey(grid.name);
-  const taken = async (db: Pick<PrismaClient, "grid">) => {
-    const others = await db.grid.findMany({ where: { publishedName: { not: null }, id: { not: gridId } }, select: { name: true } });
-    return others.find((o) => publishedNameKey(o.name) === key)?.name ?? null;
-  };
-  const clash = await taken(prisma);
+  const clash = await publishedNameTaken(prisma, gridId, key);
   if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
   try {
     return await serializableTransaction(prisma, async (tx) => {
-      const raced = await taken(tx);
+      const lightModelId = await prepare(tx);
+      const raced = await publishedNameTaken(tx, gridId, key);
       if (raced) throw new ApiError("conflict", nameTakenMessage(raced));
       await tx.grid.update({ where: { id: gridId }, data: { publishedName: key } });
       await testPause("light-model-publish");
       await tx.lightModel.updateMany({ where: { gridId, published: true }, data: { published: false, publishedAt: null } });
       const row = await tx.lightModel.update({ where: { id: lightModelId, gridId }, data: { published: true, publishedAt: new Date() }, select: SUMMARY });
+      await recordAudit(tx, { action: "lightmodel.publish", objectType: "lightModel", objectId: lightModelId, ownerId: grid.ownerId, detail: { gridId, gridName: grid.name } });
       return toSummary(row);
     });
   } catch (e) {

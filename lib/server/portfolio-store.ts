@@ -10,6 +10,7 @@ import {
   type Disaggregation,
   type GridAssetRegistry,
 } from "@/lib/market";
+import { recordAudit } from "./audit";
 import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
 import { serializableTransaction } from "@/lib/db/transaction";
@@ -148,6 +149,7 @@ export async function storePortfolio(
           (dis.assets.get(b.id) ?? []).map((a) => ({ id: assetBidId(b, a.assetId), bidId: b.id, portfolioId: created.id, gridId: a.gridId, unitId: a.assetId, volumeMw: a.volumeMw, tsoId: opaqueBidId("X") })),
         ),
       });
+      await recordAudit(tx, { action: "portfolio.upload", objectType: "portfolio", objectId: created.id, ownerId: owner.id, detail: { name: created.name, fileName: created.fileName, bids: bids.length } });
       return created;
     }, { retryOn: ["P2002"] });
     return { id: row.id, owner: owner.username, name: row.name, fileName: row.fileName, bidCount: row.bidCount, createdAt: row.createdAt.toISOString() };

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/client";
 import type { AggregatedBid } from "@/lib/market";
+import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
@@ -66,8 +67,10 @@ export async function getOwnPortfolio(prisma: PrismaClient, user: SessionUser, i
 }
 
 export async function deleteOwnPortfolio(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
-  await getOwnPortfolio(prisma, user, id);
-  await prisma.bidPortfolio.delete({ where: { id } });
+  const { summary } = await getOwnPortfolio(prisma, user, id);
+  await auditedTransaction(prisma, { action: "portfolio.delete", objectType: "portfolio", objectId: id, ownerId: user.id, detail: { name: summary.name } }, (tx) =>
+    tx.bidPortfolio.delete({ where: { id } }),
+  );
 }
 
 // ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { serializableTransaction } from "@/lib/db/transaction";
 
@@ -44,6 +45,8 @@ export async function storeRegion(prisma: PrismaClient, gridId: string, region: 
       data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), optionsJson: options ? JSON.stringify(options) : null, size, published: publish, publishedAt: publish ? new Date() : null },
       select: SUMMARY,
     });
+    const { ownerId } = await tx.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });
+    await recordAudit(tx, { action: publish ? "region.publish" : "region.store", objectType: "region", objectId: row.id, ownerId, detail: { gridId, kind, method, size } });
     return toSummary(row);
   });
 }

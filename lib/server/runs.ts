@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
+import { auditedTransaction } from "./audit";
 import { getOwnedGrid } from "./grids";
 import type { SessionUser } from "./roles";
 
@@ -44,8 +45,13 @@ function toRunSummary(row: Omit<RunSummary, "createdAt" | "status"> & { status: 
 }
 
 export async function recordRun(prisma: PrismaClient, user: SessionUser, gridId: string, input: RunInput): Promise<RunSummary> {
-  await getOwnedGrid(prisma, user, gridId);
-  const row = await prisma.powerFlowRun.create({ data: { id: randomUUID(), gridId, userId: user.id, ...input }, select: RUN_SELECT });
+  const grid = await getOwnedGrid(prisma, user, gridId);
+  const id = randomUUID();
+  const row = await auditedTransaction(
+    prisma,
+    { action: "powerflow.run", objectType: "powerFlowRun", objectId: id, ownerId: grid.ownerId, detail: { gridId, status: input.status, iterations: input.iterations } },
+    (tx) => tx.powerFlowRun.create({ data: { id, gridId, userId: user.id, ...input }, select: RUN_SELECT }),
+  );
   return toRunSummary(row);
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";
+import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides } from "./market";
 import type { SessionUser } from "./roles";
@@ -93,7 +94,10 @@ export async function openTsoClearing(prisma: PrismaClient, user: SessionUser, r
     bounds[side.lightModelId] = b;
   }
   const expiresAt = new Date(now.getTime() + TSO_LIMITS.clearingMinutes * 60 * 1000);
-  const row = await prisma.tsoClearing.create({ data: { id: randomUUID(), userId: user.id, requestMw, boundsJson: JSON.stringify(bounds), expiresAt, createdAt: now } });
+  const id = randomUUID();
+  const row = await auditedTransaction(prisma, { action: "tso.clearing_open", objectType: "tsoClearing", objectId: id, ownerId: user.id, detail: { requestMw, grids: sides.length } }, (tx) =>
+    tx.tsoClearing.create({ data: { id, userId: user.id, requestMw, boundsJson: JSON.stringify(bounds), expiresAt, createdAt: now } }),
+  );
   return { clearing: { id: row.id, requestMw, expiresAt: expiresAt.toISOString(), maxIterations: TSO_LIMITS.iterations }, market };
 }
 
@@ -145,10 +149,21 @@ async function record(prisma: PrismaClient, user: SessionUser, e: LogEntry, boun
   const shaped = e.dispatch && bounds && e.dispatch.locationMw.length === bounds.locations.length && e.dispatch.locationMvar.length === bounds.locations.length;
   // A light model outside the clearing may still be one of a DSO's (an unpublished version): that DSO sees the request.
   const gridId = e.gridId ?? (await prisma.lightModel.findUnique({ where: { id: e.lightModelId }, select: { gridId: true } }))?.gridId ?? null;
+  const ownerId = gridId ? ((await prisma.grid.findUnique({ where: { id: gridId }, select: { ownerId: true } }))?.ownerId ?? null) : null;
   const mw = shaped ? e.dispatch!.locationMw : [];
-  await prisma.tsoRequest.create({
+  const id = randomUUID();
+  // The grid's DSO sees what the TSO asked of its grid; the TSO its own requests.
+  const event = {
+    action: `tso.${e.kind}`,
+    objectType: "lightModel",
+    objectId: e.lightModelId.slice(0, 100),
+    ownerId,
+    outcome: e.accepted ? ("ok" as const) : ("refused" as const),
+    detail: { clearingId: e.clearingId, tsoRequestId: id, iteration: e.iteration, ...(e.accepted ? {} : { reason: e.outcome.slice(0, 200) }) },
+  };
+  await auditedTransaction(prisma, event, (tx) => tx.tsoRequest.create({
     data: {
-      id: randomUUID(),
+      id,
       clearingId: e.clearingId,
       userId: user.id,
       gridId,
@@ -163,7 +178,7 @@ async function record(prisma: PrismaClient, user: SessionUser, e: LogEntry, boun
       accepted: e.accepted,
       outcome: e.outcome.slice(0, 500),
     },
-  });
+  }));
 }
 
 /** 429 when the account's requests of the last hour and these would pass the quota. */

@@ -6,6 +6,7 @@ import type { BidGroup } from "@/lib/clearing/milp";
 import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
+import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
 import { loadMarket } from "./market-bids";
@@ -385,7 +386,7 @@ export interface RunListItem {
 }
 
 /** Store a TSO clearing after checking each grid's dispatch against the light model it was cleared with. */
-export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "clearingRun">, user: SessionUser, run: StoredRun): Promise<RunListItem> {
+export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "clearingRun" | "auditEvent">, user: SessionUser, run: StoredRun): Promise<RunListItem> {
   const rows = await prisma.lightModel.findMany({
     where: { id: { in: run.grids.map((g) => g.lightModelId) } },
     select: { id: true, gridId: true, locations: true },
@@ -411,6 +412,7 @@ export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "cl
     },
     select: { id: true, createdAt: true },
   });
+  await recordAudit(prisma, { action: "tso.run_store", objectType: "clearingRun", objectId: row.id, ownerId: user.id, detail: { requestMw: run.requestMw, status: run.status, totalMw: Number(run.totalMw.toFixed(6)), grids: run.grids.length } });
   return toListItem(row.id, row.createdAt, user.username, run);
 }
 

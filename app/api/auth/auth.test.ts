@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { SESSION_COOKIE, signSessionId } from "@/lib/server/session";
+import { SIGN_IN_FAILED } from "@/lib/server/sign-in";
 import { apiRequest, useTestDatabase } from "@/lib/server/test-harness";
 import * as me from "./me/route";
 import * as signin from "./signin/route";
@@ -44,7 +45,7 @@ describe("sign-in, session cookie and sign-out", () => {
     for (const body of [{ username: "tso", password: "wrong" }, { username: "nobody", password: DEMO_PASSWORD }]) {
       const res = await signin.POST(signInRequest(body));
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ error: "unknown user name or wrong password", code: "unauthorized" });
+      expect(await res.json()).toEqual({ error: SIGN_IN_FAILED, code: "unauthorized" });
       expect(res.headers.get("set-cookie")).toBeNull();
     }
     const missing = await signin.POST(signInRequest({ username: "tso" }));
