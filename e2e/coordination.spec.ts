@@ -7,7 +7,7 @@ import { computePqRegions } from "../lib/regions";
 import { publishPqRegion } from "../lib/regions/published";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { MAP_PAGE_TASK_CPU_MS, proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
+import { expectTracerSeesTheBlock, MAP_PAGE_TASK_CPU_MS, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
@@ -94,10 +94,7 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     await assign.locator(`tr[data-grid="${DISTRICT}"][data-kind="pq"]`).getByTestId("coordination-bus").selectOption("4");
     // The TSO page loads the bids and draws the demonstrator map first: settled when the probe sees only its own 200 ms block.
     await expect(tsoPage.getByTestId("tso-bid-count")).toContainText(/bids at opaque locations/, { timeout: 60_000 });
-    // Polls the page until it has settled: the tracer then sees the deliberate block and nothing else.
-    await expect
-      .poll(async () => (await proveTracerSeesBlocking(tsoPage)).length, { message: "the main-thread tracer sees a blocked thread (and nothing else once the page settled)", timeout: 15_000 })
-      .toBe(1);
+    await expectTracerSeesTheBlock(tsoPage);
     const t2 = Date.now();
     const run = await traceMainThread(tsoPage, { start: "flexplat:coordinate-start", end: "flexplat:coordinate-end" }, async () => {
       await coord.getByTestId("coordination-run").click();

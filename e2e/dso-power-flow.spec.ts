@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm, uploadGridApi } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
-import { proveTracerSeesBlocking, traceMainThread } from "./support/long-tasks";
+import { expectTracerSeesTheBlock, traceMainThread } from "./support/long-tasks";
 import { syntheticFeederJson } from "./synthetic-feeder";
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
@@ -41,7 +41,7 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     // out and drawn on opening (its frames took 53 ms CPU once when they overlapped the run).
     await dso.waitForDiagram();
     // The tracer must see a task we block on purpose, or its silence below means nothing.
-    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
+    await expectTracerSeesTheBlock(page);
     const run = await traceMainThread(page, { start: "flexplat:pf-start", end: "flexplat:pf-end" }, () => dso.runPowerFlow());
     await expect(dso.status).toContainText("Converged in 3 Newton iterations");
     await expect(dso.vmin).toContainText("0.91309");
@@ -124,7 +124,7 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await expect(dso.progress).toHaveCount(0);
     expect(workers).toHaveLength(1);
 
-    expect(await proveTracerSeesBlocking(page), "the main-thread tracer sees a blocked thread").toHaveLength(1);
+    await expectTracerSeesTheBlock(page);
     const run = await traceMainThread(page, { start: "flexplat:pf-start", end: "flexplat:pf-end" }, () => dso.runPowerFlow());
     expect(workers, "Cancel terminated the worker; the re-run started a new one").toHaveLength(2);
     await expect(dso.status).toContainText("Converged");

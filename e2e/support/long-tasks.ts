@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { settleFrames } from "./pixels";
 
 export interface LongTask {
@@ -125,4 +125,16 @@ export async function proveTracerSeesBlocking(page: Page): Promise<TracedTask[]>
     await page.evaluate(() => performance.mark("flexplat:probe-end"));
   });
   return tasks.filter((t) => t.cpuMs > 50);
+}
+
+/**
+ * The probe, repeated until the page has settled: a page that has just opened may still
+ * draw its map in software (tasks of seconds while the first frames render), which the
+ * probe would count besides its own block. Passes once the tracer sees the deliberate
+ * block and nothing else; fails if it never does within `timeout`.
+ */
+export async function expectTracerSeesTheBlock(page: Page, timeout = 20_000): Promise<void> {
+  await expect
+    .poll(async () => (await proveTracerSeesBlocking(page)).length, { message: "the main-thread tracer sees a blocked thread (and nothing else once the page settled)", timeout })
+    .toBe(1);
 }
