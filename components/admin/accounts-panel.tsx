@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { formatDateTime } from "@/components/dso/format";
 import { createAccount, fetchAccounts, resetAccountPassword } from "@/lib/client/accounts-api";
@@ -16,6 +17,7 @@ type Issued = { username: string; password: string } | null;
  * passwords are shown once; the server keeps only their hashes.
  */
 export function AccountsPanel({ initial, selfId }: { initial: AccountSummary[]; selfId: string }) {
+  const hydrated = useHydrated();
   const [accounts, setAccounts] = useState(initial);
   const [issued, setIssued] = useState<Issued>(null);
   const [error, setError] = useState<string | null>(null);
@@ -80,7 +82,7 @@ export function AccountsPanel({ initial, selfId }: { initial: AccountSummary[]; 
           </select>
         </div>
         <div className="field">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-primary" disabled={busy || !hydrated}>
             Create with a generated password
           </button>
         </div>

@@ -1,11 +1,13 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { changeOwnPassword } from "@/lib/client/accounts-api";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "@/lib/server/password-policy";
 
 /** Every operator changes its own password here; the server ends its other sessions. */
 export function ChangePasswordForm({ username }: { username: string }) {
+  const hydrated = useHydrated();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
@@ -51,7 +53,7 @@ export function ChangePasswordForm({ username }: { username: string }) {
         <input id="repeat-password" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required />
       </div>
       <div className="field">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || !hydrated}>
           {busy ? "Changing…" : "Change password"}
         </button>
       </div>

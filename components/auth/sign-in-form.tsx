@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { safeNextPath } from "./next-path";
 
 const ROLE_SHORT: Record<string, string> = { AGGREGATOR: "Aggregator", ADMIN: "Admin" };
@@ -14,6 +15,7 @@ interface Props {
 }
 
 export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: Props) {
+  const hydrated = useHydrated();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -49,14 +51,14 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
         <p className="muted small">Operator accounts for TSO, DSO and aggregators.</p>
         <div className="field">
           <label htmlFor="username">User name</label>
-          <input id="username" type="text" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input id="username" type="text" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} disabled={!hydrated} required />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input id="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} disabled={!hydrated} required />
         </div>
         <div className="field">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-primary" disabled={busy || !hydrated}>
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { formatDateTime, formatMs, formatMw } from "@/components/dso/format";
 import type { BcmRunDetail, BcmRunSummary } from "@/lib/server/bcm";
 import { MAX_REQUEST_MW } from "@/lib/server/portfolio-limits";
@@ -20,6 +21,7 @@ interface Props {
 
 /** Request balancing power, run the BCM on the server, and read this aggregator's re-aggregated results. */
 export function RunPanel({ run, runs, onRun }: Props) {
+  const hydrated = useHydrated();
   const [request, setRequest] = useState(String(DEFAULT_REQUEST_MW));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -78,7 +80,7 @@ export function RunPanel({ run, runs, onRun }: Props) {
           <label htmlFor="bcm-request">Requested balancing power P_E (MW)</label>
           <input id="bcm-request" type="number" step="any" value={request} onChange={(e) => setRequest(e.target.value)} data-testid="bcm-request" />
         </div>
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="bcm-run-button">
+        <button type="submit" className="btn btn-primary" disabled={busy || !hydrated} data-testid="bcm-run-button">
           {busy ? "Clearing…" : "Run the BCM"}
         </button>
         {busy && <span className="muted small">splitting, clearing and re-aggregating on the server…</span>}

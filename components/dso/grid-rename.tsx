@@ -1,12 +1,14 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { renameGrid } from "@/lib/client/api";
 import type { GridSummary } from "@/lib/server/grids";
 import { useDsoStore } from "./dso-store-context";
 
 /** Rename the selected grid; a name another published grid holds is refused while this one is published. */
 export function GridRename({ grid }: { grid: GridSummary }) {
+  const hydrated = useHydrated();
   const updateGrid = useDsoStore((s) => s.updateGrid);
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(grid.name);
@@ -33,7 +35,7 @@ export function GridRename({ grid }: { grid: GridSummary }) {
   return (
     <form onSubmit={submit} aria-label="Rename the grid" className="inline-form">
       <input type="text" aria-label="New name" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} required />
-      <button type="submit" className="btn btn-small btn-primary">
+      <button type="submit" className="btn btn-small btn-primary" disabled={!hydrated}>
         Save name
       </button>
       <button type="button" className="btn btn-small" onClick={() => setEditing(false)}>

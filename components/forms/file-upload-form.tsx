@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useHydrated } from "./use-hydrated";
 
 export interface FileUploadFormProps {
   /** Card heading, also the form's accessible name. */
@@ -27,6 +28,7 @@ export interface FileUploadFormProps {
  * shared shape of the grid and portfolio uploads, with the server's message on refusal.
  */
 export function FileUploadForm(p: FileUploadFormProps) {
+  const hydrated = useHydrated();
   const fileInput = useRef<HTMLInputElement>(null);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
@@ -69,7 +71,7 @@ export function FileUploadForm(p: FileUploadFormProps) {
         <input id={`${p.id}-name`} type="text" value={name} maxLength={120} placeholder={p.namePlaceholder} onChange={(e) => setName(e.target.value)} />
       </div>
       <div className="field">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || !hydrated}>
           {busy ? "Checking…" : "Upload and validate"}
         </button>
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { useDsoStore } from "@/components/dso/dso-store-context";
 import type { GridSummary } from "@/lib/server/grids";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
@@ -27,6 +28,7 @@ async function createFromBuildings(buildings: File, streets: File | null, name: 
  * the grid (lib/district) before storing it; errors name the feature and field.
  */
 export function BuildingsUploadForm() {
+  const hydrated = useHydrated();
   const addGrid = useDsoStore((s) => s.addGrid);
   const select = useDsoStore((s) => s.select);
   const buildingsInput = useRef<HTMLInputElement>(null);
@@ -88,7 +90,7 @@ export function BuildingsUploadForm() {
         <input id="buildings-grid-name" type="text" value={name} maxLength={120} placeholder="from the file" onChange={(e) => setName(e.target.value)} />
       </div>
       <div className="field">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || !hydrated}>
           {busy ? "Generating…" : "Generate grid"}
         </button>
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { useHydrated } from "../forms/use-hydrated";
 import { formatMs } from "@/components/dso/format";
 import { JobProgress } from "@/components/dso/job-progress";
 import { loadPlotly } from "@/components/dso/plotly-chart";
@@ -27,6 +28,7 @@ export const DEFAULT_REQUEST_MW = 1.8;
  * DSO-side validation, and — where a DSO enabled it — the demonstrator map.
  */
 export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedModelSummary[]; runs: RunListItem[] }) {
+  const hydrated = useHydrated();
   const gridNames = useMemo(() => new Map(models.map((m) => [m.gridId, m.gridName])), [models]);
   const [market, setMarket] = useState<TsoMarket | null>(null);
   const [marketError, setMarketError] = useState<string | null>(null);
@@ -110,7 +112,7 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
             <input type="checkbox" checked={verified} onChange={(e) => setVerified(e.target.checked)} disabled={running} data-testid="tso-verified" />
             AC-verified (re-linearize on the DSO side until the AC power flow agrees)
           </label>
-          <button type="submit" className="btn btn-primary" disabled={running || !!requestError || !market || market.grids.length === 0} data-testid="tso-run">
+          <button type="submit" className="btn btn-primary" disabled={!hydrated || running || !!requestError || !market || market.grids.length === 0} data-testid="tso-run">
             Run the clearing
           </button>
           {running && (
