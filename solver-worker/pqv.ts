@@ -42,5 +42,5 @@ export function runPqvFinish(req: PqvFinishRequest, progress: (p: StageProgress<
   progress({ stage: "finish", fraction: 0, message: "Classification, cost model and the 3-D view" });
   const trace = { boundary: req.boundary as BoundaryPoint[], frame: req.frame };
   const s = summarizeSamples(trace, req.polynomial, req.plan, req.outcomes as TaskOutcome[]);
-  return { fit: s.fit, costModel: s.cost, views: polynomialViews(req.polynomial, req.box) };
+  return { fit: s.fit, costModel: s.cost, hull: s.hull, views: polynomialViews(req.polynomial, req.box) };
 }

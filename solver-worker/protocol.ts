@@ -23,7 +23,7 @@ import type { Bid } from "../lib/market/bids";
 import type { BindingConstraint, OpfStatus } from "../lib/opf/solution";
 import type { PowerFlowStatus } from "../lib/powerflow/solver";
 import type { BoundaryPoint, Frame, PqRegions, Point, RegionComparison, RegionMethod, RegionProblem, RegionTask, TaskOutcome, UnitSource, unitSummary } from "../lib/regions";
-import type { CostModel, PqvPolynomial, polynomialViews, SamplePlan } from "../lib/regions/pqv";
+import type { CostModel, PqvPolynomial, PqvRegion, polynomialViews, SamplePlan } from "../lib/regions/pqv";
 
 /** A step of a longer job; `fraction` is the share of the job done when the step starts (0..1). */
 export interface StageProgress<Stage extends string = string> {
@@ -423,6 +423,8 @@ export interface PqvFinishRequest {
 export interface PqvFinishResult {
   fit: { accuracy: number; signAccuracy: number; checked: { inside: number; insideFeasible: number; outside: number; outsideInfeasible: number } };
   costModel: CostModel;
+  /** The inner polytope (lib/regions/pqv/hull.ts) and its AC check. */
+  hull: PqvRegion["hull"];
   views: ReturnType<typeof polynomialViews>;
 }
 // --- layout: schematic coordinates of a grid without geography (lib/layout) -------------

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
 import { uploadRegion } from "@/lib/client/region-api";
 import { publishPqvRegion } from "@/lib/regions/published";
+import { HULL_POINTS } from "@/lib/regions/pqv/hull";
 import type { PqvJobOptions } from "@/solver-worker/protocol";
 import { formatMs } from "./format";
 import type { GridPanelProps } from "./grid-panels";
@@ -113,7 +114,7 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
   const slices = useMemo(() => buildPqvSlices(finished.views, trace.boundary), [trace, finished]);
   const [state, setState] = useState<{ phase: "idle" | "saving" } | { phase: "saved" } | { phase: "failed"; message: string }>({ phase: "idle" });
   const published = () =>
-    publishPqvRegion({ vRange: prepared.summary.vRange, box: trace.box, polynomial: fitted.polynomial, costModel: finished.costModel, fit: { heldOutError: best(fitted).heldOutError, accuracy: finished.fit.accuracy } });
+    publishPqvRegion({ vRange: prepared.summary.vRange, box: trace.box, polynomial: fitted.polynomial, costModel: finished.costModel, fit: { heldOutError: best(fitted).heldOutError, accuracy: finished.fit.accuracy }, hull: finished.hull });
   const publish = async () => {
     setState({ phase: "saving" });
     try {
@@ -163,6 +164,10 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
             {(100 * finished.fit.accuracy).toFixed(1)} % ({finished.fit.checked.insideFeasible} of {finished.fit.checked.inside} inside feasible,{" "}
             {finished.fit.checked.outsideInfeasible} of {finished.fit.checked.outside} outside infeasible). Errors in the frame normalized by the box.
           </p>
+          <p className="small" data-testid="pqv-hull">
+            Inner polytope (published with the polynomial; the TSO keeps the exchange in it): {finished.hull.planes.length} planes, the hull of {Math.min(HULL_POINTS, trace.boundary.length)}{" "}
+            boundary points the AC-OPF reached. AC-OPF-checked points inside it: {finished.hull.checkedInsideFeasible} of {finished.hull.checkedInside} feasible.
+          </p>
         </div>
         <div>
           <h3>Cost model</h3>
@@ -189,7 +194,7 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
           onClick={() =>
             download(
               `pqv-${s.networkName}.json`,
-              JSON.stringify({ grid: s.networkName, vRange: s.vRange, box: trace.box, boundary: trace.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, vPu: b.vPu, limits: b.limits })), polynomial: fitted.polynomial, degrees: fitted.degrees, costModel: finished.costModel, fit: finished.fit }),
+              JSON.stringify({ grid: s.networkName, vRange: s.vRange, box: trace.box, boundary: trace.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, vPu: b.vPu, limits: b.limits })), polynomial: fitted.polynomial, degrees: fitted.degrees, costModel: finished.costModel, fit: finished.fit, hull: finished.hull }),
               "application/json",
             )
           }

@@ -104,7 +104,7 @@ export function PublishedRegions() {
   );
 }
 
-/** PQV regions: the polynomial's degree and size, its box, the cost model's fit — what the FOR-based AC-OPF uses. */
+/** PQV regions: the polynomial's degree and size, the inner polytope, its box, the cost model's fit — what the FOR-based AC-OPF uses. */
 function PqvTable({ regions }: { regions: PqvEntry[] }) {
   return (
     <div className="table-wrap">
@@ -130,7 +130,7 @@ function PqvTable({ regions }: { regions: PqvEntry[] }) {
                 <td>{r.dso}</td>
                 <td className="small">
                   degree {g.fit.degree}, {g.polynomial.coefficients.length} coefficients, held-out error {g.fit.heldOutError.toExponential(1)}, accuracy{" "}
-                  {(100 * g.fit.accuracy).toFixed(1)} %
+                  {(100 * g.fit.accuracy).toFixed(1)} %{g.hull ? `; inner polytope of ${g.hull.planes.length} planes (the OPF's constraint)` : "; no inner polytope (the OPF keeps the polynomial)"}
                 </td>
                 <td className="num">
                   {g.box.min[0].toFixed(3)} … {g.box.max[0].toFixed(3)}

@@ -2,7 +2,7 @@ import type { Data, Layout } from "plotly.js";
 import type { StudyReport } from "@/lib/coordination/report";
 import type { CoordMethod } from "@/lib/coordination/representation";
 
-export const METHOD_NAME: Record<CoordMethod, string> = { lds: "LinDistFlow (U_LDS)", slc: "loss-compensated (U_SLC)", exact: "exact region", pqv: "PQV polynomial" };
+export const METHOD_NAME: Record<CoordMethod, string> = { lds: "LinDistFlow (U_LDS)", slc: "loss-compensated (U_SLC)", exact: "exact region", pqv: "PQV region (inner polytope)" };
 const METHOD_COLOUR: Record<CoordMethod, string> = { lds: "#c0392b", slc: "#1e8449", exact: "#1f5fbf", pqv: "#7d3c98" };
 
 const systemLabel = (tsBus: number, feeder: string) => `${tsBus} · ${feeder.replace("case", "")}`;

@@ -13,9 +13,9 @@ export async function representOnThreads(
   method: CoordMethod,
   threads: number,
   onDone?: (done: number, total: number) => void,
-  opts: { pqvMargin?: boolean; pqvSupport?: boolean } = {},
+  opts: { pqvMargin?: boolean; pqvHull?: boolean } = {},
 ): Promise<Represented[]> {
-  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean; pqvSupport?: boolean }, Represented>(new URL("./represent-thread.ts", import.meta.url), Math.min(threads, systems.length));
+  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean; pqvHull?: boolean }, Represented>(new URL("./represent-thread.ts", import.meta.url), Math.min(threads, systems.length));
   const out: Represented[] = new Array(systems.length);
   let next = 0;
   let done = 0;
@@ -24,7 +24,7 @@ export async function representOnThreads(
       Array.from({ length: pool.size }, async (_, i) => {
         while (next < systems.length) {
           const k = next++;
-          out[k] = await pool.call(i, { net: systems[k].net, method, units: systems[k].units, pqvMargin: opts.pqvMargin, pqvSupport: opts.pqvSupport });
+          out[k] = await pool.call(i, { net: systems[k].net, method, units: systems[k].units, pqvMargin: opts.pqvMargin, pqvHull: opts.pqvHull });
           onDone?.(++done, systems.length);
         }
       }),

@@ -83,8 +83,8 @@ export interface StudyOptions {
   represented?: Partial<Record<CoordMethod, Represented[]>>;
   /** PQV: publish the polynomial with its conservative margin (see pqvMargin). */
   pqvMargin?: boolean;
-  /** PQV: publish the supporting planes besides the polynomial (default true; false is paper 002's polynomial alone). */
-  pqvSupport?: boolean;
+  /** PQV: publish the inner polytope (default true; false: paper 002's polynomial alone). */
+  pqvHull?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -111,7 +111,7 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
       reps = [];
       for (const [k, s] of study.systems.entries()) {
         progress(`${method} regions`, k, study.systems.length);
-        reps.push(await represent(s.net, method, { units: [s.der], runner: opts.runner, pqvMargin: opts.pqvMargin, pqvSupport: opts.pqvSupport }));
+        reps.push(await represent(s.net, method, { units: [s.der], runner: opts.runner, pqvMargin: opts.pqvMargin, pqvHull: opts.pqvHull }));
       }
     }
     const regionMs = reps.reduce((sum, r) => sum + r.regionMs, 0);

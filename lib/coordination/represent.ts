@@ -4,7 +4,7 @@ import { buildLinDistFlow } from "../regions/lindistflow";
 import { localRunner } from "../regions/local-runner";
 import { acCompensation, buildLossModel, compensatedBoundary } from "../regions/loss";
 import { area, type Point } from "../regions/polygon";
-import { computePqvRegion, type PqvTrace } from "../regions/pqv";
+import { computePqvRegion } from "../regions/pqv";
 import { buildRegionProblem, type FlexUnit, type RegionProblem } from "../regions/units";
 import { buildPqvProblem } from "../regions/pqv/problem";
 import { polyDerivs, type Poly } from "./poly";
@@ -38,8 +38,8 @@ export interface RepresentOptions {
   runner?: (problem: RegionProblem) => TaskRunner;
   /** PQV: shift the polynomial so that every traced boundary point is on or outside f = 0 (default false: paper 002's fit as it is). */
   pqvMargin?: boolean;
-  /** PQV: publish the supporting planes at the traced points (default true). */
-  pqvSupport?: boolean;
+  /** PQV: publish the inner polytope (the hull of the AC-OPF boundary points; default true). False: the polynomial alone, as paper 002. */
+  pqvHull?: boolean;
 }
 
 /**
@@ -52,32 +52,6 @@ export function pqvMargin(poly: Poly, boundary: { pMw: number; qMvar: number; vP
   let m = 0;
   for (const b of boundary) m = Math.max(m, -polyDerivs(poly, [b.pMw, b.qMvar, b.vPu]));
   return m;
-}
-
-/** Steps (normalized frame) outside a traced point along its normal where the polynomial is probed. */
-const BULGE_STEPS = [0.01, 0.03, 0.1, 0.3];
-
-/**
- * The supporting planes a PQV region publishes besides its polynomial: at each traced point
- * x_k with outward normal n_k (normalized frame), n·(x − x_k) ≤ 0 — kept only where the
- * polynomial bulges past it (f ≤ 0 at x_k + ε n_k for some probed ε), i.e. at the region's
- * flat faces, so the TSO's OPF gets a few dozen rows per region rather than every point's.
- * In MW, MVAr and p.u.
- */
-export function supportPlanes(trace: PqvTrace, poly: Poly): NonNullable<DsRepresentation["supportPlanes"]> {
-  const { scale } = trace.frame;
-  const out: NonNullable<DsRepresentation["supportPlanes"]> = [];
-  trace.boundary.forEach((b, k) => {
-    const n = trace.normals[k];
-    if (!n || Math.hypot(...n) < 0.5) return;
-    const bulges = BULGE_STEPS.some((e) => polyDerivs(poly, [b.pMw + e * n[0] * scale[0], b.qMvar + e * n[1] * scale[1], b.vPu + e * n[2] * scale[2]]) <= 0);
-    if (!bulges) return;
-    const a = n[0] / scale[0];
-    const bq = n[1] / scale[1];
-    const c = n[2] / scale[2];
-    out.push({ a, b: bq, c, d: a * b.pMw + bq * b.qMvar + c * b.vPu });
-  });
-  return out;
 }
 
 export function pqProblem(net: Network, units?: FlexUnit[]): RegionProblem {
@@ -108,7 +82,7 @@ export async function represent(net: Network, method: CoordMethod, opts: Represe
           box: { pMin: box.min[0], pMax: box.max[0], qMin: box.min[1], qMax: box.max[1], vMin: Math.max(box.min[2], vRange[0]), vMax: Math.min(box.max[2], vRange[1]) },
           halfPlanes: [],
           polynomial,
-          supportPlanes: opts.pqvSupport === false ? [] : supportPlanes(r.trace, polynomial),
+          hullPlanes: opts.pqvHull === false ? [] : r.hull.planes,
           cost: pqvCostPoly(r.costModel.coefficients),
           costBasis: "ac-fit",
         },

@@ -22,11 +22,12 @@ export interface DsRepresentation {
   /** PQV regions: f(p, q, v) ≤ 0 inside. */
   polynomial: Poly | null;
   /**
-   * PQV regions: supporting planes a·p + b·q + c·v ≤ d (MW, MVAr, p.u.) at the traced
-   * boundary points, from their outward normals — they hold the polynomial to the region's
-   * faces, where a fitted surface bulges past them.
+   * PQV regions: the inner polytope a·p + b·q + c·v ≤ d (MW, MVAr, p.u.), the convex hull of
+   * boundary points the AC-OPF reached (lib/regions/pqv/hull.ts). When present the TSO's OPF
+   * keeps the exchange in it instead of the polynomial; without it (a region published before
+   * the hull, or `--pqv-polynomial-only`), in the polynomial as paper 002 does.
    */
-  supportPlanes?: { a: number; b: number; c: number; d: number }[];
+  hullPlanes?: { a: number; b: number; c: number; d: number }[];
   /** The DSO's cost of the exchange, $/h, over (p, q) or (p, q, v). */
   cost: Poly;
   /** How the cost was obtained (for reports). */
@@ -281,6 +282,7 @@ export function fromPublished(r: PublishedRegion): DsRepresentation {
       box: { pMin: r.box.min[0], pMax: r.box.max[0], qMin: r.box.min[1], qMax: r.box.max[1], vMin: Math.max(r.box.min[2], r.vRange[0]), vMax: Math.min(r.box.max[2], r.vRange[1]) },
       halfPlanes: [],
       polynomial: { exps: p.exponents, coeffs: p.coefficients, centre: [...p.center], scale: [...p.scale] },
+      hullPlanes: (r.hull?.planes ?? []).map(([a, b, c, d]) => ({ a, b, c, d })),
       cost: pqvCostPoly(r.costModel.coefficients),
       costBasis: "ac-fit",
     };

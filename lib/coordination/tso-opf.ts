@@ -129,12 +129,13 @@ export function solveTsoOpf(ts: Network, assignments: PccAssignment[], opts: Tso
         throw new CoordinationInputError(`${a.label}: the region's PCC voltage range does not meet bus ${a.tsBus}'s limits`);
       }
     }
-    for (const h of rep.supportPlanes ?? []) {
+    const hull = rep.hullPlanes ?? [];
+    for (const h of hull) {
       // a·p + b·q + c·v ≤ d with p = −Pg·base, q = −Qg·base, scaled to a unit normal in p.u.
       const n = Math.hypot(h.a * b, h.b * b, h.c);
       rows.push({ vars: Int32Array.of(iP, iQ, iV), coeffs: Float64Array.of((-h.a * b) / n, (-h.b * b) / n, h.c / n), upper: h.d / n, label: `region of ${a.label}` });
     }
-    if (rep.polynomial) {
+    if (rep.polynomial && hull.length === 0) {
       extra.push(exchangeFunction(rep.polynomial, [iP, iQ, iV], b, `region of ${a.label}`));
     }
     objective.push(exchangeFunction(rep.cost, three ? [iP, iQ, iV] : [iP, iQ], b, `cost of ${a.label}`));

@@ -52,7 +52,8 @@ export type PublishedPqRegion = z.infer<typeof publishedPqRegionSchema>;
  * What a DSO publishes of a PQV region (paper 002): the implicit polynomial f(p, q, v) ≤ 0
  * (negative inside) in its normalized frame, the quadratic cost over (p, q, v) (coefficients
  * in the order 1, p, q, v, p², q², v², pq, pv, qv; $/h with MW, MVAr, p.u.), the bounding box
- * and the fit's quality — coefficients only, no boundary point (those carry the units' dispatch).
+ * and the fit's quality — coefficients only, no boundary point (those carry the units' dispatch);
+ * and the inner polytope's planes, whose vertices are PCC exchanges only.
  */
 export const PQV_REGION_SCHEMA = "flexplat-pqv-region";
 
@@ -76,6 +77,16 @@ export const publishedPqvRegionSchema = z
     }),
     costModel: z.strictObject({ coefficients: z.array(finite).length(10), r2: finite }),
     fit: z.strictObject({ degree: z.number().int().min(1).max(12), heldOutError: finite, accuracy: finite }),
+    /** The inner polytope a·p + b·q + c·v ≤ d (MW, MVAr, p.u.): the hull of PCC exchanges the AC-OPF reached. Optional: regions published before it carry the polynomial alone. */
+    hull: z
+      .strictObject({
+        planes: z
+          .array(z.tuple([finite, finite, finite, finite]))
+          .min(4)
+          .max(2000)
+          .refine((ps) => ps.every(([a, b, c]) => Math.hypot(a, b, c) > 0), "every plane needs a non-zero normal"),
+      })
+      .optional(),
   })
   .refine((r) => r.polynomial.exponents.length === r.polynomial.coefficients.length, { message: "one coefficient per exponent triple", path: ["polynomial", "coefficients"] });
 
@@ -196,6 +207,7 @@ export function publishPqvRegion(r: {
   polynomial: { center: number[]; scale: number[]; exponents: number[][]; coefficients: number[]; degree: number };
   costModel: { coefficients: number[]; r2: number };
   fit: { heldOutError: number; accuracy: number };
+  hull?: { planes: { a: number; b: number; c: number; d: number }[] };
 }): PublishedPqvRegion {
   const v3 = (a: number[]) => [a[0], a[1], a[2]] as [number, number, number];
   return {
@@ -209,5 +221,6 @@ export function publishPqvRegion(r: {
     polynomial: { center: v3(r.polynomial.center), scale: v3(r.polynomial.scale), exponents: r.polynomial.exponents.map(v3), coefficients: r.polynomial.coefficients },
     costModel: { coefficients: r.costModel.coefficients, r2: r.costModel.r2 },
     fit: { degree: r.polynomial.degree, heldOutError: r.fit.heldOutError, accuracy: r.fit.accuracy },
+    ...(r.hull && r.hull.planes.length >= 4 ? { hull: { planes: r.hull.planes.map((h) => [h.a, h.b, h.c, h.d] as [number, number, number, number]) } } : {}),
   };
 }

@@ -50,10 +50,10 @@ export const coordCommand: Command = {
       report = await runStudy(study, {
         methods,
         pqvMargin: values["pqv-margin"],
-        pqvSupport: !values["pqv-polynomial-only"],
+        pqvHull: !values["pqv-polynomial-only"],
         representAll:
           threads > 1
-            ? (st, method) => representOnThreads(st.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads, quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`), { pqvMargin: values["pqv-margin"], pqvSupport: !values["pqv-polynomial-only"] })
+            ? (st, method) => representOnThreads(st.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads, quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`), { pqvMargin: values["pqv-margin"], pqvHull: !values["pqv-polynomial-only"] })
             : undefined,
         onProgress: quiet ? undefined : (stage, done, total) => done === 0 && process.stderr.write(`${stage} (${total === 1 ? "" : `${total} systems, `}${threads} thread${threads === 1 ? "" : "s"})\n`),
       });

@@ -6,6 +6,7 @@ import type { RegionProblem } from "../units";
 import { fitCost, type CostModel } from "./cost";
 import { evalPoly, fit3L, geometricError, type ImplicitFit, type Vec3 } from "./fit";
 import { buildPqvProblem, type PqvProblemOptions } from "./problem";
+import { innerHullPlanes, type HullPlane } from "./hull";
 import { normalized, tracePqvRegion, type PqvTrace } from "./trace";
 
 export { buildPqvProblem, DEFAULT_V_RANGE, type PqvProblemOptions } from "./problem";
@@ -39,6 +40,11 @@ export interface PqvRegion {
     checked: { inside: number; insideFeasible: number; outside: number; outsideInfeasible: number };
   };
   costModel: CostModel;
+  /**
+   * The inner polytope (hull.ts): planes a·p + b·q + c·v ≤ d, and of the AC-OPF-checked samples
+   * inside it, how many the AC-OPF held within every limit.
+   */
+  hull: { planes: HullPlane[]; checkedInside: number; checkedInsideFeasible: number };
   opfSolves: number;
   computeMs: number;
 }
@@ -77,6 +83,7 @@ export async function computePqvRegion(net: Network, opts: PqvOptions = {}): Pro
     degrees,
     fit: { degree: poly.degree, heldOutError: degrees.find((d) => d.degree === poly.degree)!.heldOutError, ...checks.fit },
     costModel: checks.cost,
+    hull: checks.hull,
     opfSolves: trace.opfSolves + checks.solves,
     computeMs: performance.now() - t0,
   };
@@ -174,8 +181,25 @@ export function summarizeSamples(trace: Pick<PqvTrace, "boundary" | "frame">, po
   return {
     fit: { accuracy: correct / Math.max(1, outcomes.length), signAccuracy: signOk / (2 * xs.length), checked },
     cost: fitCost(priced, frame.centre as Vec3, frame.scale as Vec3),
+    hull: innerHull(trace, plan, outcomes),
     solves: outcomes.reduce((s, o) => s + o.solves, 0),
   };
+}
+
+/** The inner polytope, and of the AC-OPF-checked samples inside its planes, how many were feasible. */
+function innerHull(trace: Pick<PqvTrace, "boundary" | "frame">, plan: SamplePlan, outcomes: TaskOutcome[]): PqvRegion["hull"] {
+  const frame = trace.frame;
+  const planes = innerHullPlanes(trace.boundary, frame);
+  let checkedInside = 0;
+  let checkedInsideFeasible = 0;
+  outcomes.forEach((o, k) => {
+    const x = plan.samples[k].x;
+    const [p, q, v] = [0, 1, 2].map((d) => frame.centre[d] + x[d] * frame.scale[d]);
+    if (!planes.length || planes.some((h) => h.a * p + h.b * q + h.c * v > h.d + 1e-9)) return;
+    checkedInside++;
+    if (o.point) checkedInsideFeasible++;
+  });
+  return { planes, checkedInside, checkedInsideFeasible };
 }
 
 export type { BoundaryPoint };
