@@ -1,7 +1,6 @@
 "use client";
 
 import { useEffect } from "react";
-import type { GridSummary } from "@/lib/server/grids";
 import { BranchTable } from "./branch-table";
 import { DsoStoreProvider, useDsoStore } from "./dso-store-context";
 import { formatDateTime } from "./format";
@@ -15,6 +14,7 @@ import { PowerFlowControls } from "./power-flow-panel";
 import { RunHistory } from "./run-history";
 import { usePowerFlow } from "./use-power-flow";
 import { loadPlotly, VoltageProfile } from "./voltage-profile";
+import type { GridSummary } from "@/lib/wire/dso";
 
 export function DsoWorkspace({ grids, selectedId }: { grids: GridSummary[]; selectedId: string | null }) {
   return (

@@ -6,8 +6,8 @@ import { PqvPanel } from "./pqv-panel";
 import { RegionPanel } from "./region-panel";
 import { SetPointsPanel } from "./set-points-panel";
 import { TsoRequestsPanel } from "./tso-requests-panel";
-import type { GridSummary } from "@/lib/server/grids";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
+import type { GridSummary } from "@/lib/wire/dso";
 
 /** What every extra panel of the DSO grid view receives. */
 export interface GridPanelProps {

@@ -1,7 +1,7 @@
 import type { BidGroup } from "@/lib/clearing/milp";
 import { decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "@/lib/clearing/verify-step";
-import type { TsoBid, TsoValidation } from "@/lib/server/tso";
 import type { ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "@/solver-worker/protocol";
+import type { TsoBid, TsoValidation } from "@/lib/wire/tso";
 
 /**
  * The TSO's clearing as the browser drives it: the solver worker clears against the

@@ -3,7 +3,7 @@ import { databaseTarget, describeTarget, openTarget, type PrismaClient } from "@
 import { deploymentMode } from "@/lib/db/deployment";
 import { createAccount, listAccounts, resetPassword } from "./accounts";
 import { ApiError } from "./errors";
-import { isRole, ROLES } from "./roles";
+import { isRole, ROLES } from "@/lib/wire/roles";
 
 /**
  * The operator's account tool on the server, for what no browser can do yet — the

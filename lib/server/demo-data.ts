@@ -8,7 +8,7 @@ import { storeNetwork } from "./grids";
 import { publishedDsoSides, publishLightModel, storeLightModel } from "./market";
 import { storePortfolio } from "./portfolio-store";
 import { hashPassword } from "./password";
-import type { Role } from "./roles";
+import type { Role } from "@/lib/wire/roles";
 
 /** Password of every demo account (README, "Demo accounts"); the accounts exist only in demo mode. */
 export const DEMO_PASSWORD = "flexdemo";

@@ -3,7 +3,7 @@ import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv,
 import { ApiError } from "./errors";
 import { publishedDsoSides, registriesOf, type DsoSide } from "./market";
 import { resolveGridRefs, storedUnitUse } from "./portfolio-store";
-import type { SessionUser } from "./roles";
+import type { SessionUser } from "@/lib/wire/roles";
 
 /** One of the caller's units with what is still free of it in one direction, MW (signed). */
 interface FreeOffer {

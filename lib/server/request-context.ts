@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import type { SessionUser } from "./roles";
+import type { SessionUser } from "@/lib/wire/roles";
 
 /**
  * What the server knows about the request being handled, for the audit trail: its id
