@@ -1,4 +1,4 @@
-import { validateBids, type Bid } from "../market/bids";
+import { validateBids, type Bid } from "./bid";
 import { decodeOperatingPoints, type DecodedOperatingPoint, type LightModel } from "../sensitivity/light-model";
 import {
   isViolated,

@@ -1,4 +1,4 @@
-import type { Bid } from "../market/bids";
+import type { Bid } from "./bid";
 import type { DecodedOperatingPoint, LightModel } from "../sensitivity/light-model";
 
 /**

@@ -1,4 +1,4 @@
-import type { Bid } from "../market/bids";
+import type { Bid } from "./bid";
 import { decodeOperatingPoints, type LightModel } from "../sensitivity/light-model";
 import { clearBids, type ClearingOptions, type ClearingResult, type HighsLike } from "./clear";
 import { addOperatingPoint, type DsoContext } from "./dso";
