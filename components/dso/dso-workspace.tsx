@@ -8,7 +8,7 @@ import { GRID_PANELS } from "./grid-panels";
 import { GridRename } from "./grid-rename";
 import { GridList } from "./grid-list";
 import { GridUploadForm } from "./grid-upload-form";
-import { BuildingsUploadForm } from "@/components/map/buildings-upload-form";
+import { BuildingsUploadForm } from "./buildings-upload-form";
 import { PowerFlowSummaryCards } from "./pf-summary";
 import { PowerFlowControls } from "./power-flow-panel";
 import { RunHistory } from "./run-history";

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
 import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
-import type { GridPanelProps } from "./grid-panels";
-import { JobProgress } from "./job-progress";
+import type { GridPanelProps } from "./grid-panel-props";
+import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { LightModelForm } from "./light-model-form";
 import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, OperatingPointsTable, SensitivityHeatmaps } from "./light-model-results";

@@ -4,8 +4,8 @@ import { useCallback, useEffect, useState } from "react";
 import { answerSetPoint, fetchSetPoints } from "@/lib/client/coordination-api";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
 import { formatDateTime, formatMs } from "./format";
-import type { GridPanelProps } from "./grid-panels";
-import { JobProgress } from "./job-progress";
+import type { GridPanelProps } from "./grid-panel-props";
+import { JobProgress } from "@/components/progress/job-progress";
 import { usePostCoordination } from "./use-post-coordination";
 import type { DsoSetPointView } from "@/lib/wire/coordination";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { JobProgress } from "@/components/dso/job-progress";
+import { JobProgress } from "@/components/progress/job-progress";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { fetchCoordinationRuns, fetchTransmissionGrids, sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
 import { fetchPublishedRegions } from "@/lib/client/region-api";

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { formatMs } from "@/components/dso/format";
-import { JobProgress } from "@/components/dso/job-progress";
+import { JobProgress } from "@/components/progress/job-progress";
 import { loadPlotly } from "@/components/dso/plotly-chart";
 import { fetchTsoMarket } from "@/lib/client/tso-api";
 import { VERIFY_TOLERANCE } from "@/lib/client/tso-clearing";
