@@ -1,3 +1,4 @@
+import "server-only";
 import { parseArgs } from "node:util";
 import { databaseTarget, describeTarget, openTarget, type PrismaClient } from "@/lib/db/client";
 import { deploymentMode } from "@/lib/db/deployment";

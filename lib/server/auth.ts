@@ -1,3 +1,4 @@
+import "server-only";
 import { cookies } from "next/headers";
 import { getPrisma } from "./db";
 import { ApiError } from "./errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Network } from "@/lib/grid";
 import { computeLayout } from "@/lib/layout";

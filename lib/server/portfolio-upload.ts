@@ -1,3 +1,4 @@
+import "server-only";
 import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
 import { ApiError } from "./errors";
 import { fileFromMultipart, type FileUploadRules } from "./upload";

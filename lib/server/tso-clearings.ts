@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightModelKey } from "@/lib/sensitivity/light-model";
 import { getOwnedGrid } from "./grids";

@@ -1,3 +1,4 @@
+import "server-only";
 import { ApiError } from "./errors";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
