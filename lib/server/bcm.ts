@@ -18,7 +18,7 @@ import type { BcmRunSummary, BcmRunDetail, DsoAssetBid, DsoGridBids } from "@/li
 import { MAX_REQUEST_MW } from "@/lib/limits/uploads";
 
 /**
- * The bid congestion manager as a platform service (provisioning paper, section II and
+ * The bid congestion manager as a platform service ([P004] section II and
  * Fig. 1): every aggregator's portfolio is split by asset location, cleared on the
  * server against the published light models, and the results re-aggregated per
  * aggregated bid. The full results are stored with the run; each aggregator is served

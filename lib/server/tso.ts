@@ -152,7 +152,7 @@ export interface ValidationInput {
   addedOperatingPoints: unknown[];
 }
 
-/** Paper Table I and Fig. 4-5, for one grid: the AC power flow with the dispatch against the linear prediction. */
+/** [P004] Table I and Fig. 4-5, for one grid: the AC power flow with the dispatch against the linear prediction. */
 export async function validateForTso(prisma: PrismaClient, input: ValidationInput): Promise<TsoValidation> {
   const side = await publishedSide(prisma, input.lightModelId);
   const lm = withAddedPoints(side, input.addedOperatingPoints);

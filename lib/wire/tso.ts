@@ -67,7 +67,7 @@ export interface TsoValidation {
   violations: number;
   /** Largest excess over a limit, by kind (0 without violations): what the AC-verified loop tightens by. */
   worstExcess: { voltagePu: number; loadingPct: number };
-  /** Critical monitored elements (opaque ids): the linear prediction against the AC power flow (paper Fig. 4-5). */
+  /** Critical monitored elements (opaque ids): the linear prediction against the AC power flow ([P004] Fig. 4-5). */
   criticalBuses: { id: string; linear: number; ac: number }[];
   criticalBranches: { id: string; linear: number; ac: number }[];
   /** Exchange at the point of common coupling (import from the TSO grid, MW/MVAr): with the dispatch and without. */
