@@ -2,7 +2,14 @@ import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
 export default defineConfig({
-  resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "@": fileURLToPath(new URL("./", import.meta.url)),
+      // lib/server and lib/db start with `import "server-only"`, which throws unless resolved with
+      // the react-server condition (as Next does for server code); the tests run them in Node.
+      "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
+    },
+  },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "prisma/**/*.test.ts", "solver-worker/**/*.test.ts", "components/**/*.test.ts"],
     exclude: ["e2e/**", "node_modules/**"],

@@ -2,7 +2,9 @@
 // One-time (and idempotent) project setup after `npm ci`:
 //  1. generate the Prisma clients into lib/generated/ (offline: the schema engine is not needed for generate):
 //     SQLite from prisma/schema.prisma, PostgreSQL from a twin derived from it (provider swapped);
-//  2. copy HiGHS's WebAssembly to public/ so the solver worker can fetch /highs.wasm;
+//  2. copy HiGHS's WebAssembly to public/ so the solver worker can fetch /highs.wasm, and MapLibre's
+//     worker module to public/maplibre/ (components/map/grid-map.tsx points MapLibre at it), both
+//     from the installed packages so they always match the versions package-lock.json installs;
 //  3. bundle the server's worker-pool entry into lib/server/pool/worker.mjs (scripts/build-pool-worker.mjs).
 // The database itself is created, migrated and seeded when the server starts (instrumentation.ts).
 import { spawnSync } from "node:child_process";
@@ -66,6 +68,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await step("public/highs.wasm copied from the highs package", () => {
     mkdirSync(join(root, "public"), { recursive: true });
     copyFileSync(join(root, "node_modules", "highs", "build", "highs.wasm"), join(root, "public", "highs.wasm"));
+  });
+
+  await step("public/maplibre/maplibre-gl-worker.mjs copied from the maplibre-gl package", () => {
+    mkdirSync(join(root, "public", "maplibre"), { recursive: true });
+    copyFileSync(join(root, "node_modules", "maplibre-gl", "dist", "maplibre-gl-worker.mjs"), join(root, "public", "maplibre", "maplibre-gl-worker.mjs"));
   });
 
   await step("lib/server/pool/worker.mjs bundled from lib/server/pool/worker-entry.ts", buildPoolWorker);

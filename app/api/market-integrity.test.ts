@@ -4,12 +4,9 @@ import { prepareDso } from "@/lib/clearing/dso";
 import { parseNetworkJson, writeNetworkJson } from "@/lib/grid";
 import { fpuOfferMw } from "@/lib/grid/types";
 import { writeAggregatedBidsCsv, type AggregatedBid } from "@/lib/market";
-import type { BcmRunDetail, DsoGridBids } from "@/lib/server/bcm";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides, type DsoSide } from "@/lib/server/market";
-import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import { apiRequest, freeUnits, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
-import type { TsoMarket } from "@/lib/server/tso";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import * as runRoute from "./bcm/run/route";
 import * as csvRoute from "./bcm/runs/[id]/results.csv/route";
@@ -21,6 +18,8 @@ import * as gridsRoute from "./grids/route";
 import * as disaggregationRoute from "./portfolios/[id]/disaggregation/route";
 import * as portfoliosRoute from "./portfolios/route";
 import * as tsoBidsRoute from "./tso/bids/route";
+import type { BcmRunDetail, DsoGridBids, PortfolioDisaggregation } from "@/lib/wire/bcm";
+import type { TsoMarket } from "@/lib/wire/tso";
 
 // The attacks of issue 19 on the market, each tried as an attacker would with the demo
 // accounts; each must now fail with a clear message and leave everyone else's work running.

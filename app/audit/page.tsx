@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuditTable } from "@/components/audit/audit-table";
-import { AUDIT_OUTCOMES, listAuditEvents, type AuditOutcome } from "@/lib/server/audit";
+import { listAuditEvents } from "@/lib/server/audit";
 import { currentUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
+import { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/wire/accounts";
 
 export const metadata: Metadata = { title: "Activity" };
 

@@ -5,8 +5,8 @@ import { useHydrated } from "../forms/use-hydrated";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { formatDateTime } from "@/components/dso/format";
 import { createAccount, fetchAccounts, resetAccountPassword } from "@/lib/client/accounts-api";
-import type { AccountSummary } from "@/lib/server/accounts";
-import { ROLE_LABEL, ROLES, type Role } from "@/lib/server/roles";
+import type { AccountSummary } from "@/lib/wire/accounts";
+import { ROLE_LABEL, ROLES, type Role } from "@/lib/wire/roles";
 
 /** A generated password, shown once with whose it is. */
 type Issued = { username: string; password: string } | null;

@@ -1,6 +1,6 @@
 import { formatDateTime } from "@/components/dso/format";
-import type { AuditEventView } from "@/lib/server/audit";
 import styles from "./audit-table.module.css";
+import type { AuditEventView } from "@/lib/wire/accounts";
 
 const OUTCOME_BADGE: Record<AuditEventView["outcome"], string> = { ok: "badge badge-ok", refused: "badge badge-bad", failed: "badge badge-bad" };
 

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { changeOwnPassword } from "@/lib/client/accounts-api";
-import { MIN_PASSWORD_LENGTH, passwordProblem } from "@/lib/server/password-policy";
+import { MIN_PASSWORD_LENGTH, passwordProblem } from "@/lib/limits/password";
 
 /** Every operator changes its own password here; the server ends its other sessions. */
 export function ChangePasswordForm({ username }: { username: string }) {

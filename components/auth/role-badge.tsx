@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/server/roles";
+import type { Role } from "@/lib/wire/roles";
 
 const SHORT: Record<Role, string> = { TSO: "TSO", DSO: "DSO", AGGREGATOR: "Aggregator", ADMIN: "Admin" };
 

@@ -1,8 +1,6 @@
 import { ApiCallError } from "@/lib/client/api";
-import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
-import type { PortfolioSummary } from "@/lib/server/portfolio-store";
-import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import type { DemoMap, DemoMapAsset } from "./demo-map";
+import type { BcmRunDetail, BcmRunSummary, DsoGridBids, PortfolioSummary, PortfolioDisaggregation } from "@/lib/wire/bcm";
 
 /** Browser calls of the bid congestion manager's routes; a failure is an ApiCallError with the server's message. */
 async function json<T>(res: Response): Promise<T> {

@@ -1,9 +1,6 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
-import type { BcmRunDetail, BcmRunSummary } from "@/lib/server/bcm";
-import type { PortfolioSummary } from "@/lib/server/portfolio-store";
-import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
 import { fetchDisaggregation, fetchRuns } from "./api";
 import styles from "./bcm.module.css";
 import { DemoMapPanel } from "./demo-map-panel";
@@ -11,6 +8,7 @@ import { DisaggregationTable } from "./disaggregation-table";
 import { PortfolioList } from "./portfolio-list";
 import { PortfolioUploadForm } from "./portfolio-upload-form";
 import { RunPanel } from "./run-panel";
+import type { BcmRunDetail, BcmRunSummary, PortfolioSummary, PortfolioDisaggregation } from "@/lib/wire/bcm";
 
 type Split = { phase: "loading" } | { phase: "failed"; message: string } | { phase: "ready"; dis: PortfolioDisaggregation };
 

@@ -2,11 +2,11 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { GridDrawing } from "@/components/diagram/grid-drawing";
-import type { DisaggregatedBidView, GridRef } from "@/lib/server/portfolios";
 import { fetchDemoMap, type DemoMapResponse } from "./api";
 import { assetMarkerLayer, MARKER_COLOR } from "./asset-layer";
 import styles from "./bcm.module.css";
 import { assetMarkers, gridMapDataOfDemo, type MarkerActivation, type MarkerState } from "./demo-map";
+import type { DisaggregatedBidView, GridRef } from "@/lib/wire/bcm";
 
 const LEGEND: [MarkerState, string][] = [
   ["offered", "your assets (offered)"],

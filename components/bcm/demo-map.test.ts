@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { generateDistrict } from "@/lib/district";
 import type { AggregatedResult } from "@/lib/market";
-import type { DisaggregatedBidView } from "@/lib/server/portfolios";
 import { gridMapData } from "@/lib/map/map-data";
 import { buildOfflineStyle } from "@/components/map/style";
 import { ASSET_LAYER_ID, assetMarkerLayer, MARKER_COLOR } from "./asset-layer";
 import { assetMarkers, connectionPositions, demoMapOf, gridMapDataOfDemo, type DemoMapAsset } from "./demo-map";
+import type { DisaggregatedBidView } from "@/lib/wire/bcm";
 
 const net = generateDistrict().network;
 const demo = demoMapOf(net);

@@ -2,7 +2,7 @@ import type { Network } from "@/lib/grid/types";
 import type { AggregatedResult } from "@/lib/market";
 import type { LayoutPositions } from "@/components/diagram/diagram-data";
 import { gridMapData, type GridMapData, type LineKind } from "@/lib/map/map-data";
-import type { DisaggregatedBidView } from "@/lib/server/portfolios";
+import type { DisaggregatedBidView } from "@/lib/wire/bcm";
 
 type LonLat = [number, number];
 

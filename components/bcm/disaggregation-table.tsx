@@ -2,9 +2,9 @@
 
 import { Fragment } from "react";
 import { formatMw } from "@/components/dso/format";
-import type { GridRef, PortfolioDisaggregation } from "@/lib/server/portfolios";
 import styles from "./bcm.module.css";
 import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
+import type { GridRef, PortfolioDisaggregation } from "@/lib/wire/bcm";
 
 /** A portfolio's aggregated bids and, per bid, the per-asset bids the BCM splits it into. */
 export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisaggregation; portfolioName: string }) {

@@ -2,9 +2,9 @@
 
 import { useEffect, useState } from "react";
 import { formatMw } from "@/components/dso/format";
-import type { DsoGridBids } from "@/lib/server/bcm";
 import { fetchDsoBids } from "./api";
 import styles from "./bcm.module.css";
+import type { DsoGridBids } from "@/lib/wire/bcm";
 
 const PAGE = 50;
 

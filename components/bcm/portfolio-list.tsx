@@ -2,9 +2,9 @@
 
 import { useState } from "react";
 import { formatDateTime } from "@/components/dso/format";
-import type { PortfolioSummary } from "@/lib/server/portfolio-store";
 import { deletePortfolio } from "./api";
 import styles from "./bcm.module.css";
+import type { PortfolioSummary } from "@/lib/wire/bcm";
 
 interface Props {
   portfolios: PortfolioSummary[];

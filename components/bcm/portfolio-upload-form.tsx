@@ -1,9 +1,9 @@
 "use client";
 
-import type { PortfolioSummary } from "@/lib/server/portfolio-store";
-import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "@/lib/server/portfolio-limits";
 import { FileUploadForm } from "../forms/file-upload-form";
 import { TEMPLATE_URL, uploadPortfolio } from "./api";
+import type { PortfolioSummary } from "@/lib/wire/bcm";
+import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "@/lib/limits/uploads";
 
 /** Upload of aggregated bids (CSV or JSON); the server's parser and the BCM's placement check them before anything is stored. */
 export function PortfolioUploadForm({ onUploaded }: { onUploaded: (p: PortfolioSummary) => void }) {

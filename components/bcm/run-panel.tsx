@@ -3,12 +3,12 @@
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { formatDateTime, formatMs, formatMw } from "@/components/dso/format";
-import type { BcmRunDetail, BcmRunSummary } from "@/lib/server/bcm";
-import { MAX_REQUEST_MW } from "@/lib/server/portfolio-limits";
 import { fetchRun, resultsCsvUrl, runBcm } from "./api";
 import styles from "./bcm.module.css";
 import { ResultsTable } from "./results-table";
 import { conservationGapMw } from "./results-view";
+import type { BcmRunDetail, BcmRunSummary } from "@/lib/wire/bcm";
+import { MAX_REQUEST_MW } from "@/lib/limits/uploads";
 
 /** P_E of the provisioning paper's case (section IV): the default request. */
 export const DEFAULT_REQUEST_MW = 1.8;

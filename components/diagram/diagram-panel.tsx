@@ -2,14 +2,14 @@
 
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
-import { JobProgress } from "@/components/dso/job-progress";
-import type { GridPanelProps } from "@/components/dso/grid-panels";
+import { JobProgress } from "@/components/progress/job-progress";
 import { ElementDetails } from "@/components/map/element-details";
 import { FlowToolbar } from "@/components/map/flow-toolbar";
 import type { GridMapState } from "@/components/map/state";
 import { useGridFlows } from "@/components/map/use-grid-flows";
 import type { Network } from "@/lib/grid/types";
-import type { OpfPayload } from "@/solver-worker/protocol";
+import type { GridSummary } from "@/lib/wire/dso";
+import type { OpfPayload, PowerFlowPayload } from "@/solver-worker/protocol";
 import { describeDiagramElement } from "./describe";
 import { diagramData } from "./diagram-data";
 import { DiagramLegend } from "./diagram-legend";
@@ -32,13 +32,23 @@ function frameHeight(bounds: [number, number, number, number] | null): number {
   return Math.round(Math.min(760, Math.max(480, 1000 * aspect)));
 }
 
+export interface DiagramPanelProps {
+  grid: GridSummary;
+  /** The grid, parsed, and its project JSON text. */
+  net: Network;
+  text: string;
+  /** The latest power flow result (null before a run) and OPF result to draw over the diagram. */
+  result: PowerFlowPayload | null;
+  opf?: OpfPayload | null;
+}
+
 /**
  * The DSO view's network diagram of a grid without coordinates: its schematic layout
  * (stored with the grid, else computed once in the solver worker), the power flow in
  * the district map's colours with flow arrows, the lowest-voltage bus ringed, and
  * buses the operator may drag into place (saved with the grid).
  */
-export function DiagramPanel({ grid, net, text, result, opf = null }: Pick<GridPanelProps, "grid" | "result"> & { net: Network; text: string; opf?: OpfPayload | null }) {
+export function DiagramPanel({ grid, net, text, result, opf = null }: DiagramPanelProps) {
   const big = net.buses.length > AUTO_DIAGRAM_MAX_BUSES;
   const [requested, setRequested] = useState(!big);
   const [selectedId, setSelectedId] = useState<string | null>(null);

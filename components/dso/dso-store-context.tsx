@@ -2,8 +2,8 @@
 
 import { createContext, useContext, useState, type ReactNode } from "react";
 import { useStore, type StoreApi } from "zustand";
-import type { GridSummary } from "@/lib/server/grids";
 import { createDsoStore, type DsoState } from "./dso-store";
+import type { GridSummary } from "@/lib/wire/dso";
 
 const DsoStoreContext = createContext<StoreApi<DsoState> | null>(null);
 

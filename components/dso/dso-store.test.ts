@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GridSummary } from "@/lib/server/grids";
 import { createDsoStore } from "./dso-store";
+import type { GridSummary } from "@/lib/wire/dso";
 
 const grid = (id: string): GridSummary => ({ id, name: id, sourceFormat: "matpower", fileName: `${id}.m`, busCount: 3, branchCount: 2, fpuCount: 0, createdAt: "2026-01-01T00:00:00.000Z" });
 

@@ -1,7 +1,6 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { GridSummary } from "@/lib/server/grids";
-import type { RunSummary } from "@/lib/server/runs";
 import type { OpfPayload, PowerFlowPayload, PowerFlowStage, StageProgress } from "@/solver-worker/protocol";
+import type { GridSummary, RunSummary } from "@/lib/wire/dso";
 
 export type RunState =
   | { phase: "idle" }

@@ -1,7 +1,6 @@
 "use client";
 
 import { useEffect } from "react";
-import type { GridSummary } from "@/lib/server/grids";
 import { BranchTable } from "./branch-table";
 import { DsoStoreProvider, useDsoStore } from "./dso-store-context";
 import { formatDateTime } from "./format";
@@ -9,12 +8,13 @@ import { GRID_PANELS } from "./grid-panels";
 import { GridRename } from "./grid-rename";
 import { GridList } from "./grid-list";
 import { GridUploadForm } from "./grid-upload-form";
-import { BuildingsUploadForm } from "@/components/map/buildings-upload-form";
+import { BuildingsUploadForm } from "./buildings-upload-form";
 import { PowerFlowSummaryCards } from "./pf-summary";
 import { PowerFlowControls } from "./power-flow-panel";
 import { RunHistory } from "./run-history";
 import { usePowerFlow } from "./use-power-flow";
 import { loadPlotly, VoltageProfile } from "./voltage-profile";
+import type { GridSummary } from "@/lib/wire/dso";
 
 export function DsoWorkspace({ grids, selectedId }: { grids: GridSummary[]; selectedId: string | null }) {
   return (

@@ -1,22 +1,12 @@
 import type { ComponentType } from "react";
-import { DistrictMapPanel } from "@/components/map/district-map-panel";
+import { DistrictMapPanel } from "./district-map-panel";
+import type { GridPanelProps } from "./grid-panel-props";
 import { LightModelPanel } from "./light-model-panel";
 import { OpfPanel } from "./opf-panel";
 import { PqvPanel } from "./pqv-panel";
 import { RegionPanel } from "./region-panel";
 import { SetPointsPanel } from "./set-points-panel";
 import { TsoRequestsPanel } from "./tso-requests-panel";
-import type { GridSummary } from "@/lib/server/grids";
-import type { PowerFlowPayload } from "@/solver-worker/protocol";
-
-/** What every extra panel of the DSO grid view receives. */
-export interface GridPanelProps {
-  grid: GridSummary;
-  /** The grid as project JSON text once fetched for a run (null before the first run). */
-  networkJson: string | null;
-  /** The latest power flow result of this grid (null before a run). */
-  result: PowerFlowPayload | null;
-}
 
 export interface GridPanel {
   id: string;
@@ -25,7 +15,8 @@ export interface GridPanel {
 
 /**
  * Extra panels of the DSO grid view, rendered in order between the run controls and
- * the results. The district map (components/map/) registers itself here.
+ * the results. The district map (district-map-panel.tsx, drawn by components/map and
+ * components/diagram) is the first.
  */
 export const GRID_PANELS: readonly GridPanel[] = [
   { id: "district-map", Component: DistrictMapPanel },

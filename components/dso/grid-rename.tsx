@@ -3,8 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { renameGrid } from "@/lib/client/api";
-import type { GridSummary } from "@/lib/server/grids";
 import { useDsoStore } from "./dso-store-context";
+import type { GridSummary } from "@/lib/wire/dso";
 
 /** Rename the selected grid; a name another published grid holds is refused while this one is published. */
 export function GridRename({ grid }: { grid: GridSummary }) {

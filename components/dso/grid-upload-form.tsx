@@ -1,9 +1,9 @@
 "use client";
 
 import { uploadGrid } from "@/lib/client/api";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
 import { FileUploadForm } from "../forms/file-upload-form";
 import { useDsoStore } from "./dso-store-context";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
 export function GridUploadForm() {
   const addGrid = useDsoStore((s) => s.addGrid);

@@ -2,15 +2,15 @@
 
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
-import type { LightModelSummary } from "@/lib/server/market";
 import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
-import type { GridPanelProps } from "./grid-panels";
-import { JobProgress } from "./job-progress";
+import type { GridPanelProps } from "./grid-panel-props";
+import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { LightModelForm } from "./light-model-form";
 import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, OperatingPointsTable, SensitivityHeatmaps } from "./light-model-results";
 import { StoredLightModels } from "./stored-light-models";
 import { useLightModel } from "./use-light-model";
+import type { LightModelSummary } from "@/lib/wire/dso";
 
 const STAGE_LABEL: Record<SensitivitiesStage, string> = {
   parse: "Reading the network",

@@ -2,8 +2,8 @@
 
 import { useState } from "react";
 import type { OpfStage } from "@/solver-worker/protocol";
-import type { GridPanelProps } from "./grid-panels";
-import { JobProgress } from "./job-progress";
+import type { GridPanelProps } from "./grid-panel-props";
+import { JobProgress } from "@/components/progress/job-progress";
 import { OpfBindingTable, OpfConvergencePlot, OpfDispatchTable, OpfLmpPlot, OpfSummary } from "./opf-results";
 import { useOpf } from "./use-opf";
 

@@ -2,12 +2,12 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { answerSetPoint, fetchSetPoints } from "@/lib/client/coordination-api";
-import type { DsoSetPointView } from "@/lib/server/coordination";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
 import { formatDateTime, formatMs } from "./format";
-import type { GridPanelProps } from "./grid-panels";
-import { JobProgress } from "./job-progress";
+import type { GridPanelProps } from "./grid-panel-props";
+import { JobProgress } from "@/components/progress/job-progress";
 import { usePostCoordination } from "./use-post-coordination";
+import type { DsoSetPointView } from "@/lib/wire/coordination";
 
 const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 const STATUS_LABEL: Record<string, string> = { sent: "awaiting your answer", accepted: "accepted", rejected: "rejected" };

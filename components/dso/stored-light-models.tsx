@@ -2,9 +2,9 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { fetchDemoMode, fetchLightModels, lightModelDownloadUrl, publishStoredLightModel, saveDemoMode } from "@/lib/client/light-model-api";
-import type { LightModelSummary } from "@/lib/server/market";
 import { formatDateTime } from "./format";
 import styles from "./light-model.module.css";
+import type { LightModelSummary } from "@/lib/wire/dso";
 
 /** The grid's stored light models (the published one is what the TSO reads) and the demo-mode switch. */
 export function StoredLightModels({ gridId, version }: { gridId: string; version: number }) {

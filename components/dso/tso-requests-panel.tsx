@@ -2,9 +2,9 @@
 
 import { Fragment, useCallback, useEffect, useState } from "react";
 import { fetchTsoRequests } from "@/lib/client/light-model-api";
-import type { TsoRequestView } from "@/lib/server/tso-requests";
 import { formatDateTime } from "./format";
-import type { GridPanelProps } from "./grid-panels";
+import type { GridPanelProps } from "./grid-panel-props";
+import type { TsoRequestView } from "@/lib/wire/dso";
 
 const KIND: Record<TsoRequestView["kind"], string> = { validate: "AC validation", relinearize: "re-linearization" };
 

@@ -3,9 +3,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchNetworkText } from "@/lib/client/api";
 import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
-import type { DsoSetPointView } from "@/lib/server/coordination";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
 import { useDsoStoreApi } from "./dso-store-context";
+import type { DsoSetPointView } from "@/lib/wire/coordination";
 
 /** Performance marks around each post-coordination dispatch (tests find it on the timeline). */
 export const POST_MARK_START = "flexplat:post-start";

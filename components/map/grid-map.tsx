@@ -14,8 +14,8 @@ import type { GridMapData } from "@/lib/map/map-data";
 import { BASEMAP_STYLE_ENV, chooseBasemap } from "./style";
 
 /**
- * MapLibre's tile/GeoJSON worker, served from public/maplibre/ (a copy of
- * maplibre-gl/dist/maplibre-gl-worker.mjs): the bundled worker does not load under
+ * MapLibre's tile/GeoJSON worker, served from public/maplibre/ (scripts/setup.mjs copies
+ * maplibre-gl/dist/maplibre-gl-worker.mjs there): the bundled worker does not load under
  * Next's Turbopack build, which would leave GeoJSON sources (streets, buildings) blank.
  */
 export const MAPLIBRE_WORKER_URL = "/maplibre/maplibre-gl-worker.mjs";

@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/server/roles";
+import type { Role } from "@/lib/wire/roles";
 
 export interface NavItem {
   href: string;

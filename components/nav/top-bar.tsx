@@ -1,9 +1,9 @@
 import Link from "next/link";
-import type { SessionUser } from "@/lib/server/roles";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { navItemsFor } from "./nav-items";
 import { NavLinks } from "./nav-links";
+import type { SessionUser } from "@/lib/wire/roles";
 
 export function TopBar({ user }: { user: SessionUser | null }) {
   return (

@@ -1,10 +1,10 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import type { TsoMarket } from "@/lib/server/tso";
 import { BidCells, BidHeadCells } from "./bid-cells";
 import { summarizeBids } from "./dispatch-rows";
 import { Pager } from "./pager";
+import type { TsoMarket } from "@/lib/wire/tso";
 
 const PAGE = 25;
 

@@ -1,17 +1,17 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { JobProgress } from "@/components/dso/job-progress";
+import { JobProgress } from "@/components/progress/job-progress";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { fetchCoordinationRuns, fetchTransmissionGrids, sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
 import { fetchPublishedRegions } from "@/lib/client/region-api";
 import { PQV_REGION_SCHEMA, type PublishedRegionEntry } from "@/lib/regions/published";
-import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/server/coordination";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
 import { CoordinationDiagram } from "./coordination-diagram";
 import { CoordinationResultView, CoordinationRuns } from "./coordination-result";
 import styles from "./tso.module.css";
 import { useCoordination, type Assignment } from "./use-coordination";
+import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/wire/coordination";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
 /** Whether the TSO can put a published region into its OPF (a PQ region needs the DSO's cost). */
 function regionCost(e: PublishedRegionEntry): string | null {

@@ -1,8 +1,8 @@
 "use client";
 
 import { formatMs } from "@/components/dso/format";
-import type { CoordinationRunView } from "@/lib/server/coordination";
 import type { CoordinateResult } from "@/solver-worker/protocol";
+import type { CoordinationRunView } from "@/lib/wire/coordination";
 
 const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 const BASIS: Record<string, string> = { "lossless-balance": "LinDistFlow balance", "loss-compensated-balance": "balance with losses", "ac-fit": "AC-OPF fit" };

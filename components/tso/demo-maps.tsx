@@ -5,9 +5,9 @@ import { GridDrawing, GridDrawingLegend } from "@/components/diagram/grid-drawin
 import type { GridMapData } from "@/lib/map/map-data";
 import type { GridMapState } from "@/components/map/state";
 import { fetchDemoMap } from "@/lib/client/tso-api";
-import type { PublishedModelSummary, TsoValidation } from "@/lib/server/tso";
 import { DEMO_LABEL, demoFlowArrays, type DemoFlowJson, type DemoMapResponse } from "@/lib/map/demo-map";
 import styles from "./tso.module.css";
+import type { PublishedModelSummary, TsoValidation } from "@/lib/wire/tso";
 
 function FlowLine({ f, what }: { f: DemoFlowJson; what: string }) {
   return (

@@ -1,5 +1,5 @@
 import type { BidDispatch } from "@/lib/clearing/clear";
-import type { TsoMarket } from "@/lib/server/tso";
+import type { TsoMarket } from "@/lib/wire/tso";
 
 /** Per grid and owner: how many bids, how much up and down, which prices. */
 export interface BidGroupSummary {

@@ -1,5 +1,5 @@
 import { formatDateTime } from "@/components/dso/format";
-import type { PublishedModelSummary } from "@/lib/server/tso";
+import type { PublishedModelSummary } from "@/lib/wire/tso";
 
 /** The light models the DSOs published: all the TSO knows of their grids. */
 export function PublishedModels({ models }: { models: PublishedModelSummary[] }) {

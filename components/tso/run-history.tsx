@@ -1,5 +1,5 @@
 import { formatDateTime } from "@/components/dso/format";
-import type { RunListItem } from "@/lib/server/tso";
+import type { RunListItem } from "@/lib/wire/tso";
 
 /** The recent TSO clearings (ClearingRun, kind "tso"). */
 export function TsoRunHistory({ runs }: { runs: RunListItem[] }) {

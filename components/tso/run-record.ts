@@ -1,5 +1,5 @@
 import type { ClearingOptions, ClearingOutcome } from "@/lib/client/tso-clearing";
-import type { StoredRun } from "@/lib/server/tso";
+import type { StoredRun } from "@/lib/wire/tso";
 
 /** The clearing as it is stored (POST /api/tso/runs): result, dispatch per location, validation, iterations. */
 export function runRecord(

@@ -3,7 +3,7 @@
 import { useMemo, useState } from "react";
 import { download } from "@/components/download";
 import { formatMs } from "@/components/dso/format";
-import { JobProgress } from "@/components/dso/job-progress";
+import { JobProgress } from "@/components/progress/job-progress";
 import styles from "@/components/dso/light-model.module.css";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import type { StudyJobResult } from "@/lib/client/study-job";

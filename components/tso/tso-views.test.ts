@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { runSchema } from "@/app/api/tso/runs/schema";
 import type { BidDispatch } from "@/lib/clearing/clear";
 import type { ClearingOutcome } from "@/lib/client/tso-clearing";
-import type { TsoValidation } from "@/lib/server/tso";
 import { dispatchRows, dispatchTotals, summarizeBids } from "./dispatch-rows";
 import { runRecord } from "./run-record";
 import { criticalLoadingFigure, criticalVoltageFigure } from "./validation-plots";
+import type { TsoValidation } from "@/lib/wire/tso";
 
 const d = (bidId: string, owner: string, volumeMw: number, activatedMw: number, price = 50): BidDispatch => ({
   bidId,

@@ -3,11 +3,10 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { formatMs } from "@/components/dso/format";
-import { JobProgress } from "@/components/dso/job-progress";
+import { JobProgress } from "@/components/progress/job-progress";
 import { loadPlotly } from "@/components/dso/plotly-chart";
 import { fetchTsoMarket } from "@/lib/client/tso-api";
 import { VERIFY_TOLERANCE } from "@/lib/client/tso-clearing";
-import type { PublishedModelSummary, RunListItem, TsoMarket } from "@/lib/server/tso";
 import { BidsPanel } from "./bids-panel";
 import { ClearingResultView } from "./clearing-result";
 import { CoordinationPanel } from "./coordination-panel";
@@ -18,6 +17,7 @@ import { TsoRunHistory } from "./run-history";
 import styles from "./tso.module.css";
 import { useTsoClearing } from "./use-tso-clearing";
 import { IterationsTable, ValidationPlots, ValidationTable } from "./validation-view";
+import type { PublishedModelSummary, RunListItem, TsoMarket } from "@/lib/wire/tso";
 
 /** The paper's request to the Bergwald district (section IV). */
 export const DEFAULT_REQUEST_MW = 1.8;

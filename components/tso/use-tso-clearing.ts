@@ -5,9 +5,9 @@ import { createBrowserSolverClient, SolverCancelledError, type SolverClient } fr
 import { fetchLightModelBytes, openTsoClearing, relinearizeAt, saveTsoRun, validateDispatches } from "@/lib/client/tso-api";
 import { VERIFY_DEFAULTS } from "@/lib/clearing/verify-step";
 import { runTsoClearing, type ClearingDeps, type ClearingOptions, type ClearingOutcome, type StepReport } from "@/lib/client/tso-clearing";
-import type { RunListItem } from "@/lib/server/tso";
 import type { ClearRequest, JsonText } from "@/solver-worker/protocol";
 import { runRecord } from "./run-record";
+import type { RunListItem } from "@/lib/wire/tso";
 
 /** Performance marks around each clearing in the worker (tests find it on the timeline). */
 export const CLEAR_MARK_START = "flexplat:clear-start";

@@ -1,5 +1,5 @@
 import type { Data, Layout } from "plotly.js";
-import type { TsoValidation } from "@/lib/server/tso";
+import type { TsoValidation } from "@/lib/wire/tso";
 
 const LINEAR = "#6d3fc0";
 const AC = "#0b7a75";

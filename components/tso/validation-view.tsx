@@ -3,9 +3,9 @@
 import { useMemo } from "react";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import type { ClearingIteration } from "@/lib/client/tso-clearing";
-import type { TsoValidation } from "@/lib/server/tso";
 import styles from "./tso.module.css";
 import { criticalLoadingFigure, criticalVoltageFigure } from "./validation-plots";
+import type { TsoValidation } from "@/lib/wire/tso";
 
 const sci = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : "—");
 

@@ -9,7 +9,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
  * The DSO's light model and the TSO's clearing on the default district (1.8 MW, as
- * in the paper) and on a generated district with 5,000 buildings. Times in Node;
+ * in [P004]) and on a generated district with 5,000 buildings. Times in Node;
  * the first HiGHS call includes WebAssembly compilation, so cold and warm figures
  * are printed separately.
  */

@@ -12,10 +12,10 @@ import type { Benchmark } from "./types";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * The 29-feeder coordination study (papers 000/002): the centralized AC-OPF of the
+ * The 29-feeder coordination study ([P000], [P002]): the centralized AC-OPF of the
  * integrated system (power- and voltage-coupled) against the TSO's OPF over the exact and
  * the PQV regions (median of 3 solves each, regions built once beforehand on worker
- * threads). Paper 002: the PQV coordination takes up to 58 % less time than the centralized.
+ * threads). [P002]: the PQV coordination takes up to 58 % less time than the centralized.
  */
 export const coordBench: Benchmark = {
   name: "coord: TSO–DSO coordination, 29-feeder study (centralized vs region-based OPF)",

@@ -8,7 +8,7 @@ import { sharedPath } from "./shared";
 import type { Benchmark } from "./types";
 
 /**
- * PQV regions (paper 002) on worker threads (every core): case533mt_lo with its ties closed
+ * PQV regions ([P002]) on worker threads (every core): case533mt_lo with its ties closed
  * (meshed) and 200 Fibonacci directions — the issue's target is ≥ 200 boundary points in
  * under 60 s on 2 cores — and the default district (565 units; the browser's figure, target
  * 30 s, is printed by the e2e story).

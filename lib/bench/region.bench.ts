@@ -8,7 +8,7 @@ import { sharedPath } from "./shared";
 import type { Benchmark } from "./types";
 
 /**
- * PQ regions (paper 000): the exact region of case118zh (one DER) in this thread and the
+ * PQ regions ([P000]): the exact region of case118zh (one DER) in this thread and the
  * default district's (565 units) on worker threads, with LinDistFlow and loss compensation
  * and how they compare. The issue's targets: case118zh with 72 points under 2 s in Node; the
  * district under 10 s in the browser (measured by the e2e story, printed there).

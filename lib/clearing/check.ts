@@ -1,8 +1,8 @@
-import type { Bid } from "../market/bids";
+import type { Bid } from "./bid";
 import type { DecodedOperatingPoint, LightModel } from "../sensitivity/light-model";
 
 /**
- * Independent check of a dispatch against the constraints of eq. (12)-(14) at one
+ * Independent check of a dispatch against the constraints of [P004] eq. 12-14 at one
  * operating point, evaluated directly from the light model (not from the LP text):
  * bid bounds, minimum activation, balance, limits through G_V,i / G_L,i, and the
  * Voronoi cell H_ij >= 0. Returns the largest violation of each kind (0 = satisfied).

@@ -1,4 +1,4 @@
-import { validateBids, type Bid } from "../market/bids";
+import { validateBids, type Bid } from "./bid";
 import { decodeOperatingPoints, type DecodedOperatingPoint, type LightModel } from "../sensitivity/light-model";
 import {
   isViolated,
@@ -182,7 +182,7 @@ function solveLazy(
 
 /**
  * Clear bids on one or more DSO grids against their light models: the MILP of
- * eq. (11)-(14) per grid with one shared balance, solved by HiGHS. With an
+ * [P004] eq. 11-14 per grid with one shared balance, solved by HiGHS. With an
  * infeasible request, a second solve finds the largest deliverable amount.
  */
 export function clearMarket(
@@ -367,7 +367,7 @@ export function clearMarket(
   };
 }
 
-/** Clear bids against one light model (the paper's setting). */
+/** Clear bids against one light model ([P004]'s setting). */
 export function clearBids(
   highs: HighsLike,
   lm: LightModel,

@@ -14,9 +14,9 @@ beforeAll(async () => {
 });
 
 /**
- * The provisioning paper's case study on the default district: the TSO requests
+ * [P004]'s case study on the default district: the TSO requests
  * 1.8 MW; three operating points (none, half, all); limits 0.95/1.05 p.u. and
- * ±100 %. Table I reports, against the AC power flow, a voltage MAE of 2.3e-5 p.u.
+ * ±100 %. [P004] Table I reports, against the AC power flow, a voltage MAE of 2.3e-5 p.u.
  * and a loading MAE of 6.1e-3 %; we require at least that, and ten times better
  * from the AC-verified clearing.
  */

@@ -1,13 +1,13 @@
-import type { Bid } from "../market/bids";
+import type { Bid } from "./bid";
 import type { DecodedOperatingPoint, LightModel } from "../sensitivity/light-model";
 
 /**
- * The balancing-energy MILP of the provisioning paper (eq. 11-14), written in CPLEX
+ * The balancing-energy MILP of [P004] (eq. 11-14), written in CPLEX
  * LP format for HiGHS.
  *
  * Variables: bid activations y_j in [min(0,P_M,j), max(0,P_M,j)] (eq. 12-13, 14b-c),
- * the activated flexibility per location x = A y (A: bid-to-location incidence; the
- * paper's P_Flex,i + ΔP_i when point i is selected, so ΔP_i = x − P_Flex,i), and
+ * the activated flexibility per location x = A y (A: bid-to-location incidence; [P004]'s
+ * P_Flex,i + ΔP_i when point i is selected, so ΔP_i = x − P_Flex,i), and
  * binaries b_i choosing the operating point.
  *
  * Linear reformulation of the products with b_i:
@@ -25,7 +25,7 @@ import type { DecodedOperatingPoint, LightModel } from "../sensitivity/light-mod
  *    the known bounds). P_Fix is the same at every point and cancels, so only the
  *    flexibility parts of P_i, P_j enter.
  *  - (14j) Σ_i (P_Flex,i + ΔP_i) = P_E for the selected point is Σ_j y_j = P_E.
- * Beyond the paper: minimum activation / indivisible bids with a binary u_j
+ * Beyond [P004]: minimum activation / indivisible bids with a binary u_j
  * (m·u <= |y| <= |P_M|·u, or y = P_M·u); and, when the light model has reactive
  * sensitivities and bids a reactive ratio q = tan φ, the reactive injection
  * w = A diag(q) y adds VTDF_Q,i (w − Q_Flex,i) to the predictions.

@@ -5,9 +5,9 @@ import type { DecodedOperatingPoint, LightModel, LightModelKey } from "../sensit
 import type { ClearingResult } from "./clear";
 
 /**
- * DSO-side validation of a clearing (deliverable 5.2 section 5, Table 1 and
+ * DSO-side validation of a clearing ([P001] section 5, Table 1 and
  * Fig. 7-8): the AC power flow with the dispatched flexibility against the linear
- * prediction the TSO cleared with. MAE and RMSE (eq. 15-16) over the monitored
+ * prediction the TSO cleared with. MAE and RMSE ([P004] eq. 15-16) over the monitored
  * voltages and loadings, violations over every bus and rated branch of the grid.
  */
 export interface ValidationResult {

@@ -1,4 +1,4 @@
-import type { Bid } from "../market/bids";
+import type { Bid } from "./bid";
 import { decodeOperatingPoints, type LightModel } from "../sensitivity/light-model";
 import { clearBids, type ClearingOptions, type ClearingResult, type HighsLike } from "./clear";
 import { addOperatingPoint, type DsoContext } from "./dso";
@@ -6,7 +6,7 @@ import { validateDispatch, type ValidationResult } from "./validate";
 import { checkOfValidation, decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "./verify-step";
 
 /**
- * AC-verified clearing (beyond the paper): clear with the light model, let the DSO
+ * AC-verified clearing (beyond [P004]): clear with the light model, let the DSO
  * run the AC power flow with the dispatch, and while a limit is violated or the
  * linear prediction is off by more than a tolerance, add the dispatched point as a
  * new operating point (re-linearized there) and clear again. If the dispatch lands

@@ -1,7 +1,7 @@
 import type { ValidationResult } from "./validate";
 
 /**
- * The AC-verified clearing's decision (beyond the paper), one step of it: given each grid's
+ * The AC-verified clearing's decision (beyond [P004]), one step of it: given each grid's
  * AC check of the dispatch, accept, stop, or say per grid what to do before clearing again —
  * re-linearize at the dispatch, or, when the dispatch already is a linearization point (the
  * linear model is exact there) and still violates a limit, tighten the grid's limits by the

@@ -1,6 +1,6 @@
-import type { AccountSummary } from "@/lib/server/accounts";
-import type { Role } from "@/lib/server/roles";
 import { json } from "./api";
+import type { AccountSummary } from "@/lib/wire/accounts";
+import type { Role } from "@/lib/wire/roles";
 
 /** The account calls of the Accounts page (administrators) and the account page (everyone). */
 

@@ -1,7 +1,5 @@
 import type { StoredLayout } from "@/lib/layout/json";
-import type { GridLayoutSummary } from "@/lib/server/grid-layouts";
-import type { GridSummary } from "@/lib/server/grids";
-import type { RunInput, RunSummary } from "@/lib/server/runs";
+import type { GridLayoutSummary, GridSummary, RunInput, RunSummary } from "@/lib/wire/dso";
 
 /** A failed API call, with the server's `{ error }` message when it sent one. */
 export class ApiCallError extends Error {

@@ -1,5 +1,5 @@
-import type { CoordinationRunInput, CoordinationRunView, DsoSetPointView, TransmissionGridSummary } from "@/lib/server/coordination";
 import { failure, json } from "./api";
+import type { CoordinationRunInput, CoordinationRunView, DsoSetPointView, TransmissionGridSummary } from "@/lib/wire/coordination";
 
 /** The TSO's and the DSOs' calls around coordination (app/api/tso/transmission-grids, coordination-runs; app/api/grids/[id]/set-points). */
 

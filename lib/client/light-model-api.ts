@@ -1,6 +1,5 @@
-import type { LightModelSummary } from "@/lib/server/market";
-import type { TsoRequestView } from "@/lib/server/tso-requests";
 import { failure, json } from "./api";
+import type { LightModelSummary, TsoRequestView } from "@/lib/wire/dso";
 
 /** The DSO's calls around light models (app/api/grids/[id]/light-models, demo-mode). */
 

@@ -17,7 +17,7 @@ export interface PqvJobResult {
 const lite = (b: BoundaryPoint) => ({ pMw: b.pMw, qMvar: b.qMvar, vPu: b.vPu, task: b.task });
 
 /**
- * A PQV region over the page's solver workers (paper 002): prepare on the first worker, the
+ * A PQV region over the page's solver workers ([P002]): prepare on the first worker, the
  * boundary's AC-OPFs spread over all (this thread only picks directions), the polynomial fit
  * on the first, the AC checks and prices spread again, and the classification, cost model
  * and 3-D grids on the first.

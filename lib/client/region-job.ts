@@ -17,7 +17,7 @@ export interface RegionJobResult {
   prepared: RegionPrepareResult;
   exact: ExactRegion | null;
   /**
-   * The exact region's cost (paper 000 section IV-A): a quadratic in (p, q) fitted to 49
+   * The exact region's cost ([P000] section IV-A): a quadratic in (p, q) fitted to 49
    * least-cost AC-OPFs inside the region (lib/coordination pricingTasks), as published;
    * or why there is none.
    */

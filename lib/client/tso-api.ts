@@ -1,8 +1,7 @@
 import type { DemoMapResponse } from "@/lib/map/demo-map";
-import type { RunListItem, StoredRun, TsoMarket, TsoValidation } from "@/lib/server/tso";
-import type { OpenedClearing } from "@/lib/server/tso-clearings";
 import { failure, json } from "./api";
 import type { RelinearizeRequest, ValidationRequestGrid } from "./tso-clearing";
+import type { RunListItem, StoredRun, TsoMarket, TsoValidation, OpenedClearing } from "@/lib/wire/tso";
 
 /**
  * The TSO view's calls (app/api/tso/*). Light models and re-linearized points stay

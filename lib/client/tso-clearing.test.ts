@@ -3,12 +3,13 @@ import { applyDispatch } from "@/lib/clearing";
 import { solvePowerFlow } from "@/lib/powerflow";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides, publishedLightModels } from "@/lib/server/market";
-import type { SessionUser } from "@/lib/server/roles";
 import { useTestDatabase } from "@/lib/server/test-harness";
-import { tsoMarket, type TsoMarket } from "@/lib/server/tso";
+import { tsoMarket } from "@/lib/server/tso";
 import { openTsoClearing, relinearizeInClearing, validateInClearing } from "@/lib/server/tso-clearings";
 import { runClear } from "@/solver-worker/clear";
 import { runTsoClearing, type ClearingDeps, type ClearingGrid } from "./tso-clearing";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { TsoMarket } from "@/lib/wire/tso";
 
 useTestDatabase();
 

@@ -1,12 +1,12 @@
 import type { BidGroup } from "@/lib/clearing/milp";
 import { decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "@/lib/clearing/verify-step";
-import type { TsoBid, TsoValidation } from "@/lib/server/tso";
 import type { ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "@/solver-worker/protocol";
+import type { TsoBid, TsoValidation } from "@/lib/wire/tso";
 
 /**
  * The TSO's clearing as the browser drives it: the solver worker clears against the
  * published light models, the server validates the dispatch on each DSO's side, and
- * in AC-verified mode (beyond the paper, as lib/clearing verifiedClearing for one
+ * in AC-verified mode (beyond [P004], as lib/clearing verifiedClearing for one
  * grid) every grid whose AC power flow violates a limit or disagrees with the linear
  * prediction by more than the tolerance is re-linearized at the dispatch (or, when the
  * dispatch is already a linearization point, its limits are tightened by the

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * How the platform runs. In **production** (the default) the database holds only
  * what operators put there: no demo accounts, grids or bids, and a database that

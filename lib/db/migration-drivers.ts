@@ -1,3 +1,4 @@
+import "server-only";
 import type BetterSqlite3 from "better-sqlite3";
 import type { ClientBase } from "pg";
 import type { MigrationDriver } from "./migrate";

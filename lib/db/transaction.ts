@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "./client";
 
 /** The client inside an interactive transaction. */

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A database the platform cannot use right now — locked by another connection, its file
  * gone or unwritable, its server stopped — is the operator's problem, not the user's: the

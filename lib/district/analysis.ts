@@ -2,7 +2,7 @@ import { fpuOfferMw, type Network } from "../grid/types";
 import { solvePowerFlow, type PowerFlowResult } from "../powerflow";
 
 /**
- * The two operating points of deliverable 5.2, Fig. 5 and 6: the base case (no
+ * The two operating points of [P001] (deliverable 5.2), Fig. 5 and 6: the base case (no
  * flexibility activated) and every offered upward flexibility activated at once.
  */
 

@@ -92,7 +92,7 @@ function feederType(designMvaValue: number): LineType {
  * A district grid from buildings (and optionally streets): the one code path behind
  * the default district and uploads.
  *
- * Provisioning paper, section III.A, and deliverable 5.2, section 3.1: first a 20 kV
+ * [P004] section III.A, and [P001] section 3.1: first a 20 kV
  * topology with 20/0.4 kV substations placed by k-means and lines routed by a
  * travelling-salesman tour, then the 400 V grid by a minimum-cost flow along the
  * streets. For one source and costs linear in cable length without capacities, the
@@ -622,7 +622,7 @@ interface FeederContext {
 
 /**
  * Feeders of every substation: its shortest-path tree over the routing graph (the
- * minimum-cost flow of the paper's LV stage), cut into feeders in one post-order
+ * minimum-cost flow of [P004]'s LV stage), cut into feeders in one post-order
  * pass — whenever the design load gathered at a node exceeds a NAYY 4x240 SE cable,
  * its heaviest child subtrees get their own cable from the substation (laid in the
  * same trench), until the rest fits; likewise when the design-load voltage drop to

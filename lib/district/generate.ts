@@ -6,7 +6,7 @@ import { DistrictInputError, type BuildingInput, type District, type StreetInput
 
 /** Seed of the platform's default district (what a new DSO sees first). */
 export const DEFAULT_DISTRICT_SEED = 241;
-/** Buildings of the default district, as in the Bergwald grid (deliverable 5.2, section 3.1). */
+/** Buildings of the default district, as in the Bergwald grid ([P001] section 3.1). */
 export const DEFAULT_DISTRICT_BUILDINGS = 241;
 /** Centre of the generated district: Karlsruhe-Bergwald, about 49.0° N, 8.48° E. */
 export const DISTRICT_CENTRE: LonLat = [8.48, 49.0];

@@ -13,7 +13,7 @@ export interface KMeansResult {
  * Weighted k-means (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii,
  * "k-means++: the advantages of careful seeding", SODA 2007), best of `restarts`.
  *
- * Provisioning paper, section III.A / deliverable 5.2, section 3.1: the 20/0.4 kV
+ * [P004] section III.A / [P001] section 3.1: the 20/0.4 kV
  * substations are placed by k-means clustering; here the points are the buildings
  * and the weights their design loads, so centres sit at load centres of gravity.
  */

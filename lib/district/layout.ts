@@ -8,7 +8,7 @@ import type { Rng } from "./random";
  * lattice with missing links, T-junctions and cul-de-sacs, a curved main road with
  * the 20 kV feed at its western end, and building footprints on plots along the
  * streets — single houses and duplexes, rows of townhouses, a cluster of apartment
- * blocks, shops on the main road, a school and a community centre (deliverable 5.2,
+ * blocks, shops on the main road, a school and a community centre ([P001],
  * section 3.1: the building mix of the Bergwald district).
  */
 export interface LayoutStreet {

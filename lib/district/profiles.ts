@@ -6,7 +6,7 @@ import type { Rng } from "./random";
  * Deliverable 5.2, section 3.1: the Bergwald district has 241 buildings — single
  * houses, duplexes, townhouses, apartment towers, a school, a community centre and
  * shops — and in the future scenario studied there every building can deliver
- * flexibility. The provisioning paper, section III.A: buildings carry FPUs (EVs,
+ * flexibility. [P004] section III.A: buildings carry FPUs (EVs,
  * batteries, PV, heat pumps) and the analysis uses a single time frame.
  *
  * Sizes are typical German values for a future (about 2035) residential scenario:
@@ -36,8 +36,8 @@ export const BUILDING_TYPE_LABELS: Record<BuildingType, string> = {
  * is upward flexibility. Home batteries charge the PV surplus at 90 % of their
  * inverter rating and heat pumps run at 60 % (PV-led operation: hot water and the
  * buffer tank are heated with the midday surplus); plugged-in EVs either charge or
- * have finished. With these, the paper's 1.8 MW request is about half of the offered
- * upward flexibility, as in the paper.
+ * have finished. With these, [P004]'s 1.8 MW request is about half of the offered
+ * upward flexibility, as in [P004].
  *
  * Inflexible demand is active power only (cos φ = 1): the BDEW standard load profiles
  * behind it give active power, and the units' inverters run at cos φ = 1 by default.

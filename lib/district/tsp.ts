@@ -1,7 +1,7 @@
 /**
  * Travelling-salesman tours for medium-voltage routing.
  *
- * Provisioning paper, section III.A: the 20 kV lines are routed through the
+ * [P004] section III.A: the 20 kV lines are routed through the
  * substations by solving a travelling salesman problem. Small instances are solved
  * exactly (Held & Karp, "A dynamic programming approach to sequencing problems",
  * J. SIAM 10(1), 1962); larger ones by nearest neighbour followed by 2-opt

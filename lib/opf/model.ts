@@ -58,7 +58,7 @@ export interface OpfModel {
   /**
    * OPF bus where a linked generator's P and Q are withdrawn again (-1 for an ordinary
    * generator): a lossless transfer between two buses, e.g. the PCC exchange between a
-   * transmission bus and a distribution grid's root held at its own voltage (paper 000 eq. 5).
+   * transmission bus and a distribution grid's root held at its own voltage ([P000] eq. 5).
    */
   genLink: Int32Array;
   /** In-service branches between participating buses, as network branch positions. */

@@ -5,8 +5,8 @@ import { operatingPointInjections, type SensitivityModel } from "./compute";
 import { mulberry32 } from "../util/mulberry32";
 
 /**
- * How well each operating point's linearization (eq. 7-8) predicts the AC power
- * flow inside its Voronoi cell (eq. 9: the flexibility vectors closer to it than to
+ * How well each operating point's linearization ([P004] eq. 7-8) predicts the AC power
+ * flow inside its Voronoi cell ([P004] eq. 9: the flexibility vectors closer to it than to
  * any other point) versus outside it. Samples spread over the offered range: a
  * common activation level a ~ U[0,1] per sample, jittered per location.
  */
@@ -16,7 +16,7 @@ export interface CellAccuracy {
   outside: { samples: number; vMaePu: number; vMaxPu: number; lMaePct: number; lMaxPct: number };
 }
 
-/** Index of the operating point whose P_Flex is nearest (Euclidean, eq. 9). */
+/** Index of the operating point whose P_Flex is nearest (Euclidean, [P004] eq. 9). */
 export function nearestOperatingPoint(points: { pFlexMw: ArrayLike<number> }[], p: ArrayLike<number>): number {
   let best = 0;
   let bestD = Infinity;

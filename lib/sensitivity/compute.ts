@@ -4,12 +4,12 @@ import { computeResults, PowerFlowSolver, type PowerFlowResult } from "../powerf
 import type { FlexLocation, OperatingPointSpec } from "./locations";
 
 /**
- * Piecewise sensitivity matrices of the provisioning paper (eq. 3-8): at each
+ * Piecewise sensitivity matrices of [P004] (eq. 3-8): at each
  * operating point, an AC power flow and the exact derivatives of the monitored bus
  * voltage magnitudes (VTDF, p.u./MW) and signed branch loadings (LTDF, %/MW) with
  * respect to active injection at each flexibility location, from the converged
  * Newton Jacobian J (one factorization per point). With `reactive`, the same for
- * reactive injection (p.u./MVAr, %/MVAr), which the paper leaves out.
+ * reactive injection (p.u./MVAr, %/MVAr), which [P004] leaves out.
  *
  * For an injection e at location j the state moves by dx = J^-1 e (the mismatch is
  * S_calc - S_spec, so raising S_spec by dP gives J dx = e dP). Either one solve per

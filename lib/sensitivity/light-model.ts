@@ -6,12 +6,12 @@ import { scanJsonText } from "../limits/json-scan";
 
 /**
  * The light model: everything the TSO receives about a distribution grid, and
- * nothing else. Per operating point i (provisioning paper eq. 7-8, 10-11): the
+ * nothing else. Per operating point i ([P004] eq. 7-8, 10-11): the
  * flexibility injections P_Flex,i per location, base values V_i and L_i, VTDF_i and
  * LTDF_i (and the reactive matrices when computed), plus the limits. Locations and
  * monitored elements carry opaque ids; no impedances, topology, coordinates, loads
  * or element names. P_Fix is the same at every operating point (one time frame), so
- * it cancels in the Voronoi test H_ij (eq. 10) and does not cross the boundary.
+ * it cancels in the Voronoi test H_ij ([P004] eq. 10) and does not cross the boundary.
  *
  * Matrices are row-major Float64 data, base64-encoded ("f64-base64"): exact and about
  * a third of the size of decimal JSON.

@@ -1,9 +1,10 @@
+import "server-only";
 import { parseArgs } from "node:util";
 import { databaseTarget, describeTarget, openTarget, type PrismaClient } from "@/lib/db/client";
 import { deploymentMode } from "@/lib/db/deployment";
 import { createAccount, listAccounts, resetPassword } from "./accounts";
 import { ApiError } from "./errors";
-import { isRole, ROLES } from "./roles";
+import { isRole, ROLES } from "@/lib/wire/roles";
 
 /**
  * The operator's account tool on the server, for what no browser can do yet — the

@@ -1,27 +1,18 @@
+import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
-import { passwordProblem, USERNAME_PATTERN } from "./password-policy";
-import { ROLES, type Role, type SessionUser } from "./roles";
+import { ROLES, type Role, type SessionUser } from "@/lib/wire/roles";
+import type { AccountSummary } from "@/lib/wire/accounts";
+import { passwordProblem, USERNAME_PATTERN } from "@/lib/limits/password";
 
 /**
  * Operator accounts: the administrator creates them and resets passwords; every
  * operator changes its own. A new or reset password ends the account's other
  * sessions. Generated passwords are returned once and never stored in clear.
  */
-
-export interface AccountSummary {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  createdAt: string;
-  passwordChangedAt: string | null;
-  /** Unexpired sessions (signed-in browsers). */
-  activeSessions: number;
-}
 
 /** A random password for an account the administrator creates or resets (144 bits, URL-safe). */
 export function generatePassword(): string {

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The audit action of each state-changing route, for attempts the route refused or that
  * failed before its own event was written (the "ok" events are written by lib/server

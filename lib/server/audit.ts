@@ -1,9 +1,11 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { neutralizeCsvText } from "@/lib/market/bids";
 import { currentRequestContext } from "./request-context";
+import type { AuditOutcome, AuditEventView } from "@/lib/wire/accounts";
 
 /**
  * The audit trail: one append-only AuditEvent per state change (written by the same
@@ -11,9 +13,6 @@ import { currentRequestContext } from "./request-context";
  * refused or failed attempt (written on its own). This module only creates and reads
  * events; nothing in the platform updates or deletes them (a test greps for it).
  */
-
-export type AuditOutcome = "ok" | "refused" | "failed";
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["ok", "refused", "failed"];
 
 /** A client that can write: the server's PrismaClient or the `tx` of an interactive transaction. */
 export type AuditWriter = Pick<PrismaClient, "auditEvent">;
@@ -92,22 +91,6 @@ export function auditedTransaction<T>(prisma: PrismaClient, event: AuditInput | 
 }
 
 // --- reading the trail ---------------------------------------------------------------
-
-/** An event as the API and the page show it. */
-export interface AuditEventView {
-  id: string;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  objectType: string;
-  objectId: string | null;
-  ownerId: string | null;
-  outcome: AuditOutcome;
-  requestId: string;
-  detail: Record<string, unknown> | null;
-}
 
 export interface AuditViewer {
   id: string;

@@ -1,9 +1,10 @@
+import "server-only";
 import { cookies } from "next/headers";
 import { getPrisma } from "./db";
 import { ApiError } from "./errors";
-import type { Role, SessionUser } from "./roles";
 import { currentRequestContext } from "./request-context";
 import { readCookie, resolveSession, SESSION_COOKIE } from "./session";
+import type { Role, SessionUser } from "@/lib/wire/roles";
 
 /**
  * The signed-in user of a route handler request, checked against the allowed roles.

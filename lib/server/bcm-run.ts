@@ -1,3 +1,4 @@
+import "server-only";
 import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { reaggregate, type AggregatedResult } from "@/lib/market";

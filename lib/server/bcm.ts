@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
@@ -11,12 +12,13 @@ import { ApiError } from "./errors";
 import { publishedDsoSides, publishedSideRows } from "./market";
 import { loadMarket, storedPortfolios } from "./market-bids";
 import { runTask } from "./pool";
-import { MAX_REQUEST_MW } from "./portfolio-limits";
-import type { SessionUser } from "./roles";
 import { testPause } from "./test-pause";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { BcmRunSummary, BcmRunDetail, DsoAssetBid, DsoGridBids } from "@/lib/wire/bcm";
+import { MAX_REQUEST_MW } from "@/lib/limits/uploads";
 
 /**
- * The bid congestion manager as a platform service (provisioning paper, section II and
+ * The bid congestion manager as a platform service ([P004] section II and
  * Fig. 1): every aggregator's portfolio is split by asset location, cleared on the
  * server against the published light models, and the results re-aggregated per
  * aggregated bid. The full results are stored with the run; each aggregator is served
@@ -32,37 +34,6 @@ export const requestMwSchema = z
 
 export const bcmRunSchema = z.object({ requestMw: requestMwSchema });
 
-
-export interface OwnTotals {
-  bids: number;
-  offeredUpMw: number;
-  offeredDownMw: number;
-  activatedMw: number;
-  costEur: number;
-}
-
-/** A BCM run as one aggregator sees it: market-wide status and total, its own figures. */
-export interface BcmRunSummary {
-  id: string;
-  createdAt: string;
-  requestMw: number;
-  status: ClearingStatus;
-  message: string;
-  /** Activated over all bids of the platform (= the request when optimal). */
-  marketTotalMw: number;
-  maxDeliverableMw: number | null;
-  startedByYou: boolean;
-  clearMs: number;
-  runMs: number;
-  own: OwnTotals;
-  /** Your portfolios the BCM could not place at run time, with the reason. */
-  skipped: { portfolio: string; reason: string }[];
-}
-
-export interface BcmRunDetail extends BcmRunSummary {
-  /** Your aggregated bids' results; each asset's `grid` is the grid's name. */
-  results: AggregatedResult[];
-}
 
 function ownResults(stored: StoredBcmRun, user: SessionUser): AggregatedResult[] {
   return stored.results
@@ -155,28 +126,6 @@ export async function bcmResultsCsv(prisma: PrismaClient, user: SessionUser, id:
 
 // ---------------------------------------------------------------------------------
 // The DSO's view: bids whose assets sit in its grids
-
-export interface DsoAssetBid {
-  aggregatedBidId: string;
-  assetBidId: string;
-  owner: string;
-  direction: "up" | "down";
-  assetId: string;
-  connection: string;
-  opaqueLocation: string;
-  volumeMw: number;
-}
-
-export interface DsoGridBids {
-  gridId: string;
-  gridName: string;
-  /** Without a published light model the BCM cannot place bids in the grid. */
-  published: boolean;
-  bids: DsoAssetBid[];
-  upMw: number;
-  downMw: number;
-  aggregators: string[];
-}
 
 /**
  * Per-asset bids located in the DSO's own grids (asset, connection bus, opaque

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The address a request came from, for throttling sign-ins per client.
  *

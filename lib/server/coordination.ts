@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
@@ -6,8 +7,9 @@ import { regionProblemOptionsSchema, type RegionProblemOptionsStored } from "@/l
 import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName } from "./grid-names";
-import type { SessionUser } from "./roles";
 import { serializableTransaction } from "@/lib/db/transaction";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { TransmissionGridSummary, CoordinationRunInput, SetPointStatus, CoordinationRunView, DsoSetPointView } from "@/lib/wire/coordination";
 
 /**
  * TSO–DSO coordination on the server (issue 13). The TSO's transmission grids are its own
@@ -15,19 +17,6 @@ import { serializableTransaction } from "@/lib/db/transaction";
  * assigned published region, all or nothing; a DSO reads the set-points of its own grids
  * and answers each with accepted/rejected and a reason — the only thing that goes back.
  */
-
-export interface TransmissionGridSummary {
-  id: string;
-  name: string;
-  sourceFormat: string;
-  fileName: string | null;
-  busCount: number;
-  branchCount: number;
-  generatorCount: number;
-  /** Bus ids of the grid (the PCC choices; the TSO's own grid). */
-  pccBuses: number[];
-  createdAt: string;
-}
 
 type TsRow = { id: string; name: string; sourceFormat: string; fileName: string | null; busCount: number; branchCount: number; generatorCount: number; networkJson: string; createdAt: Date };
 
@@ -112,76 +101,6 @@ export async function deleteTransmissionGrid(prisma: PrismaClient, user: Session
 }
 
 // --- coordination runs --------------------------------------------------------------
-
-const finite = z.number().refine(Number.isFinite, "must be a finite number");
-
-/** What the TSO's browser sends after a coordination it wants to send out (the worker's result). */
-export const coordinationRunSchema = z.strictObject({
-  transmissionGridId: z.string().min(1).max(100),
-  replaceDemand: z.boolean(),
-  result: z.strictObject({
-    status: z.string().max(40),
-    message: z.string().max(2000),
-    objective: finite,
-    tsCostPerH: finite,
-    iterations: z.number().int().min(0),
-    solveMs: finite,
-    binding: z.array(z.strictObject({ kind: z.string().max(40), element: z.string().max(200), side: z.string().max(20), value: finite, limit: finite, multiplier: finite })).max(5000),
-  }),
-  setPoints: z
-    .array(
-      z.strictObject({
-        regionId: z.string().min(1).max(100),
-        tsBus: z.number().int(),
-        label: z.string().min(1).max(200),
-        pMw: finite,
-        qMvar: finite,
-        vPu: finite,
-        dsCostPerH: finite,
-        lmpP: finite,
-        lmpQ: finite,
-        onBoundary: z.boolean(),
-      }),
-    )
-    .min(1)
-    .max(500),
-});
-
-export type CoordinationRunInput = z.infer<typeof coordinationRunSchema>;
-
-export type SetPointStatus = "sent" | "accepted" | "rejected";
-
-/** A set-point as the TSO sees it: its own numbers, the region's grid and DSO, and the DSO's answer. */
-export interface TsoSetPointView {
-  id: string;
-  regionId: string;
-  gridName: string;
-  dso: string;
-  method: string;
-  tsBus: number;
-  label: string;
-  pMw: number;
-  qMvar: number;
-  vPu: number;
-  dsCostPerH: number;
-  lmpP: number;
-  lmpQ: number;
-  onBoundary: boolean;
-  status: SetPointStatus;
-  reason: string | null;
-  respondedAt: string | null;
-}
-
-export interface CoordinationRunView {
-  id: string;
-  transmissionGridId: string;
-  transmissionGridName: string;
-  status: string;
-  objective: number;
-  tsCostPerH: number;
-  createdAt: string;
-  setPoints: TsoSetPointView[];
-}
 
 /** Only an optimal OPF's set-points may be sent (not an infeasible, diverged or stalled one). */
 const SENDABLE = new Set(["optimal"]);
@@ -293,24 +212,6 @@ export async function listCoordinationRuns(prisma: PrismaClient, user: SessionUs
 }
 
 // --- the DSO's side ---------------------------------------------------------------------
-
-/** A set-point as its DSO sees it: the exchange and voltage asked of the grid, and what the region was built with. */
-export interface DsoSetPointView {
-  id: string;
-  regionId: string;
-  kind: string;
-  method: string;
-  /** How the region's problem was built (the DSO's own; null for regions stored without it). */
-  options: RegionProblemOptionsStored | null;
-  pMw: number;
-  qMvar: number;
-  /** The PCC voltage of the set-point (PQV regions hold it; PQ regions keep the feeder's own). */
-  vPu: number;
-  status: SetPointStatus;
-  reason: string | null;
-  sentAt: string;
-  respondedAt: string | null;
-}
 
 function storedOptions(json: string | null): RegionProblemOptionsStored | null {
   if (!json) return null;

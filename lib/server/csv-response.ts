@@ -1,3 +1,4 @@
+import "server-only";
 /** A CSV file download (UTF-8, not cached). */
 export function csvResponse(csv: string, fileName: string): Response {
   return new Response(csv, {

@@ -1,3 +1,4 @@
+import "server-only";
 import { statSync } from "node:fs";
 import pg from "pg";
 import { databaseTarget, describeTarget, openTarget, type DatabaseTarget, type PrismaClient } from "@/lib/db/client";

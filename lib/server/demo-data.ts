@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { DEFAULT_DISTRICT_SEED, generateDistrict } from "@/lib/district";
@@ -8,7 +9,7 @@ import { storeNetwork } from "./grids";
 import { publishedDsoSides, publishLightModel, storeLightModel } from "./market";
 import { storePortfolio } from "./portfolio-store";
 import { hashPassword } from "./password";
-import type { Role } from "./roles";
+import type { Role } from "@/lib/wire/roles";
 
 /** Password of every demo account (README, "Demo accounts"); the accounts exist only in demo mode. */
 export const DEMO_PASSWORD = "flexdemo";

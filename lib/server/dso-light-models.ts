@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import { parseNetworkJson } from "@/lib/grid";
@@ -7,7 +8,8 @@ import { LIGHT_MODEL_LIMITS } from "@/lib/limits";
 import { scanJsonText } from "@/lib/limits/json-scan";
 import { ApiError } from "./errors";
 import { recordAudit } from "./audit";
-import { publishLightModel, publishLightModelWith, serializeLightModel, storeCheckedLightModel, storeCheckedLightModelIn, type LightModelSummary, type SerializedLightModel } from "./market";
+import { publishLightModel, publishLightModelWith, serializeLightModel, storeCheckedLightModel, storeCheckedLightModelIn, type SerializedLightModel } from "./market";
+import type { LightModelSummary } from "@/lib/wire/dso";
 
 /**
  * The DSO's side of publishing: a light model computed in the browser's worker

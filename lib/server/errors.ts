@@ -1,3 +1,4 @@
+import "server-only";
 import { unavailableReason, DatabaseUnavailableError } from "@/lib/db/unavailable";
 import { isCrossSiteRequest } from "./origin";
 import { REQUEST_ID_HEADER, runWithRequestContext, type RequestContext } from "./request-context";

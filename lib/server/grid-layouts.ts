@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Network } from "@/lib/grid";
 import { computeLayout } from "@/lib/layout";
@@ -5,8 +6,9 @@ import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from 
 import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { getOwnedGrid } from "./grids";
-import type { SessionUser } from "./roles";
 import { serializableTransaction } from "@/lib/db/transaction";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { GridLayoutSummary } from "@/lib/wire/dso";
 
 /**
  * Schematic layouts stored with their grids (GridLayout): computed once in the DSO's
@@ -14,16 +16,6 @@ import { serializableTransaction } from "@/lib/db/transaction";
  * mirrors the topology, so only the owning DSO reads or writes it here; the demo-mode
  * routes use `layoutForDemo`.
  */
-
-/** What the DSO view is told about a stored layout besides its coordinates. */
-export interface GridLayoutSummary {
-  gridId: string;
-  algorithm: string;
-  busCount: number;
-  crossings: number;
-  movedBuses: number;
-  updatedAt: string;
-}
 
 const SUMMARY = { gridId: true, algorithm: true, busCount: true, crossings: true, movedBuses: true, updatedAt: true } as const;
 

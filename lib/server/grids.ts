@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
@@ -5,22 +6,9 @@ import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
-import type { SessionUser } from "./roles";
 import { serializableTransaction } from "@/lib/db/transaction";
-
-export type GridSourceFormat = "matpower" | "json" | "generated";
-
-/** What the DSO's grid list shows; never the network itself. */
-export interface GridSummary {
-  id: string;
-  name: string;
-  sourceFormat: GridSourceFormat;
-  fileName: string | null;
-  busCount: number;
-  branchCount: number;
-  fpuCount: number;
-  createdAt: string;
-}
+import type { SessionUser } from "@/lib/wire/roles";
+import type { GridSourceFormat, GridSummary } from "@/lib/wire/dso";
 
 const SUMMARY_SELECT = {
   id: true,

@@ -1,3 +1,4 @@
+import "server-only";
 import type { z } from "zod";
 import { MAX_LIGHT_MODEL_BYTES, readJson } from "./request";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { BidGroup } from "@/lib/clearing/milp";
 import { BidFormatError, checkUnitTotal, disaggregate, unitKey, type AggregatedBid, type Bid, type DisaggregatedAsset, type Disaggregation } from "@/lib/market";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -9,26 +10,13 @@ import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { testPause } from "./test-pause";
+import type { LightModelSummary } from "@/lib/wire/dso";
 
 /**
  * Server-side store of the DSOs' light models (the published part is what the TSO may
  * read; the key stays here) and the DSO sides of the published ones, which the bid
  * congestion manager places assets with. Role checks belong to the routes calling this.
  */
-
-export interface LightModelSummary {
-  id: string;
-  gridId: string;
-  operatingPoints: number;
-  locations: number;
-  monitoredBuses: number;
-  monitoredBranches: number;
-  reactive: boolean;
-  sizeBytes: number;
-  published: boolean;
-  publishedAt: string | null;
-  createdAt: string;
-}
 
 const SUMMARY = {
   id: true,

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Whether a state-changing request was sent by a browser from another site (CSRF).
  * Browsers name the page's origin in `Origin` on every POST/PUT/PATCH/DELETE and

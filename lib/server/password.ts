@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 /** scrypt parameters (RFC 7914): N = 2^14, r = 8, p = 1 as OWASP recommends at minimum. */

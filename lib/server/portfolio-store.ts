@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import {
@@ -15,6 +16,7 @@ import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { testPause } from "./test-pause";
+import type { PortfolioSummary } from "@/lib/wire/bcm";
 
 /**
  * Storing an aggregator's portfolio. Every check runs before the one write: the file
@@ -25,15 +27,6 @@ import { testPause } from "./test-pause";
  * other portfolios run again inside the transaction that inserts, so two uploads at
  * the same moment cannot both take an id or a unit's last megawatt.
  */
-
-export interface PortfolioSummary {
-  id: string;
-  owner: string;
-  name: string;
-  fileName: string | null;
-  bidCount: number;
-  createdAt: string;
-}
 
 /** Portfolios stored from now on; version 1 predates unit and capacity checks and is skipped by the market. */
 export const PORTFOLIO_VERSION = 2;

@@ -1,9 +1,10 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv, type AggregatedBid, type GridUnit } from "@/lib/market";
 import { ApiError } from "./errors";
 import { publishedDsoSides, registriesOf, type DsoSide } from "./market";
 import { resolveGridRefs, storedUnitUse } from "./portfolio-store";
-import type { SessionUser } from "./roles";
+import type { SessionUser } from "@/lib/wire/roles";
 
 /** One of the caller's units with what is still free of it in one direction, MW (signed). */
 interface FreeOffer {

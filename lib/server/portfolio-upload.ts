@@ -1,7 +1,8 @@
+import "server-only";
 import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
 import { ApiError } from "./errors";
-import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "./portfolio-limits";
 import { fileFromMultipart, type FileUploadRules } from "./upload";
+import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "@/lib/limits/uploads";
 
 /** What a portfolio upload accepts (the BCM's aggregators: .csv or .json, up to 5 MB). */
 export const PORTFOLIO_UPLOAD: FileUploadRules = {

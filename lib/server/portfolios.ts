@@ -1,15 +1,17 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { AggregatedBid } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
-import { storePortfolio, type PortfolioSummary } from "./portfolio-store";
-import { PORTFOLIO_FILE_PATTERN } from "./portfolio-limits";
+import { storePortfolio } from "./portfolio-store";
 import { PORTFOLIO_UPLOAD, portfolioError } from "./portfolio-upload";
 import { runTask } from "./pool";
-import type { SessionUser } from "./roles";
 import { readFileUpload, type FileUpload } from "./upload";
+import type { PortfolioSummary, GridRef, PortfolioDisaggregation } from "@/lib/wire/bcm";
+import type { SessionUser } from "@/lib/wire/roles";
+import { PORTFOLIO_FILE_PATTERN } from "@/lib/limits/uploads";
 
 export { PORTFOLIO_UPLOAD } from "./portfolio-upload";
 
@@ -75,42 +77,6 @@ export async function deleteOwnPortfolio(prisma: PrismaClient, user: SessionUser
 
 // ---------------------------------------------------------------------------------
 // Disaggregation (the BCM's split of each aggregated bid by asset location)
-
-export interface GridRef {
-  id: string;
-  name: string;
-  /** The DSO lets its grid be drawn on the map for demonstrations. */
-  demoMode: boolean;
-}
-
-export interface AssetBidView {
-  /** Id of the per-asset bid the clearing sees ("<bid>/<asset>", or the bid's own id for a plain bid). */
-  assetBidId: string;
-  assetId: string;
-  gridId: string;
-  /** DSO-side connection point, "bus:<n>". */
-  connection: string;
-  /** The light model's opaque location id: all the TSO learns of where the asset is. */
-  opaqueLocation: string;
-  volumeMw: number;
-  priceEurPerMwh: number;
-}
-
-export interface DisaggregatedBidView {
-  bidId: string;
-  direction: "up" | "down";
-  volumeMw: number;
-  priceEurPerMwh: number;
-  minActivationMw: number | null;
-  indivisible: boolean;
-  /** Set when the bid's minimum or indivisibility applies jointly to its assets (one group in the MILP). */
-  group: string | null;
-  assets: AssetBidView[];
-}
-
-export type PortfolioDisaggregation =
-  | { portfolioId: string; placeable: true; grids: GridRef[]; bids: DisaggregatedBidView[] }
-  | { portfolioId: string; placeable: false; problem: string; grids: GridRef[]; bids: [] };
 
 export function gridRefs(sides: DsoSide[]): GridRef[] {
   return sides.map((s) => ({ id: s.gridId, name: s.gridName, demoMode: s.demoMode }));

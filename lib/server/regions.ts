@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";

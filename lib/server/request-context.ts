@@ -1,6 +1,7 @@
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import type { SessionUser } from "./roles";
+import type { SessionUser } from "@/lib/wire/roles";
 
 /**
  * What the server knows about the request being handled, for the audit trail: its id

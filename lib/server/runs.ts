@@ -1,30 +1,10 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/client";
 import { auditedTransaction } from "./audit";
 import { getOwnedGrid } from "./grids";
-import type { SessionUser } from "./roles";
-
-const finiteOrNull = z.number().refine(Number.isFinite, "must be a finite number").nullable();
-
-/** A power flow summary the browser reports after a run in its worker. */
-export const runInputSchema = z.object({
-  status: z.enum(["converged", "max_iterations", "diverged", "singular", "no_slack"]),
-  converged: z.boolean(),
-  iterations: z.number().int().min(0).max(1000),
-  vmMinPu: finiteOrNull,
-  vmMinBusId: z.number().int().nullable(),
-  lossPMw: finiteOrNull,
-  lossQMvar: finiteOrNull,
-  maxLoadingPct: finiteOrNull,
-  solveMs: z.number().min(0).refine(Number.isFinite, "must be a finite number"),
-});
-export type RunInput = z.infer<typeof runInputSchema>;
-
-export interface RunSummary extends RunInput {
-  id: string;
-  createdAt: string;
-}
+import type { SessionUser } from "@/lib/wire/roles";
+import type { RunInput, RunSummary } from "@/lib/wire/dso";
 
 const RUN_SELECT = {
   id: true,

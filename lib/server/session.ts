@@ -1,8 +1,9 @@
+import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { recordAudit } from "./audit";
-import { isRole, type SessionUser } from "./roles";
 import { sessionSecret } from "./secret";
+import { isRole, type SessionUser } from "@/lib/wire/roles";
 
 export const SESSION_COOKIE = "flexplat_session";
 /** Absolute lifetime of a session: 12 hours from sign-in, whatever happens. */

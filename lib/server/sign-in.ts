@@ -1,10 +1,11 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import { recordAudit, recordAuditAttempt } from "./audit";
 import { ApiError } from "./errors";
 import { hashPassword, verifyPassword } from "./password";
-import { isRole, type SessionUser } from "./roles";
 import { createSession, purgeExpiredSessions, sessionIdOf } from "./session";
 import { ACCOUNT_POLICY, ADDRESS_POLICY, accountKey, addressKey, claimSignInAttempt, purgeStaleThrottles, releaseOnSuccess } from "./sign-in-throttle";
+import { isRole, type SessionUser } from "@/lib/wire/roles";
 
 let dummyHash: Promise<string> | null = null;
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { StudyCases } from "@/solver-worker/protocol";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A test-only hook for the kill tests (e2e/faults.spec.ts): with FLEXPLAT_TEST_HOOKS=1 (or
  * NODE_ENV=test) and FLEXPLAT_TEST_PAUSE_AT naming a point (comma-separated), the server

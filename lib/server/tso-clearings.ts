@@ -1,23 +1,14 @@
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { auditedTransaction } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides } from "./market";
-import type { SessionUser } from "./roles";
-import {
-  recordTsoRun,
-  relinearizeForTso,
-  tsoMarket,
-  validateForTso,
-  type RelinearizeInput,
-  type RunListItem,
-  type StoredRun,
-  type TsoMarket,
-  type TsoValidation,
-  type ValidationInput,
-} from "./tso";
+import { recordTsoRun, relinearizeForTso, tsoMarket, validateForTso, type RelinearizeInput, type ValidationInput } from "./tso";
 import { serializableTransaction } from "@/lib/db/transaction";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { OpenedClearing, RunListItem, StoredRun, TsoValidation } from "@/lib/wire/tso";
 
 /**
  * What bounds the TSO's questions to the DSO side. A validation or re-linearization
@@ -64,11 +55,6 @@ function sha256(text: string): string {
 
 function dispatchSha(g: { locationMw: number[]; locationMvar: number[] }): string {
   return sha256(JSON.stringify([g.locationMw, g.locationMvar]));
-}
-
-export interface OpenedClearing {
-  clearing: { id: string; requestMw: number; expiresAt: string; maxIterations: number };
-  market: TsoMarket;
 }
 
 /** Open a clearing: the market the TSO clears with (the same bids as GET /api/tso/bids) and its bounds, recorded. */

@@ -1,28 +1,9 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightModelKey } from "@/lib/sensitivity/light-model";
 import { getOwnedGrid } from "./grids";
-import type { SessionUser } from "./roles";
-
-/** One thing the TSO asked about the DSO's grid, as the DSO's audit trail shows it. */
-export interface TsoRequestView {
-  id: string;
-  createdAt: string;
-  /** The TSO account that asked (display name and user name). */
-  tso: string;
-  kind: "validate" | "relinearize";
-  clearingId: string | null;
-  /** The balancing request of that clearing, MW. */
-  requestMw: number | null;
-  iteration: number;
-  lightModelId: string;
-  totalMw: number;
-  activeLocations: number;
-  accepted: boolean;
-  /** The verdict of a validation, the new point of a re-linearization, or why it was refused. */
-  outcome: string;
-  /** The dispatch at each location with a non-zero value: opaque id and the DSO's bus. */
-  dispatch: { location: string; bus: number | null; mw: number; mvar: number }[];
-}
+import type { SessionUser } from "@/lib/wire/roles";
+import type { TsoRequestView } from "@/lib/wire/dso";
 
 /** Requests shown at most (newest first). */
 const LIMIT = 100;

@@ -1,8 +1,8 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { addOperatingPoint, applyDispatch, restoreDso, validateDispatch, type DispatchToValidate } from "@/lib/clearing";
 import { worstExcess } from "@/lib/clearing/verify-step";
-import type { BidGroup } from "@/lib/clearing/milp";
 import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
@@ -10,7 +10,8 @@ import { recordAudit } from "./audit";
 import { ApiError } from "./errors";
 import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
 import { loadMarket } from "./market-bids";
-import type { SessionUser } from "./roles";
+import type { SessionUser } from "@/lib/wire/roles";
+import type { PublishedModelSummary, TsoBid, TsoMarket, TsoValidation, StoredRunGrid, StoredRun, RunListItem } from "@/lib/wire/tso";
 
 /**
  * The TSO's side of the platform, served by app/api/tso/*. The TSO reads the
@@ -19,25 +20,6 @@ import type { SessionUser } from "./roles";
  * or re-linearizes at one and answers with verdicts, metrics and light-model data
  * only — opaque ids, never bus numbers, branch ids, coordinates or loads.
  */
-
-/** What the TSO view lists of each published light model (read from the model itself) and whether its grid is in demo mode. */
-export interface PublishedModelSummary {
-  id: string;
-  gridId: string;
-  gridName: string;
-  dso: string;
-  publishedAt: string;
-  modelId: string;
-  operatingPoints: { id: string; label: string }[];
-  locations: number;
-  monitoredBuses: number;
-  monitoredBranches: number;
-  reactive: boolean;
-  sizeBytes: number;
-  limits: { vMinPu: number; vMaxPu: number; loadingMinPct: number; loadingMaxPct: number };
-  /** The DSO lets the TSO see the grid on the map (demonstrator). */
-  demoMode: boolean;
-}
 
 export async function publishedModelSummaries(prisma: PrismaClient): Promise<PublishedModelSummary[]> {
   const models = await publishedLightModels(prisma);
@@ -58,31 +40,6 @@ export async function publishedModelSummaries(prisma: PrismaClient): Promise<Pub
     limits: m.model.limits,
     demoMode: demo.get(m.gridId) ?? false,
   }));
-}
-
-/** A per-asset bid as the TSO sees it: an opaque location in a grid's light model, no asset id, no bus. */
-export interface TsoBid {
-  /**
-   * An opaque id drawn when the portfolio was stored ("X-…"): the aggregator's own
-   * bid ids may name a substation, a street or a unit, which stay on the DSO side.
-   */
-  id: string;
-  owner: string;
-  gridId: string;
-  location: string;
-  volumeMw: number;
-  priceEurPerMwh: number;
-  minActivationMw?: number;
-  indivisible?: boolean;
-  /** Opaque id ("G-…") of the aggregated bid whose joint minimum or indivisibility applies (bid congestion manager). */
-  groupId?: string;
-  /** The unit's reactive ratio (MVAr per MW activated) for the reactive sensitivities. */
-  qPerP?: number;
-}
-
-export interface TsoMarket {
-  grids: { gridId: string; lightModelId: string; bids: TsoBid[] }[];
-  groups: BidGroup[];
 }
 
 /** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid); ids are the opaque ones. */
@@ -195,31 +152,7 @@ export interface ValidationInput {
   addedOperatingPoints: unknown[];
 }
 
-/** What the DSO side tells the TSO about a dispatch in its grid: a verdict and metrics, elements by opaque id. */
-export interface TsoValidation {
-  lightModelId: string;
-  gridId: string;
-  gridName: string;
-  verdict: "no violation" | "violations" | "not converged";
-  converged: boolean;
-  vMaePu: number;
-  vRmsePu: number;
-  vMaxErrPu: number;
-  lMaePct: number;
-  lRmsePct: number;
-  lMaxErrPct: number;
-  violations: number;
-  /** Largest excess over a limit, by kind (0 without violations): what the AC-verified loop tightens by. */
-  worstExcess: { voltagePu: number; loadingPct: number };
-  /** Critical monitored elements (opaque ids): the linear prediction against the AC power flow (paper Fig. 4-5). */
-  criticalBuses: { id: string; linear: number; ac: number }[];
-  criticalBranches: { id: string; linear: number; ac: number }[];
-  /** Exchange at the point of common coupling (import from the TSO grid, MW/MVAr): with the dispatch and without. */
-  pcc: { pMw: number; qMvar: number; basePMw: number; baseQMvar: number };
-  limits: LightModel["limits"];
-}
-
-/** Paper Table I and Fig. 4-5, for one grid: the AC power flow with the dispatch against the linear prediction. */
+/** [P004] Table I and Fig. 4-5, for one grid: the AC power flow with the dispatch against the linear prediction. */
 export async function validateForTso(prisma: PrismaClient, input: ValidationInput): Promise<TsoValidation> {
   const side = await publishedSide(prisma, input.lightModelId);
   const lm = withAddedPoints(side, input.addedOperatingPoints);
@@ -343,47 +276,6 @@ export async function demoFlows(prisma: PrismaClient, gridId: string, runId: str
 
 // ---------------------------------------------------------------------------------
 // Clearing runs
-
-/** A grid's part of a stored TSO clearing: enough to show it again and to draw its dispatch. */
-export interface StoredRunGrid {
-  gridId: string;
-  lightModelId: string;
-  selectedOperatingPoint: string | null;
-  selectedLabel: string | null;
-  locationMw: number[];
-  locationMvar: number[];
-  totalMw: number;
-}
-
-export interface StoredRun {
-  /** The clearing (lib/server/tso-clearings.ts) this run stores; absent in runs stored before clearings existed. */
-  clearingId?: string;
-  requestMw: number;
-  verified: boolean;
-  reactive: boolean;
-  status: string;
-  message: string;
-  totalMw: number;
-  objectiveEur: number | null;
-  grids: StoredRunGrid[];
-  dispatch: { bidId: string; owner: string; gridId: string; location: string; volumeMw: number; priceEurPerMwh: number; activatedMw: number; fraction: number; state: string; costEur: number }[];
-  validation: { gridId: string; verdict: string; violations: number; vMaePu: number; vRmsePu: number; lMaePct: number; lRmsePct: number }[];
-  iterations: { iteration: number; status: string; totalMw: number; objectiveEur: number | null; violations: number; vMaxErrPu: number | null; lMaxErrPct: number | null; action: string }[];
-  solveMs: number;
-}
-
-export interface RunListItem {
-  id: string;
-  createdAt: string;
-  by: string;
-  requestMw: number;
-  verified: boolean;
-  status: string;
-  totalMw: number;
-  objectiveEur: number | null;
-  iterations: number;
-  violations: number | null;
-}
 
 /** Store a TSO clearing after checking each grid's dispatch against the light model it was cleared with. */
 export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "clearingRun" | "auditEvent">, user: SessionUser, run: StoredRun): Promise<RunListItem> {

@@ -1,7 +1,8 @@
+import "server-only";
 import { ApiError } from "./errors";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "./upload-limits";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
-export { MAX_UPLOAD_BYTES } from "./upload-limits";
+export { MAX_UPLOAD_BYTES } from "@/lib/limits/uploads";
 
 /** Room for the multipart envelope around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { AccountSummary } from "@/lib/server/accounts";
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
@@ -9,6 +8,7 @@ import * as password from "../auth/password/route";
 import * as signin from "../auth/signin/route";
 import * as reset from "./users/[id]/password/route";
 import * as users from "./users/route";
+import type { AccountSummary } from "@/lib/wire/accounts";
 
 useTestDatabase();
 

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AuditEventView } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { readSharedCase } from "@/lib/testing/shared";
@@ -11,6 +10,7 @@ import * as grids from "../grids/route";
 import * as portfolio from "../portfolios/[id]/route";
 import * as csvRoute from "../audit.csv/route";
 import * as audit from "./route";
+import type { AuditEventView } from "@/lib/wire/accounts";
 
 useTestDatabase();
 

@@ -1,9 +1,10 @@
-import { auditEventsCsv, listAuditEvents, type AuditOutcome } from "@/lib/server/audit";
+import { auditEventsCsv, listAuditEvents } from "@/lib/server/audit";
 import { requireUser } from "@/lib/server/auth";
 import { csvResponse } from "@/lib/server/csv-response";
 import { getPrisma } from "@/lib/server/db";
 import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
 import { auditQuerySchema } from "./schema";
+import type { AuditOutcome } from "@/lib/wire/accounts";
 
 function readQuery(req: Request) {
   const params = Object.fromEntries(new URL(req.url).searchParams);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AUDIT_OUTCOMES, AUDIT_PAGE_SIZE_MAX } from "@/lib/server/audit";
+import { AUDIT_PAGE_SIZE_MAX } from "@/lib/server/audit";
+import { AUDIT_OUTCOMES } from "@/lib/wire/accounts";
 
 /** Query of GET /api/audit: page (from 1), pageSize (1–200), optional action and outcome filters, format json|csv. */
 export const auditQuerySchema = z.object({

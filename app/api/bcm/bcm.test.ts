@@ -4,7 +4,6 @@ import { clearMarket } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { fpuOfferMw } from "@/lib/grid/types";
 import { reaggregate, writeAggregatedBidsCsv, type AggregatedBid, type AggregatedResult } from "@/lib/market";
-import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/server/bcm";
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { publishedDsoSides, type DsoSide } from "@/lib/server/market";
@@ -20,6 +19,7 @@ import * as runRoute from "./run/route";
 import * as csvRoute from "./runs/[id]/results.csv/route";
 import * as runDetailRoute from "./runs/[id]/route";
 import * as runsRoute from "./runs/route";
+import type { BcmRunDetail, BcmRunSummary, DsoGridBids } from "@/lib/wire/bcm";
 
 useTestDatabase();
 

@@ -3,15 +3,14 @@ import { fpuOfferMw } from "@/lib/grid/types";
 import { parseAggregatedBidsCsv, writeAggregatedBidsCsv, type AggregatedBid } from "@/lib/market";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides } from "@/lib/server/market";
-import type { PortfolioSummary } from "@/lib/server/portfolio-store";
-import type { PortfolioDisaggregation } from "@/lib/server/portfolios";
-import { MAX_PORTFOLIO_BYTES } from "@/lib/server/portfolio-limits";
 import { apiRequest, freeUnits, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import * as disaggregationRoute from "./[id]/disaggregation/route";
 import * as portfolioRoute from "./[id]/route";
 import * as portfoliosRoute from "./route";
 import * as templateRoute from "./template/route";
+import type { PortfolioSummary, PortfolioDisaggregation } from "@/lib/wire/bcm";
+import { MAX_PORTFOLIO_BYTES } from "@/lib/limits/uploads";
 
 useTestDatabase();
 

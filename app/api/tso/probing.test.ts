@@ -5,15 +5,15 @@ import { DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { publishedLightModels } from "@/lib/server/market";
 import { hashPassword } from "@/lib/server/password";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
-import type { TsoMarket, TsoValidation } from "@/lib/server/tso";
 import { TSO_LIMITS } from "@/lib/server/tso-clearings";
-import type { TsoRequestView } from "@/lib/server/tso-requests";
 import type { LightModel } from "@/lib/sensitivity/light-model";
 import { runClear } from "@/solver-worker/clear";
 import * as auditRoute from "../grids/[id]/tso-requests/route";
 import * as clearingsRoute from "./clearings/route";
 import * as relinRoute from "./relinearize/route";
 import * as validateRoute from "./validate/route";
+import type { TsoMarket, TsoValidation } from "@/lib/wire/tso";
+import type { TsoRequestView } from "@/lib/wire/dso";
 
 // The TSO probing a DSO's grid beyond what it published (issue 19): a dispatch of its own
 // choosing, any number of grids, unbounded re-linearizations. Each now fails with a clear

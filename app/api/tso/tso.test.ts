@@ -4,7 +4,6 @@ import { parseNetworkJson, type Network } from "@/lib/grid";
 import { getPrisma } from "@/lib/server/db";
 import { publishedDsoSides } from "@/lib/server/market";
 import { apiRequest, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
-import type { TsoBid, TsoValidation } from "@/lib/server/tso";
 import { decodeOperatingPoints, lightModelSchema, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import type { DemoMapResponse } from "@/lib/map/demo-map";
 import { runClear } from "@/solver-worker/clear";
@@ -17,6 +16,7 @@ import * as modelsRoute from "./light-models/route";
 import * as relinRoute from "./relinearize/route";
 import * as runsRoute from "./runs/route";
 import * as validateRoute from "./validate/route";
+import type { TsoBid, TsoValidation } from "@/lib/wire/tso";
 
 useTestDatabase();
 

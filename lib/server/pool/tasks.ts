@@ -1,3 +1,4 @@
+import "server-only";
 import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "../../district";
 import { describeGridError, detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";

@@ -1,3 +1,4 @@
+import "server-only";
 import { TASKS, type TaskName } from "./tasks";
 
 /**

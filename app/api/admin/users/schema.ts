@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH } from "@/lib/server/password-policy";
-import { ROLES } from "@/lib/server/roles";
+import { ROLES } from "@/lib/wire/roles";
+import { MAX_PASSWORD_LENGTH } from "@/lib/limits/password";
 
 /** POST body: a new account; without a password one is generated and returned once. */
 export const createAccountSchema = z.strictObject({

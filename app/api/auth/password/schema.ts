@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH } from "@/lib/server/password-policy";
+import { MAX_PASSWORD_LENGTH } from "@/lib/limits/password";
 
 export const changePasswordSchema = z.strictObject({
   currentPassword: z.string().min(1, "enter your current password").max(MAX_PASSWORD_LENGTH),

@@ -5,8 +5,8 @@ import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
 import { storeNetworkJson } from "@/lib/server/grids";
 import { runTask } from "@/lib/server/pool";
 import { readBodyLimited } from "@/lib/server/upload";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
 import { fromBuildingsFields, GEOJSON_FILE } from "./schema";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
 /** Two files of at most MAX_UPLOAD_BYTES each plus the multipart envelope. */
 const BODY_LIMIT = 2 * MAX_UPLOAD_BYTES + 64 * 1024;

@@ -1,8 +1,9 @@
 import { requireUser } from "@/lib/server/auth";
-import { coordinationRunSchema, listCoordinationRuns, storeCoordinationRun } from "@/lib/server/coordination";
+import { listCoordinationRuns, storeCoordinationRun } from "@/lib/server/coordination";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { readJson } from "@/lib/server/request";
+import { coordinationRunSchema } from "@/lib/wire/coordination";
 
 /** GET → { runs }: the TSO's coordination runs, each set-point with the DSO's answer (status and reason only). */
 export const GET = apiRoute(async (req: Request) => {

@@ -3,7 +3,8 @@ import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
 import { getOwnedGrid } from "@/lib/server/grids";
 import { readJson } from "@/lib/server/request";
-import { listRuns, recordRun, runInputSchema } from "@/lib/server/runs";
+import { listRuns, recordRun } from "@/lib/server/runs";
+import { runInputSchema } from "@/lib/wire/dso";
 
 type Ctx = { params: Promise<{ id: string }> };
 

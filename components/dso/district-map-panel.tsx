@@ -3,22 +3,22 @@
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
 import { DiagramPanel } from "@/components/diagram/diagram-panel";
-import type { GridPanelProps } from "@/components/dso/grid-panels";
-import { useDsoStore, useDsoStoreApi } from "@/components/dso/dso-store-context";
+import type { GridPanelProps } from "./grid-panel-props";
+import { useDsoStore, useDsoStoreApi } from "./dso-store-context";
 import { fetchNetworkText } from "@/lib/client/api";
 import { parseNetworkJson } from "@/lib/grid/json";
 import type { Network } from "@/lib/grid/types";
-import { describeElement } from "./describe";
-import { ElementDetails } from "./element-details";
-import { FlowToolbar } from "./flow-toolbar";
+import { describeElement } from "@/components/map/describe";
+import { ElementDetails } from "@/components/map/element-details";
+import { FlowToolbar } from "@/components/map/flow-toolbar";
 import type { GridMapData } from "@/lib/map/map-data";
 import { gridMapData } from "@/lib/map/map-data";
-import { MapLegend } from "./map-legend";
-import type { GridMapState } from "./state";
-import { useGridFlows } from "./use-grid-flows";
+import { MapLegend } from "@/components/map/map-legend";
+import type { GridMapState } from "@/components/map/state";
+import { useGridFlows } from "@/components/map/use-grid-flows";
 
 // MapLibre and deck.gl touch the DOM when imported: load the map in the browser only.
-const GridMap = dynamic(() => import("./grid-map").then((m) => m.GridMap), {
+const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), {
   ssr: false,
   loading: () => <div style={{ height: 560 }} className="muted small">Loading map…</div>,
 });

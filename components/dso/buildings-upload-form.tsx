@@ -1,10 +1,10 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
-import { useHydrated } from "../forms/use-hydrated";
-import { useDsoStore } from "@/components/dso/dso-store-context";
-import type { GridSummary } from "@/lib/server/grids";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/server/upload-limits";
+import { useHydrated } from "@/components/forms/use-hydrated";
+import { useDsoStore } from "./dso-store-context";
+import type { GridSummary } from "@/lib/wire/dso";
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
 interface Created {
   grid: GridSummary;

@@ -1,4 +1,4 @@
-/** Rules for a new password, shared by the server and the forms (no server-only imports here). */
+/** Rules for a new password, shared by the server (lib/server/accounts.ts) and the browser's forms: pure constants and functions. */
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
