@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BoundaryPoint, LinearRow } from "@/lib/regions";
+import { readCsvRows } from "@/lib/util/csv";
 import { boundaryCsv, buildRegionFigure, LIMIT_COLOUR } from "./region-plots";
 
 const frame = { centre: [0, 0] as [number, number], scale: [1, 1] as [number, number] };
@@ -51,5 +52,15 @@ describe("region figure", () => {
     const csv = boundaryCsv(exact, [{ id: "der-9", bus: 9 }, { id: "pv-2", bus: 2 }]).trim().split("\n");
     expect(csv[0]).toBe("p_MW,q_MVAr,limits,der-9_p_MW,der-9_q_MVAr,pv-2_p_MW,pv-2_q_MVAr");
     expect(csv[2]).toBe("1.1,0,voltage,0.55,0,0.1,-0.2");
+  });
+
+  it("writes unit ids with commas, quotes or a line break so that the header reads back (also with a BOM and CRLF)", () => {
+    const ids = ['der "a", 1', "pv\n2"];
+    const text = boundaryCsv(exact, ids.map((id, k) => ({ id, bus: k + 1 })));
+    const rows: string[][] = [];
+    readCsvRows("\uFEFF" + text.replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    expect(rows[0]).toEqual(["p_MW", "q_MVAr", "limits", 'der "a", 1_p_MW', 'der "a", 1_q_MVAr', "pv\n2_p_MW", "pv\n2_q_MVAr"]);
+    expect(rows.slice(1).map((r) => r.map(Number))).toEqual(exact.map((b) => [b.pMw, b.qMvar, NaN, b.unitP[0], b.unitQ[0], b.unitP[1], b.unitQ[1]]));
+    expect(rows.slice(1).map((r) => r[2])).toEqual(exact.map((b) => b.limits.join(" ")));
   });
 });

@@ -1,5 +1,6 @@
 import type { Data, Layout } from "plotly.js";
 import type { BoundaryPoint, LimitKind, LinearRow, Point } from "@/lib/regions";
+import { writeCsv } from "@/lib/util/csv";
 
 /** Colours of the limits, as paper 000's Fig. 2: voltage blue, P red, Q purple. */
 export const LIMIT_COLOUR: Record<LimitKind, string> = {
@@ -134,8 +135,10 @@ function hoverText(b: BoundaryPoint, refs: UnitRef[]): string {
 
 /** CSV of the exact boundary points: exchange, binding limits, and every unit's injection. */
 export function boundaryCsv(points: BoundaryPoint[], units: UnitRef[]): string {
-  if (points.length === 0) return "p_MW,q_MVAr,limits\n";
+  if (points.length === 0) return writeCsv(["p_MW", "q_MVAr", "limits"], []);
   const header = ["p_MW", "q_MVAr", "limits", ...units.flatMap((u) => [`${u.id}_p_MW`, `${u.id}_q_MVAr`])];
-  const lines = points.map((b) => [b.pMw, b.qMvar, b.limits.join(" "), ...Array.from(b.unitP).flatMap((p, k) => [p, b.unitQ[k]])].join(","));
-  return [header.join(","), ...lines].join("\n") + "\n";
+  return writeCsv(
+    header,
+    points.map((b) => [b.pMw, b.qMvar, b.limits.join(" "), ...Array.from(b.unitP).flatMap((p, k) => [p, b.unitQ[k]])]),
+  );
 }

@@ -8,7 +8,8 @@ import { readSharedCase } from "../testing/shared";
 import { mulberry32 } from "../util/mulberry32";
 import { solveCentralized } from "./centralized";
 import { PolyBuilder, polyDerivs, type Poly } from "./poly";
-import { runStudy, studyCsv } from "./report";
+import { readCsvRows } from "../util/csv";
+import { runStudy, studyCsv, type StudyReport, type StudyMethodReport, type StudySystemReport } from "./report";
 import { pqvMargin } from "./represent";
 import { fromPublished, polygonHalfPlanes } from "./representation";
 import { buildStudy, type FeederCase } from "./study";
@@ -196,5 +197,21 @@ describe("the PQV polynomial's conservative margin", () => {
     const pts = [0.9, 1, 1.1].map((r) => ({ pMw: r, qMvar: 0, vPu: 1 }));
     expect(pqvMargin(sphere, pts)).toBeCloseTo(1 - 0.81, 12);
     expect(pqvMargin(sphere, [{ pMw: 1.2, qMvar: 0, vPu: 1 }])).toBe(0);
+  });
+});
+
+describe("study CSV", () => {
+  it("reads back a case name with a comma, quotes and a line break, with a BOM and CRLF line ends", () => {
+    const violations = { voltage: 1, p: 0, q: 2, branch: 0 };
+    const system = { method: "slc", tsBus: 7, case: 'feeder "b", 33\nbuses', pccPMW: 1.5, pccQMVAr: -0.25, pccVPu: 1.01, costDeviationPct: -0.125, violations, postStatus: "optimal" } as StudySystemReport;
+    const method = { method: "slc", costDeviationPct: Infinity, violations, status: "failed" } as StudyMethodReport;
+    const report = { distributionSystems: [system], methods: [method] } as StudyReport;
+    const rows: string[][] = [];
+    readCsvRows("\uFEFF" + studyCsv(report).replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    expect(rows).toEqual([
+      ["method", "ts_bus", "case", "pcc_p_mw", "pcc_q_mvar", "pcc_v_pu", "cost_deviation_pct", "violations_voltage", "violations_p", "violations_q", "violations_branch", "post_status"],
+      ["slc", "7", 'feeder "b", 33\nbuses', "1.500000", "-0.250000", "1.010000", "-0.125000", "1", "0", "2", "0", "optimal"],
+      ["slc", "total", "", "", "", "", "", "1", "0", "2", "0", "failed"],
+    ]);
   });
 });

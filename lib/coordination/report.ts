@@ -1,4 +1,5 @@
 import type { TaskRunner } from "../regions/exact";
+import { writeCsv } from "../util/csv";
 import type { RegionProblem } from "../regions/units";
 import { solveCentralized, type CentralizedResult } from "./centralized";
 import { coordinate, type CoordinationOutcome, type PostRunner } from "./coordinate";
@@ -183,15 +184,14 @@ function worstViolations(out: CoordinationOutcome): StudyMethodReport["worst"] {
 
 /** The report as CSV: one row per method and distribution system, then one total row per method. */
 export function studyCsv(r: StudyReport): string {
-  const head = "method,ts_bus,case,pcc_p_mw,pcc_q_mvar,pcc_v_pu,cost_deviation_pct,violations_voltage,violations_p,violations_q,violations_branch,post_status";
-  const lines = [head];
-  for (const d of r.distributionSystems) {
+  const header = ["method", "ts_bus", "case", "pcc_p_mw", "pcc_q_mvar", "pcc_v_pu", "cost_deviation_pct", "violations_voltage", "violations_p", "violations_q", "violations_branch", "post_status"];
+  const perSystem = r.distributionSystems.map((d) => {
     const v = d.violations;
-    lines.push([d.method, d.tsBus, d.case, d.pccPMW.toFixed(6), d.pccQMVAr.toFixed(6), d.pccVPu.toFixed(6), d.costDeviationPct.toFixed(6), v.voltage, v.p, v.q, v.branch, d.postStatus].join(","));
-  }
-  for (const m of r.methods) {
+    return [d.method, d.tsBus, d.case, d.pccPMW.toFixed(6), d.pccQMVAr.toFixed(6), d.pccVPu.toFixed(6), d.costDeviationPct.toFixed(6), v.voltage, v.p, v.q, v.branch, d.postStatus];
+  });
+  const totals = r.methods.map((m) => {
     const v = m.violations;
-    lines.push([m.method, "total", "", "", "", "", Number.isFinite(m.costDeviationPct) ? m.costDeviationPct.toFixed(6) : "", v.voltage, v.p, v.q, v.branch, m.status].join(","));
-  }
-  return lines.join("\n") + "\n";
+    return [m.method, "total", "", "", "", "", Number.isFinite(m.costDeviationPct) ? m.costDeviationPct.toFixed(6) : "", v.voltage, v.p, v.q, v.branch, m.status];
+  });
+  return writeCsv(header, [...perSystem, ...totals]);
 }

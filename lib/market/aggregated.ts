@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BID_LIMITS, formatCount } from "../limits";
-import { BidFormatError, cellText, csvLines, csvTable, parseBidJsonText, readCsvRow } from "./bids";
+import { writeCsv } from "../util/csv";
+import { BidFormatError, cellText, parseBidJsonText, readBidCsv } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -121,25 +122,19 @@ export const AGGREGATED_CSV_COLUMNS = [
 ] as const;
 
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
-  const lines = csvLines(text, name);
-  const headerAt = lines.findIndex((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
-  if (headerAt < 0) throw new BidFormatError(`${name}: the file is empty`);
-  const header = readCsvRow(lines[headerAt], `${name} line ${headerAt + 1}`);
+  const { header: head, rows } = readBidCsv(text, name);
+  const header = head.cells;
   for (const h of header) {
     if (!(AGGREGATED_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${headerAt + 1}: unknown column '${cellText(h)}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
+      throw new BidFormatError(`${name} line ${head.line}: unknown column '${cellText(h)}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
     }
   }
   for (const r of ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "assetId", "grid"]) {
-    if (!header.includes(r)) throw new BidFormatError(`${name} line ${headerAt + 1}: missing column '${r}'`);
+    if (!header.includes(r)) throw new BidFormatError(`${name} line ${head.line}: missing column '${r}'`);
   }
   const bids = new Map<string, { bid: AggregatedBid; line: number }>();
-  let rows = 0;
-  for (let k = headerAt + 1; k < lines.length; k++) {
-    const raw = lines[k];
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const at = `${name} line ${k + 1}`;
-    const cells = readCsvRow(raw, at, ++rows);
+  for (const { cells, line } of rows) {
+    const at = `${name} line ${line}`;
     if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
     const get = (c: string) => (header.indexOf(c) >= 0 ? cells[header.indexOf(c)] : "");
     const num = (c: string, required: boolean): number | undefined => {
@@ -179,7 +174,7 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
       const bid: AggregatedBid = { id, owner: fields.owner, direction: fields.direction, volumeMw: fields.volumeMw, priceEurPerMwh: fields.priceEurPerMwh, assets: [asset] };
       if (fields.minActivationMw !== undefined) bid.minActivationMw = fields.minActivationMw;
       if (fields.indivisible) bid.indivisible = true;
-      bids.set(id, { bid, line: k + 1 });
+      bids.set(id, { bid, line });
       continue;
     }
     const b = existing.bid;
@@ -199,7 +194,7 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
 }
 
 export function writeAggregatedBidsCsv(bids: AggregatedBid[]): string {
-  return csvTable(
+  return writeCsv(
     AGGREGATED_CSV_COLUMNS,
     bids.flatMap((b) =>
       b.assets.map((a) => [b.id, b.owner, b.direction, b.volumeMw, b.priceEurPerMwh, b.minActivationMw, b.indivisible ? "true" : undefined, a.assetId, a.grid, a.location, a.volumeMw, a.share]),

@@ -10,7 +10,8 @@ import {
   writeAggregatedBidsJson,
   type AggregatedBid,
 } from "./aggregated";
-import { demoPortfolios, disaggregate, reaggregate, registryFromDso, type GridAssetRegistry } from "./bcm";
+import { readCsvRows } from "../util/csv";
+import { aggregatedResultsCsv, demoPortfolios, disaggregate, reaggregate, registryFromDso, type AggregatedResult, type GridAssetRegistry } from "./bcm";
 import { BidFormatError } from "./bids";
 
 let highs: HighsLike;
@@ -240,5 +241,56 @@ describe("bid congestion manager", () => {
     // Direct clearing of the same per-asset bids (as the TSO would with the BCM's output).
     const direct = clearMarket(highs, [{ gridId: net.name, lightModel, bids: dis.perGrid.get(net.name)! }], 1.8, { groups: dis.groups });
     expect(direct.dispatch.map((d) => d.activatedMw)).toEqual(viaBcm.dispatch.map((d) => d.activatedMw));
+  });
+});
+
+describe("CSV round trip of portfolios and BCM results", () => {
+  const tricky: AggregatedBid[] = [
+    {
+      id: "p-1",
+      owner: 'agg "north", ltd',
+      direction: "down",
+      volumeMw: -1,
+      priceEurPerMwh: 20,
+      minActivationMw: 0.5,
+      indivisible: true,
+      assets: [
+        { assetId: "=u1", grid: "grid, one", location: "bus:3", share: 0.25 },
+        { assetId: "u2", grid: "two\nlines", share: 0.75 },
+      ],
+    },
+  ];
+
+  it("reads back commas, double quotes, a newline inside a cell and a formula-looking asset id", () => {
+    expect(parseAggregatedBidsCsv(writeAggregatedBidsCsv(tricky))).toEqual(tricky);
+  });
+
+  it("reads back with a byte-order mark and CRLF line ends, and names lines after a multi-line cell right", () => {
+    const crlf = "\uFEFF" + writeAggregatedBidsCsv(tricky).replace(/\n/g, "\r\n");
+    expect(parseAggregatedBidsCsv(crlf)).toEqual(tricky);
+    // The asset rows are on line 2 and lines 3-4 (a cell over two lines), so the bad row is on line 5.
+    fails(() => parseAggregatedBidsCsv(crlf + "p-2,a,sideways,1,50,,,u3,north,,,\r\n"), /^portfolio\.csv line 5: direction 'sideways' must be up or down$/);
+  });
+
+  it("writes the BCM results so that every cell reads back", () => {
+    const results: AggregatedResult[] = [
+      {
+        bidId: "p-1",
+        owner: 'agg "north", ltd',
+        direction: "up",
+        priceEurPerMwh: 50,
+        offeredMw: 1,
+        activatedMw: 0.5,
+        fraction: 0.5,
+        costEur: 25,
+        assets: [{ assetId: "@u1", grid: "two\nlines", location: "bus:3", offeredMw: 1, activatedMw: 0.5 }],
+      },
+    ];
+    const rows: string[][] = [];
+    readCsvRows("\uFEFF" + aggregatedResultsCsv(results).replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    expect(rows).toEqual([
+      ["bidId", "owner", "direction", "priceEURperMWh", "offeredMW", "activatedMW", "fraction", "costEUR", "assetId", "grid", "location", "assetOfferedMW", "assetActivatedMW"],
+      ["p-1", 'agg "north", ltd', "up", "50", "1", "0.5", "0.5", "25", "'@u1", "two\nlines", "bus:3", "1", "0.5"],
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import type { AggregatedBid } from "./aggregated";
 import { validateAggregatedBids } from "./aggregated";
 import { BidFormatError, type Bid } from "./bids";
 import { DEMO_AGGREGATORS, ownerOfFpu } from "./default-bids";
+import { writeCsv } from "../util/csv";
 
 /**
  * The bid congestion manager (BCM) of the DigIPlat workflow: aggregated bids are
@@ -305,4 +306,14 @@ export function demoPortfolios(gridId: string, net: Network): AggregatedBid[] {
     out.push(bid);
   }
   return out;
+}
+
+/** The re-aggregated results as CSV: one row per asset of each aggregated bid (the CLI's --export-csv and the web download). */
+export function aggregatedResultsCsv(results: AggregatedResult[]): string {
+  return writeCsv(
+    ["bidId", "owner", "direction", "priceEURperMWh", "offeredMW", "activatedMW", "fraction", "costEUR", "assetId", "grid", "location", "assetOfferedMW", "assetActivatedMW"],
+    results.flatMap((r) =>
+      r.assets.map((a) => [r.bidId, r.owner, r.direction, r.priceEurPerMwh, r.offeredMw, r.activatedMw, r.fraction, r.costEur, a.assetId, a.grid, a.location, a.offeredMw, a.activatedMw]),
+    ),
+  );
 }

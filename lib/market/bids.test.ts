@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../grid/matpower";
 import { readSharedCase } from "../testing/shared";
-import { BidFormatError, csvTable, parseBidsCsv, parseBidsFile, parseBidsJson, splitCsvLine, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
+import { BidFormatError, parseBidsCsv, parseBidsFile, parseBidsJson, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
 import { defaultBids } from "./default-bids";
 
 const known = new Set(["L-1", "L-2"]);
@@ -94,17 +94,32 @@ describe("default bids", () => {
   });
 });
 
-describe("CSV cells that a spreadsheet would run as formulas", () => {
-  it("are written with a leading apostrophe, numbers and plain text untouched, and read back as they were", () => {
-    const texts = ["=HYPERLINK(\"http://evil.example\",\"Bergwald\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\tx", "=1,2"];
-    const csv = csvTable(["grid", "mw", "id"], [...texts.map((t) => [t, -0.5, "plain"]), ["-0.011", 1e-7, "-1.5e-3"]]);
-    const lines = csv.trimEnd().split("\n");
-    expect(lines[1]).toBe(`"'=HYPERLINK(""http://evil.example"",""Bergwald"")",-0.5,plain`);
-    expect(lines.slice(2, 6)).toEqual(["'+1+1,-0.5,plain", "'-2+3,-0.5,plain", "'@SUM(A1:A9),-0.5,plain", "'\tx,-0.5,plain"]);
-    expect(lines[6]).toBe(`"'=1,2",-0.5,plain`);
-    expect(lines[7]).toBe("-0.011,1e-7,-1.5e-3");
-    for (const line of lines.slice(1)) expect(line).not.toMatch(/^[=+@\t]|^-[^0-9.]/);
-    expect(lines.slice(1).map((l) => splitCsvLine(l)[0])).toEqual([...texts, "-0.011"]);
+
+describe("CSV round trip of bids", () => {
+  const tricky: Bid[] = [
+    { id: "b,1", owner: 'agg "north"', location: "L-1", volumeMw: 0.5, priceEurPerMwh: 80, assetId: "line one\nline two" },
+    { id: "=b2", owner: "agg-a", location: "L-2", volumeMw: -0.25, priceEurPerMwh: -12.5, minActivationMw: 0.1, indivisible: true, qPerP: 0.2 },
+  ];
+  const known = new Set(["L-1", "L-2"]);
+
+  it("reads back commas, double quotes, a newline inside a cell and a formula-looking id", () => {
+    const csv = writeBidsCsv(tricky);
+    expect(csv).toContain('"line one\nline two"');
+    expect(parseBidsCsv(csv, known)).toEqual(tricky);
+  });
+
+  it("reads back with a byte-order mark and CRLF line ends", () => {
+    const csv = "\uFEFF" + writeBidsCsv(tricky).replace(/\n/g, "\r\n");
+    expect(parseBidsCsv(csv, known)).toEqual(tricky);
+  });
+
+  it("counts the lines of a quoted multi-line cell in later error messages", () => {
+    const csv = `id,owner,location,volumeMW,priceEURperMWh,assetId\r\nb1,a,L-1,1,50,"two\r\nlines"\r\n# note\r\n\r\nb2,a,L-9,1,50,x\r\n`;
+    fails(() => parseBidsCsv(csv, known), /^bids\.csv line 6 \(b2\): unknown location 'L-9'/);
+    fails(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,"L-1\n\n",1\n`, known), /^bids\.csv line 2: 4 fields, the header has 5$/);
+  });
+
+  it("names the line of a quoted cell that is never closed", () => {
+    fails(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,L-1,1,50\nb2,"a,L-1,1,50\nb3,a,L-1,1,50\n`, known), /^bids\.csv line 3: a quoted cell is not closed$/);
   });
 });
-

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { serializableTransaction } from "@/lib/db/transaction";
-import { neutralizeCsvText } from "@/lib/market/bids";
+import { writeCsv } from "@/lib/util/csv";
 import { currentRequestContext } from "./request-context";
 import type { AuditOutcome, AuditEventView } from "@/lib/wire/accounts";
 
@@ -144,19 +144,12 @@ export async function listAuditEvents(prisma: PrismaClient, viewer: AuditViewer,
 
 const CSV_COLUMNS = ["at", "username", "role", "action", "objectType", "objectId", "ownerId", "outcome", "requestId", "detail"] as const;
 
-function csvCell(value: string | null): string {
-  if (value === null) return "";
-  const text = neutralizeCsvText(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** The viewer's visible events (newest first, at most AUDIT_CSV_MAX_ROWS) as CSV; text cells are neutralized against spreadsheet formulas. */
 export async function auditEventsCsv(prisma: PrismaClient, viewer: AuditViewer, q: Omit<AuditQuery, "page" | "pageSize"> = {}): Promise<string> {
   const rows = await prisma.auditEvent.findMany({ where: whereOf(viewer, q), orderBy: [{ at: "desc" }, { id: "desc" }], take: AUDIT_CSV_MAX_ROWS });
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const r of rows) {
-    const cells: (string | null)[] = [r.at.toISOString(), r.username, r.role, r.action, r.objectType, r.objectId, r.ownerId, r.outcome, r.requestId, r.detail];
-    lines.push(cells.map(csvCell).join(","));
-  }
-  return lines.join("\r\n") + "\r\n";
+  return writeCsv(
+    CSV_COLUMNS,
+    rows.map((r) => [r.at.toISOString(), r.username, r.role, r.action, r.objectType, r.objectId, r.ownerId, r.outcome, r.requestId, r.detail]),
+    "\r\n",
+  );
 }

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { auditEventsCsv, recordAudit } from "@/lib/server/audit";
 import { getPrisma } from "@/lib/server/db";
 import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { readSharedCase } from "@/lib/testing/shared";
+import { readCsvCell, readCsvRows } from "@/lib/util/csv";
 import * as signin from "../auth/signin/route";
 import * as demoMode from "../grids/[id]/demo-mode/route";
 import * as grids from "../grids/route";
@@ -95,6 +97,20 @@ describe("audit trail", () => {
       expect(lines.some((l) => l.includes(",'=HYPERLINK(1),"))).toBe(true);
       expect(lines.slice(1).every((l) => l.includes(",refused,"))).toBe(true);
     }
+  });
+
+  it("exports a user name with commas, quotes and a line break and a detail with quotes so that they read back (also with a BOM and CRLF)", async () => {
+    const prisma = await getPrisma();
+    const username = '=x, "y"\nz';
+    await recordAudit(prisma, { action: "auth.signin", objectType: "session", outcome: "refused", actor: null, username, detail: { reason: 'bad "password", twice' } });
+    const csv = await auditEventsCsv(prisma, { id: "nobody", role: "ADMIN" }, { outcome: "refused" });
+    const rows: string[][] = [];
+    readCsvRows("\uFEFF" + csv, (r) => rows.push(r.cells.map(readCsvCell)));
+    const col = Object.fromEntries(rows[0].map((c, k) => [c, k]));
+    const mine = rows.filter((r) => r[col.username] === username);
+    expect(mine).toHaveLength(1);
+    expect(JSON.parse(mine[0][col.detail])).toEqual({ reason: 'bad "password", twice' });
+    expect(csv).toContain(`"'=x, ""y""\nz"`);
   });
 
   it("cannot be changed through the API: PUT, PATCH, DELETE and POST answer 405", async () => {

@@ -2,27 +2,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { clearMarket, prepareDso } from "../../clearing";
 import { nodeHighs } from "../../clearing/highs-node";
 import {
+  aggregatedResultsCsv,
   BidFormatError,
-  csvTable,
   demoPortfolios,
   disaggregate,
   parseAggregatedBidsFile,
   reaggregate,
   registryFromDso,
   type AggregatedBid,
-  type AggregatedResult,
 } from "../../market";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadGridArg } from "./clear";
-
-export function aggregatedResultsCsv(results: AggregatedResult[]): string {
-  return csvTable(
-    ["bidId", "owner", "direction", "priceEURperMWh", "offeredMW", "activatedMW", "fraction", "costEUR", "assetId", "grid", "location", "assetOfferedMW", "assetActivatedMW"],
-    results.flatMap((r) =>
-      r.assets.map((a) => [r.bidId, r.owner, r.direction, r.priceEurPerMwh, r.offeredMw, r.activatedMw, r.fraction, r.costEur, a.assetId, a.grid, a.location, a.offeredMw, a.activatedMw]),
-    ),
-  );
-}
 
 export const bcmCommand: Command = {
   usage: "bcm [--bids <portfolio.csv|json>] [--district [--seed N] [--buildings N] | --grid <case-file>] --request <MW> [--json] [--export-csv FILE]",

@@ -1,26 +1,28 @@
 import { readFileSync } from "node:fs";
 import { closeTies } from "../../powerflow";
 import { runBatch } from "../../powerflow/batch";
+import { CsvSyntaxError, readCsvRows } from "../../util/csv";
 import { CliError, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
 
 /** One row per scenario, one load-scaling factor per bus (file order). */
 export function parseScalesCsv(text: string, nb: number, name: string): Float64Array[] {
   const rows: Float64Array[] = [];
-  text.split(/\r?\n/).forEach((line, k) => {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
-    const cells = line.split(",");
-    if (cells.length !== nb) {
-      throw new CliError(`${name} line ${k + 1}: ${cells.length} factors, the case has ${nb} buses`);
-    }
-    const row = new Float64Array(nb);
-    cells.forEach((c, j) => {
-      const v = Number(c);
-      if (c.trim() === "" || !Number.isFinite(v)) throw new CliError(`${name} line ${k + 1}, column ${j + 1}: '${c}' is not a number`);
-      row[j] = v;
+  try {
+    readCsvRows(text, ({ cells, line }) => {
+      if (cells.length !== nb) throw new CliError(`${name} line ${line}: ${cells.length} factors, the case has ${nb} buses`);
+      const row = new Float64Array(nb);
+      cells.forEach((c, j) => {
+        const v = Number(c);
+        if (c.trim() === "" || !Number.isFinite(v)) throw new CliError(`${name} line ${line}, column ${j + 1}: '${c}' is not a number`);
+        row[j] = v;
+      });
+      rows.push(row);
     });
-    rows.push(row);
-  });
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new CliError(`${name} line ${e.line}: ${e.message}`);
+    throw e;
+  }
   if (rows.length === 0) throw new CliError(`${name}: no scenarios`);
   return rows;
 }
