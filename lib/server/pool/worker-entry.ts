@@ -1,4 +1,19 @@
+import { setPriority } from "node:os";
 import { TASKS, type TaskName } from "./tasks";
+
+/**
+ * Nice value of the pool's threads: the request thread runs at the process's own (0). On a
+ * machine with as many busy threads as cores, the kernel then gives a read's few
+ * milliseconds to the request thread rather than sharing the core with a parse or a MILP.
+ * On Linux a nice value is per thread (setpriority on pid 0 is the calling thread).
+ */
+export const POOL_THREAD_NICE = 10;
+
+try {
+  setPriority(0, POOL_THREAD_NICE);
+} catch {
+  // Not permitted or not supported (e.g. some containers): the threads keep the process's priority.
+}
 
 /**
  * The worker thread's entry (piscina calls the default export once per task). Bundled
