@@ -9,8 +9,14 @@ import { TASKS, type TaskName } from "./tasks";
  */
 export const POOL_THREAD_NICE = 10;
 
+/** FLEXPLAT_POOL_NICE (0–19) overrides it: on a machine shared with other busy processes a nice thread also yields to them. */
+function poolThreadNice(): number {
+  const env = Number(process.env.FLEXPLAT_POOL_NICE);
+  return Number.isInteger(env) && env >= 0 && env <= 19 ? env : POOL_THREAD_NICE;
+}
+
 try {
-  setPriority(0, POOL_THREAD_NICE);
+  setPriority(0, poolThreadNice());
 } catch {
   // Not permitted or not supported (e.g. some containers): the threads keep the process's priority.
 }
