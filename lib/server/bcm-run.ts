@@ -3,7 +3,7 @@ import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { reaggregate, type AggregatedResult } from "@/lib/market";
 import { ApiError } from "./errors";
-import { sidesFromRows, type PublishedSideRow } from "./market";
+import { rowsFromShared, sidesFromRows, type SharedSideRow } from "./market";
 import { buildMarket, type SkippedPortfolio, type StoredPortfolioRow } from "./market-bids";
 
 /**
@@ -32,7 +32,8 @@ export interface StoredBcmRun {
 }
 
 export interface BcmRunInput {
-  sideRows: PublishedSideRow[];
+  /** The published models' texts as shared bytes: passed to the worker without a copy, decoded there only when not parsed before. */
+  sideRows: SharedSideRow[];
   portfolios: StoredPortfolioRow[];
   requestMw: number;
   /** The aggregator starting the run: it must have a placed portfolio. */
@@ -48,7 +49,7 @@ export interface BcmRunOutput {
 
 export async function computeBcmRun({ sideRows, portfolios, requestMw, username }: BcmRunInput): Promise<BcmRunOutput> {
   const t0 = performance.now();
-  const sides = sidesFromRows(sideRows);
+  const sides = sidesFromRows(rowsFromShared(sideRows));
   const market = buildMarket(portfolios, sides);
   const { skipped } = market;
   if (!market.placed.some((p) => p.owner === username)) {

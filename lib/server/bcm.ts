@@ -8,7 +8,7 @@ import { aggregatedResultsCsv, type AggregatedResult } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import type { StoredBcmRun } from "./bcm-run";
 import { ApiError } from "./errors";
-import { publishedDsoSides, publishedSideRows } from "./market";
+import { publishedDsoSides, publishedSharedSideRows } from "./market";
 import { loadMarket, storedPortfolios } from "./market-bids";
 import { runTask } from "./pool";
 import { testPause } from "./test-pause";
@@ -78,7 +78,7 @@ function toSummary(row: RunRow, stored: StoredBcmRun, user: SessionUser): BcmRun
  */
 export async function runBcm(prisma: PrismaClient, user: SessionUser, requestMw: number): Promise<BcmRunDetail> {
   const t0 = performance.now();
-  const [sideRows, portfolios] = await Promise.all([publishedSideRows(prisma), storedPortfolios(prisma)]);
+  const [sideRows, portfolios] = await Promise.all([publishedSharedSideRows(prisma), storedPortfolios(prisma)]);
   // Placing, clearing and re-aggregating run on the worker pool (lib/server/bcm-run.ts).
   const { stored, status, totalMw, objectiveEur } = await runTask("bcm", { sideRows, portfolios, requestMw, username: user.username }, { timeoutMs: POOL_LIMITS.bcmTimeoutMs });
   stored.runMs = performance.now() - t0;

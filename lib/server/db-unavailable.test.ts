@@ -5,8 +5,11 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as me from "@/app/api/auth/me/route";
 import * as signin from "@/app/api/auth/signin/route";
+import { NextRequest } from "next/server";
+import { DATABASE_PROBE_KEY, isUnavailableDigest } from "@/lib/db/unavailable";
 import { startPostgres, type PostgresServer } from "@/lib/testing/postgres-server";
-import { getPrisma } from "./db";
+import { proxy } from "@/proxy";
+import { getPrisma, registerDatabaseProbe } from "./db";
 import { DEMO_PASSWORD } from "./demo-data";
 import { apiRequest } from "./test-harness";
 
@@ -92,6 +95,47 @@ describe("SQLite unavailable", () => {
   });
 });
 
+describe("pages while the database is unavailable", () => {
+  beforeAll(() => {
+    delete process.env.DATABASE_URL;
+    registerDatabaseProbe();
+  });
+  afterAll(() => {
+    delete (globalThis as Record<string, unknown>)[DATABASE_PROBE_KEY];
+  });
+
+  const page = () => proxy(new NextRequest("http://localhost/dso"));
+
+  it("answer 503 with a page naming the cause while the SQLite file is missing, and render again once it is back", async () => {
+    const file = join(dir, "pages.db");
+    process.env.FLEXPLAT_DB_PATH = file;
+    const up = await page();
+    expect(up.status).toBe(200);
+    expect(up.headers.get("x-middleware-next")).toBe("1"); // rendered by the app
+    renameSync(file, `${file}.away`);
+    const down = await page();
+    expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toBe("5");
+    expect(down.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(down.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
+    const html = await down.text();
+    expect(html).toContain("The database is not reachable; try again shortly.");
+    expect(html).toContain('data-testid="db-unavailable"');
+    renameSync(`${file}.away`, file);
+    expect((await page()).status).toBe(200);
+  });
+
+  it("carry the cause to the error page in the error's digest (Next.js drops the message in production)", async () => {
+    process.env.FLEXPLAT_DB_PATH = join(dir, "pages-digest.db");
+    await getPrisma();
+    renameSync(join(dir, "pages-digest.db"), join(dir, "pages-digest.db.away"));
+    const err = (await getPrisma().catch((e: unknown) => e)) as Error & { digest?: string };
+    expect(isUnavailableDigest(err.digest)).toBe(true);
+    expect(isUnavailableDigest("1234567")).toBe(false);
+    renameSync(join(dir, "pages-digest.db.away"), join(dir, "pages-digest.db"));
+  });
+});
+
 describe("PostgreSQL unavailable", () => {
   let server: PostgresServer | null = null;
   beforeAll(async () => {
@@ -111,7 +155,13 @@ describe("PostgreSQL unavailable", () => {
     expect(down.status).toBe(503);
     expect(((await down.json()) as { error: string }).error).toBe("the database is unavailable (its server cannot be reached); try again");
     expect((await signin.POST(signInRequest())).status).toBe(503);
+    registerDatabaseProbe();
+    const page = await proxy(new NextRequest("http://localhost/tso"));
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain("The database is not reachable; try again shortly.");
     server.start();
+    expect((await proxy(new NextRequest("http://localhost/tso"))).status).toBe(200);
+    delete (globalThis as Record<string, unknown>)[DATABASE_PROBE_KEY];
     const back = await me.GET(apiRequest("GET", "/api/auth/me", { cookie }));
     expect(back.status).toBe(200);
     expect((await signin.POST(signInRequest())).status).toBe(200);

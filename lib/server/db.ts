@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import pg from "pg";
 import { databaseTarget, describeTarget, openTarget, type DatabaseTarget, type PrismaClient } from "@/lib/db/client";
 import { DeploymentError, deploymentMode } from "@/lib/db/deployment";
-import { DatabaseUnavailableError, unavailableReason } from "@/lib/db/unavailable";
+import { DATABASE_PROBE_KEY, DatabaseUnavailableError, unavailableReason } from "@/lib/db/unavailable";
 import { DEMO_ACCOUNTS, ensureDemoData } from "./demo-data";
 import { purgeExpiredSessions } from "./session";
 
@@ -121,4 +121,27 @@ export function getPrisma(): Promise<PrismaClient> {
     if (holder.__flexplatDb === state) holder.__flexplatDb = undefined;
   });
   return state.ready;
+}
+
+/**
+ * Whether the database can serve a page now: null when a trivial query answers, else the
+ * DatabaseUnavailableError saying why (locked, missing, unwritable, unreachable). Other
+ * errors are thrown. proxy.ts runs it before each page (through globalThis, see
+ * registerDatabaseProbe) to answer 503 rather than render a page whose queries would fail.
+ */
+export async function probeDatabase(): Promise<DatabaseUnavailableError | null> {
+  try {
+    const prisma = await getPrisma();
+    await prisma.$queryRaw`SELECT 1`;
+    return null;
+  } catch (e) {
+    const reason = unavailableReason(e);
+    if (!reason) throw e;
+    return e instanceof DatabaseUnavailableError ? e : new DatabaseUnavailableError(reason, (e as Error).message);
+  }
+}
+
+/** Make probeDatabase reachable from proxy.ts (instrumentation.ts calls this at start). */
+export function registerDatabaseProbe(): void {
+  (globalThis as Record<string, unknown>)[DATABASE_PROBE_KEY] = probeDatabase;
 }

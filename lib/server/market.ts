@@ -6,6 +6,7 @@ import { parseNetworkJson, type Network } from "@/lib/grid";
 import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
 import { recordAudit } from "./audit";
+import { decodeSharedText, readSharedText, type SharedText } from "./db-text";
 import { ApiError } from "./errors";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
@@ -186,32 +187,79 @@ export interface PublishedSideRow {
   grid: { name: string; networkJson: string; demoMode: boolean };
 }
 
+/** A published light model's row with its texts as shared UTF-8 bytes (lib/server/db-text.ts): what a BCM run hands to the worker pool. */
+export interface SharedSideRow {
+  id: string;
+  gridId: string;
+  gridName: string;
+  demoMode: boolean;
+  text: { modelJson: SharedText; keyJson: SharedText; networkJson: SharedText };
+}
+
 /**
  * A light model's stored text never changes once written, nor does its grid's network:
  * both are kept per light model id, so a BCM run or a portfolio upload reads the
- * megabytes of a published model (a synchronous SQLite read that would hold the event
- * loop) once, not on every request. Names and demo mode are read every time.
+ * megabytes of a published model once, not on every request, and in slices that each
+ * hold the event loop for a millisecond or so (readSharedText). They are kept as shared
+ * bytes: a BCM run passes them to the worker pool without copying them. Names and demo
+ * mode are read every time.
  */
-const storedText = new Map<string, { modelJson: string; keyJson: string; networkJson: string }>();
+const storedText = new Map<string, SharedSideRow["text"]>();
 
-export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
+/** The published light models with their stored texts as shared bytes, oldest publication first. */
+export async function publishedSharedSideRows(prisma: PrismaClient): Promise<SharedSideRow[]> {
   const heads = await prisma.lightModel.findMany({
     where: { published: true },
     select: { id: true, gridId: true, grid: { select: { name: true, demoMode: true } } },
     orderBy: { publishedAt: "asc" },
   });
-  const missing = heads.filter((h) => !storedText.has(h.id)).map((h) => h.id);
-  // One model at a time: each read holds the event loop for one model's text only.
-  for (const id of missing) {
-    const row = await prisma.lightModel.findUnique({ where: { id }, select: { modelJson: true, keyJson: true, grid: { select: { networkJson: true } } } });
-    if (row) storedText.set(id, { modelJson: row.modelJson, keyJson: row.keyJson, networkJson: row.grid.networkJson });
+  for (const h of heads) {
+    if (storedText.has(h.id)) continue;
+    const [modelJson, keyJson, networkJson] = [
+      await readSharedText(prisma, "LightModel.modelJson", h.id),
+      await readSharedText(prisma, "LightModel.keyJson", h.id),
+      await readSharedText(prisma, "Grid.networkJson", h.gridId),
+    ];
+    if (modelJson && keyJson && networkJson) storedText.set(h.id, { modelJson, keyJson, networkJson });
   }
   const live = new Set(heads.map((h) => h.id));
   for (const id of storedText.keys()) if (!live.has(id)) storedText.delete(id);
   return heads.flatMap((h) => {
     const text = storedText.get(h.id);
-    return text ? [{ id: h.id, gridId: h.gridId, modelJson: text.modelJson, keyJson: text.keyJson, grid: { name: h.grid.name, demoMode: h.grid.demoMode, networkJson: text.networkJson } }] : [];
+    return text ? [{ id: h.id, gridId: h.gridId, gridName: h.grid.name, demoMode: h.grid.demoMode, text }] : [];
   });
+}
+
+/** Rows whose texts are decoded from the shared bytes when first read (sidesFromRows reads them only for a model it has not parsed yet). */
+export function rowsFromShared(rows: SharedSideRow[]): PublishedSideRow[] {
+  return rows.map((r) => {
+    const lazy = (bytes: SharedText) => {
+      let text: string | undefined;
+      return () => (text ??= decodeSharedText(bytes));
+    };
+    const [model, key, network] = [lazy(r.text.modelJson), lazy(r.text.keyJson), lazy(r.text.networkJson)];
+    return {
+      id: r.id,
+      gridId: r.gridId,
+      get modelJson() {
+        return model();
+      },
+      get keyJson() {
+        return key();
+      },
+      grid: {
+        name: r.gridName,
+        demoMode: r.demoMode,
+        get networkJson() {
+          return network();
+        },
+      },
+    };
+  });
+}
+
+export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
+  return rowsFromShared(await publishedSharedSideRows(prisma));
 }
 
 export async function publishedDsoSides(prisma: PrismaClient): Promise<DsoSide[]> {

@@ -25,9 +25,9 @@ describe("security headers", () => {
     expect(directives(API_CONTENT_SECURITY_POLICY).get("frame-ancestors")).toEqual(["'none'"]);
   });
 
-  it("gives each page request its own nonce, on the request (for Next's scripts) and on the response", () => {
-    const a = proxy(new NextRequest("http://localhost/dso"));
-    const b = proxy(new NextRequest("http://localhost/dso"));
+  it("gives each page request its own nonce, on the request (for Next's scripts) and on the response", async () => {
+    const a = await proxy(new NextRequest("http://localhost/dso"));
+    const b = await proxy(new NextRequest("http://localhost/dso"));
     const csp = a.headers.get("content-security-policy")!;
     const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)![1];
     expect(nonce.length).toBeGreaterThanOrEqual(22);

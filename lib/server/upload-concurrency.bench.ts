@@ -39,6 +39,8 @@ async function overHttp(base: string, log: (line: string) => void): Promise<Reco
     return `${res.status} ${body.error ?? ""}`;
   };
   await read();
+  // As in process: the upload route's first call (loading its modules) is not counted against the reads.
+  await post("/api/grids", dso, "warm.m", fn("x = 1;"))();
   const cases: [string, () => Promise<unknown>][] = hostileFiles().map(([name, path, file, text]) => [name, post(path, path === "/api/grids" ? dso : agg, file, text)]);
   cases.push([
     "a BCM run over the demo market",
@@ -56,7 +58,7 @@ async function overHttp(base: string, log: (line: string) => void): Promise<Reco
     worst = Math.max(worst, r.maxReadMs);
     figures[`maxReadMs ${name}`] = r.maxReadMs;
   }
-  log(`  slowest concurrent GET /api/auth/me at ${base}: ${worst.toFixed(1)} ms (goal: under 100 ms)`);
+  log(`  slowest concurrent GET /api/auth/me at ${base}: ${worst.toFixed(1)} ms — goal (under 100 ms) ${worst < 100 ? "met" : "MISSED"}`);
   return { ...figures, worstReadMs: worst };
 }
 
@@ -109,7 +111,7 @@ export const uploadConcurrencyBench: Benchmark = {
         worst = Math.max(worst, r.maxReadMs);
         figures[`maxReadMs ${name}`] = r.maxReadMs;
       }
-      log(`  slowest concurrent read: ${worst.toFixed(1)} ms (goal: under 100 ms)`);
+      log(`  slowest concurrent read: ${worst.toFixed(1)} ms — goal (under 100 ms) ${worst < 100 ? "met" : "MISSED"}`);
       return { ...figures, worstReadMs: worst };
     } finally {
       await closePool();

@@ -17,7 +17,8 @@ import type { WorkerReply } from "./worker-entry";
  * The server's worker pool: upload parsing and other CPU-heavy work run here, on
  * worker threads, so a request never holds the event loop (and every other request)
  * for longer than it takes to hand the work over. Piscina keeps a small pool —
- * max(1, cores − 1) threads, started on first use, stopped when idle — and each task
+ * max(1, cores − 1) threads, started on first use (or by warmPool at server start), all but
+ * one stopped when idle, at a lower priority than the request thread — and each task
  * has a time limit: past POOL_LIMITS.taskTimeoutMs its thread is terminated and the
  * request answered with a clear error. The worker is lib/server/pool/worker.mjs, a
  * bundle that scripts/build-pool-worker.mjs makes from worker-entry.ts (`npm run setup`).
@@ -54,7 +55,9 @@ function getPool(): Piscina {
   const threads = poolThreads();
   pool = new Piscina({
     filename,
-    minThreads: 0,
+    // One thread stays: the first upload after a quiet minute does not wait for a thread
+    // to start and load the worker's bundle.
+    minThreads: 1,
     maxThreads: threads,
     idleTimeout: 60_000,
     maxQueue: POOL_LIMITS.maxQueue,
@@ -93,6 +96,14 @@ export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, 
   const err = new Error(`pool task ${task}: ${reply.message}`);
   if (reply.stack) err.stack = reply.stack;
   throw err;
+}
+
+/**
+ * Start the pool's first thread and load its bundle now (instrumentation.ts, at server
+ * start), so the first upload or BCM run is not the one that pays for it.
+ */
+export async function warmPool(): Promise<void> {
+  await runTask("spin", { ms: 0 });
 }
 
 /** Figures of the pool for tests and the benchmark. */

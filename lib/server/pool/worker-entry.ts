@@ -1,5 +1,26 @@
 import "server-only";
+import { setPriority } from "node:os";
 import { TASKS, type TaskName } from "./tasks";
+
+/**
+ * Nice value of the pool's threads: the request thread runs at the process's own (0). On a
+ * machine with as many busy threads as cores, the kernel then gives a read's few
+ * milliseconds to the request thread rather than sharing the core with a parse or a MILP.
+ * On Linux a nice value is per thread (setpriority on pid 0 is the calling thread).
+ */
+export const POOL_THREAD_NICE = 10;
+
+/** FLEXPLAT_POOL_NICE (0–19) overrides it: on a machine shared with other busy processes a nice thread also yields to them. */
+function poolThreadNice(): number {
+  const env = Number(process.env.FLEXPLAT_POOL_NICE);
+  return Number.isInteger(env) && env >= 0 && env <= 19 ? env : POOL_THREAD_NICE;
+}
+
+try {
+  setPriority(0, poolThreadNice());
+} catch {
+  // Not permitted or not supported (e.g. some containers): the threads keep the process's priority.
+}
 
 /**
  * The worker thread's entry (piscina calls the default export once per task). Bundled

@@ -1,0 +1,66 @@
+import "server-only";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import type { PrismaClient } from "@/lib/db/client";
+
+/**
+ * Large stored texts (a published light model is 4–15 MB of JSON) read without holding
+ * the event loop: in slices of SLICE_BYTES, one query each with a turn of the event loop
+ * between them (better-sqlite3 answers synchronously, so one whole-row read held every
+ * other request for the whole copy), straight into a SharedArrayBuffer as UTF-8. Handing
+ * those bytes to a worker thread shares them (no copy on the request thread), and the
+ * text is decoded only where, and when, it is needed (decodeSharedText).
+ */
+
+/** Characters per slice: each query copies about this much on the request thread. */
+export const SLICE_BYTES = 1 << 20;
+
+/** The texts read this way: (table, column) → the SQL of its length and of one slice. */
+const COLUMNS = {
+  "LightModel.modelJson": { table: "LightModel", column: "modelJson" },
+  "LightModel.keyJson": { table: "LightModel", column: "keyJson" },
+  "Grid.networkJson": { table: "Grid", column: "networkJson" },
+} as const;
+
+export type LargeTextColumn = keyof typeof COLUMNS;
+
+/** UTF-8 bytes of a stored text, on a SharedArrayBuffer. */
+export type SharedText = Uint8Array<SharedArrayBuffer>;
+
+/**
+ * The text in `column` of the row `id` as UTF-8 bytes on a SharedArrayBuffer, read slice by
+ * slice; null when there is no such row. Both databases slice characters (a byte slice
+ * could cut a character in two; Prisma's SQLite adapter does not return the BLOB of an
+ * expression), encoded here.
+ */
+export async function readSharedText(prisma: PrismaClient, column: LargeTextColumn, id: string): Promise<SharedText | null> {
+  const { table, column: col } = COLUMNS[column];
+  // lib/db/client.ts databaseTarget's choice, without importing the clients (the worker pool's bundle imports this module).
+  const sqlite = !/^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL?.trim() ?? "");
+  const lengths = await prisma.$queryRawUnsafe<{ n: number | bigint | null }[]>(
+    sqlite ? `SELECT length(CAST("${col}" AS BLOB)) AS n FROM "${table}" WHERE "id" = ?` : `SELECT octet_length("${col}") AS n FROM "${table}" WHERE "id" = $1`,
+    id,
+  );
+  if (!lengths.length || lengths[0].n === null) return null;
+  const bytes = new Uint8Array(new SharedArrayBuffer(Number(lengths[0].n)));
+  const encoder = new TextEncoder();
+  let at = 0; // bytes written
+  for (let from = 1; at < bytes.length; from += SLICE_BYTES) {
+    if (from > 1) await yieldToLoop();
+    const [row] = await prisma.$queryRawUnsafe<{ part: string | null }[]>(
+      sqlite ? `SELECT substr("${col}", ?, ?) AS part FROM "${table}" WHERE "id" = ?` : `SELECT substring("${col}" FROM $1::int FOR $2::int) AS part FROM "${table}" WHERE "id" = $3`,
+      from,
+      SLICE_BYTES,
+      id,
+    );
+    const part = row?.part;
+    if (part === null || part === undefined || part.length === 0) break; // the row changed under us: what we have is cut short
+    at += encoder.encodeInto(part, bytes.subarray(at)).written;
+  }
+  if (at !== bytes.length) throw new Error(`${column} of ${id} changed while it was read (${at} of ${bytes.length} bytes)`);
+  return bytes;
+}
+
+/** The text of SharedText bytes (the decoding holds the thread that calls it: call it where the text is needed). */
+export function decodeSharedText(bytes: SharedText): string {
+  return new TextDecoder("utf-8").decode(bytes);
+}
