@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { DATABASE_PROBE_KEY, PAGE_UNAVAILABLE_MESSAGE, type DatabaseUnavailableError } from "./lib/db/unavailable";
+import type { DatabaseUnavailableError } from "./lib/db/unavailable";
+import { DATABASE_PROBE_KEY, PAGE_UNAVAILABLE_MESSAGE } from "./lib/wire/database";
 import { mapOrigins, newNonce, pageContentSecurityPolicy } from "./lib/server/security-headers";
 
 type Probe = () => Promise<DatabaseUnavailableError | null>;

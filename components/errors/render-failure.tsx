@@ -1,6 +1,6 @@
 "use client";
 
-import { isUnavailableDigest, PAGE_UNAVAILABLE_MESSAGE } from "@/lib/db/unavailable";
+import { isUnavailableDigest, PAGE_UNAVAILABLE_MESSAGE } from "@/lib/wire/database";
 
 /**
  * What app/error.tsx and app/global-error.tsx show when a page's server rendering failed.
