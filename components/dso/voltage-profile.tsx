@@ -5,7 +5,7 @@ import type { PowerFlowPayload } from "@/solver-worker/protocol";
 import { PlotlyChart } from "./plotly-chart";
 import { buildVoltageProfile } from "./voltage-profile-data";
 
-export { loadPlotly, PLOT_MARK_DRAWN } from "./plotly-chart";
+export { loadPlotly } from "./plotly-chart";
 
 export function VoltageProfile({ result }: { result: PowerFlowPayload }) {
   const { data, layout, drawnPoints: drawn } = useMemo(() => buildVoltageProfile(result), [result]);

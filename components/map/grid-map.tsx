@@ -11,14 +11,14 @@ import styles from "./grid-map.module.css";
 import { buildGridLayers, pickedElementId, type GridMapState } from "./layers";
 import { MapTooltip } from "./map-tooltip";
 import type { GridMapData } from "@/lib/map/map-data";
-import { BASEMAP_STYLE_ENV, chooseBasemap } from "./style";
+import { chooseBasemap } from "./style";
 
 /**
  * MapLibre's tile/GeoJSON worker, served from public/maplibre/ (scripts/setup.mjs copies
  * maplibre-gl/dist/maplibre-gl-worker.mjs there): the bundled worker does not load under
  * Next's Turbopack build, which would leave GeoJSON sources (streets, buildings) blank.
  */
-export const MAPLIBRE_WORKER_URL = "/maplibre/maplibre-gl-worker.mjs";
+const MAPLIBRE_WORKER_URL = "/maplibre/maplibre-gl-worker.mjs";
 
 let workerConfigured = false;
 function configureWorker() {
@@ -42,7 +42,7 @@ export interface GridMapProps {
 }
 
 /** What end-to-end tests may call on the map's frame element (`element.__gridMap`). */
-export interface GridMapTestHook {
+interface GridMapTestHook {
   project(lonLat: [number, number]): [number, number];
   /** Features MapLibre rendered in these style layers (proves its GeoJSON worker runs). */
   renderedFeatures(layers: string[]): number;
@@ -180,4 +180,3 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
   );
 }
 
-export { BASEMAP_STYLE_ENV };

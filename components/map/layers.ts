@@ -16,7 +16,7 @@ import {
 import type { GridMapData, MapBus, MapLine, MapSubstation } from "@/lib/map/map-data";
 import { elementId, usableResults, type GridMapState } from "./state";
 
-export { elementId, usableResults, type GridMapState };
+export { type GridMapState };
 
 export const LAYER_IDS = {
   mvCasing: "grid-mv-casing",

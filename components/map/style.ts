@@ -1,15 +1,7 @@
 import type { StyleSpecification } from "maplibre-gl";
 import type { GridMapData } from "@/lib/map/map-data";
 
-/**
- * The offline MapLibre style: the district's own streets and building footprints on
- * a plain background, no tiles, glyphs or sprites (nothing to fetch). Labels are
- * drawn by deck.gl. An online deployment may name a real basemap instead
- * (NEXT_PUBLIC_BASEMAP_STYLE_URL); the grid is drawn on top either way.
- */
-export const BASEMAP_STYLE_ENV = "NEXT_PUBLIC_BASEMAP_STYLE_URL";
-
-export const BUILDING_FILL: Record<string, string> = {
+const BUILDING_FILL: Record<string, string> = {
   single_house: "#d8d2c6",
   duplex: "#cfc8bb",
   townhouse: "#d9c7c2",
@@ -19,6 +11,12 @@ export const BUILDING_FILL: Record<string, string> = {
   shop: "#e3b9b1",
 };
 
+/**
+ * The offline MapLibre style: the district's own streets and building footprints on
+ * a plain background, no tiles, glyphs or sprites (nothing to fetch). Labels are
+ * drawn by deck.gl. An online deployment may name a real basemap instead
+ * (NEXT_PUBLIC_BASEMAP_STYLE_URL); the grid is drawn on top either way.
+ */
 export function buildOfflineStyle(data: Pick<GridMapData, "streets" | "buildings">): StyleSpecification {
   const fillByType: unknown[] = ["match", ["get", "type"]];
   for (const [t, c] of Object.entries(BUILDING_FILL)) fillByType.push(t, c);

@@ -56,10 +56,6 @@ export function polyDerivs(poly: Poly, x: ArrayLike<number>, grad?: Float64Array
   return f;
 }
 
-export function polyValue(poly: Poly, x: ArrayLike<number>): number {
-  return polyDerivs(poly, x);
-}
-
 /** Sparse polynomial arithmetic in physical units (exponent key "i,j[,k]" → coefficient). */
 export class PolyBuilder {
   readonly terms = new Map<string, number>();

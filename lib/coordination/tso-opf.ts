@@ -53,9 +53,9 @@ export interface TsoOpfResult {
 }
 
 /** Generator ids of the distribution systems' injections in the solved network. */
-export const DS_GEN_PREFIX = "ds:";
+const DS_GEN_PREFIX = "ds:";
 
-export function buildTsoNetwork(ts: Network, assignments: PccAssignment[], pqvBoxMargin = 0.05): Network {
+function buildTsoNetwork(ts: Network, assignments: PccAssignment[], pqvBoxMargin = 0.05): Network {
   const ids = new Set(ts.buses.map((b) => b.id));
   for (const a of assignments) {
     if (!ids.has(a.tsBus)) throw new CoordinationInputError(`${a.label}: PCC bus ${a.tsBus} is not a bus of the transmission grid ${ts.name}`);
@@ -183,31 +183,6 @@ export function solveTsoOpf(ts: Network, assignments: PccAssignment[], opts: Tso
   });
   const binding = s.binding.filter((c) => !(c.kind === "extra" || c.element.startsWith(DS_GEN_PREFIX)));
   return { status: s.status, message: s.message, objective: s.objective, tsCostPerH: tsCost, setPoints, binding, iterations: s.iterations, solveMs: s.solveMs, network: net, solution: s };
-}
-
-/** The most interior point of a PQV region on a 9×9×9 grid of its box (smallest f). */
-export function interiorPoint(rep: DsRepresentation): [number, number, number] {
-  const { box } = rep;
-  const vMin = box.vMin ?? 1;
-  const vMax = box.vMax ?? 1;
-  let best: [number, number, number] = [(box.pMin + box.pMax) / 2, (box.qMin + box.qMax) / 2, (vMin + vMax) / 2];
-  if (!rep.polynomial) return best;
-  let fBest = Infinity;
-  const n = 9;
-  const at = (lo: number, hi: number, i: number) => lo + ((hi - lo) * (i + 0.5)) / n;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      for (let l = 0; l < n; l++) {
-        const x: [number, number, number] = [at(box.pMin, box.pMax, i), at(box.qMin, box.qMax, j), at(vMin, vMax, l)];
-        const f = polyDerivs(rep.polynomial, x);
-        if (f < fBest) {
-          fBest = f;
-          best = x;
-        }
-      }
-    }
-  }
-  return best;
 }
 
 /** $/h of a MATPOWER gencost row at P (MW). */

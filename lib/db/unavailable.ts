@@ -16,7 +16,7 @@ const MESSAGES: Record<UnavailableReason, string> = {
 
 import { UNAVAILABLE_DIGEST_PREFIX } from "../wire/database";
 
-export { DATABASE_PROBE_KEY, isUnavailableDigest, PAGE_UNAVAILABLE_MESSAGE, UNAVAILABLE_DIGEST_PREFIX } from "../wire/database";
+export { DATABASE_PROBE_KEY, isUnavailableDigest } from "../wire/database";
 
 export class DatabaseUnavailableError extends Error {
   readonly reason: UnavailableReason;

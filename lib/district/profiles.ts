@@ -18,16 +18,6 @@ export type BuildingType = "single_house" | "duplex" | "townhouse" | "apartment"
 
 export const BUILDING_TYPES: readonly BuildingType[] = ["single_house", "duplex", "townhouse", "apartment", "school", "community_centre", "shop"];
 
-export const BUILDING_TYPE_LABELS: Record<BuildingType, string> = {
-  single_house: "single house",
-  duplex: "duplex",
-  townhouse: "townhouse",
-  apartment: "apartment block",
-  school: "school",
-  community_centre: "community centre",
-  shop: "shop",
-};
-
 /**
  * The time frame of the default scenario: a sunny April weekday at noon. PV is
  * available at 78 % of its peak power but fed in at most at 60 % of it — the

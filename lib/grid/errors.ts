@@ -25,6 +25,3 @@ export class GridLimitError extends GridFormatError {
   }
 }
 
-export function isGridFormatError(e: unknown): e is GridFormatError {
-  return e instanceof GridFormatError;
-}

@@ -4,11 +4,10 @@ import { parseMatpowerCase } from "./matpower";
 import type { Network } from "./types";
 
 export * from "./types";
-export { GridFormatError, GridLimitError, isGridFormatError } from "./errors";
+export { GridFormatError, GridLimitError } from "./errors";
 export { parseMatpowerCase, writeMatpowerCase } from "./matpower";
-export { parseNetworkJson, writeNetworkJson, NETWORK_FORMAT } from "./json";
+export { parseNetworkJson, writeNetworkJson } from "./json";
 export { validateNetwork } from "./validate";
-export { toPerUnit, type PuNetwork } from "./per-unit";
 
 export type GridFileFormat = "matpower" | "json";
 

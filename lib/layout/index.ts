@@ -16,7 +16,7 @@ import { choosePivots } from "./pivots";
 import { DEFAULT_SPRING, refineWithSprings } from "./spring";
 import { drawTree } from "./tidy-tree";
 
-export { buildLayoutGraph, componentsOf, layoutGraphOf, type LayoutBranch, type LayoutGraph } from "./graph";
+export { buildLayoutGraph, type LayoutGraph } from "./graph";
 export { countCrossings, minPointDistance } from "./crossings";
 
 /** How a drawing was made: every component radial, every one meshed, or some of each. */

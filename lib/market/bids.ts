@@ -5,9 +5,9 @@ import { BidFormatError, cellText, validateBids, type Bid } from "../clearing/bi
 import { CsvSyntaxError, readCsvCell, readCsvRows, writeCsv } from "../util/csv";
 
 // The bid and its checks belong to the clearing, which this folder builds on.
-export { BidFormatError, cellText, validateBids, type Bid } from "../clearing/bid";
+export { BidFormatError, cellText, type Bid } from "../clearing/bid";
 
-export const BID_CSV_COLUMNS = [
+const BID_CSV_COLUMNS = [
   "id",
   "owner",
   "location",

@@ -3,11 +3,10 @@ import { AcOpf, type OpfSolveOptions } from "./solver";
 import type { OpfSolution } from "./solution";
 
 export { AcOpf, type OpfSolveOptions, type OpfWarmStart } from "./solver";
-export { OpfInputError, buildOpfModel, type OpfModel } from "./model";
+export { OpfInputError } from "./model";
 export type { LinearConstraint, LocalFunction } from "./layout";
 export type { OpfObjective } from "./kkt";
-export type { IpmIteration } from "./ipm";
-export type { BindingConstraint, BindingKind, OpfSolution, OpfStatus } from "./solution";
+export type { BindingConstraint, OpfSolution } from "./solution";
 
 /** AC optimal power flow of a network with its generator costs (MATPOWER's runopf). */
 export function solveOpf(net: Network, opts: OpfSolveOptions = {}): OpfSolution {

@@ -5,7 +5,7 @@ import { PowerFlowSolver, type NewtonOptions } from "./solver";
 
 export type { PowerFlowResult } from "./results";
 export { PowerFlowSolver } from "./solver";
-export type { NewtonOptions, PowerFlowStatus, Injections, NewtonSolution } from "./solver";
+export type { NewtonOptions } from "./solver";
 export { computeResults } from "./results";
 
 /** AC power flow of a network as it is (Newton–Raphson, tolerance 1e-8 p.u. by default). */

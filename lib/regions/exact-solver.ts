@@ -3,7 +3,7 @@ import { AcOpf, type LinearConstraint, type LocalFunction, type OpfObjective, ty
 import type { BoundaryPoint, Frame, LimitKind, RegionTask, TaskOutcome } from "./task";
 import type { RegionProblem } from "./units";
 
-export { describeTask, taskKey, type BoundaryPoint, type Frame, type LimitKind, type RegionTask, type TaskOutcome } from "./task";
+export { describeTask, type BoundaryPoint, type Frame, type LimitKind, type RegionTask, type TaskOutcome } from "./task";
 
 const OBJECTIVE_WEIGHT = 100;
 /**

@@ -8,14 +8,13 @@ import { acCompensation, buildLossModel, compensatedBoundary, type LossModel } f
 import { area, type Point } from "./polygon";
 import { buildRegionProblem, type FlexUnit, type RegionProblem, type RegionProblemOptions } from "./units";
 
-export { buildRegionProblem, DEFAULT_DER, RegionInputError, type FlexUnit, type RegionProblem, type UnitSource } from "./units";
-export { buildLinDistFlow, type LinearRow, type LinDistFlowModel } from "./lindistflow";
-export { acCompensation, buildLossModel, compensatedBoundary, evalLoss, quadraticCompensation, type Compensation, type LossModel } from "./loss";
-export { traceExactRegion, type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
-export { localRunner } from "./local-runner";
-export { boundaryDer, describeTask, ExactRegionSolver, UNIT_COST, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
-export { acCheck, compareRegion, samplePoints, type RegionComparison } from "./compare";
-export { area, iou, hausdorff, type Point } from "./polygon";
+export { buildRegionProblem, RegionInputError, type FlexUnit, type RegionProblem, type UnitSource } from "./units";
+export { buildLinDistFlow, type LinearRow } from "./lindistflow";
+export { buildLossModel, evalLoss, type LossModel } from "./loss";
+export { type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
+export { boundaryDer, describeTask, ExactRegionSolver, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
+export { acCheck, compareRegion, type RegionComparison } from "./compare";
+export { type Point } from "./polygon";
 
 export type RegionMethod = "lds" | "slc" | "exact";
 

@@ -85,19 +85,8 @@ export function evalLoss(m: LossModel, p: number, q: number): [number, number] {
   return [quad(m.Hp, m.gp, m.cp), quad(m.Hq, m.gq, m.cq)];
 }
 
-/** u ↦ u + loss(u): a point of U_LDS to the exchange that also covers the losses. */
-export function compensate(m: LossModel, [p, q]: Point): Point {
-  const [lp, lq] = evalLoss(m, p, q);
-  return [p + lp, q + lq];
-}
-
 /** Maps a point of U_LDS to the exchange that also covers the losses; null where it has none. */
 export type Compensation = (u: Point) => Point | null;
-
-/** Paper 000's compensation: u + loss(u) with the quadratic loss model (eq. 12–13). */
-export function quadraticCompensation(m: LossModel): Compensation {
-  return (u) => compensate(m, u);
-}
 
 /**
  * The compensation by AC power flow: the units dispatched as LinDistFlow dispatches them at

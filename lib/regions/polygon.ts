@@ -92,7 +92,7 @@ function dedupe(poly: LabelledPolygon): LabelledPolygon {
 }
 
 /** Signed area (counter-clockwise positive). */
-export function signedArea(v: readonly Point[]): number {
+function signedArea(v: readonly Point[]): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) {
     const [x1, y1] = v[i];
@@ -145,7 +145,7 @@ function intervalOverlap(a: number[], b: number[]): number {
  * each line, midpoint rule over `rows` lines in y (the error is O(1/rows²) for smooth
  * boundaries; 4,000 rows keep it below 1e-5 of the area for the regions here).
  */
-export function overlapArea(a: readonly Point[], b: readonly Point[], rows = 4000): number {
+function overlapArea(a: readonly Point[], b: readonly Point[], rows = 4000): number {
   if (a.length < 3 || b.length < 3) return 0;
   const y0 = Math.max(Math.min(...a.map((p) => p[1])), Math.min(...b.map((p) => p[1])));
   const y1 = Math.min(Math.max(...a.map((p) => p[1])), Math.max(...b.map((p) => p[1])));
@@ -203,11 +203,6 @@ export function hausdorff(a: readonly Point[], b: readonly Point[]): number {
   for (const p of densify(a, 20)) d = Math.max(d, distanceToBoundary(p, b));
   for (const p of densify(b, 20)) d = Math.max(d, distanceToBoundary(p, a));
   return d;
-}
-
-/** Counter-clockwise orientation. */
-export function ccw(v: Point[]): Point[] {
-  return signedArea(v) < 0 ? [...v].reverse() : v;
 }
 
 /** Convex hull (Andrew's monotone chain), counter-clockwise, collinear points dropped. */

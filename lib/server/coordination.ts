@@ -36,7 +36,7 @@ function tsSummary(r: TsRow): TransmissionGridSummary {
 }
 
 /** Every in-service generator of a transmission grid needs its cost (the region-based OPF minimizes it). */
-export function checkTransmissionGrid(net: Network): void {
+function checkTransmissionGrid(net: Network): void {
   const missing = net.generators.filter((g) => g.inService && !g.cost);
   if (missing.length > 0)
     throw new ApiError(
@@ -47,10 +47,6 @@ export function checkTransmissionGrid(net: Network): void {
         .join(", ")}): the coordination needs mpc.gencost (or "cost" in project JSON) for every generator`,
     );
   if (!net.buses.some((b) => b.type === "REF")) throw new ApiError("bad_request", "the transmission grid has no reference bus");
-}
-
-export async function createTransmissionGrid(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; text: string; name?: string }): Promise<TransmissionGridSummary> {
-  return storeTransmissionGrid(prisma, user, prepareTransmissionGrid(upload));
 }
 
 /** A transmission grid file imported and checked, serialized for storage (pure: the worker pool runs it, task transmissionGridUpload). */

@@ -6,26 +6,14 @@ import { ApiError } from "./errors";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
 import { storePortfolio } from "./portfolio-store";
-import { PORTFOLIO_UPLOAD, portfolioError } from "./portfolio-upload";
+import { portfolioError } from "./portfolio-upload";
 import { runTask } from "./pool";
-import { readFileUpload, type FileUpload } from "./upload";
+import type { FileUpload } from "./upload";
 import type { PortfolioSummary, GridRef, PortfolioDisaggregation } from "@/lib/wire/bcm";
 import type { SessionUser } from "@/lib/wire/roles";
 import { PORTFOLIO_FILE_PATTERN } from "@/lib/limits/uploads";
 
 export { PORTFOLIO_UPLOAD } from "./portfolio-upload";
-
-/**
- * An aggregator's portfolios as the bid congestion manager's routes serve them: the
- * owner's own data only. Another aggregator's portfolio answers exactly like one that
- * does not exist (404), so ids cannot be probed.
- */
-
-
-/** The portfolio file of a multipart/form-data upload (field `file`, optional `name`), as UTF-8 text. */
-export function readPortfolioUpload(req: Request): Promise<FileUpload> {
-  return readFileUpload(req, PORTFOLIO_UPLOAD);
-}
 
 /**
  * Parse, check and store an uploaded portfolio (lib/server/portfolio-store.ts). A
@@ -78,7 +66,7 @@ export async function deleteOwnPortfolio(prisma: PrismaClient, user: SessionUser
 // ---------------------------------------------------------------------------------
 // Disaggregation (the BCM's split of each aggregated bid by asset location)
 
-export function gridRefs(sides: DsoSide[]): GridRef[] {
+function gridRefs(sides: DsoSide[]): GridRef[] {
   return sides.map((s) => ({ id: s.gridId, name: s.gridName, demoMode: s.demoMode }));
 }
 

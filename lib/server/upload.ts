@@ -14,9 +14,6 @@ export interface FileUpload {
   name?: string;
 }
 
-export type GridUpload = FileUpload;
-
-
 /** Read at most `limit` bytes of the body; refuses larger bodies without buffering them. */
 export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length"));
@@ -65,15 +62,6 @@ export const GRID_UPLOAD: FileUploadRules = {
   defaultName: "upload",
 };
 
-/**
- * The file of a multipart/form-data upload (field `file`, optional field `name`), as
- * UTF-8 text. Size, file name and encoding are checked here; the content by its parser.
- */
-export async function readFileUpload(req: Request, rules: FileUploadRules): Promise<FileUpload> {
-  const { body, contentType } = await readUploadBody(req, rules);
-  return fileFromMultipart(body, contentType, rules);
-}
-
 /** The raw multipart body of an upload (415 unless multipart, 413 beyond the rules' size): what the worker pool parses. */
 export async function readUploadBody(req: Request, rules: FileUploadRules): Promise<{ body: Uint8Array<ArrayBuffer>; contentType: string }> {
   const type = req.headers.get("content-type") ?? "";
@@ -115,7 +103,3 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
   return { fileName, text, name: typeof name === "string" ? name.replace(/\u0000/g, "") : undefined };
 }
 
-/** The grid file of a multipart/form-data upload (.m or .json, up to 20 MB). */
-export function readGridUpload(req: Request): Promise<GridUpload> {
-  return readFileUpload(req, GRID_UPLOAD);
-}

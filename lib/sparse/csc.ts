@@ -71,23 +71,6 @@ export function multiply(a: CscMatrix, x: ArrayLike<number>, y = new Float64Arra
   return y;
 }
 
-export function transpose(a: CscMatrix): CscMatrix {
-  const count = new Int32Array(a.rows + 1);
-  for (let p = 0; p < a.colPtr[a.cols]; p++) count[a.rowIdx[p] + 1]++;
-  for (let i = 0; i < a.rows; i++) count[i + 1] += count[i];
-  const next = count.slice(0, a.rows);
-  const rowIdx = new Int32Array(a.colPtr[a.cols]);
-  const values = new Float64Array(a.colPtr[a.cols]);
-  for (let j = 0; j < a.cols; j++) {
-    for (let p = a.colPtr[j]; p < a.colPtr[j + 1]; p++) {
-      const q = next[a.rowIdx[p]]++;
-      rowIdx[q] = j;
-      values[q] = a.values[p];
-    }
-  }
-  return { rows: a.cols, cols: a.rows, colPtr: count, rowIdx, values };
-}
-
 /** Adjacency lists of the graph of A + A^T without the diagonal (square A). */
 export function symmetricAdjacency(a: CscMatrix): Int32Array[] {
   const n = a.cols;

@@ -88,9 +88,6 @@ export interface ProgramResult {
 
 type EndCtx = { value: Value; dim: number; ndims: number };
 
-/** More statements than any case file has: a file beyond this is refused early, not run to the end. */
-export const MAX_STATEMENTS = MATPOWER_LIMITS.statements;
-
 /**
  * Run a case file's statements as they are parsed: the first bad line stops it before
  * the rest is read. Every limit of MATPOWER_LIMITS (lib/limits) holds, each checked

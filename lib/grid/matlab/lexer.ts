@@ -38,11 +38,6 @@ function endsOperand(t: Token | undefined): boolean {
   return t.kind === "op" && (t.text === ")" || t.text === "]" || t.text === "}" || t.text === "'" || t.text === ".'");
 }
 
-/** Every token of a source text (the parser reads them lazily with lexTokens). */
-export function tokenize(src: string): Token[] {
-  return [...lexTokens(src)];
-}
-
 /** At most `max` characters of a source excerpt for a message. */
 function excerpt(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -35,11 +35,6 @@ export type Stmt =
 
 const UNSUPPORTED = new Set(["if", "for", "while", "switch", "try", "parfor", "do", "unwind_protect", "global", "persistent"]);
 
-/** Every statement of a source text. */
-export function parseMatlab(src: string): Stmt[] {
-  return [...matlabStatements(src)];
-}
-
 /**
  * The statements of a source text, one at a time as the lexer reads them: a caller
  * that runs each before asking for the next stops at the first bad line of a

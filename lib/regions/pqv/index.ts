@@ -1,6 +1,6 @@
 import type { Network } from "../../grid/types";
 import type { TaskRunner } from "../exact";
-import type { BoundaryPoint, RegionTask, TaskOutcome } from "../exact-solver";
+import type { RegionTask, TaskOutcome } from "../exact-solver";
 import { localRunner } from "../local-runner";
 import type { RegionProblem } from "../units";
 import { fitCost, type CostModel } from "./cost";
@@ -9,11 +9,11 @@ import { buildPqvProblem, type PqvProblemOptions } from "./problem";
 import { innerHullPlanes, type HullPlane } from "./hull";
 import { normalized, tracePqvRegion, type PqvTrace } from "./trace";
 
-export { buildPqvProblem, DEFAULT_V_RANGE, type PqvProblemOptions } from "./problem";
-export { fibonacciDirections, boxDirections, tracePqvRegion, type PqvTrace } from "./trace";
-export { evalPoly, fit3L, monomials, type ImplicitFit } from "./fit";
-export { evalCost, fitCost, toPhysical, type CostModel } from "./cost";
-export { defaultUnitSet, parseUnitList, unitFromSpec, type UnitSpec } from "./units";
+export { buildPqvProblem, type PqvProblemOptions } from "./problem";
+export { fibonacciDirections, type PqvTrace } from "./trace";
+export { evalPoly, fit3L } from "./fit";
+export { evalCost, toPhysical, type CostModel } from "./cost";
+export { parseUnitList } from "./units";
 
 /** The analytic region as published: f(x) = Σ c_n Π ((x_d − centre_d)/scale_d)^e_nd, negative inside. */
 export interface PqvPolynomial {
@@ -202,7 +202,6 @@ function innerHull(trace: Pick<PqvTrace, "boundary" | "frame">, plan: SamplePlan
   return { planes, checkedInside, checkedInsideFeasible };
 }
 
-export type { BoundaryPoint };
 
 /**
  * What the 3-D view draws of the polynomial: its values on an n³ grid over the box grown by

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Generator, Network } from "../../grid/types";
-import { convexHalfPlanes, fpuUnit, RegionInputError, type FlexUnit, type HalfPlane } from "../units";
+import { convexHalfPlanes, RegionInputError, type FlexUnit, type HalfPlane } from "../units";
 
 /**
  * Units of a PQV region with real capability curves (paper 003: inverter circles and
@@ -45,7 +45,7 @@ export interface UnitSpec {
   q0MVAr?: number;
 }
 
-export function unitFromSpec(u: UnitSpec): FlexUnit {
+function unitFromSpec(u: UnitSpec): FlexUnit {
   const chart: HalfPlane[] = [];
   if (u.sMaxMVA !== undefined) chart.push(...circle(u.sMaxMVA));
   if (u.cosPhiMin !== undefined) chart.push(...cone(u.cosPhiMin));
@@ -60,11 +60,6 @@ export function generatorCapability(g: Generator): FlexUnit {
   const s = g.mBase > 0 && g.mBase >= Math.abs(g.pmaxMw) ? g.mBase : Math.hypot(Math.max(Math.abs(g.pminMw), Math.abs(g.pmaxMw)), qAbs);
   const u = unitFromSpec({ id: `gen-${g.id}`, bus: g.bus, kind: "generator", pMinMW: g.pminMw, pMaxMW: g.pmaxMw, qMinMVAr: g.qminMvar, qMaxMVAr: g.qmaxMvar, sMaxMVA: s, p0MW: g.pgMw, q0MVAr: g.qgMvar });
   return { ...u, cost: g.cost };
-}
-
-/** The district's units: their own charts (PV cones), plus the inverter circle where the unit has one. */
-export function fpuCapability(net: Network): FlexUnit[] {
-  return net.fpus.map(fpuUnit);
 }
 
 /**

@@ -36,12 +36,12 @@ const TYPED_ERRORS: Record<string, (message: string) => Error> = {
 };
 
 /** Where the bundled worker is: FLEXPLAT_POOL_WORKER, else lib/server/pool/worker.mjs under the project (the working directory of `next start`, vitest, tsx). */
-export function poolWorkerPath(): string {
+function poolWorkerPath(): string {
   return process.env.FLEXPLAT_POOL_WORKER ?? join(/*turbopackIgnore: true*/ process.cwd(), "lib", "server", "pool", "worker.mjs");
 }
 
 /** Threads of the pool: every core but one (the request thread's), at least one. */
-export function poolThreads(): number {
+function poolThreads(): number {
   const env = Number(process.env.FLEXPLAT_POOL_THREADS);
   return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism() - 1);
 }
@@ -104,11 +104,6 @@ export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, 
  */
 export async function warmPool(): Promise<void> {
   await runTask("spin", { ms: 0 });
-}
-
-/** Figures of the pool for tests and the benchmark. */
-export function poolStats(): { threads: number; running: number; queued: number } | null {
-  return pool ? { threads: pool.threads.length, running: pool.utilization, queued: pool.queueSize } : null;
 }
 
 /** Stop the pool's threads (tests; the server keeps it for its lifetime). */

@@ -4,4 +4,3 @@ export const signInSchema = z.object({
   username: z.string().trim().min(1, "enter a user name").max(64),
   password: z.string().min(1, "enter a password").max(256),
 });
-export type SignInRequest = z.infer<typeof signInSchema>;

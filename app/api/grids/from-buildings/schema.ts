@@ -11,7 +11,5 @@ export const fromBuildingsFields = z.object({
     .optional(),
 });
 
-export type FromBuildingsFields = z.infer<typeof fromBuildingsFields>;
-
 /** Accepted file names: GeoJSON (.geojson or .json). */
 export const GEOJSON_FILE = /\.(geo)?json$/i;
