@@ -13,7 +13,7 @@ import type { FromWorker, ProgressOf, RequestOf, ResultOf, SerializedError, Solv
 type Handler<T extends SolverMessageType> = (request: RequestOf<T>, progress: (p: ProgressOf<T>) => void) => ResultOf<T> | Promise<ResultOf<T>>;
 
 /** One handler per message type of the protocol table. */
-export const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
+const HANDLERS: { [T in SolverMessageType]: Handler<T> } = {
   powerflow: runPowerFlow,
   "lp-solve": runLpSolve,
   sensitivities: runSensitivities,
@@ -46,7 +46,7 @@ export function collectTransferables(value: unknown, out: Set<ArrayBuffer> = new
   return [...out];
 }
 
-export function serializeError(e: unknown): SerializedError {
+function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: "Error", message: String(e) };
 }

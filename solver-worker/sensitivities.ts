@@ -39,7 +39,7 @@ export function operatingPointSpecs(locs: FlexLocation[], opts: Pick<LightModelO
 }
 
 /** The monitored-element options of computeSensitivities for the DSO's choice. */
-export function monitorOptions(opts: LightModelOptions): Pick<SensitivityOptions, "restrict" | "screen"> {
+function monitorOptions(opts: LightModelOptions): Pick<SensitivityOptions, "restrict" | "screen"> {
   const { limits, margins } = opts;
   if (!(limits.vMinPu < limits.vMaxPu)) throw new Error(`the voltage limits must satisfy min < max, got ${limits.vMinPu} and ${limits.vMaxPu} p.u.`);
   if (!(limits.loadingMaxPct > 0)) throw new Error(`the loading limit must be positive, got ${limits.loadingMaxPct} %`);

@@ -5,7 +5,7 @@ import type { AuditEventView } from "@/lib/wire/accounts";
 const OUTCOME_BADGE: Record<AuditEventView["outcome"], string> = { ok: "badge badge-ok", refused: "badge badge-bad", failed: "badge badge-bad" };
 
 /** The detail object as short "key: value" text. */
-export function describeDetail(detail: AuditEventView["detail"]): string {
+function describeDetail(detail: AuditEventView["detail"]): string {
   if (!detail) return "";
   return Object.entries(detail)
     .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)

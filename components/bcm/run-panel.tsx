@@ -11,7 +11,7 @@ import type { BcmRunDetail, BcmRunSummary } from "@/lib/wire/bcm";
 import { MAX_REQUEST_MW } from "@/lib/limits/uploads";
 
 /** P_E of the provisioning paper's case (section IV): the default request. */
-export const DEFAULT_REQUEST_MW = 1.8;
+const DEFAULT_REQUEST_MW = 1.8;
 
 interface Props {
   run: BcmRunDetail | null;

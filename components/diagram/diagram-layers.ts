@@ -20,7 +20,7 @@ const ARROW: Rgba = [25, 30, 45, 225];
 const TRANSFORMER_FILL: Rgba = [255, 255, 255, 255];
 const TRANSFORMER_STROKE: Rgba = [40, 50, 80, 255];
 /** Active flows below this (MW) get no arrow: there is no direction to show. */
-export const ARROW_MIN_MW = 1e-6;
+const ARROW_MIN_MW = 1e-6;
 
 type Point = [number, number];
 

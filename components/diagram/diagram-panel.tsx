@@ -23,7 +23,7 @@ const NetworkDiagram = dynamic(() => import("./network-diagram").then((m) => m.N
 });
 
 /** Grids up to this size get their diagram drawn on opening; larger ones on request. */
-export const AUTO_DIAGRAM_MAX_BUSES = 20_000;
+const AUTO_DIAGRAM_MAX_BUSES = 20_000;
 
 /** Frame height for a drawing of these bounds: as wide as tall as the page allows, 480–760 px. */
 function frameHeight(bounds: [number, number, number, number] | null): number {

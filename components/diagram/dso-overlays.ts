@@ -21,7 +21,7 @@ export function dsoOverlays(pf: PowerFlowPayload | null): DiagramOverlays {
 }
 
 /** Halo of the OPF's binding limits on the diagram: an amber no loading colour uses. */
-export const BINDING_COLOR: Rgba = [255, 170, 0, 255];
+const BINDING_COLOR: Rgba = [255, 170, 0, 255];
 
 /**
  * What an optimal power flow adds to the diagram: each bus's LMP (λP, $/MWh) as its fill,

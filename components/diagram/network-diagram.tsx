@@ -40,7 +40,7 @@ export interface NetworkDiagramProps {
 }
 
 /** What end-to-end tests may call on the diagram's frame element (`element.__networkDiagram`). */
-export interface NetworkDiagramTestHook {
+interface NetworkDiagramTestHook {
   /** Screen position (CSS pixels from the frame's top left) of a bus, null if it is not drawn. */
   project(busId: number): [number, number] | null;
   zoom(): number;

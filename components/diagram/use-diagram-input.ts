@@ -13,10 +13,10 @@ export type Size = { width: number; height: number };
 export type RenderMode = "live" | "deferred";
 
 /** A redraw once the view has rested this long (deferred mode), longer when a redraw is known to block the page longer. */
-export const SETTLE_MS = { min: 220, max: 1500 } as const;
+const SETTLE_MS = { min: 220, max: 1500 } as const;
 
 /** How long to wait for rest given what the last redraw cost (ms): half of it, within SETTLE_MS. */
-export function settleDelay(lastDrawMs: number): number {
+function settleDelay(lastDrawMs: number): number {
   return Math.round(Math.min(SETTLE_MS.max, Math.max(SETTLE_MS.min, lastDrawMs / 2)));
 }
 /** Pointer tolerance for hover and click, CSS pixels. */

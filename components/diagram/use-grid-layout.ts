@@ -23,8 +23,8 @@ export type GridLayoutState =
   | { phase: "failed"; message: string };
 
 /** Performance marks around a layout computed in the worker (the e2e stories read them). */
-export const LAYOUT_MARK_START = "flexplat:layout-start";
-export const LAYOUT_MARK_END = "flexplat:layout-end";
+const LAYOUT_MARK_START = "flexplat:layout-start";
+const LAYOUT_MARK_END = "flexplat:layout-end";
 
 /**
  * The schematic layout of a grid: the stored one if the grid has one, else computed in

@@ -6,7 +6,7 @@ import type { LightModelOptions } from "@/solver-worker/protocol";
 import styles from "./light-model.module.css";
 
 /** Short names of lib/sensitivity's preset operating points, in its order. */
-export const PRESET_LABELS: Record<string, string> = {
+const PRESET_LABELS: Record<string, string> = {
   none: "none activated",
   half: "half of the upward offer",
   all: "all of the upward offer",

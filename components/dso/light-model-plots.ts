@@ -3,7 +3,7 @@ import type { OperatingPointSummary, SensitivitiesResult } from "@/solver-worker
 import { profilePositions } from "./voltage-profile-data";
 
 /** Heatmaps are drawn with at most this many rows and columns; larger matrices are shown by blocks. */
-export const MAX_HEATMAP_SIDE = 600;
+const MAX_HEATMAP_SIDE = 600;
 
 export interface HeatmapGrid {
   /** Row-major blocks: z[r][c] is the entry of largest magnitude in its block (sign kept). */

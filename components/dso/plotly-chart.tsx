@@ -7,7 +7,7 @@ type PlotlyModule = typeof import("plotly.js");
 let plotly: Promise<PlotlyModule> | null = null;
 
 /** Performance mark set once Plotly is loaded (tests wait for it before timing other work). */
-export const PLOTLY_MARK_LOADED = "flexplat:plotly-loaded";
+const PLOTLY_MARK_LOADED = "flexplat:plotly-loaded";
 
 /** Plotly is large: load it once, client-side only, and ahead of time when the page is idle. */
 export function loadPlotly(): Promise<PlotlyModule> {
@@ -19,7 +19,7 @@ export function loadPlotly(): Promise<PlotlyModule> {
 }
 
 /** Performance mark set after each figure is drawn (tests time the drawing with it). */
-export const PLOT_MARK_DRAWN = "flexplat:plot-drawn";
+const PLOT_MARK_DRAWN = "flexplat:plot-drawn";
 
 export interface PlotlyFigure {
   data: Data[];

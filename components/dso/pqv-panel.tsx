@@ -19,7 +19,7 @@ import { usePqv } from "./use-pqv";
 const DEFAULTS: PqvJobOptions = { vRange: [0.95, 1.05], closeTies: false, unitListJson: null, directions: 200 };
 
 /** The published cost coefficients' names, in their order. */
-export const COST_TERMS = ["1", "p", "q", "v", "p²", "q²", "v²", "p·q", "p·v", "q·v"];
+const COST_TERMS = ["1", "p", "q", "v", "p²", "q²", "v²", "p·q", "p·v", "q·v"];
 
 
 /**

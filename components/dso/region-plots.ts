@@ -15,7 +15,7 @@ export const LIMIT_COLOUR: Record<LimitKind, string> = {
   other: "#d68910",
 };
 
-export const LIMIT_LABEL: Record<LimitKind, string> = {
+const LIMIT_LABEL: Record<LimitKind, string> = {
   voltage: "voltage limit",
   "unit-p": "unit P limit",
   "unit-q": "unit Q limit",

@@ -7,8 +7,8 @@ import type { LightModelOptions, SensitivitiesResult, SensitivitiesStage, StageP
 import { useDsoStoreApi } from "./dso-store-context";
 
 /** Performance marks around each light-model job (tests find the job on the timeline with them). */
-export const LM_MARK_START = "flexplat:lm-start";
-export const LM_MARK_END = "flexplat:lm-end";
+const LM_MARK_START = "flexplat:lm-start";
+const LM_MARK_END = "flexplat:lm-end";
 
 export type LightModelJob =
   | { phase: "idle" }

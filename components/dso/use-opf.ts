@@ -7,8 +7,8 @@ import type { OpfPayload, OpfStage, StageProgress } from "@/solver-worker/protoc
 import { useDsoStoreApi } from "./dso-store-context";
 
 /** Performance marks around each OPF job (tests find the job on the timeline with them). */
-export const OPF_MARK_START = "flexplat:opf-start";
-export const OPF_MARK_END = "flexplat:opf-end";
+const OPF_MARK_START = "flexplat:opf-start";
+const OPF_MARK_END = "flexplat:opf-end";
 
 export type OpfJob =
   | { phase: "idle" }

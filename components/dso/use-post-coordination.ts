@@ -8,8 +8,8 @@ import { useDsoStoreApi } from "./dso-store-context";
 import type { DsoSetPointView } from "@/lib/wire/coordination";
 
 /** Performance marks around each post-coordination dispatch (tests find it on the timeline). */
-export const POST_MARK_START = "flexplat:post-start";
-export const POST_MARK_END = "flexplat:post-end";
+const POST_MARK_START = "flexplat:post-start";
+const POST_MARK_END = "flexplat:post-end";
 
 export type PostJob =
   | { phase: "idle" }

@@ -7,8 +7,8 @@ import type { PowerFlowSummary } from "@/solver-worker/protocol";
 import { useDsoStoreApi } from "./dso-store-context";
 
 /** Performance marks around each run, so tests and profiles can find the run on the timeline. */
-export const PF_MARK_START = "flexplat:pf-start";
-export const PF_MARK_END = "flexplat:pf-end";
+const PF_MARK_START = "flexplat:pf-start";
+const PF_MARK_END = "flexplat:pf-end";
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 

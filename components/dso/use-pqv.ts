@@ -8,8 +8,8 @@ import type { PqvJobOptions } from "@/solver-worker/protocol";
 import { useDsoStoreApi } from "./dso-store-context";
 
 /** Performance marks around each PQV job (tests find the job on the timeline with them). */
-export const PQV_MARK_START = "flexplat:pqv-start";
-export const PQV_MARK_END = "flexplat:pqv-end";
+const PQV_MARK_START = "flexplat:pqv-start";
+const PQV_MARK_END = "flexplat:pqv-end";
 
 export type PqvJob =
   | { phase: "idle" }

@@ -8,8 +8,8 @@ import type { RegionJobOptions } from "@/solver-worker/protocol";
 import { useDsoStoreApi } from "./dso-store-context";
 
 /** Performance marks around each region job (tests find the job on the timeline with them). */
-export const REGION_MARK_START = "flexplat:region-start";
-export const REGION_MARK_END = "flexplat:region-end";
+const REGION_MARK_START = "flexplat:region-start";
+const REGION_MARK_END = "flexplat:region-end";
 
 export type RegionJob =
   | { phase: "idle" }

@@ -14,7 +14,7 @@ export interface ElementDescription {
 
 const pct = (v: number) => `${Math.abs(v).toFixed(1)} %`;
 /** A base voltage as written on a single-line diagram: "20 kV", "0.4 kV", "77.9 kV". */
-export const formatKv = (kv: number) => `${Number(kv.toPrecision(3))} kV`;
+const formatKv = (kv: number) => `${Number(kv.toPrecision(3))} kV`;
 const pu = (v: number) => `${v.toFixed(4)} p.u.`;
 
 function voltageRow(label: string, vm: ArrayLike<number> | null, index: number): { row: [string, string] | null; alarm: boolean } {

@@ -8,7 +8,7 @@ export interface NavItem {
 }
 
 /** The views in the top navigation. Pages of later issues append their entry here. */
-export const NAV_ITEMS: readonly NavItem[] = [
+const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Home" },
   { href: "/dso", label: "DSO grids", roles: ["DSO"] },
   { href: "/tso", label: "TSO clearing", roles: ["TSO"] },

@@ -20,7 +20,7 @@ import { IterationsTable, ValidationPlots, ValidationTable } from "./validation-
 import type { PublishedModelSummary, RunListItem, TsoMarket } from "@/lib/wire/tso";
 
 /** The paper's request to the Bergwald district (section IV). */
-export const DEFAULT_REQUEST_MW = 1.8;
+const DEFAULT_REQUEST_MW = 1.8;
 
 /**
  * The TSO's view (provisioning paper eq. 11-14, Table I, Fig. 3-5): the published

@@ -7,8 +7,8 @@ import type { PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinateResult } from "@/solver-worker/protocol";
 
 /** Performance marks around each coordination in the worker (tests find it on the timeline). */
-export const COORDINATE_MARK_START = "flexplat:coordinate-start";
-export const COORDINATE_MARK_END = "flexplat:coordinate-end";
+const COORDINATE_MARK_START = "flexplat:coordinate-start";
+const COORDINATE_MARK_END = "flexplat:coordinate-end";
 
 export interface Assignment {
   entry: PublishedRegionEntry;

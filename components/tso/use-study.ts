@@ -7,8 +7,8 @@ import { runStudyJob, type StudyJobResult } from "@/lib/client/study-job";
 import type { CoordMethod } from "@/lib/coordination/representation";
 
 /** Performance marks around a study run (tests find the job on the timeline with them). */
-export const STUDY_MARK_START = "flexplat:study-start";
-export const STUDY_MARK_END = "flexplat:study-end";
+const STUDY_MARK_START = "flexplat:study-start";
+const STUDY_MARK_END = "flexplat:study-end";
 
 export type StudyJob =
   | { phase: "idle" }

@@ -10,8 +10,8 @@ import { runRecord } from "./run-record";
 import type { RunListItem } from "@/lib/wire/tso";
 
 /** Performance marks around each clearing in the worker (tests find it on the timeline). */
-export const CLEAR_MARK_START = "flexplat:clear-start";
-export const CLEAR_MARK_END = "flexplat:clear-end";
+const CLEAR_MARK_START = "flexplat:clear-start";
+const CLEAR_MARK_END = "flexplat:clear-end";
 
 const MAX_ITERATIONS = VERIFY_DEFAULTS.maxIterations;
 

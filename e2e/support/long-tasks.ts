@@ -1,7 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import { settleFrames } from "./pixels";
 
-export interface LongTask {
+interface LongTask {
   startTime: number;
   duration: number;
 }
@@ -118,7 +118,7 @@ interface TraceEvent {
  * build gets well over 50 ms of CPU (200 ms once got less). Returns the traced tasks of the
  * probe that used more than 50 ms of CPU.
  */
-export async function proveTracerSeesBlocking(page: Page): Promise<TracedTask[]> {
+async function proveTracerSeesBlocking(page: Page): Promise<TracedTask[]> {
   const { tasks } = await traceMainThread(page, { start: "flexplat:probe-start", end: "flexplat:probe-end" }, async () => {
     await page.evaluate(() => performance.mark("flexplat:probe-start"));
     await blockMainThread(page, 600);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 
 /** ../shared beside the project root (where CI puts it), or $FLEX_SHARED_DIR. */
-export function sharedDir(): string {
+function sharedDir(): string {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
   return process.env.FLEX_SHARED_DIR ?? join(root, "..", "shared");
 }

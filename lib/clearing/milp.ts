@@ -271,7 +271,7 @@ export interface MarketLpPart {
 }
 
 /** Tie-break step, €/MWh: above HiGHS' dual feasibility tolerance (1e-7), far below any price step. */
-export const TIE_BREAK_EUR_PER_MWH = 1e-6;
+const TIE_BREAK_EUR_PER_MWH = 1e-6;
 
 /**
  * Bids at the same price are taken in the order they were submitted (grid by grid, then

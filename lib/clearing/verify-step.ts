@@ -47,7 +47,7 @@ export type VerifyDecision = { action: "accepted" } | { action: "stopped" } | { 
 /** Beyond the excess itself, how much further a tightened limit moves (p.u., %): the next dispatch must clear it. */
 export const TIGHTEN_MARGIN = { vPu: 1e-6, lPct: 1e-4 } as const;
 
-export function withinTolerance(c: GridCheck, tol: Pick<VerifyTolerances, "tolVPu" | "tolLPct">): boolean {
+function withinTolerance(c: GridCheck, tol: Pick<VerifyTolerances, "tolVPu" | "tolLPct">): boolean {
   return c.converged && c.violations === 0 && c.vMaxErrPu <= tol.tolVPu && c.lMaxErrPct <= tol.tolLPct;
 }
 

@@ -35,7 +35,7 @@ export interface CoordinationOutcome {
 /** Post-coordination of one system (a DSO's own job: a worker thread in the study). */
 export type PostRunner = (systemIndex: number, method: CoordMethod, setPoint: { pMw: number; qMvar: number; vPu?: number }) => Promise<PostCoordination>;
 
-export function localPostRunner(study: Study): PostRunner {
+function localPostRunner(study: Study): PostRunner {
   return async (k, method, sp) => {
     const s = study.systems[k];
     const problem = method === "pqv" ? pqvProblem(s.net, [s.der]) : pqProblem(s.net, [s.der]);

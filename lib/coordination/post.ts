@@ -48,7 +48,7 @@ export interface PostCoordination {
 }
 
 /** Tolerances of the violation check: 1e-4 p.u. voltage, 1 kW / 1 kVAr on units, 1e-4 of a branch rating. */
-export const VIOLATION_TOL = { vPu: 1e-4, mw: 1e-3, rateShare: 1e-4 };
+const VIOLATION_TOL = { vPu: 1e-4, mw: 1e-3, rateShare: 1e-4 };
 
 export interface SetPointInput {
   pMw: number;
@@ -132,7 +132,7 @@ function report(problem: RegionProblem, net: Network, sol: OpfSolution, details:
 }
 
 /** The units' cost at a dispatch: gencost for P where a unit has one, else the documented deviation costs. */
-export function unitCost(problem: RegionProblem, unitP: ArrayLike<number>, unitQ: ArrayLike<number>): number {
+function unitCost(problem: RegionProblem, unitP: ArrayLike<number>, unitQ: ArrayLike<number>): number {
   let c = 0;
   problem.units.forEach((u, k) => {
     if (u.cost && u.cost.model === 2) c += u.cost.coeffs.reduce((acc, a) => acc * unitP[k] + a, 0);
@@ -147,7 +147,7 @@ export function unitCost(problem: RegionProblem, unitP: ArrayLike<number>, unitQ
 }
 
 /** Every limit the dispatch exceeds: bus voltages (the PCC's is the set-point), unit P, Q and charts, branch ratings. */
-export function checkLimits(problem: RegionProblem, net: Network, sol: OpfSolution): Violation[] {
+function checkLimits(problem: RegionProblem, net: Network, sol: OpfSolution): Violation[] {
   const out: Violation[] = [];
   net.buses.forEach((b, i) => {
     if (b.type === "NONE" || b.id === problem.pccBus) return;

@@ -136,7 +136,7 @@ export async function represent(net: Network, method: CoordMethod, opts: Represe
  * from the centroid at 95 %, 70 % and 40 % of the way to the boundary and the centroid
  * itself (49 points), and the quadratic fitted to them.
  */
-export async function priceRegion(problem: RegionProblem, polygon: Point[], runner: TaskRunner) {
+async function priceRegion(problem: RegionProblem, polygon: Point[], runner: TaskRunner) {
   const outcomes = await runner.run(pricingTasks(polygon, problem.pcc.vmPu));
   return { fit: fitPricedOutcomes(outcomes), solves: outcomes.reduce((s, o) => s + o.solves, 0) };
 }

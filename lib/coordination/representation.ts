@@ -42,7 +42,7 @@ export class CoordinationInputError extends Error {
 }
 
 /** The feeder's net fixed demand the units and the PCC together supply (MW, MVAr; shunts at 1 p.u.). */
-export function fixedDemand(problem: RegionProblem): { p: number; q: number } {
+function fixedDemand(problem: RegionProblem): { p: number; q: number } {
   const net = problem.base;
   let p = 0;
   let q = 0;

@@ -39,10 +39,10 @@ export interface Study {
   systems: StudySystem[];
 }
 
-export const STUDY_DER_COST = { c2: 0.02, c1From: 1.5, c1To: 5 };
+const STUDY_DER_COST = { c2: 0.02, c1From: 1.5, c1To: 5 };
 
 /** The feeder type paper 000 connects to a transmission bus of the given demand. */
-export function feederFor(pdMw: number): FeederCase {
+function feederFor(pdMw: number): FeederCase {
   return pdMw > 15 ? "case118zh" : pdMw >= 5 ? "case10ba" : "case33mg";
 }
 
@@ -183,7 +183,7 @@ export function integratedNetwork(study: Study, coupling: Coupling, vRange: [num
 }
 
 /** The voltage a feeder's PCC generator holds (MATPOWER's Vg), the U_root of eq. 2a. */
-export function pccVoltage(ds: Network): number {
+function pccVoltage(ds: Network): number {
   const root = ds.buses.find((b) => b.type === "REF")!;
   return ds.generators.find((g) => g.inService && g.bus === root.id)?.vgPu ?? 1;
 }

@@ -61,10 +61,10 @@ export function migrationsDir(kind: DatabaseTarget["kind"] = "sqlite"): string {
 }
 
 /** How long a SQLite connection waits for another connection's write lock before SQLITE_BUSY (then 503). */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** Create the file (and its folder) if needed and bring its schema up to date. */
-export async function migrateDatabaseFile(file: string, dir = migrationsDir("sqlite")): Promise<MigrationReport> {
+async function migrateDatabaseFile(file: string, dir = migrationsDir("sqlite")): Promise<MigrationReport> {
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (e) {
@@ -89,7 +89,7 @@ export async function openDatabase(file: string, dir = migrationsDir("sqlite")):
 }
 
 /** Bring a PostgreSQL database's schema up to date (one connection, closed afterwards). */
-export async function migratePostgres(url: string, dir = migrationsDir("postgresql")): Promise<MigrationReport> {
+async function migratePostgres(url: string, dir = migrationsDir("postgresql")): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {

@@ -24,7 +24,7 @@ export interface MigrationReport {
   alreadyApplied: string[];
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "MigrationError";
@@ -34,7 +34,7 @@ export class MigrationError extends Error {
 export const MIGRATIONS_TABLE = "_flexplat_migrations";
 const NAME_PATTERN = /^\d{14}_[a-z0-9_]+$/;
 
-export function checksumOf(sql: string): string {
+function checksumOf(sql: string): string {
   return createHash("sha256").update(sql).digest("hex");
 }
 

@@ -24,7 +24,7 @@ export function offeredFlexibilityMw(net: Network): { upMw: number; downMw: numb
 }
 
 /** Loading above this is congestion (%). */
-export const CONGESTION_PCT = 100;
+const CONGESTION_PCT = 100;
 
 export interface PowerFlowSummary {
   converged: boolean;
@@ -35,7 +35,7 @@ export interface PowerFlowSummary {
   congested: string[];
 }
 
-export function summarizePowerFlow(net: Network, r: PowerFlowResult): PowerFlowSummary {
+function summarizePowerFlow(net: Network, r: PowerFlowResult): PowerFlowSummary {
   const congested: string[] = [];
   r.loadingPct.forEach((l, i) => {
     if (Math.abs(l) > CONGESTION_PCT) congested.push(net.branches[i].id);

@@ -35,14 +35,14 @@ import {
 /** System base of generated networks, MVA (distribution scale: LV impedances of order 0.1 p.u.). */
 export const DISTRICT_BASE_MVA = 1;
 /** Planning limits at the design peak: transformers and cables at most 100 % of their rating. */
-export const TRANSFORMER_PLANNING_UTILISATION = 1.0;
+const TRANSFORMER_PLANNING_UTILISATION = 1.0;
 /** Average transformer utilisation the first substation count aims at (reserve for growth and switching). */
-export const TRANSFORMER_TARGET_UTILISATION = 0.6;
-export const CABLE_PLANNING_UTILISATION = 1.0;
+const TRANSFORMER_TARGET_UTILISATION = 0.6;
+const CABLE_PLANNING_UTILISATION = 1.0;
 /** At most this many substations on one 20 kV ring. */
-export const MAX_STATIONS_PER_RING = 8;
+const MAX_STATIONS_PER_RING = 8;
 /** Largest extent of a district the builder accepts, km. */
-export const MAX_EXTENT_KM = 25;
+const MAX_EXTENT_KM = 25;
 /** Cable joints closer than this are modelled as this much cable (keeps Ybus well conditioned), km. */
 const MIN_ELECTRICAL_KM = 0.001;
 
@@ -75,7 +75,7 @@ const designMva = (a: Acc) => groupDesignMw(a.peakKw, a.units, a.pvKwp) / DESIGN
  * about 2–3 % at full load keeps customers well above 0.9 p.u. at the design peak
  * (EN 50160) and leaves headroom for the voltage rise of PV feed-in.
  */
-export const LV_DESIGN_DROP_MAX = 0.05;
+const LV_DESIGN_DROP_MAX = 0.05;
 
 /** Approximate voltage drop ΔU/U ≈ (R cos φ + X sin φ) · S / U² of apparent power S (MVA) over a cable. */
 function dropPu(t: LineType, lengthKm: number, sMva: number): number {
@@ -825,7 +825,7 @@ const q = (v: number) => Math.round(v * 1e6) / 1e6;
  * range ± inverter rating, reactive box ±30 %; EV chargers plugged in at noon,
  * range [−plugged, 0]; heat pump running, range [−rating, 0].
  */
-export function buildingFpus(id: string, bus: number, p: BuildingProfile): Fpu[] {
+function buildingFpus(id: string, bus: number, p: BuildingProfile): Fpu[] {
   const out: Fpu[] = [];
   if (p.pvKwp > 0) {
     const avail = (SCENARIO.pvAvailable * p.pvKwp) / 1000;

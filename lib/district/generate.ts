@@ -9,7 +9,7 @@ export const DEFAULT_DISTRICT_SEED = 241;
 /** Buildings of the default district, as in the Bergwald grid ([P001] section 3.1). */
 export const DEFAULT_DISTRICT_BUILDINGS = 241;
 /** Centre of the generated district: Karlsruhe-Bergwald, about 49.0° N, 8.48° E. */
-export const DISTRICT_CENTRE: LonLat = [8.48, 49.0];
+const DISTRICT_CENTRE: LonLat = [8.48, 49.0];
 export const MAX_GENERATED_BUILDINGS = 5000;
 
 /**

@@ -37,7 +37,7 @@ export function round7(v: number): number {
   return Math.round(v * 1e7) / 1e7;
 }
 
-export function dist(a: XY, b: XY): number {
+function dist(a: XY, b: XY): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
 }
 

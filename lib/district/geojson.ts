@@ -16,7 +16,7 @@ export class GeoJsonError extends DistrictInputError {
   }
 }
 
-export const MAX_UPLOAD_FEATURES = GEOJSON_LIMITS.features;
+const MAX_UPLOAD_FEATURES = GEOJSON_LIMITS.features;
 
 /** Positions read so far from one file, against GEOJSON_LIMITS.positions. */
 class PositionCount {

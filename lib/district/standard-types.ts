@@ -57,7 +57,7 @@ export type TransformerTypeName = keyof typeof TRANSFORMER_TYPES;
 
 export const MV_KV = 20;
 export const LV_KV = 0.4;
-export const FREQUENCY_HZ = 50;
+const FREQUENCY_HZ = 50;
 
 /** Thermal rating of a line type, MVA: √3 · U · Imax (times parallel systems). */
 export function lineRatingMva(t: LineType, parallel = 1): number {

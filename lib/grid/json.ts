@@ -10,8 +10,8 @@ import { validateNetwork } from "./validate";
  * and version. Non-finite limits (e.g. Qmax = Inf) are written as the strings
  * "Infinity" / "-Infinity", since JSON has no such numbers.
  */
-export const NETWORK_FORMAT = "flexplat-network";
-export const NETWORK_FORMAT_VERSION = 1;
+const NETWORK_FORMAT = "flexplat-network";
+const NETWORK_FORMAT_VERSION = 1;
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const limit = z.union([z.number(), z.literal("Infinity"), z.literal("-Infinity")]).transform((v) => (typeof v === "number" ? v : v === "Infinity" ? Infinity : -Infinity));
@@ -114,7 +114,7 @@ const fpuSchema = z.object({
   owner: z.string().optional(),
 });
 
-export const networkSchema = z.object({
+const networkSchema = z.object({
   format: z.literal(NETWORK_FORMAT),
   version: z.literal(NETWORK_FORMAT_VERSION),
   name: z.string().min(1),

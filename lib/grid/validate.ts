@@ -13,7 +13,7 @@ const COLLECTION: Record<ElementRef["kind"], string> = {
 };
 
 /** Field-path errors, for formats without line numbers (the project JSON). */
-export const fieldErrors: ErrorFactory = (message, ref) =>
+const fieldErrors: ErrorFactory = (message, ref) =>
   new GridFormatError(message, { field: `${COLLECTION[ref.kind]}[${ref.index}]` });
 
 /**

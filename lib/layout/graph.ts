@@ -132,7 +132,7 @@ export function componentsOf(g: LayoutGraph): Component[] {
 }
 
 /** Breadth-first order of the `size` nodes reachable from `root`. */
-export function bfsOrder(g: LayoutGraph, root: number, size: number): Int32Array {
+function bfsOrder(g: LayoutGraph, root: number, size: number): Int32Array {
   const order = new Int32Array(size);
   const seen = new Uint8Array(g.n);
   order[0] = root;

@@ -9,15 +9,15 @@
 import { z } from "zod";
 import type { SchematicLayout } from "./index";
 
-export const LAYOUT_FORMAT = "flexplat-layout";
-export const LAYOUT_FORMAT_VERSION = 1;
+const LAYOUT_FORMAT = "flexplat-layout";
+const LAYOUT_FORMAT_VERSION = 1;
 /** Largest |coordinate| accepted: far beyond any drawing, small enough to stay exact when rounded. */
-export const MAX_COORDINATE = 1e7;
+const MAX_COORDINATE = 1e7;
 
 const coordinate = z.number().refine((v) => Number.isFinite(v) && Math.abs(v) <= MAX_COORDINATE, `must be a finite number within ±${MAX_COORDINATE}`);
 const count = z.number().int().nonnegative();
 
-export const storedLayoutSchema = z
+const storedLayoutSchema = z
   .object({
     format: z.literal(LAYOUT_FORMAT),
     version: z.literal(LAYOUT_FORMAT_VERSION),

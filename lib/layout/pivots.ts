@@ -16,10 +16,10 @@ export interface Pivots {
   hops: Int32Array;
 }
 
-export const DEFAULT_PIVOTS = 50;
+const DEFAULT_PIVOTS = 50;
 
 /** Hop distances from `source` to the component's nodes (local numbering). */
-export function bfsHops(g: LayoutGraph, source: number, local: Int32Array, out: Int32Array, queue: Int32Array): void {
+function bfsHops(g: LayoutGraph, source: number, local: Int32Array, out: Int32Array, queue: Int32Array): void {
   out.fill(-1);
   out[local[source]] = 0;
   queue[0] = source;

@@ -59,7 +59,7 @@ export function scanJsonText(text: string, limits: JsonTextLimits): { message: s
 }
 
 /** UTF-8 length of a text, bytes (without encoding it). */
-export function utf8ByteLength(text: string): number {
+function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

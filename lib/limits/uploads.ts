@@ -9,7 +9,7 @@ import { MAX_GRID_FILE_BYTES } from "./index";
 /** Largest file a multipart upload accepts (grids, buildings, transmission grids): the grid file limit, 20 MB; README "File formats". */
 export const MAX_UPLOAD_BYTES = MAX_GRID_FILE_BYTES;
 
-export function formatMegabytes(bytes: number): string {
+function formatMegabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 

@@ -43,8 +43,8 @@ const SUM_TOL = 1e-6;
  * digit, at most 80 characters. No '/' (the per-asset ids are "<bid>/<asset>", so
  * they cannot collide with another bid's id), no '#', spaces or control characters.
  */
-export const BID_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-export const BID_ID_RULE = "letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 80 characters";
+const BID_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+const BID_ID_RULE = "letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 80 characters";
 
 /** Checks the portfolio bids and returns each asset's signed volume (MW). */
 export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number) => string = (i) => `aggregated bid ${i + 1}`): number[][] {
@@ -106,7 +106,7 @@ export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number)
 // ---------------------------------------------------------------------------------
 // CSV: one row per asset; rows with the same bidId form one bid.
 
-export const AGGREGATED_CSV_COLUMNS = [
+const AGGREGATED_CSV_COLUMNS = [
   "bidId",
   "owner",
   "direction",

@@ -43,7 +43,7 @@ export interface GridAssetRegistry {
 }
 
 /** The id of the demand-response unit of a load bus on a grid without flexibility units (MATPOWER cases). */
-export function loadUnitId(bus: number): string {
+function loadUnitId(bus: number): string {
   return `load-${bus}`;
 }
 
@@ -53,7 +53,7 @@ export function loadUnitId(bus: number): string {
  * (`load-<bus>`, up to its load in both directions, as lib/sensitivity/locations.ts
  * offers it), which no aggregator owns.
  */
-export function gridUnits(net: Network): Map<string, GridUnit> {
+function gridUnits(net: Network): Map<string, GridUnit> {
   const units = new Map<string, GridUnit>();
   if (net.fpus.length > 0) {
     for (const f of net.fpus) {

@@ -7,7 +7,7 @@ import type { OpfSolution } from "./solution";
  * P and Q, its voltage set-point at its bus's OPF voltage magnitude, and every bus
  * starting from the OPF voltages. An AC power flow of it should reproduce the OPF.
  */
-export function applyDispatch(net: Network, sol: OpfSolution): Network {
+function applyDispatch(net: Network, sol: OpfSolution): Network {
   return {
     ...net,
     buses: net.buses.map((b, i) =>

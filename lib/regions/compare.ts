@@ -18,7 +18,7 @@ export interface RegionComparison {
  * Sample points inside a polygon: the centres of a regular grid over its bounding box
  * (about `target` of them land inside), in raster order.
  */
-export function samplePoints(poly: Point[], target = 200): Point[] {
+function samplePoints(poly: Point[], target = 200): Point[] {
   if (poly.length < 3) return [];
   const ps = poly.map((p) => p[0]);
   const qs = poly.map((p) => p[1]);

@@ -12,12 +12,12 @@ import type { RegionProblem } from "./units";
  * quadratics (Remark 5: they aggregate all lines and reveal no line). Nothing names a bus,
  * branch or unit; the strict schema refuses any other field.
  */
-export const PQ_REGION_SCHEMA = "flexplat-pq-region";
+const PQ_REGION_SCHEMA = "flexplat-pq-region";
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const mat2 = z.tuple([z.tuple([finite, finite]), z.tuple([finite, finite])]);
 
-export const publishedPqRegionSchema = z.strictObject({
+const publishedPqRegionSchema = z.strictObject({
   schema: z.literal(PQ_REGION_SCHEMA),
   version: z.literal(1),
   regionId: z.string().regex(/^R-[A-Za-z0-9]{8,32}$/, "must be an opaque id R-…"),
@@ -60,7 +60,7 @@ export const PQV_REGION_SCHEMA = "flexplat-pqv-region";
 const vec3 = z.tuple([finite, finite, finite]);
 const expo = z.number().int().min(0).max(12);
 
-export const publishedPqvRegionSchema = z
+const publishedPqvRegionSchema = z
   .strictObject({
     schema: z.literal(PQV_REGION_SCHEMA),
     version: z.literal(1),
@@ -133,7 +133,7 @@ export function parsePublishedRegionText(text: string): PublishedRegion {
 const COST_BASIS = { lds: "lossless-balance", slc: "loss-compensated-balance", exact: "ac-fit" } as const;
 
 /** Parse a published PQ region with the strict schema; the error names the field. */
-export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
+function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
   const r = publishedPqRegionSchema.safeParse(input);
   if (!r.success) throw new RegionFormatError(issueText(r.error));
   const reg = r.data;
@@ -144,7 +144,7 @@ export function parsePublishedPqRegion(input: unknown): PublishedPqRegion {
   return reg;
 }
 
-export function opaqueId(): string {
+function opaqueId(): string {
   const abc = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);

@@ -142,7 +142,7 @@ function generatorUnit(g: Generator): FlexUnit {
 }
 
 /** A flexibility-providing unit: its P range and its PQ chart (box, or convex polygon as half-planes). */
-export function fpuUnit(f: Fpu): FlexUnit {
+function fpuUnit(f: Fpu): FlexUnit {
   let qMin: number;
   let qMax: number;
   let chart: HalfPlane[] = [];

@@ -17,7 +17,7 @@ export interface CellAccuracy {
 }
 
 /** Index of the operating point whose P_Flex is nearest (Euclidean, [P004] eq. 9). */
-export function nearestOperatingPoint(points: { pFlexMw: ArrayLike<number> }[], p: ArrayLike<number>): number {
+function nearestOperatingPoint(points: { pFlexMw: ArrayLike<number> }[], p: ArrayLike<number>): number {
   let best = 0;
   let bestD = Infinity;
   points.forEach((op, i) => {

@@ -16,8 +16,8 @@ import { scanJsonText } from "../limits/json-scan";
  * Matrices are row-major Float64 data, base64-encoded ("f64-base64"): exact and about
  * a third of the size of decimal JSON.
  */
-export const LIGHT_MODEL_SCHEMA = "flexplat-light-model";
-export const LIGHT_MODEL_VERSION = 1;
+const LIGHT_MODEL_SCHEMA = "flexplat-light-model";
+const LIGHT_MODEL_VERSION = 1;
 
 export interface MatrixData {
   rows: number;
@@ -99,7 +99,7 @@ export function encodeMatrix(rows: number, cols: number, values: Float64Array): 
   return { rows, cols, encoding: "f64-base64", data: toBase64(bytes) };
 }
 
-export function decodeMatrix(m: MatrixData): Float64Array {
+function decodeMatrix(m: MatrixData): Float64Array {
   const bytes = fromBase64(m.data);
   if (bytes.length !== m.rows * m.cols * 8) {
     throw new Error(`matrix data holds ${bytes.length / 8} values, ${m.rows}x${m.cols} expected`);

@@ -15,7 +15,7 @@ import { passwordProblem, USERNAME_PATTERN } from "@/lib/limits/password";
  */
 
 /** A random password for an account the administrator creates or resets (144 bits, URL-safe). */
-export function generatePassword(): string {
+function generatePassword(): string {
   return randomBytes(18).toString("base64url");
 }
 

@@ -13,7 +13,7 @@ interface RouteAction {
 
 const ID = "([^/]+)";
 
-export const ROUTE_ACTIONS: readonly RouteAction[] = [
+const ROUTE_ACTIONS: readonly RouteAction[] = [
   { method: "POST", path: /^\/api\/auth\/signin$/, action: "auth.signin", objectType: "account" },
   { method: "POST", path: /^\/api\/auth\/signout$/, action: "auth.signout", objectType: "account" },
   { method: "POST", path: /^\/api\/auth\/signout-all$/, action: "auth.signout_all", objectType: "account" },

@@ -33,7 +33,7 @@ export interface AuditInput {
   username?: string;
 }
 
-export const DETAIL_MAX_CHARS = 2000;
+const DETAIL_MAX_CHARS = 2000;
 const NAME_MAX_CHARS = 64;
 
 function detailJson(detail: Record<string, unknown> | undefined): string | null {
@@ -42,7 +42,7 @@ function detailJson(detail: Record<string, unknown> | undefined): string | null 
   return json.length <= DETAIL_MAX_CHARS ? json : JSON.stringify({ truncated: json.slice(0, DETAIL_MAX_CHARS - 40) });
 }
 
-export function auditData(input: AuditInput): Prisma.AuditEventCreateInput {
+function auditData(input: AuditInput): Prisma.AuditEventCreateInput {
   const ctx = currentRequestContext();
   const actor = input.actor !== undefined ? input.actor : (ctx?.user ?? null);
   return {
@@ -102,7 +102,7 @@ export interface AuditViewer {
  * objects (ownerId: a DSO's grids, an aggregator's portfolios, the TSO's clearings and
  * coordination runs, its own account's sign-ins) and its own actions (userId).
  */
-export function auditVisibility(viewer: AuditViewer): Prisma.AuditEventWhereInput {
+function auditVisibility(viewer: AuditViewer): Prisma.AuditEventWhereInput {
   if (viewer.role === "ADMIN") return {};
   return { OR: [{ ownerId: viewer.id }, { userId: viewer.id }] };
 }
@@ -116,7 +116,7 @@ export interface AuditQuery {
 
 export const AUDIT_PAGE_SIZE_MAX = 200;
 /** A CSV download holds at most the newest 50,000 visible events. */
-export const AUDIT_CSV_MAX_ROWS = 50_000;
+const AUDIT_CSV_MAX_ROWS = 50_000;
 
 function toView(r: Prisma.AuditEventGetPayload<object>): AuditEventView {
   let detail: Record<string, unknown> | null = null;

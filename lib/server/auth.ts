@@ -21,7 +21,7 @@ export async function requireUser(req: Request, roles?: readonly Role[]): Promis
   return user;
 }
 
-export function assertRole(user: SessionUser, roles?: readonly Role[]): void {
+function assertRole(user: SessionUser, roles?: readonly Role[]): void {
   if (roles && !roles.includes(user.role)) {
     throw new ApiError("forbidden", `this needs the ${roles.join(" or ")} role; you are signed in as ${user.username} (${user.role})`);
   }

@@ -12,7 +12,7 @@ import type { PrismaClient } from "@/lib/db/client";
  */
 
 /** Characters per slice: each query copies about this much on the request thread. */
-export const SLICE_BYTES = 1 << 20;
+const SLICE_BYTES = 1 << 20;
 
 /** The texts read this way: (table, column) → the SQL of its length and of one slice. */
 const COLUMNS = {

@@ -129,7 +129,7 @@ export function getPrisma(): Promise<PrismaClient> {
  * errors are thrown. proxy.ts runs it before each page (through globalThis, see
  * registerDatabaseProbe) to answer 503 rather than render a page whose queries would fail.
  */
-export async function probeDatabase(): Promise<DatabaseUnavailableError | null> {
+async function probeDatabase(): Promise<DatabaseUnavailableError | null> {
   try {
     const prisma = await getPrisma();
     await prisma.$queryRaw`SELECT 1`;

@@ -32,7 +32,7 @@ function sameIds(what: string, key: string[], model: string[]): void {
 }
 
 /** POST body of a light-model upload: the light model and its key as the browser's worker built them. */
-export const lightModelUploadSchema = z.strictObject({
+const lightModelUploadSchema = z.strictObject({
   lightModel: z.unknown(),
   key: z.unknown(),
   publish: z.boolean(),
@@ -71,7 +71,7 @@ export function prepareLightModelUpload(body: Uint8Array, networkJson: string): 
 }
 
 /** The light model (strict schema) and its key, checked against each other and against the grid's network. */
-export function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: unknown): { lightModel: LightModel; key: LightModelKey } {
+function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: unknown): { lightModel: LightModel; key: LightModelKey } {
   let lightModel: LightModel;
   try {
     lightModel = parseLightModel(rawModel);

@@ -36,7 +36,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface ApiErrorBody {
+interface ApiErrorBody {
   error: string;
   code: ApiErrorCode | "internal";
 }

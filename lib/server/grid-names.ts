@@ -2,7 +2,7 @@ import "server-only";
 import { ApiError } from "./errors";
 
 /** Longest grid name kept. */
-export const MAX_GRID_NAME_LENGTH = 120;
+const MAX_GRID_NAME_LENGTH = 120;
 
 /**
  * A grid name as stored: control characters (line breaks, tabs…) become spaces,

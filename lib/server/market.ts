@@ -43,7 +43,7 @@ export function storeLightModel(prisma: PrismaClient, gridId: string, lightModel
 }
 
 /** storeLightModel inside the caller's transaction, with its audit event. */
-export async function storeLightModelIn(prisma: Prisma.TransactionClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
+async function storeLightModelIn(prisma: Prisma.TransactionClient, gridId: string, lightModel: unknown, key: LightModelKey): Promise<LightModelSummary> {
   const lm = parseLightModel(lightModel);
   if (key.modelId !== lm.modelId) throw new Error("the key does not belong to this light model");
   return storeCheckedLightModelIn(prisma, gridId, serializeLightModel(lm, key));
@@ -258,7 +258,7 @@ export function rowsFromShared(rows: SharedSideRow[]): PublishedSideRow[] {
   });
 }
 
-export async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
+async function publishedSideRows(prisma: PrismaClient): Promise<PublishedSideRow[]> {
   return rowsFromShared(await publishedSharedSideRows(prisma));
 }
 

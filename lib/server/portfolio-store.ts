@@ -32,7 +32,7 @@ import type { PortfolioSummary } from "@/lib/wire/bcm";
 export const PORTFOLIO_VERSION = 2;
 
 /** An opaque id the TSO sees instead of a bid's own id (which may name a substation or a street). */
-export function opaqueBidId(prefix: "X" | "G"): string {
+function opaqueBidId(prefix: "X" | "G"): string {
   return `${prefix}-${randomBytes(9).toString("base64url")}`;
 }
 

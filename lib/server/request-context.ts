@@ -23,7 +23,7 @@ export const REQUEST_ID_HEADER = "x-request-id";
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's request id when it is a short token, else a new one. */
-export function requestIdOf(req: Request): string {
+function requestIdOf(req: Request): string {
   const given = req.headers.get(REQUEST_ID_HEADER)?.trim();
   return given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }

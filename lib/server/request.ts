@@ -14,7 +14,7 @@ import { readBodyLimited } from "./upload";
  */
 
 /** Default limit of a JSON body, bytes (64 KB). */
-export const JSON_BODY_LIMIT = 64 * 1024;
+const JSON_BODY_LIMIT = 64 * 1024;
 /** Sign-in: a user name and a password (4 KB). */
 export const SIGN_IN_BODY_LIMIT = 4 * 1024;
 /** Light models with their keys, re-linearized operating points (256 MB). */
@@ -25,7 +25,7 @@ function describeBytes(n: number): string {
 }
 
 /** True for `application/json` and `application/<x>+json`, with any parameters. */
-export function isJsonContentType(header: string | null): boolean {
+function isJsonContentType(header: string | null): boolean {
   const type = (header ?? "").split(";")[0].trim().toLowerCase();
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
@@ -49,7 +49,7 @@ export async function readJsonBodyBytes(req: Request, limit: number): Promise<Ui
 }
 
 /** The JSON body of at most `limit` bytes, parsed (415 unless sent as JSON, 413 when larger, 400 when not JSON). */
-export async function readJsonBody(req: Request, limit = JSON_BODY_LIMIT): Promise<unknown> {
+async function readJsonBody(req: Request, limit = JSON_BODY_LIMIT): Promise<unknown> {
   if (!isJsonContentType(req.headers.get("content-type"))) {
     throw new ApiError("unsupported_media_type", "send the request body as JSON (content-type: application/json)");
   }

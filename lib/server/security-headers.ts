@@ -49,7 +49,7 @@ export function pageContentSecurityPolicy({ nonce, dev = false, mapOrigins = [] 
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Headers every response carries (pages, API, static files). */
-export const SECURITY_HEADERS: readonly { key: string; value: string }[] = [
+const SECURITY_HEADERS: readonly { key: string; value: string }[] = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "same-origin" },

@@ -7,9 +7,9 @@ import { isRole, type SessionUser } from "@/lib/wire/roles";
 
 export const SESSION_COOKIE = "flexplat_session";
 /** Absolute lifetime of a session: 12 hours from sign-in, whatever happens. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** Default idle timeout: a session unused for 30 minutes ends (FLEXPLAT_SESSION_IDLE_MINUTES). */
-export const DEFAULT_IDLE_MINUTES = 30;
+const DEFAULT_IDLE_MINUTES = 30;
 /** lastSeenAt is written at most this often (once a minute), to keep requests from writing on every read. */
 export const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 

@@ -10,7 +10,7 @@ import { ApiError } from "./errors";
  * public test data the project does not copy into its tree. They are the same for every
  * TSO and carry nothing of any operator's grid.
  */
-export function studyCasesDir(env: Record<string, string | undefined> = process.env): string {
+function studyCasesDir(env: Record<string, string | undefined> = process.env): string {
   return join(env.FLEX_SHARED_DIR ?? resolve(process.cwd(), "..", "shared"), "cases", "matpower");
 }
 

@@ -43,7 +43,7 @@ export async function publishedModelSummaries(prisma: PrismaClient): Promise<Pub
 }
 
 /** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid); ids are the opaque ones. */
-export function tsoBid(id: string, gridId: string, b: Bid, groupId?: string): TsoBid {
+function tsoBid(id: string, gridId: string, b: Bid, groupId?: string): TsoBid {
   const out: TsoBid = { id, owner: b.owner, gridId, location: b.location, volumeMw: b.volumeMw, priceEurPerMwh: b.priceEurPerMwh };
   if (b.minActivationMw !== undefined) out.minActivationMw = b.minActivationMw;
   if (b.indivisible) out.indivisible = true;

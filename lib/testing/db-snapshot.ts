@@ -6,7 +6,7 @@ import { databaseTarget } from "@/lib/db/client";
  * Tables a refused request writes to on purpose: the audit trail records the refusal
  * and sign-in throttling counts failures. "Unchanged" means every other table.
  */
-export const BOOKKEEPING_TABLES: readonly string[] = ["AuditEvent", "SignInThrottle"];
+const BOOKKEEPING_TABLES: readonly string[] = ["AuditEvent", "SignInThrottle"];
 
 /**
  * Every table's rows of the test database (SQLite file or PostgreSQL database, read through

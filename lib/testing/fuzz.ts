@@ -18,7 +18,7 @@ export interface FuzzTarget {
 }
 
 /** Longest an importer may take on one fuzz input (issue 14: within 1 s). */
-export const FUZZ_TIME_LIMIT_MS = 1000;
+const FUZZ_TIME_LIMIT_MS = 1000;
 
 /** What one input did: the outcome's kind and the time it took. */
 export interface FuzzOutcome {
@@ -30,7 +30,7 @@ export interface FuzzOutcome {
  * Run one input through the importer; throws (failing the property) on an untyped
  * error, a message of more than 2,000 characters or a run over FUZZ_TIME_LIMIT_MS.
  */
-export function checkInput(target: FuzzTarget, text: string): FuzzOutcome {
+function checkInput(target: FuzzTarget, text: string): FuzzOutcome {
   const t0 = performance.now();
   let kind: FuzzOutcome["kind"] = "value";
   try {
@@ -115,12 +115,12 @@ function mutation(): fc.Arbitrary<(s: string) => string> {
 }
 
 /** A valid file from `seeds` with 1 to 4 mutations applied. */
-export function mutatedFile(seeds: string[]): fc.Arbitrary<string> {
+function mutatedFile(seeds: string[]): fc.Arbitrary<string> {
   return fc.tuple(fc.constantFrom(...seeds), fc.array(mutation(), { minLength: 1, maxLength: 4 })).map(([s, ms]) => ms.reduce((t, m) => m(t), s));
 }
 
 /** Random inputs: unicode text, JSON documents, token soups of the format's own symbols. */
-export function randomInput(tokens: string[]): fc.Arbitrary<string> {
+function randomInput(tokens: string[]): fc.Arbitrary<string> {
   return fc.oneof(
     fc.string({ maxLength: 200 }),
     fc.fullUnicodeString({ maxLength: 100 }),
@@ -131,7 +131,7 @@ export function randomInput(tokens: string[]): fc.Arbitrary<string> {
 }
 
 /** Stats of a fuzz run, for the printed summary. */
-export class FuzzStats {
+class FuzzStats {
   runs = 0;
   values = 0;
   errors = 0;
@@ -148,10 +148,10 @@ export class FuzzStats {
 }
 
 /** The corpus folder: lib/testing/fuzz-corpus/<importer>/<case> — inputs that once broke an importer. */
-export const FUZZ_CORPUS_DIR = join(process.cwd(), "lib", "testing", "fuzz-corpus");
+const FUZZ_CORPUS_DIR = join(process.cwd(), "lib", "testing", "fuzz-corpus");
 
 /** The corpus inputs of one importer (file name and text). */
-export function corpusOf(importer: string): { file: string; text: string }[] {
+function corpusOf(importer: string): { file: string; text: string }[] {
   const dir = join(FUZZ_CORPUS_DIR, importer);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -160,7 +160,7 @@ export function corpusOf(importer: string): { file: string; text: string }[] {
 }
 
 /** fast-check's seed: fixed by default so CI is repeatable; FUZZ_SEED=<n> explores other inputs. */
-export function fuzzSeed(): number {
+function fuzzSeed(): number {
   const s = Number(process.env.FUZZ_SEED);
   return Number.isInteger(s) ? s : 20261129;
 }

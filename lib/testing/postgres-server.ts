@@ -20,7 +20,7 @@ export interface PostgresServer {
   destroy(): void;
 }
 
-export function postgresBinDir(): string | null {
+function postgresBinDir(): string | null {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return null;
   const versions = readdirSync(root)
@@ -29,7 +29,7 @@ export function postgresBinDir(): string | null {
   return versions.length ? join(root, versions[versions.length - 1], "bin") : null;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);

@@ -16,7 +16,7 @@ import pg from "pg";
 export const ROOT = process.cwd();
 export const hasBuild = () => existsSync(join(ROOT, ".next", "BUILD_ID"));
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
@@ -40,7 +40,7 @@ export interface Server {
 /** The database a server runs on: a SQLite file, or a PostgreSQL database URL. */
 export type Db = { kind: "sqlite"; path: string } | { kind: "postgresql"; url: string };
 
-export function dbEnv(db: Db): Record<string, string> {
+function dbEnv(db: Db): Record<string, string> {
   return db.kind === "sqlite" ? { FLEXPLAT_DB_PATH: db.path, DATABASE_URL: "" } : { DATABASE_URL: db.url, FLEXPLAT_DB_PATH: "" };
 }
 

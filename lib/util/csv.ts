@@ -18,7 +18,7 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * (starting with =, +, -, @, a tab or a carriage return, and not a plain number)
  * gets a leading apostrophe, which spreadsheets show as text. readCsvCell undoes it.
  */
-export function neutralizeCsvText(s: string): string {
+function neutralizeCsvText(s: string): string {
   return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
 }
 

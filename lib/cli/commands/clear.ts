@@ -12,7 +12,7 @@ import { loadDistrictNetwork } from "./district-source";
  * Bids of a file: locations are light-model ids, or `bus:<n>` which the DSO side
  * (the platform) resolves to its opaque location id before the TSO sees the bids.
  */
-export function resolveBidLocations(bids: Bid[], dso: DsoContext, lm: LightModel, fileName: string): Bid[] {
+function resolveBidLocations(bids: Bid[], dso: DsoContext, lm: LightModel, fileName: string): Bid[] {
   const byBus = new Map(dso.key.locations.map((l) => [l.bus, l.id]));
   const known = new Set(lm.locations);
   return bids.map((b, i) => {
@@ -33,7 +33,7 @@ export async function loadGridArg(values: { grid?: string; district?: boolean; s
   return loadDistrictNetwork(values.seed, values.buildings);
 }
 
-export function loadBidsArg(path: string | undefined, net: Network, dso: DsoContext, lm: LightModel): Bid[] {
+function loadBidsArg(path: string | undefined, net: Network, dso: DsoContext, lm: LightModel): Bid[] {
   if (!path) {
     const byBus = new Map(dso.key.locations.map((l) => [l.bus, l.id]));
     return defaultBids(net, (bus) => byBus.get(bus));

@@ -5,7 +5,7 @@ import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type C
 import { loadNetworkFile } from "../load";
 
 /** The `opf --json` document (fields as the OPF issue names them; extra fields after them). */
-export function opfJson(net: Network, s: OpfSolution) {
+function opfJson(net: Network, s: OpfSolution) {
   const num = (x: number) => (Number.isFinite(x) ? x : null);
   return {
     status: s.status,

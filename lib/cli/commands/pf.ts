@@ -3,7 +3,7 @@ import type { Network } from "../../grid";
 import { numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
 
-export function powerFlowJson(net: Network, r: PowerFlowResult) {
+function powerFlowJson(net: Network, r: PowerFlowResult) {
   return {
     converged: r.converged,
     status: r.status,

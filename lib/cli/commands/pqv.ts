@@ -10,7 +10,7 @@ import { loadNetworkFile } from "../load";
 import { loadDistrictNetwork } from "./district-source";
 
 /** The `pqv --json` document (the fields the PQV issue names, then the rest). */
-export function pqvJson(r: PqvRegion) {
+function pqvJson(r: PqvRegion) {
   const units = r.problem.units;
   return {
     boundary: r.trace.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, vPu: b.vPu, der: boundaryDer(b, units), limits: b.limits })),

@@ -11,7 +11,7 @@ import { loadDistrictNetwork } from "./district-source";
 const METHODS: RegionMethod[] = ["lds", "slc", "exact"];
 
 /** The `region --json` document of one method (fields as the PQ-region issue names them). */
-export function regionJson(r: PqRegions, method: RegionMethod) {
+function regionJson(r: PqRegions, method: RegionMethod) {
   const units = unitSummary(r.problem.units).map(({ bus, pMinMW, pMaxMW, qMinMVAr, qMaxMVAr, id, kind }) => ({ bus, pMinMW, pMaxMW, qMinMVAr, qMaxMVAr, id, kind }));
   const pcc = { bus: r.problem.pccBus, ...r.problem.pcc };
   if (method === "exact") {

@@ -18,7 +18,7 @@ function nested(flat: Float64Array, rows: number, cols: number): number[][] {
   return out;
 }
 
-export function sensitivityJson(model: SensitivityModel, reactive: boolean) {
+function sensitivityJson(model: SensitivityModel, reactive: boolean) {
   const nLoc = model.locations.length;
   const nB = model.monitoredBuses.length;
   const nL = model.monitoredBranches.length;

@@ -10,7 +10,7 @@
 export type Vec3 = [number, number, number];
 
 /** Exponents (i, j, k) of every monomial of total degree ≤ d, by degree then lexicographically. */
-export function monomials(d: number): Vec3[] {
+function monomials(d: number): Vec3[] {
   const out: Vec3[] = [];
   for (let t = 0; t <= d; t++) for (let i = t; i >= 0; i--) for (let j = t - i; j >= 0; j--) out.push([i, j, t - i - j]);
   return out;
@@ -25,7 +25,7 @@ export function evalPoly(coeffs: ArrayLike<number>, exps: Vec3[], x: Vec3): numb
   return s;
 }
 
-export function gradPoly(coeffs: ArrayLike<number>, exps: Vec3[], x: Vec3): Vec3 {
+function gradPoly(coeffs: ArrayLike<number>, exps: Vec3[], x: Vec3): Vec3 {
   const g: Vec3 = [0, 0, 0];
   for (let m = 0; m < exps.length; m++) {
     const [i, j, k] = exps[m];
@@ -96,7 +96,7 @@ export interface ImplicitFit {
  * 1 : 0.6 : 0.3 the far levels moved its zero set by 0.058 and failed the 10 % sign test at
  * 72 of 300 points (degree 4 and 6: none).
  */
-export const FAR_FIELD = { levels: [0.25, 0.5, 1], weight: 0.3 };
+const FAR_FIELD = { levels: [0.25, 0.5, 1], weight: 0.3 };
 const NO_FAR_FIELD = { levels: [] as number[], weight: 0 };
 
 /** The 3L fit of degree d to points with outward unit normals (normalized coordinates), with the far-field levels from degree 4 on. */

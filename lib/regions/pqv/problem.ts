@@ -11,7 +11,7 @@ export interface PqvProblemOptions {
   unitList?: FlexUnit[];
 }
 
-export const DEFAULT_V_RANGE: [number, number] = [0.95, 1.05];
+const DEFAULT_V_RANGE: [number, number] = [0.95, 1.05];
 
 /**
  * The PQV problem of a grid (paper 002): the PQ region's problem with the PCC voltage

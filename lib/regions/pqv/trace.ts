@@ -16,7 +16,7 @@ export function fibonacciDirections(n: number): Vec3[] {
 }
 
 /** Stage 1: the six axes and the twelve pairwise diagonals (the bounding box and its projections). */
-export function boxDirections(): Vec3[] {
+function boxDirections(): Vec3[] {
   const out: Vec3[] = [];
   for (let a = 0; a < 3; a++) {
     for (const s of [1, -1]) {
