@@ -2,8 +2,8 @@
 # All of the project's tests, as the README's quick start (line 2) and CI (.ci/run) run them:
 # install what a fresh clone lacks, unit and integration tests (vitest) on SQLite, the
 # integration tests again on a throw-away PostgreSQL server, one production build, type
-# checks, the end-to-end stories in Debian's Chromium (Playwright), then the specs that
-# start their own servers (kill tests; two servers on one PostgreSQL database).
+# checks, dead code (knip), the end-to-end stories in Debian's Chromium (Playwright), then the
+# specs that start their own servers (kill tests; two servers on one PostgreSQL database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -43,6 +43,9 @@ npx next build
 step "type checks: app and tests, solver worker (lib webworker)"
 npm run -s typecheck
 npm run -s typecheck:worker
+
+step "dead code (knip)"
+npx knip
 
 step "end-to-end tests (Playwright + $CHROMIUM)"
 npx playwright test
