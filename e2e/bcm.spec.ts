@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, request, test, type Download, type Locator, type Page } from "@playwright/test";
+import { readCsvRows } from "../lib/util/csv";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { settleFrames } from "./support/pixels";
 
@@ -45,11 +46,12 @@ async function readDownload(d: Download): Promise<string> {
   return readFile(await d.path(), "utf8");
 }
 
-/** Rows of a CSV without quoted commas (bid ids, asset ids and grid names here have none). */
+/** Rows of a CSV (papaparse, as the platform reads it), keyed by the header's column names. */
 function csvRows(text: string): Record<string, string>[] {
-  const lines = text.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
-  const header = lines[0].split(",");
-  return lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k], v])));
+  const all: string[][] = [];
+  readCsvRows(text, (r) => all.push(r.cells));
+  const [header, ...rows] = all;
+  return rows.map((cells) => Object.fromEntries(cells.map((v, k) => [header[k], v])));
 }
 
 interface StoredBid {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseMatpowerCase } from "../grid/matpower";
 import { runBatch } from "../powerflow/batch";
+import { readCsvRows } from "../util/csv";
 import { sharedPath } from "./shared";
 import type { Benchmark } from "./types";
 
@@ -14,10 +15,8 @@ export const powerFlowBench: Benchmark = {
   needsShared: true,
   run(log) {
     const net = parseMatpowerCase(readFileSync(sharedPath("cases/matpower/case533mt_lo.m"), "utf8"));
-    const scales = readFileSync(sharedPath("reference/batch/case533mt_lo_batch_scales.csv"), "utf8")
-      .trim()
-      .split(/\r?\n/)
-      .map((l) => Float64Array.from(l.split(",").map(Number)));
+    const scales: Float64Array[] = [];
+    readCsvRows(readFileSync(sharedPath("reference/batch/case533mt_lo_batch_scales.csv"), "utf8"), (r) => scales.push(Float64Array.from(r.cells, Number)));
     const ref = JSON.parse(readFileSync(sharedPath("reference/batch/case533mt_lo_batch_pf.json"), "utf8"));
     const cold = runBatch(net, scales);
     runBatch(net, scales);

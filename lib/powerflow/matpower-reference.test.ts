@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../grid/matpower";
 import { readReference, readSharedCase, readSharedText, sharedCaseNames, sharedCasesWithReference } from "../testing/shared";
+import { readCsvRows } from "../util/csv";
 import { runBatch } from "./batch";
 import { solvePowerFlow } from "./index";
 
@@ -57,11 +58,11 @@ describe("AC power flow against MATPOWER's results", () => {
 describe("200-scenario batch of case533mt_lo against MATPOWER", () => {
   it("every scenario's voltage magnitudes match to 1e-8 p.u.", () => {
     const net = parseMatpowerCase(readSharedCase("case533mt_lo"));
-    const parse = (text: string) =>
-      text
-        .trim()
-        .split(/\r?\n/)
-        .map((l) => Float64Array.from(l.split(",").map(Number)));
+    const parse = (text: string) => {
+      const rows: Float64Array[] = [];
+      readCsvRows(text, (r) => rows.push(Float64Array.from(r.cells, Number)));
+      return rows;
+    };
     const scales = parse(readSharedText("reference/batch/case533mt_lo_batch_scales.csv"));
     const vmRef = parse(readSharedText("reference/batch/case533mt_lo_batch_vm.csv"));
     expect(scales.length).toBe(200);

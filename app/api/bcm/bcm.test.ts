@@ -11,6 +11,7 @@ import { loadMarket } from "@/lib/server/market-bids";
 import { hashPassword } from "@/lib/server/password";
 import { apiRequest, freeUnits, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
+import { readCsvRows } from "@/lib/util/csv";
 import type { DemoMap, DemoMapAsset } from "@/components/bcm/demo-map";
 import * as portfoliosRoute from "../portfolios/route";
 import * as dsoBidsRoute from "../dso/bids/route";
@@ -193,10 +194,11 @@ describe("BCM run on the server", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="bcm-results-agg-evfleet-\d{14}\.csv"$/);
-    const [header, ...lines] = (await res.text()).trimEnd().split("\n");
-    expect(header).toBe("bidId,owner,direction,priceEURperMWh,offeredMW,activatedMW,fraction,costEUR,assetId,grid,location,assetOfferedMW,assetActivatedMW");
-    const col = Object.fromEntries(header.split(",").map((c, k) => [c, k]));
-    const rows = lines.map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const all: string[][] = [];
+    readCsvRows(await res.text(), (r) => all.push(r.cells));
+    const [header, ...rows] = all;
+    expect(header.join(",")).toBe("bidId,owner,direction,priceEURperMWh,offeredMW,activatedMW,fraction,costEUR,assetId,grid,location,assetOfferedMW,assetActivatedMW");
+    const col = Object.fromEntries(header.map((c, k) => [c, k]));
     expect(rows.length).toBe(run.results.reduce((s, r) => s + r.assets.length, 0));
     const sums = new Map<string, { total: number; assets: number }>();
     for (const r of rows) {
