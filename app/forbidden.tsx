@@ -9,9 +9,8 @@ export default async function Forbidden() {
       <div className="code">403</div>
       <h1>Access denied</h1>
       <p>
-        This view is not open to your role. Each operator sees only its own data: a DSO its grids, the TSO the published light
-        models and the clearing, an aggregator its portfolios and results. A distribution grid&apos;s topology, impedances,
-        coordinates and loads are open to the DSO that owns it only.
+        This view is not open to your role. Each operator sees only its own data: a DSO its grids, the TSO the published light models and the clearing, an aggregator its portfolios and results. A
+        distribution grid&apos;s topology, impedances, coordinates and loads are open to the DSO that owns it only.
       </p>
       {user && (
         <p className="muted">

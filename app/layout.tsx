@@ -16,9 +16,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <TopBar user={user} />
         <main className="page">{children}</main>
-        <footer className="footer">
-          FlexPlat · grid data stays with its DSO; only sensitivity models, opaque ids and bids cross to the TSO.
-        </footer>
+        <footer className="footer">FlexPlat · grid data stays with its DSO; only sensitivity models, opaque ids and bids cross to the TSO.</footer>
       </body>
     </html>
   );

@@ -93,7 +93,11 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   demoPortfolio = { aggregatedBids: ((await (await page.request.get(`/api/portfolios/${own[0].id}`)).json()) as { bids: StoredBid[] }).bids };
   const offered = demoPortfolio.aggregatedBids.find((b) => b.direction === "up")!.assets[0].assetId;
   await bcm.upload("again.csv", [CSV_HEADER, `evfleet-again,agg-evfleet,up,0.001,1,,,${offered},${BERGWALD},,0.001,`].join("\n"));
-  await expect(bcm.uploadError).toContainText(new RegExp(`^Rejected\\. again\\.csv: unit ${offered} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and 0\\.\\d{6} MW in your stored portfolios exceed what the unit offers`));
+  await expect(bcm.uploadError).toContainText(
+    new RegExp(
+      `^Rejected\\. again\\.csv: unit ${offered} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and 0\\.\\d{6} MW in your stored portfolios exceed what the unit offers`,
+    ),
+  );
   // A unit of another aggregator is refused without a word about it (neither its size nor where it connects).
   const dso = await apiAs(baseURL!, "dso-bergwald");
   const bergwaldId = ((await (await dso.get("/api/grids")).json()) as { grids: { id: string; name: string }[] }).grids.find((g) => g.name === BERGWALD)!.id;

@@ -34,7 +34,10 @@ async function dispatchAndAccept(page: Page, label: string) {
   const summary = await panel.getByTestId("dispatch-summary").innerText();
   note(`dispatch-${label}`, `${Date.now() - t0} ms wall; ${summary}; main-thread tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
   // The DSO's district page also holds its map (MAP_PAGE_TASK_CPU_MS: its frames took up to 63 ms CPU).
-  expect(run.tasks.filter((t) => t.cpuMs > MAP_PAGE_TASK_CPU_MS), `no main-thread task of more than ${MAP_PAGE_TASK_CPU_MS} ms CPU while the worker dispatches`).toEqual([]);
+  expect(
+    run.tasks.filter((t) => t.cpuMs > MAP_PAGE_TASK_CPU_MS),
+    `no main-thread task of more than ${MAP_PAGE_TASK_CPU_MS} ms CPU while the worker dispatches`,
+  ).toEqual([]);
   // The PCC held at the set-point and the dispatch within every limit (U_SLC and the exact region: paper 000's Fig. 3 shows none).
   expect(summary).toMatch(/^Within every limit/);
   // One row per unit (the table is folded for more than 20 units).

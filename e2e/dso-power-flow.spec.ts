@@ -48,16 +48,25 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     await expect(dso.vmin).toContainText("at bus 18");
     await expect(dso.losses).toContainText(/202\.68\s*kW/);
     await expect(dso.losses).toContainText("135.14 kVAr");
-    expect(workers.some((u) => u.includes("worker")), `a solver worker was started (${workers.join(", ")})`).toBe(true);
+    expect(
+      workers.some((u) => u.includes("worker")),
+      `a solver worker was started (${workers.join(", ")})`,
+    ).toBe(true);
 
     note("pf-run", `${run.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
-    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the power flow runs").toEqual([]);
+    expect(
+      run.tasks.filter((t) => t.cpuMs > 50),
+      "no main-thread task of more than 50 ms CPU while the power flow runs",
+    ).toEqual([]);
 
     // The voltage profile really draws: three line traces and the minimum marker.
     await dso.waitForPlot();
     await expect(dso.plot.locator(".scatterlayer .trace")).toHaveCount(4);
     await expect(dso.plot.locator(".legendtext").filter({ hasText: "min 0.91309 p.u. @ bus 18" })).toHaveCount(1);
-    const pathLength = await dso.plot.locator(".scatterlayer .trace .js-line").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
+    const pathLength = await dso.plot
+      .locator(".scatterlayer .trace .js-line")
+      .first()
+      .evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(pathLength).toBeGreaterThan(300);
 
     const drawnAfter = await page.evaluate(() => performance.getEntriesByName("flexplat:plot-drawn").at(-1)!.startTime - performance.getEntriesByName("flexplat:pf-end").at(-1)!.startTime);
@@ -133,7 +142,10 @@ test.describe("DSO: upload a grid and run the AC power flow in the worker", () =
     // Allowed: the task that sends the job (the 60000-bus project JSON is copied to the
     // worker: 71-100 ms CPU measured) and the one that receives the result; none between.
     const heavy = run.tasks.filter((t) => t.cpuMs > 50);
-    expect(heavy.filter((t) => !t.holdsStart && !t.holdsEnd), "no main-thread task of more than 50 ms CPU while the 60000-bus power flow runs, but sending and receiving").toEqual([]);
+    expect(
+      heavy.filter((t) => !t.holdsStart && !t.holdsEnd),
+      "no main-thread task of more than 50 ms CPU while the 60000-bus power flow runs, but sending and receiving",
+    ).toEqual([]);
     await dso.waitForPlot();
     await expect(page.getByText("page 1 of 3000")).toBeVisible();
     await expect(page.getByText(/60000 buses · \d+ points drawn \(min-max per bucket\)/)).toBeVisible();

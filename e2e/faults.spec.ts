@@ -61,10 +61,7 @@ async function expectSound(db: Db) {
     expect(await query(db, "PRAGMA foreign_key_check")).toEqual([]);
   }
   // Published grids and published light models agree (the publish writes both or neither).
-  const mismatched = await query(
-    db,
-    `SELECT g."id" FROM "Grid" g WHERE (g."publishedName" IS NOT NULL) <> EXISTS (SELECT 1 FROM "LightModel" m WHERE m."gridId" = g."id" AND m."published" = true)`,
-  );
+  const mismatched = await query(db, `SELECT g."id" FROM "Grid" g WHERE (g."publishedName" IS NOT NULL) <> EXISTS (SELECT 1 FROM "LightModel" m WHERE m."gridId" = g."id" AND m."published" = true)`);
   expect(mismatched).toEqual([]);
   // Every stored portfolio has its bids, every bid its assets.
   expect(await query(db, `SELECT p."id" FROM "BidPortfolio" p WHERE p."version" = 2 AND NOT EXISTS (SELECT 1 FROM "PortfolioBid" b WHERE b."portfolioId" = p."id")`)).toEqual([]);
@@ -120,7 +117,8 @@ for (const kind of kinds) {
           const network = await (await dso.fetch(`/api/grids/${gridId}/network`)).text();
           const computed = runSensitivities({ network, options: DEFAULT_LIGHT_MODEL_OPTIONS }, () => {}).lightModel!;
           const body = `{"lightModel":${computed.json},"key":${computed.keyJson},"publish":false}`;
-          const modelId = (await dso.json<{ lightModel: { id: string } }>(`/api/grids/${gridId}/light-models`, { method: "POST", headers: { "content-type": "application/json" }, body }, 201)).lightModel.id;
+          const modelId = (await dso.json<{ lightModel: { id: string } }>(`/api/grids/${gridId}/light-models`, { method: "POST", headers: { "content-type": "application/json" }, body }, 201))
+            .lightModel.id;
           return { dso, gridId, modelId };
         },
         (url, { dso, gridId, modelId }) => dso.on(url).fetch(`/api/grids/${gridId}/light-models/${modelId}/publish`, { method: "POST" }),

@@ -9,7 +9,6 @@ import { settleFrames } from "./support/pixels";
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
 
-
 /** The DSO view's light-model panel, as the operator uses it. */
 class LightModelPanel {
   readonly panel: Locator;
@@ -83,8 +82,14 @@ test.describe("DSO: the light model of a grid, computed in the browser and publi
     });
     const seen = await lm.progressSeen();
     note("lm-progress", seen.join(" | "));
-    expect(seen.some((s) => s.startsWith("AC power flows")), "progress shows the power flows").toBe(true);
-    expect(seen.some((s) => s.startsWith("Sensitivities from the Jacobian")), "progress shows the sensitivities").toBe(true);
+    expect(
+      seen.some((s) => s.startsWith("AC power flows")),
+      "progress shows the power flows",
+    ).toBe(true);
+    expect(
+      seen.some((s) => s.startsWith("Sensitivities from the Jacobian")),
+      "progress shows the sensitivities",
+    ).toBe(true);
 
     const summary = page.getByTestId("lm-summary");
     await expect(summary).toContainText("235 flexibility locations");
@@ -93,7 +98,10 @@ test.describe("DSO: the light model of a grid, computed in the browser and publi
     note("lm-main-thread", `${job.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(job.tasks)}`);
     // Sensitivities run in the worker; the one task allowed is the one that receives the 15 MB result.
     const heavy = job.tasks.filter((t) => t.cpuMs > 50);
-    expect(heavy.filter((t) => !t.holdsEnd), "no task of more than 50 ms CPU but the result's arrival").toEqual([]);
+    expect(
+      heavy.filter((t) => !t.holdsEnd),
+      "no task of more than 50 ms CPU but the result's arrival",
+    ).toEqual([]);
     expect(heavy.length).toBeLessThanOrEqual(1);
 
     const rows = lm.points.locator("tbody tr");

@@ -82,7 +82,12 @@ test.describe("DSO: the district on the map, base case and all offered flexibili
     for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
       const [x, y] = await project(map, along(worstLine.geometry!, t));
       await map.hover({ position: { x, y } });
-      if (await tooltip.filter({ hasText: worstLine.id }).isVisible({ timeout: 1000 }).catch(() => false)) {
+      if (
+        await tooltip
+          .filter({ hasText: worstLine.id })
+          .isVisible({ timeout: 1000 })
+          .catch(() => false)
+      ) {
         spot = { x, y };
         break;
       }

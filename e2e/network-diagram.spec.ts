@@ -159,7 +159,10 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
     await dso.waitForDiagram(180_000);
     await expect(page.getByTestId("map-flow-summary")).toContainText("Base case: converged", { timeout: 120_000 });
     await dso.waitForDiagram(180_000);
-    note("diagram-10000", `${(await page.getByTestId("diagram-computed").textContent()) ?? ""} Drawn with its power flow ${((Date.now() - t0) / 1000).toFixed(1)} s after opening; render mode ${await dso.diagram.getAttribute("data-render-mode")}`);
+    note(
+      "diagram-10000",
+      `${(await page.getByTestId("diagram-computed").textContent()) ?? ""} Drawn with its power flow ${((Date.now() - t0) / 1000).toFixed(1)} s after opening; render mode ${await dso.diagram.getAttribute("data-render-mode")}`,
+    );
     await expect(dso.diagram).toHaveAttribute("data-buses", "10000");
     await settleFrames(page, 10);
 
@@ -179,8 +182,24 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
           await page.mouse.up();
         },
       })),
-      { name: "zoom in", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, -100); await settleFrames(page, 1); } } },
-      { name: "zoom out", run: async () => { for (let s = 0; s < 12; s++) { await page.mouse.wheel(0, 100); await settleFrames(page, 1); } } },
+      {
+        name: "zoom in",
+        run: async () => {
+          for (let s = 0; s < 12; s++) {
+            await page.mouse.wheel(0, -100);
+            await settleFrames(page, 1);
+          }
+        },
+      },
+      {
+        name: "zoom out",
+        run: async () => {
+          for (let s = 0; s < 12; s++) {
+            await page.mouse.wheel(0, 100);
+            await settleFrames(page, 1);
+          }
+        },
+      },
     ];
     // The main thread's tasks from a trace: their CPU time is the page's own work, their wall
     // time also what the shared machine's other processes took from it.
@@ -201,7 +220,12 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
     const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     const windows = mainThreadTasksByMark(trace.traceEvents, gestures.length);
     const summary = windows.map((w, k) => `${gestures[k].name}: ${w.tasks} tasks, longest ${w.maxWallMs.toFixed(1)} ms wall / ${w.maxCpuMs.toFixed(1)} ms CPU`);
-    note("pan-zoom-10000", `${summary.join("; ")} | PerformanceObserver: ${observed.join("; ")} | load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+    note(
+      "pan-zoom-10000",
+      `${summary.join("; ")} | PerformanceObserver: ${observed.join("; ")} | load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${cpus().length} cores`,
+    );
     await dso.diagram.screenshot({ path: join(ARTIFACTS, "diagram-10000.png") });
     for (const [k, w] of windows.entries()) {
       expect(w.tasks, `${gestures[k].name}: the trace covers the gesture`).toBeGreaterThan(10);

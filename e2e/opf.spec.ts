@@ -39,12 +39,18 @@ test.describe("DSO: AC optimal power flow in the worker", () => {
     await expect(panel.getByTestId("opf-kpi-objective")).toContainText("576.89");
     await expect(panel.getByTestId("opf-kpi-binding")).toContainText("3");
     note("opf-run", `${run.spanMs.toFixed(0)} ms end to end, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
-    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the OPF runs").toEqual([]);
+    expect(
+      run.tasks.filter((t) => t.cpuMs > 50),
+      "no main-thread task of more than 50 ms CPU while the OPF runs",
+    ).toEqual([]);
 
     const lmp = panel.getByTestId("opf-lmp-plot");
     await expect(lmp).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
     await expect(lmp.locator(".scatterlayer .trace")).toHaveCount(2);
-    const length = await lmp.locator(".scatterlayer .trace .js-line").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
+    const length = await lmp
+      .locator(".scatterlayer .trace .js-line")
+      .first()
+      .evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(length, "the λP line is drawn across the plot").toBeGreaterThan(300);
 
     const dispatch = panel.getByTestId("opf-dispatch");
@@ -87,7 +93,10 @@ test.describe("DSO: AC optimal power flow in the worker", () => {
     for (let attempt = 0; attempt < 3 && !cancelled; attempt++) {
       await expect(panel.getByTestId("opf-run")).toBeEnabled({ timeout: 60_000 });
       await panel.getByTestId("opf-run").click();
-      await panel.getByTestId("opf-cancel").click({ timeout: 5_000 }).catch(() => {});
+      await panel
+        .getByTestId("opf-cancel")
+        .click({ timeout: 5_000 })
+        .catch(() => {});
       await expect(panel.getByTestId("opf-run")).toBeEnabled({ timeout: 60_000 });
       cancelled = await panel.getByTestId("opf-cancelled").isVisible();
     }

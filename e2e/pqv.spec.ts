@@ -34,7 +34,10 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   });
   note("pqv-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("pqv-summary").innerText()}; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
   note("pqv-fit", `${await panel.getByTestId("pqv-accuracy").innerText()} | ${await panel.getByTestId("pqv-cost-quality").innerText()}`);
-  expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
+  expect(
+    run.tasks.filter((t) => t.cpuMs > 50),
+    "no main-thread task of more than 50 ms CPU while the workers compute",
+  ).toEqual([]);
   const plot = panel.getByTestId("pqv-plot");
   await expect(plot).toHaveAttribute("data-state", "drawn", { timeout: 60_000 });
   // The 3-D scene has its WebGL canvas, and both traces are in the legend.

@@ -42,7 +42,10 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
       await expect(panel.getByTestId("region-summary")).toContainText("1 unit (paper 000's single DER) at PCC bus 1", { timeout: 120_000 });
     });
     note("region-case33mg", `${run.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}; ${await panel.getByTestId("region-summary").innerText()}`);
-    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
+    expect(
+      run.tasks.filter((t) => t.cpuMs > 50),
+      "no main-thread task of more than 50 ms CPU while the workers compute",
+    ).toEqual([]);
 
     const plot = panel.getByTestId("region-plot");
     await expect(plot).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
@@ -78,7 +81,10 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
     note("region-district", `${Date.now() - t0} ms wall; ${await panel.getByTestId("region-summary").innerText()}; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}`);
     // The district's page also holds its map: its frames under software rendering take up to
     // 63 ms CPU (MAP_PAGE_TASK_CPU_MS); the result's arrival took 57 ms once.
-    expect(run.tasks.filter((t) => t.cpuMs > MAP_PAGE_TASK_CPU_MS), `no main-thread task of more than ${MAP_PAGE_TASK_CPU_MS} ms CPU on the district's page while the workers compute`).toEqual([]);
+    expect(
+      run.tasks.filter((t) => t.cpuMs > MAP_PAGE_TASK_CPU_MS),
+      `no main-thread task of more than ${MAP_PAGE_TASK_CPU_MS} ms CPU on the district's page while the workers compute`,
+    ).toEqual([]);
     await expect(panel.getByTestId("region-plot")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
     await panel.getByTestId("region-publish-method").selectOption("exact");
     await panel.getByTestId("region-publish").click();

@@ -29,7 +29,10 @@ test.describe("TSO: the 29-feeder coordination study in the solver workers", () 
     });
     const summary = await panel.getByTestId("study-summary").innerText();
     note("study", `${run.spanMs.toFixed(0)} ms; tasks over 50 ms by the clock: ${JSON.stringify(run.tasks)}; ${summary}`);
-    expect(run.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the workers compute").toEqual([]);
+    expect(
+      run.tasks.filter((t) => t.cpuMs > 50),
+      "no main-thread task of more than 50 ms CPU while the workers compute",
+    ).toEqual([]);
     expect(summary).toContain("4 case118zh");
     expect(summary).toContain("16 case33mg");
     expect(summary).toContain("9 case10ba");
@@ -51,7 +54,9 @@ test.describe("TSO: the 29-feeder coordination study in the solver workers", () 
       expect(await plot.locator(".barlayer .point").count(), `${id} draws bars`).toBeGreaterThan(29);
     }
     const [csv] = await Promise.all([page.waitForEvent("download"), panel.getByTestId("study-download-csv").click()]);
-    const text = readFileSync((await csv.path())!, "utf8").trim().split("\n");
+    const text = readFileSync((await csv.path())!, "utf8")
+      .trim()
+      .split("\n");
     expect(text[0]).toMatch(/^method,ts_bus,case,/);
     expect(text).toHaveLength(1 + 3 * 29 + 3);
     await page.screenshot({ path: join(ARTIFACTS, "tso-study.png"), fullPage: true });

@@ -10,7 +10,6 @@ const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 const BERGWALD = "Bergwald (generated district)";
 const RHEINTAL = "Rheintal (generated district)";
 
-
 /** The TSO view, as the TSO's market operator uses it. */
 class TsoPage {
   readonly request: Locator;
@@ -78,7 +77,10 @@ test.describe("TSO: balancing energy cleared in the browser against the DSOs' li
     const worker = await traceMainThread(page, { start: "flexplat:clear-start", end: "flexplat:clear-end" }, () => tso.clear("1.8"));
     note("tso-clearing", `${Date.now() - t0} ms from the click to the result; ${(await page.getByTestId("clearing-times").textContent())!.replace(/\s+/g, " ")}`);
     note("tso-main-thread", `clearing in the worker for ${worker.spanMs.toFixed(0)} ms, tasks over 50 ms by the clock: ${JSON.stringify(worker.tasks)}`);
-    expect(worker.tasks.filter((t) => t.cpuMs > 50), "no main-thread task of more than 50 ms CPU while the worker clears").toEqual([]);
+    expect(
+      worker.tasks.filter((t) => t.cpuMs > 50),
+      "no main-thread task of more than 50 ms CPU while the worker clears",
+    ).toEqual([]);
 
     await expect(tso.status).toHaveAttribute("data-status", "optimal");
     await expect(tso.total).toContainText("1.800");

@@ -60,7 +60,9 @@ function resolveSpecifier(from: string, spec: string): string | null {
   // `./x.js` written for a TypeScript file `./x.ts`
   if (/\.(m?js)$/.test(base)) candidates.push(base.replace(/\.m?js$/, ".ts"), base.replace(/\.m?js$/, ".tsx"));
   const hit = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-  return relative(ROOT, hit ?? base).split("\\").join("/");
+  return relative(ROOT, hit ?? base)
+    .split("\\")
+    .join("/");
 }
 
 interface Edge {
@@ -114,9 +116,7 @@ function layerViolations(): string[] {
 /** Browser code: lib/client, solver-worker and everything a "use client" file reaches. */
 function browserModules(): Map<string, string> {
   const reachedFrom = new Map<string, string>();
-  const roots = graph.files.filter(
-    (f) => !isTestOnly(f) && (graph.useClient.has(f) || f.startsWith("lib/client/") || f.startsWith("solver-worker/")),
-  );
+  const roots = graph.files.filter((f) => !isTestOnly(f) && (graph.useClient.has(f) || f.startsWith("lib/client/") || f.startsWith("solver-worker/")));
   const queue = roots.map((r) => [r, r] as const);
   for (const [r] of queue) reachedFrom.set(r, r);
   while (queue.length > 0) {
@@ -233,7 +233,7 @@ describe("import boundaries", () => {
     expect(layerViolations()).toEqual([]);
   });
 
-  it("browser code (lib/client, solver-worker, whatever a \"use client\" file reaches) never imports lib/server or lib/db", () => {
+  it('browser code (lib/client, solver-worker, whatever a "use client" file reaches) never imports lib/server or lib/db', () => {
     expect(browserViolations()).toEqual([]);
   });
 

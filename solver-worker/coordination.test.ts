@@ -51,7 +51,10 @@ describe("coordination in the solver worker", () => {
     const prepared = await runRegionPrepare({ network: feeder, options: PQ }, quiet);
     const region = publishPqRegion(prepared.summary.pcc, "lds", prepared.lds!.polygon, prepared.lds!.areaMW2, { halfSpaces: prepared.lds!.halfSpaces, costModel: prepared.costModels.lds! });
     const ts = json("case30");
-    const run = (network: string, tsBus: number, reg = region) => () => runCoordinate({ network, assignments: [{ regionId: "r", label: "A", tsBus, region: reg }], replaceDemand: false }, quiet);
+    const run =
+      (network: string, tsBus: number, reg = region) =>
+      () =>
+        runCoordinate({ network, assignments: [{ regionId: "r", label: "A", tsBus, region: reg }], replaceDemand: false }, quiet);
     expect(run(ts, 999)).toThrow(/PCC bus 999 is not a bus of the transmission grid/);
     const { costModel: _c, ...noCost } = region;
     expect(run(ts, 3, noCost)).toThrow(/carries no cost model/);
@@ -64,7 +67,14 @@ describe("coordination in the solver worker", () => {
     const feeder = json("case33mg");
     const r = await computePqvRegion(parseGridFile("case33mg.m", readSharedCase("case33mg")), { directions: 60, degrees: [2, 4] });
     const region = parsePublishedRegion(
-      publishPqvRegion({ vRange: r.problem.vRange!, box: r.trace.box, polynomial: r.polynomial, costModel: r.costModel, fit: { heldOutError: r.fit.heldOutError, accuracy: r.fit.accuracy }, hull: r.hull }),
+      publishPqvRegion({
+        vRange: r.problem.vRange!,
+        box: r.trace.box,
+        polynomial: r.polynomial,
+        costModel: r.costModel,
+        fit: { heldOutError: r.fit.heldOutError, accuracy: r.fit.accuracy },
+        hull: r.hull,
+      }),
     );
     expect("hull" in region ? region.hull?.planes.length : 0).toBe(r.hull.planes.length);
     const c = runCoordinate({ network: json("case30"), assignments: [{ regionId: "q", label: "PQV feeder", tsBus: 3, region }], replaceDemand: false }, quiet);
@@ -74,7 +84,10 @@ describe("coordination in the solver worker", () => {
     // The PCC voltage is a variable of the TSO's OPF, inside the region's voltage range.
     expect(sp.vPu).toBeGreaterThanOrEqual(r.problem.vRange![0] - 1e-6);
     expect(sp.vPu).toBeLessThanOrEqual(r.problem.vRange![1] + 1e-6);
-    const post = runPostCoordinate({ network: feeder, options: { kind: "pqv", vRange: r.problem.vRange!, closeTies: false, unitListJson: null }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, vPu: sp.vPu } }, quiet);
+    const post = runPostCoordinate(
+      { network: feeder, options: { kind: "pqv", vRange: r.problem.vRange!, closeTies: false, unitListJson: null }, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, vPu: sp.vPu } },
+      quiet,
+    );
     // Inside the published inner polytope: the local OPF dispatches within every limit.
     expect(post.post.status).toBe("within-limits");
     // The PCC holds (p, q, v) of the set-point: 1 kW/1 kVAr and 1e-4 p.u. (the voltage is fixed in the local OPF).

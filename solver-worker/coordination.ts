@@ -6,15 +6,7 @@ import type { Network } from "../lib/grid/types";
 import { unitSummary } from "../lib/regions";
 import { buildStoredProblem } from "../lib/regions/problem-options";
 import { parsePublishedRegion } from "../lib/regions/published";
-import type {
-  CoordinateRequest,
-  CoordinateResult,
-  CoordinateStage,
-  PostCoordinateRequest,
-  PostCoordinateResult,
-  PostCoordinateStage,
-  StageProgress,
-} from "./protocol";
+import type { CoordinateRequest, CoordinateResult, CoordinateStage, PostCoordinateRequest, PostCoordinateResult, PostCoordinateStage, StageProgress } from "./protocol";
 
 /**
  * The TSO's coordination (paper 000 eq. 8, paper 002's FOR-based AC-OPF): every assigned

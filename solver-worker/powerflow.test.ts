@@ -37,8 +37,6 @@ describe("powerflow message", () => {
   });
 
   it("passes the importer's message on for a bad network", () => {
-    expect(() => runPowerFlow({ network: `{"format":"flexplat-network","version":1,"name":"x","baseMVA":100,"buses":[]}` }, () => {})).toThrow(
-      /buses: a network needs at least one bus/,
-    );
+    expect(() => runPowerFlow({ network: `{"format":"flexplat-network","version":1,"name":"x","baseMVA":100,"buses":[]}` }, () => {})).toThrow(/buses: a network needs at least one bus/);
   });
 });

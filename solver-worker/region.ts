@@ -4,16 +4,7 @@ import { publishedCostModel } from "../lib/coordination/cost-model";
 import { balanceCost, CoordinationInputError } from "../lib/coordination/representation";
 import { acCheck, compareRegion, computePqRegions, unitSummary, type PqRegions } from "../lib/regions";
 import { initialFrame } from "../lib/regions/exact";
-import type {
-  RegionCompareRequest,
-  RegionCompareResult,
-  RegionPrepareRequest,
-  RegionPrepareResult,
-  RegionStage,
-  RegionTasksRequest,
-  RegionTasksResult,
-  StageProgress,
-} from "./protocol";
+import type { RegionCompareRequest, RegionCompareResult, RegionPrepareRequest, RegionPrepareResult, RegionStage, RegionTasksRequest, RegionTasksResult, StageProgress } from "./protocol";
 import { problemFor, problemKey, setProblem, solverFor } from "./region-cache";
 
 /**
@@ -29,11 +20,15 @@ export async function runRegionPrepare(req: RegionPrepareRequest, progress: (p: 
   const net: Network = typeof req.network === "string" ? parseNetworkJson(req.network) : req.network;
   progress({ stage: "linear", fraction: 0.3, message: "LinDistFlow and loss compensation" });
   const o = req.options;
-  const r = await computePqRegions(net, o.methods.filter((m) => m !== "exact"), {
-    closeTies: o.closeTies,
-    units: o.units === "auto" ? undefined : o.units,
-    der: o.der,
-  });
+  const r = await computePqRegions(
+    net,
+    o.methods.filter((m) => m !== "exact"),
+    {
+      closeTies: o.closeTies,
+      units: o.units === "auto" ? undefined : o.units,
+      der: o.der,
+    },
+  );
   const costs = linearCostModels(r);
   const problemJson = JSON.stringify(r.problem);
   const key = problemKey(net.name, problemJson);

@@ -20,7 +20,11 @@ describe("sensitivities job of the worker", () => {
     expect([...new Set(stages)]).toEqual(["parse", "power-flow", "sensitivities", "light-model"]);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(r.failure).toBeNull();
-    expect(r.points.map((p) => [p.id, p.converged])).toEqual([["none", true], ["half", true], ["all", true]]);
+    expect(r.points.map((p) => [p.id, p.converged])).toEqual([
+      ["none", true],
+      ["half", true],
+      ["all", true],
+    ]);
     expect(r.points[2].maxLoadingPct!).toBeGreaterThan(100); // all offered flexibility congests the district
     expect(r.points[1].flexMw).toBeCloseTo(r.points[2].flexMw / 2, 9);
     expect(r.summary.monitoredBuses).toBe(r.summary.candidateBuses);

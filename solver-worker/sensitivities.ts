@@ -14,7 +14,6 @@ import {
 } from "../lib/sensitivity";
 import type { LightModelOptions, SensitivitiesRequest, SensitivitiesResult, SensitivitiesStage, StageProgress } from "./protocol";
 
-
 /** The operating points the options ask for, presets first, then the custom ones (validated). */
 export function operatingPointSpecs(locs: FlexLocation[], opts: Pick<LightModelOptions, "presets" | "custom">): OperatingPointSpec[] {
   const unknown = opts.presets.find((p) => !OPERATING_POINT_PRESETS.includes(p));
@@ -89,9 +88,7 @@ export function runSensitivities(req: SensitivitiesRequest, progress: (p: StageP
     if (first.vm[i] > 0) energized.add(id);
   });
   const candidateBuses = net.buses.filter((b) => b.type === "PQ" && energized.has(b.id)).length;
-  const candidateBranches = net.branches.filter(
-    (b, l) => b.inService && Number.isFinite(first.loadingPct[l]) && energized.has(b.from) && energized.has(b.to),
-  ).length;
+  const candidateBranches = net.branches.filter((b, l) => b.inService && Number.isFinite(first.loadingPct[l]) && energized.has(b.from) && energized.has(b.to)).length;
 
   const failed = model.points.filter((p) => !p.converged);
   let lightModel: SensitivitiesResult["lightModel"] = null;

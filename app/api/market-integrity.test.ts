@@ -54,21 +54,25 @@ beforeAll(async () => {
   [evfleet, storage, tso, dsoBergwald, dsoRheintal] = await Promise.all(["agg-evfleet", "agg-storage", "tso", "dso-bergwald", "dso-rheintal"].map(sessionCookie));
   sides = await publishedDsoSides(await getPrisma());
   bergwald = sides.find((s) => s.gridName === BERGWALD)!;
-  evs = bergwald.network.fpus
-    .filter((f) => f.owner === "agg-evfleet" && f.kind === "ev" && fpuOfferMw(f).upMw > 1e-6)
-    .map((f) => ({ id: f.id, upMw: fpuOfferMw(f).upMw, bus: f.bus }));
+  evs = bergwald.network.fpus.filter((f) => f.owner === "agg-evfleet" && f.kind === "ev" && fpuOfferMw(f).upMw > 1e-6).map((f) => ({ id: f.id, upMw: fpuOfferMw(f).upMw, bus: f.bus }));
   await freeUnits("agg-evfleet", "Demo portfolio", new Set(evs.slice(0, 12).map((u) => u.id)));
 });
 
 describe("one aggregator cannot stop the market", () => {
   it("refuses an aggregated bid 'pp' next to a one-asset bid 'pp/<asset>' at upload: bid ids have a safe alphabet", async () => {
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const [a, b] = evs;
-    const csv = writeAggregatedBidsCsv([bid("pp", "agg-evfleet", [{ assetId: a.id, volumeMw: a.upMw / 2 }, { assetId: b.id, volumeMw: b.upMw }]), bid(`pp/${a.id}`, "agg-evfleet", [{ assetId: a.id, volumeMw: a.upMw / 2 }])]);
+    const csv = writeAggregatedBidsCsv([
+      bid("pp", "agg-evfleet", [
+        { assetId: a.id, volumeMw: a.upMw / 2 },
+        { assetId: b.id, volumeMw: b.upMw },
+      ]),
+      bid(`pp/${a.id}`, "agg-evfleet", [{ assetId: a.id, volumeMw: a.upMw / 2 }]),
+    ]);
     const res = await upload(evfleet, "pp.csv", csv);
     expect(res.status).toBe(400);
     expect(await errorOf(res)).toBe(`pp.csv line 4: bid id "pp/${a.id}" is not allowed (letters, digits, '.', '_' and '-' only, starting with a letter or digit, at most 80 characters)`);
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("skips a bad portfolio already in the database for its owner, with the reason, and keeps the BCM, the TSO's bids and the DSOs' view running for everyone", async () => {
@@ -77,7 +81,10 @@ describe("one aggregator cannot stop the market", () => {
     const [a, b] = evs.slice(10, 12);
     // The data of the attack, as an older release stored it: 'pp' with assets next to 'pp/<asset>', and a unit that is not agg-storage's.
     const broken = [
-      bid("pp", "agg-storage", [{ assetId: a.id, volumeMw: a.upMw / 2, grid: bergwald.gridId }, { assetId: b.id, volumeMw: b.upMw, grid: bergwald.gridId }]),
+      bid("pp", "agg-storage", [
+        { assetId: a.id, volumeMw: a.upMw / 2, grid: bergwald.gridId },
+        { assetId: b.id, volumeMw: b.upMw, grid: bergwald.gridId },
+      ]),
       bid(`pp/${a.id}`, "agg-storage", [{ assetId: a.id, volumeMw: a.upMw / 2, grid: bergwald.gridId }]),
     ];
     const id = randomUUID();
@@ -104,9 +111,7 @@ describe("one aggregator cannot stop the market", () => {
       const tsoIds = ((await market.json()) as TsoMarket).grids.flatMap((g) => g.bids.map((x) => x.id));
       expect(tsoIds.length).toBeGreaterThan(1000);
       for (const cookie of [dsoBergwald, dsoRheintal]) expect((await dsoBids(cookie)).status).toBe(200);
-      const view = (await (
-        await disaggregationRoute.GET(apiRequest("GET", `/api/portfolios/${id}/disaggregation`, { cookie: storage }), routeContext({ id }))
-      ).json()) as PortfolioDisaggregation;
+      const view = (await (await disaggregationRoute.GET(apiRequest("GET", `/api/portfolios/${id}/disaggregation`, { cookie: storage }), routeContext({ id }))).json()) as PortfolioDisaggregation;
       expect(view).toMatchObject({ placeable: false, problem: expect.stringMatching(/^aggregated bid 2: bid id "pp\//) });
     } finally {
       await prisma.bidPortfolio.deleteMany({ where: { id: { in: [id, dup] } } });
@@ -159,7 +164,7 @@ describe("one aggregator cannot stop the market", () => {
 
 describe("flexibility that does not exist cannot win", () => {
   it("refuses 500 MW at a bus:<n> location, a unit of another aggregator and a unit that does not exist with one message that reveals nothing of the unit", async () => {
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const theirs = bergwald.network.fpus.find((f) => f.owner === "agg-evfleet" && f.kind === "ev")!;
     const location = `bus:${theirs.bus}`;
     const attempts: [string, AggregatedBid][] = [
@@ -177,7 +182,7 @@ describe("flexibility that does not exist cannot win", () => {
       messages.push(message);
     }
     expect(new Set(messages)).toEqual(new Set([`p.csv: aggregated bid <bid>, asset <asset>: not one of your units in ${BERGWALD}`]));
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("caps a unit over all portfolios: the first stored keeps its volume, a later upload is refused naming what is free", async () => {
@@ -214,11 +219,11 @@ describe("grids are bound by id", () => {
 
   it("refuses to publish a grid under a name another published grid holds (409), storing nothing", async () => {
     await (await getPrisma()).grid.update({ where: { id: copyId }, data: { name: "  bergwald   (Generated District) " } });
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const res = await publishCopy(dsoRheintal, copyId);
     expect(res.status).toBe(409);
     expect(await errorOf(res)).toBe(`another grid on the market is already published as '${BERGWALD}'; rename this grid before publishing it`);
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("keeps each DSO's bids its own when another DSO publishes a copy and the first republishes", async () => {

@@ -102,9 +102,7 @@ interface ExampleContext {
  * accepts (checked below); multipart uploads and bodiless routes give `body` and say
  * where their validation lives.
  */
-type Example =
-  | { schema: z.ZodType; json: (c: ExampleContext) => unknown | Promise<unknown> }
-  | { doc: string; body: (c: ExampleContext) => BodyInit | undefined | Promise<BodyInit | undefined> };
+type Example = { schema: z.ZodType; json: (c: ExampleContext) => unknown | Promise<unknown> } | { doc: string; body: (c: ExampleContext) => BodyInit | undefined | Promise<BodyInit | undefined> };
 
 const json = (schema: z.ZodType, build: (c: ExampleContext) => unknown | Promise<unknown>): Example => ({ schema, json: build });
 const upload = (doc: string, body: (c: ExampleContext) => BodyInit | undefined | Promise<BodyInit | undefined>): Example => ({ doc, body });
@@ -133,11 +131,23 @@ const EXAMPLES: Record<string, Example> = {
     return `{"lightModel":${row.modelJson},"key":${row.keyJson},"publish":false}`;
   }),
   "POST grids/[id]/regions/route.ts": json(regionUploadSchema, async () => ({
-    region: JSON.parse((await (await getPrisma()).flexRegion.findFirstOrThrow({ where: { gridId, NOT: { regionJson: "{}" } }, select: { regionJson: true } }).catch(() => ({ regionJson: "{}" }))).regionJson),
+    region: JSON.parse(
+      (await (await getPrisma()).flexRegion.findFirstOrThrow({ where: { gridId, NOT: { regionJson: "{}" } }, select: { regionJson: true } }).catch(() => ({ regionJson: "{}" }))).regionJson,
+    ),
     publish: false,
   })),
   "PATCH grids/[id]/route.ts": json(renameGridSchema, () => ({ name: "Renamed by the privacy scan" })),
-  "POST grids/[id]/runs/route.ts": json(runInputSchema, () => ({ status: "converged", converged: true, iterations: 3, vmMinPu: 0.97, vmMinBusId: 2, lossPMw: 0.01, lossQMvar: 0.005, maxLoadingPct: 40, solveMs: 1 })),
+  "POST grids/[id]/runs/route.ts": json(runInputSchema, () => ({
+    status: "converged",
+    converged: true,
+    iterations: 3,
+    vmMinPu: 0.97,
+    vmMinBusId: 2,
+    lossPMw: 0.01,
+    lossQMvar: 0.005,
+    maxLoadingPct: 40,
+    solveMs: 1,
+  })),
   "PATCH grids/[id]/set-points/[setPointId]/route.ts": json(setPointAnswerSchema, () => ({ status: "rejected", reason: "privacy scan" })),
   "POST grids/from-buildings/route.ts": upload("multipart: a generated district's buildings and streets as GeoJSON (the form's schema.ts)", () => {
     const f = new FormData();
@@ -213,7 +223,11 @@ interface Saved {
 async function saveState(): Promise<Saved> {
   const prisma = await getPrisma();
   const ids = new Map<string, string[]>();
-  for (const m of MODELS) ids.set(m, (await (prisma[m] as unknown as IdModel).findMany({ select: { id: true } })).map((r) => r.id));
+  for (const m of MODELS)
+    ids.set(
+      m,
+      (await (prisma[m] as unknown as IdModel).findMany({ select: { id: true } })).map((r) => r.id),
+    );
   const users = await prisma.user.findMany({ select: { id: true, passwordHash: true } });
   const grids = await prisma.grid.findMany({ select: { id: true, name: true, demoMode: true, publishedName: true } });
   return { ids, users, grids };

@@ -24,8 +24,8 @@ export default async function BcmPage() {
       <div className="card denied" data-testid="bcm-not-for-role">
         <h1>Bid congestion manager</h1>
         <p>
-          This view is for aggregators (their portfolios and results) and DSOs (the bids located in their grids). The TSO receives the BCM&apos;s output — per-asset
-          bids at opaque locations only — in the TSO view; the API refuses the TSO here with 403.
+          This view is for aggregators (their portfolios and results) and DSOs (the bids located in their grids). The TSO receives the BCM&apos;s output — per-asset bids at opaque locations only — in
+          the TSO view; the API refuses the TSO here with 403.
         </p>
       </div>
     );
@@ -50,10 +50,7 @@ export default async function BcmPage() {
       <div className="page-header">
         <div>
           <h1>Bid congestion manager — {user.displayName}</h1>
-          <p>
-            Your aggregated bids are split by the location of their assets, cleared with everyone&apos;s bids against the DSOs&apos; light models, and the results
-            re-aggregated for you.
-          </p>
+          <p>Your aggregated bids are split by the location of their assets, cleared with everyone&apos;s bids against the DSOs&apos; light models, and the results re-aggregated for you.</p>
         </div>
       </div>
       <WhoSeesWhat />

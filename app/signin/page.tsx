@@ -15,8 +15,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="card">
         <h1>You are signed in</h1>
         <p>
-          as <strong>{user.displayName}</strong> ({user.username}). Sign out first to use another account, or go{" "}
-          <Link href={user.role === "DSO" ? "/dso" : "/"}>to your start page</Link>.
+          as <strong>{user.displayName}</strong> ({user.username}). Sign out first to use another account, or go <Link href={user.role === "DSO" ? "/dso" : "/"}>to your start page</Link>.
         </p>
       </div>
     );

@@ -89,8 +89,8 @@ export function AccountsPanel({ initial, selfId }: { initial: AccountSummary[]; 
       </form>
       {issued && (
         <div className="alert alert-ok" role="status" data-testid="issued-password">
-          Password of <strong>{issued.username}</strong>, shown only now: <code data-testid="issued-password-value">{issued.password}</code> — hand it over
-          privately; the operator changes it on its account page.
+          Password of <strong>{issued.username}</strong>, shown only now: <code data-testid="issued-password-value">{issued.password}</code> — hand it over privately; the operator changes it on its
+          account page.
         </div>
       )}
       {error && (

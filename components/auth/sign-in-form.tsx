@@ -72,9 +72,8 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
         <div className="card" data-testid="no-accounts-yet">
           <h2>No accounts yet</h2>
           <p className="small">
-            This platform runs in production mode and has no operator accounts. On the server, create the first administrator with{" "}
-            <code>npm run -s accounts -- create admin --role ADMIN</code>; it prints a generated password once. The administrator then creates the
-            other accounts on the <em>Accounts</em> page.
+            This platform runs in production mode and has no operator accounts. On the server, create the first administrator with <code>npm run -s accounts -- create admin --role ADMIN</code>; it
+            prints a generated password once. The administrator then creates the other accounts on the <em>Accounts</em> page.
           </p>
         </div>
       )}
@@ -82,8 +81,7 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
         <div className="card" data-testid="demo-accounts">
           <h2>Demo accounts</h2>
           <p className="small muted">
-            This platform runs in demo mode: these accounts exist only here, and every one has the password <code>{demoPassword}</code>. Click a name to fill
-            the form.
+            This platform runs in demo mode: these accounts exist only here, and every one has the password <code>{demoPassword}</code>. Click a name to fill the form.
           </p>
           <table className="data account-list">
             <thead>

@@ -21,8 +21,8 @@ export function SignOutEverywhereButton({ idleMinutes }: { idleMinutes: number }
     <div className="card" data-testid="sessions">
       <h2>Sessions</h2>
       <p className="muted">
-        A session ends after {idleMinutes} minutes without use, and 12 hours after signing in at the latest. Signing out everywhere ends this browser&apos;s session and
-        every other one of your account, e.g. on a computer you no longer use.
+        A session ends after {idleMinutes} minutes without use, and 12 hours after signing in at the latest. Signing out everywhere ends this browser&apos;s session and every other one of your
+        account, e.g. on a computer you no longer use.
       </p>
       <button type="button" className="btn btn-danger" onClick={signOutEverywhere} disabled={busy} data-testid="sign-out-everywhere">
         Sign out everywhere

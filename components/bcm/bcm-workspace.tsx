@@ -83,14 +83,7 @@ export function BcmWorkspace({ initialPortfolios, initialRuns }: Props) {
         </div>
       )}
       {selected && dis && <DisaggregationTable dis={dis} portfolioName={selected.name} />}
-      {selected && dis?.placeable && (
-        <DemoMapPanel
-          key={selected.id}
-          grids={dis.grids}
-          bids={dis.bids}
-          run={mapResults}
-        />
-      )}
+      {selected && dis?.placeable && <DemoMapPanel key={selected.id} grids={dis.grids} bids={dis.bids} run={mapResults} />}
     </div>
   );
 }

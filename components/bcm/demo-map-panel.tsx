@@ -73,8 +73,7 @@ export function DemoMapPanel({ grids, bids, run }: Props) {
       {current && (
         <>
           <div className={styles.demoBanner} data-testid="bcm-demo-banner">
-            <strong>Demo mode</strong> {current.name}: its DSO lets the platform draw the grid for demonstrations. The map carries no ratings, loads or impedances,
-            and only your own assets are marked.
+            <strong>Demo mode</strong> {current.name}: its DSO lets the platform draw the grid for demonstrations. The map carries no ratings, loads or impedances, and only your own assets are marked.
           </div>
           {state?.phase === "failed" && (
             <div className="alert alert-error" role="alert">

@@ -48,13 +48,10 @@ function GridBids({ grid }: { grid: DsoGridBids }) {
       <div className="card-title">
         <h2>{grid.gridName}</h2>
         <span className="muted small" data-testid="dso-grid-bids-summary">
-          {grid.bids.length} per-asset bids from {grid.aggregators.length} aggregator{grid.aggregators.length === 1 ? "" : "s"} · {formatMw(grid.upMw, 3)} MW up ·{" "}
-          {formatMw(grid.downMw, 3)} MW down
+          {grid.bids.length} per-asset bids from {grid.aggregators.length} aggregator{grid.aggregators.length === 1 ? "" : "s"} · {formatMw(grid.upMw, 3)} MW up · {formatMw(grid.downMw, 3)} MW down
         </span>
       </div>
-      {!grid.published && (
-        <p className="muted">No light model of this grid is published, so the bid congestion manager cannot place bids in it.</p>
-      )}
+      {!grid.published && <p className="muted">No light model of this grid is published, so the bid congestion manager cannot place bids in it.</p>}
       {grid.bids.length > 0 && (
         <>
           <div className={styles.tabs}>

@@ -29,9 +29,7 @@ export function resultRows(results: AggregatedResult[], filter: ResultFilter = "
     row: { result, state: activationState(result.offeredMw, result.activatedMw), activatedAssets: result.assets.filter((a) => Math.abs(a.activatedMw) >= EPS).length },
   }));
   const kept = filter === "activated" ? rows.filter((r) => r.row.state !== "none") : rows;
-  return kept
-    .sort((a, b) => Math.abs(b.row.result.activatedMw) - Math.abs(a.row.result.activatedMw) || a.k - b.k)
-    .map((r) => r.row);
+  return kept.sort((a, b) => Math.abs(b.row.result.activatedMw) - Math.abs(a.row.result.activatedMw) || a.k - b.k).map((r) => r.row);
 }
 
 /** Largest gap between an aggregated bid's activated total and the sum over its assets (MW); 0 when conserved. */

@@ -72,8 +72,8 @@ export function RunPanel({ run, runs, onRun }: Props) {
         )}
       </div>
       <p className="muted small">
-        All portfolios on the platform are split by asset location, cleared on the server against the DSOs&apos; published light models (MILP, HiGHS), and the
-        results re-aggregated per bid. You see your own bids&apos; results only.
+        All portfolios on the platform are split by asset location, cleared on the server against the DSOs&apos; published light models (MILP, HiGHS), and the results re-aggregated per bid. You see
+        your own bids&apos; results only.
       </p>
       <form className={styles.runBar} onSubmit={submit} aria-label="Run the bid congestion manager">
         <div>
@@ -113,7 +113,12 @@ function RunResult({ run }: { run: BcmRunDetail }) {
       <div className={styles.kpis}>
         <Kpi label="Requested P_E" value={`${run.requestMw} MW`} sub={`${formatDateTime(run.createdAt)}${run.startedByYou ? "" : " · started by another aggregator"}`} />
         <Kpi label="Activated, whole market" value={`${formatMw(run.marketTotalMw, 4)} MW`} sub={`server: ${formatMs(run.runMs)} ms (clearing ${formatMs(run.clearMs)} ms)`} />
-        <Kpi label="Activated, your bids" value={`${formatMw(run.own.activatedMw, 4)} MW`} sub={`of ${formatMw(run.own.offeredUpMw, 3)} MW up / ${formatMw(run.own.offeredDownMw, 3)} MW down offered`} testId="bcm-own-mw" />
+        <Kpi
+          label="Activated, your bids"
+          value={`${formatMw(run.own.activatedMw, 4)} MW`}
+          sub={`of ${formatMw(run.own.offeredUpMw, 3)} MW up / ${formatMw(run.own.offeredDownMw, 3)} MW down offered`}
+          testId="bcm-own-mw"
+        />
         <Kpi label="Cost of your activations" value={`${run.own.costEur.toFixed(2)} €`} sub={`price × activated MW for 1 h · ${run.own.bids} of your bids took part`} />
       </div>
       <div className="card-title">

@@ -27,7 +27,9 @@ export function DiagramLegend({ overlays, slackLabel = "PCC" }: { overlays?: Dia
         transformer
       </span>
       <span className={styles.legendItem}>
-        <span aria-hidden style={{ fontSize: 13 }}>▶</span>
+        <span aria-hidden style={{ fontSize: 13 }}>
+          ▶
+        </span>
         direction of active power
       </span>
     </div>

@@ -19,7 +19,11 @@ import { useGridLayout } from "./use-grid-layout";
 // deck.gl touches the DOM when imported: load the diagram in the browser only.
 const NetworkDiagram = dynamic(() => import("./network-diagram").then((m) => m.NetworkDiagram), {
   ssr: false,
-  loading: () => <div style={{ height: 520 }} className="muted small">Loading the diagram…</div>,
+  loading: () => (
+    <div style={{ height: 520 }} className="muted small">
+      Loading the diagram…
+    </div>
+  ),
 });
 
 /** Grids up to this size get their diagram drawn on opening; larger ones on request. */
@@ -167,8 +171,8 @@ export function DiagramPanel({ grid, net, text, result, opf = null }: DiagramPan
           />
           {opf && (
             <label className="small" style={{ display: "block", margin: "6px 0" }}>
-              <input type="checkbox" checked={showOpf} onChange={(e) => setShowOpf(e.target.checked)} data-testid="diagram-show-opf" /> show the optimal power flow&apos;s LMPs and
-              binding limits ({opf.binding.length} binding)
+              <input type="checkbox" checked={showOpf} onChange={(e) => setShowOpf(e.target.checked)} data-testid="diagram-show-opf" /> show the optimal power flow&apos;s LMPs and binding limits (
+              {opf.binding.length} binding)
             </label>
           )}
           <DiagramLegend overlays={overlays} />

@@ -72,7 +72,15 @@ describe("flow arrows", () => {
 });
 
 describe("overlays", () => {
-  const lmp: BusValueOverlay = { label: "LMP ($/MWh)", values: new Map([[1, 30], [2, 40], [3, 50], [4, NaN]]) };
+  const lmp: BusValueOverlay = {
+    label: "LMP ($/MWh)",
+    values: new Map([
+      [1, 30],
+      [2, 40],
+      [3, 50],
+      [4, NaN],
+    ]),
+  };
 
   it("colour a value on the scale, clamped to its ends, and skip missing values", () => {
     expect(scaleDomain(lmp)).toEqual([30, 50]);
@@ -82,7 +90,19 @@ describe("overlays", () => {
     expect(scaleColor(lmp, 99)).toEqual(scaleColor(lmp, 50));
     expect(scaleColor(lmp, NaN)).toBeNull();
     expect(scaleColor(lmp, undefined)).toBeNull();
-    expect(scaleColor({ ...lmp, domain: [0, 100], colors: [[0, 0, 0, 255], [200, 100, 0, 255]] }, 50)).toEqual([100, 50, 0, 255]);
+    expect(
+      scaleColor(
+        {
+          ...lmp,
+          domain: [0, 100],
+          colors: [
+            [0, 0, 0, 255],
+            [200, 100, 0, 255],
+          ],
+        },
+        50,
+      ),
+    ).toEqual([100, 50, 0, 255]);
   });
 
   it("add their rows to the tooltip: the bus's value, its highlights, its markers", () => {
@@ -104,7 +124,14 @@ describe("overlays", () => {
   });
 
   it("are drawn as layers of their own, above and below the grid's", () => {
-    const overlays: DiagramOverlays = { busValues: lmp, highlights: [{ label: "binding", branches: ["1", "2", "nope"], buses: [5] }], markers: [{ busId: 3, label: "m" }, { busId: 999, label: "gone" }] };
+    const overlays: DiagramOverlays = {
+      busValues: lmp,
+      highlights: [{ label: "binding", branches: ["1", "2", "nope"], buses: [5] }],
+      markers: [
+        { busId: 3, label: "m" },
+        { busId: 999, label: "gone" },
+      ],
+    };
     const layers = buildDiagramLayers(feederData, {}, { overlays, flowMw: new Float64Array(feeder.branches.length).fill(1) });
     const byId = new Map(layers.map((l) => [l.id, l.props.data as unknown[]]));
     expect(layers[0].id).toBe(DIAGRAM_LAYER_IDS.highlightHalo);
@@ -182,7 +209,10 @@ describe("fitted view", () => {
     expect(zoomed.zoom).toBeCloseTo(v.zoom + 1.5, 9);
     expect(zoomViewAt(v, size, 99, at).zoom).toBe(v.maxZoom);
     // The transform maps a point of the old picture onto its place in the new view.
-    const t = cssTransformBetween(v, zoomed, size).match(/translate\((.+)px, (.+)px\) scale\((.+)\)/)!.slice(1).map(Number);
+    const t = cssTransformBetween(v, zoomed, size)
+      .match(/translate\((.+)px, (.+)px\) scale\((.+)\)/)!
+      .slice(1)
+      .map(Number);
     const [sx, sy] = toScreen(v, size, p);
     const [ex, ey] = toScreen(zoomed, size, p);
     expect(t[2] * sx + t[0]).toBeCloseTo(ex, 1);

@@ -8,7 +8,11 @@ import type { GridMapState } from "@/components/map/state";
 import { DiagramLegend } from "./diagram-legend";
 
 // MapLibre and deck.gl touch the DOM when imported: load them in the browser only.
-const placeholder = (height: number | string) => <div style={{ height }} className="muted small">Loading the drawing…</div>;
+const placeholder = (height: number | string) => (
+  <div style={{ height }} className="muted small">
+    Loading the drawing…
+  </div>
+);
 const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), { ssr: false, loading: () => placeholder(520) });
 const NetworkDiagram = dynamic(() => import("./network-diagram").then((m) => m.NetworkDiagram), { ssr: false, loading: () => placeholder(520) });
 

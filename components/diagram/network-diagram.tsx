@@ -60,7 +60,18 @@ type Point = [number, number];
  * Under a software renderer the picture follows a gesture as a moved image and is drawn
  * anew once the view rests (use-diagram-input.ts).
  */
-export function NetworkDiagram({ data, state = {}, flowMw, overlays, onSelect, onMoveBus, height = 560, ariaLabel = "Network diagram", testId = "network-diagram", overlayLayers }: NetworkDiagramProps) {
+export function NetworkDiagram({
+  data,
+  state = {},
+  flowMw,
+  overlays,
+  onSelect,
+  onMoveBus,
+  height = 560,
+  ariaLabel = "Network diagram",
+  testId = "network-diagram",
+  overlayLayers,
+}: NetworkDiagramProps) {
   const frame = useRef<HTMLDivElement>(null);
   const host = useRef<HTMLDivElement>(null);
   const deckRef = useRef<Deck<OrthographicView> | null>(null);

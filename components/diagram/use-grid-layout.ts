@@ -97,9 +97,7 @@ export function useGridLayout(gridId: string, networkText: string | null, enable
         const moved = s.layout.moved.includes(busId) ? s.layout.moved : [...s.layout.moved, busId].sort((a, b) => a - b);
         return { ...s, layout: { ...s.layout, x: xs, y: ys, moved }, saveError: null };
       });
-      moveLayoutBuses(gridId, [{ busId, x, y }]).catch((e: Error) =>
-        setState((s) => (s.phase === "ready" ? { ...s, saveError: `bus ${busId} was moved here but not saved: ${e.message}` } : s)),
-      );
+      moveLayoutBuses(gridId, [{ busId, x, y }]).catch((e: Error) => setState((s) => (s.phase === "ready" ? { ...s, saveError: `bus ${busId} was moved here but not saved: ${e.message}` } : s)));
     },
     [gridId],
   );

@@ -81,7 +81,11 @@ export function BranchTable({ result }: { result: PowerFlowPayload }) {
               <tr key={r.index} className={r.inService ? undefined : "out-of-service"} data-branch={r.id}>
                 <td>
                   {r.name ?? r.id}
-                  {!r.inService && <span className="badge" style={{ marginLeft: 6 }}>open</span>}
+                  {!r.inService && (
+                    <span className="badge" style={{ marginLeft: 6 }}>
+                      open
+                    </span>
+                  )}
                 </td>
                 <td className="mono">
                   {r.from} → {r.to}

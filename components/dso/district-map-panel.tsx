@@ -20,7 +20,11 @@ import { useGridFlows } from "@/components/map/use-grid-flows";
 // MapLibre and deck.gl touch the DOM when imported: load the map in the browser only.
 const GridMap = dynamic(() => import("@/components/map/grid-map").then((m) => m.GridMap), {
   ssr: false,
-  loading: () => <div style={{ height: 560 }} className="muted small">Loading map…</div>,
+  loading: () => (
+    <div style={{ height: 560 }} className="muted small">
+      Loading map…
+    </div>
+  ),
 });
 
 /**

@@ -33,8 +33,7 @@ function NumberField({ label, value, step, onChange, disabled, testId }: { label
 export function LightModelForm({ options, onChange, disabled }: { options: LightModelOptions; onChange: (o: LightModelOptions) => void; disabled: boolean }) {
   const [customPct, setCustomPct] = useState(75);
   const set = (patch: Partial<LightModelOptions>) => onChange({ ...options, ...patch });
-  const togglePreset = (name: string, on: boolean) =>
-    set({ presets: OPERATING_POINT_PRESETS.filter((p) => (p === name ? on : options.presets.includes(p))) });
+  const togglePreset = (name: string, on: boolean) => set({ presets: OPERATING_POINT_PRESETS.filter((p) => (p === name ? on : options.presets.includes(p))) });
   return (
     <div className={styles.form} data-testid="lm-form">
       <fieldset className={styles.fieldset} disabled={disabled}>
@@ -47,7 +46,16 @@ export function LightModelForm({ options, onChange, disabled }: { options: Light
         ))}
         <div className={styles.inline}>
           Custom: every location at
-          <input type="number" step={5} min={-100} max={100} value={Number.isFinite(customPct) ? customPct : ""} onChange={(e) => setCustomPct(e.target.valueAsNumber)} aria-label="Custom point, % of each location's offer" data-testid="lm-custom-pct" />
+          <input
+            type="number"
+            step={5}
+            min={-100}
+            max={100}
+            value={Number.isFinite(customPct) ? customPct : ""}
+            onChange={(e) => setCustomPct(e.target.valueAsNumber)}
+            aria-label="Custom point, % of each location's offer"
+            data-testid="lm-custom-pct"
+          />
           % of its offer
           <button type="button" className="btn btn-small" onClick={() => set({ custom: [...options.custom, { fraction: customPct / 100 }] })} data-testid="lm-custom-add">
             Add point

@@ -25,7 +25,15 @@ export function OperatingPointsTable({ result }: { result: SensitivitiesResult }
           {result.points.map((p) => (
             <tr key={p.id}>
               <td>{p.label}</td>
-              <td>{p.converged ? <span className="badge badge-ok">converged</span> : <span className="badge badge-bad" title={p.message}>not converged</span>}</td>
+              <td>
+                {p.converged ? (
+                  <span className="badge badge-ok">converged</span>
+                ) : (
+                  <span className="badge badge-bad" title={p.message}>
+                    not converged
+                  </span>
+                )}
+              </td>
               <td className="num">{p.vmMin.toFixed(4)}</td>
               <td className="num">{p.vmMax.toFixed(4)}</td>
               <td className="num">{formatPct(p.maxLoadingPct)}</td>
@@ -141,9 +149,8 @@ export function LightModelSummaryLine({ result, wallMs }: { result: Sensitivitie
   const s = result.summary;
   return (
     <p className="muted small" data-testid="lm-summary">
-      {s.locations} flexibility locations · monitored {s.monitoredBuses} of {s.candidateBuses} buses and {s.monitoredBranches} of {s.candidateBranches} branches ·{" "}
-      {s.reactive ? "P and Q" : "P only"} · computed in <span data-testid="lm-compute-ms">{formatMs(s.computeMs)}</span> ms in the worker ({formatMs(s.workerMs)} ms with
-      encoding, {formatMs(wallMs)} ms on the page&apos;s clock)
+      {s.locations} flexibility locations · monitored {s.monitoredBuses} of {s.candidateBuses} buses and {s.monitoredBranches} of {s.candidateBranches} branches · {s.reactive ? "P and Q" : "P only"} ·
+      computed in <span data-testid="lm-compute-ms">{formatMs(s.computeMs)}</span> ms in the worker ({formatMs(s.workerMs)} ms with encoding, {formatMs(wallMs)} ms on the page&apos;s clock)
     </p>
   );
 }

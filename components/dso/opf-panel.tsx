@@ -35,8 +35,7 @@ export function OpfPanel({ grid }: GridPanelProps) {
           {done ? "Run the OPF again" : "Run the optimal power flow"}
         </button>
         <label className="small">
-          <input type="checkbox" checked={closeTies} disabled={running} onChange={(e) => setCloseTies(e.target.checked)} data-testid="opf-close-ties" /> close tie
-          branches (meshed)
+          <input type="checkbox" checked={closeTies} disabled={running} onChange={(e) => setCloseTies(e.target.checked)} data-testid="opf-close-ties" /> close tie branches (meshed)
         </label>
         {running && (
           <>
@@ -57,8 +56,7 @@ export function OpfPanel({ grid }: GridPanelProps) {
           The OPF could not run: {job.message}
           {/has no cost/.test(job.message) && (
             <div className="small" style={{ marginTop: "0.4rem" }}>
-              An optimal power flow minimizes the generators&apos; costs, so it needs a cost for each of them (MATPOWER&apos;s <code>mpc.gencost</code>). Upload the
-              case with its gencost to run it.
+              An optimal power flow minimizes the generators&apos; costs, so it needs a cost for each of them (MATPOWER&apos;s <code>mpc.gencost</code>). Upload the case with its gencost to run it.
             </div>
           )}
         </div>

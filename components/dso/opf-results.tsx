@@ -169,7 +169,12 @@ export function OpfDispatchTable({ result }: { result: OpfPayload }) {
 }
 
 export function OpfBindingTable({ binding }: { binding: BindingConstraint[] }) {
-  if (binding.length === 0) return <p className="muted" data-testid="opf-binding-none">No limit binds: the dispatch is set by the costs alone.</p>;
+  if (binding.length === 0)
+    return (
+      <p className="muted" data-testid="opf-binding-none">
+        No limit binds: the dispatch is set by the costs alone.
+      </p>
+    );
   const sorted = [...binding].sort((a, b) => b.multiplier - a.multiplier);
   return (
     <div className="table-wrap">

@@ -19,9 +19,7 @@ export function PowerFlowControls({ run, onRun, onCancel }: { run: RunState; onR
             <div className="progress-track">
               <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
             </div>
-            <div className="progress-label">
-              {run.phase === "fetching" ? "Loading the grid" : progress ? `${STAGE_LABEL[progress.stage]} — ${progress.message}` : "Starting the solver worker"}
-            </div>
+            <div className="progress-label">{run.phase === "fetching" ? "Loading the grid" : progress ? `${STAGE_LABEL[progress.stage]} — ${progress.message}` : "Starting the solver worker"}</div>
           </div>
           <button type="button" className="btn" onClick={onCancel} disabled={run.phase !== "running"} data-testid="cancel-pf">
             Cancel

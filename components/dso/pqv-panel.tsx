@@ -21,7 +21,6 @@ const DEFAULTS: PqvJobOptions = { vRange: [0.95, 1.05], closeTies: false, unitLi
 /** The published cost coefficients' names, in their order. */
 const COST_TERMS = ["1", "p", "q", "v", "p²", "q²", "v²", "p·q", "p·v", "q·v"];
 
-
 /**
  * The 3-D PQV feasible operating region at the PCC (paper 002): what (p, q, v) the grid can
  * realise, sampled by AC-OPF in solver workers, fitted by an implicit polynomial, priced by a
@@ -45,8 +44,10 @@ export function PqvPanel({ grid }: GridPanelProps) {
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>PCC voltage</legend>
           <label className={styles.inline}>
-            v from <input type="number" step={0.01} min={0.5} max={1.5} value={options.vRange[0]} onChange={(e) => set({ vRange: [Number(e.target.value), options.vRange[1]] })} data-testid="pqv-vmin" />
-            to <input type="number" step={0.01} min={0.5} max={1.5} value={options.vRange[1]} onChange={(e) => set({ vRange: [options.vRange[0], Number(e.target.value)] })} data-testid="pqv-vmax" /> p.u.
+            v from{" "}
+            <input type="number" step={0.01} min={0.5} max={1.5} value={options.vRange[0]} onChange={(e) => set({ vRange: [Number(e.target.value), options.vRange[1]] })} data-testid="pqv-vmin" />
+            to <input type="number" step={0.01} min={0.5} max={1.5} value={options.vRange[1]} onChange={(e) => set({ vRange: [options.vRange[0], Number(e.target.value)] })} data-testid="pqv-vmax" />{" "}
+            p.u.
           </label>
           <label className={styles.check}>
             <input type="checkbox" checked={options.closeTies} onChange={(e) => set({ closeTies: e.target.checked })} /> close tie branches (meshed)
@@ -91,7 +92,11 @@ export function PqvPanel({ grid }: GridPanelProps) {
             </button>
           </>
         )}
-        {!running && <span className="muted small">Runs in {workers} solver worker{workers > 1 ? "s" : ""}.</span>}
+        {!running && (
+          <span className="muted small">
+            Runs in {workers} solver worker{workers > 1 ? "s" : ""}.
+          </span>
+        )}
       </div>
       {job.phase === "failed" && (
         <div className="alert alert-error" role="alert" data-testid="pqv-error">
@@ -114,7 +119,14 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
   const slices = useMemo(() => buildPqvSlices(finished.views, trace.boundary), [trace, finished]);
   const [state, setState] = useState<{ phase: "idle" | "saving" } | { phase: "saved" } | { phase: "failed"; message: string }>({ phase: "idle" });
   const published = () =>
-    publishPqvRegion({ vRange: prepared.summary.vRange, box: trace.box, polynomial: fitted.polynomial, costModel: finished.costModel, fit: { heldOutError: best(fitted).heldOutError, accuracy: finished.fit.accuracy }, hull: finished.hull });
+    publishPqvRegion({
+      vRange: prepared.summary.vRange,
+      box: trace.box,
+      polynomial: fitted.polynomial,
+      costModel: finished.costModel,
+      fit: { heldOutError: best(fitted).heldOutError, accuracy: finished.fit.accuracy },
+      hull: finished.hull,
+    });
   const publish = async () => {
     setState({ phase: "saving" });
     try {
@@ -160,13 +172,13 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
             </tbody>
           </table>
           <p className="small" data-testid="pqv-accuracy">
-            Sign test (10 % inside / outside toward the centroid): {(100 * finished.fit.signAccuracy).toFixed(1)} %. AC-OPF-checked points classified right:{" "}
-            {(100 * finished.fit.accuracy).toFixed(1)} % ({finished.fit.checked.insideFeasible} of {finished.fit.checked.inside} inside feasible,{" "}
-            {finished.fit.checked.outsideInfeasible} of {finished.fit.checked.outside} outside infeasible). Errors in the frame normalized by the box.
+            Sign test (10 % inside / outside toward the centroid): {(100 * finished.fit.signAccuracy).toFixed(1)} %. AC-OPF-checked points classified right: {(100 * finished.fit.accuracy).toFixed(1)}{" "}
+            % ({finished.fit.checked.insideFeasible} of {finished.fit.checked.inside} inside feasible, {finished.fit.checked.outsideInfeasible} of {finished.fit.checked.outside} outside infeasible).
+            Errors in the frame normalized by the box.
           </p>
           <p className="small" data-testid="pqv-hull">
-            Inner polytope (published with the polynomial; the TSO keeps the exchange in it): {finished.hull.planes.length} planes, the hull of {Math.min(HULL_POINTS, trace.boundary.length)}{" "}
-            boundary points the AC-OPF reached. AC-OPF-checked points inside it: {finished.hull.checkedInsideFeasible} of {finished.hull.checkedInside} feasible.
+            Inner polytope (published with the polynomial; the TSO keeps the exchange in it): {finished.hull.planes.length} planes, the hull of {Math.min(HULL_POINTS, trace.boundary.length)} boundary
+            points the AC-OPF reached. AC-OPF-checked points inside it: {finished.hull.checkedInsideFeasible} of {finished.hull.checkedInside} feasible.
           </p>
         </div>
         <div>
@@ -182,8 +194,8 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
             </tbody>
           </table>
           <p className="small" data-testid="pqv-cost-quality">
-            R² {finished.costModel.r2.toFixed(4)}, RMSE {finished.costModel.rmse.toFixed(3)} $/h over {finished.costModel.samples} points priced by the units&apos; least cost
-            (p, q in MW/MVAr, v in p.u., $/h).
+            R² {finished.costModel.r2.toFixed(4)}, RMSE {finished.costModel.rmse.toFixed(3)} $/h over {finished.costModel.samples} points priced by the units&apos; least cost (p, q in MW/MVAr, v in
+            p.u., $/h).
           </p>
         </div>
       </div>
@@ -194,7 +206,17 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
           onClick={() =>
             download(
               `pqv-${s.networkName}.json`,
-              JSON.stringify({ grid: s.networkName, vRange: s.vRange, box: trace.box, boundary: trace.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, vPu: b.vPu, limits: b.limits })), polynomial: fitted.polynomial, degrees: fitted.degrees, costModel: finished.costModel, fit: finished.fit, hull: finished.hull }),
+              JSON.stringify({
+                grid: s.networkName,
+                vRange: s.vRange,
+                box: trace.box,
+                boundary: trace.boundary.map((b) => ({ pMW: b.pMw, qMVAr: b.qMvar, vPu: b.vPu, limits: b.limits })),
+                polynomial: fitted.polynomial,
+                degrees: fitted.degrees,
+                costModel: finished.costModel,
+                fit: finished.fit,
+                hull: finished.hull,
+              }),
               "application/json",
             )
           }

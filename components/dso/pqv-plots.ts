@@ -14,11 +14,13 @@ export function buildPqvFigure(boundary: BoundaryPoint[], costCoefficients: numb
   const x: number[] = [];
   const y: number[] = [];
   const z: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let l = 0; l < n; l++) {
-    x.push(g.p[i]);
-    y.push(g.q[j]);
-    z.push(g.v[l]);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      for (let l = 0; l < n; l++) {
+        x.push(g.p[i]);
+        y.push(g.q[j]);
+        z.push(g.v[l]);
+      }
   const data: Data[] = [
     {
       type: "isosurface",

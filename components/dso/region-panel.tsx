@@ -99,7 +99,11 @@ export function RegionPanel({ grid }: GridPanelProps) {
             </button>
           </>
         )}
-        {!running && <span className="muted small">Runs in {workers} solver worker{workers > 1 ? "s" : ""}; the page stays responsive.</span>}
+        {!running && (
+          <span className="muted small">
+            Runs in {workers} solver worker{workers > 1 ? "s" : ""}; the page stays responsive.
+          </span>
+        )}
       </div>
       {job.phase === "failed" && (
         <div className="alert alert-error" role="alert" data-testid="region-error">

@@ -16,14 +16,28 @@ const pt = (p: number, q: number, limit: BoundaryPoint["limits"][number]): Bound
 });
 
 describe("region figure", () => {
-  const lds: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]];
+  const lds: [number, number][] = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+  ];
   const rows: LinearRow[] = [
     { a: 1, b: 0, c: 1, kind: "vmax", element: "3" },
     { a: 0, b: 1, c: 1, kind: "unit-qmax", element: "der" },
     { a: -1, b: 0, c: 0, kind: "unit-pmin", element: "der" },
   ];
   const exact = [pt(0, 0, "unit-p"), pt(1.1, 0, "voltage"), pt(1.1, 1, "voltage"), pt(0, 1, "unit-q")];
-  const fig = buildRegionFigure({ units: [{ id: "der-9", bus: 9 }, { id: "pv-2", bus: 2 }], lds, ldsEdges: { rows, labels: [-1, 0, 1, 2] }, slc: lds, exact });
+  const fig = buildRegionFigure({
+    units: [
+      { id: "der-9", bus: 9 },
+      { id: "pv-2", bus: 2 },
+    ],
+    lds,
+    ldsEdges: { rows, labels: [-1, 0, 1, 2] },
+    slc: lds,
+    exact,
+  });
 
   it("draws U_LDS and U_SLC filled, the exact boundary closed, its points by limit and U_LDS's labelled edges", () => {
     const names = fig.data.map((d) => (d as { name: string }).name);
@@ -49,14 +63,22 @@ describe("region figure", () => {
   });
 
   it("writes the boundary CSV with one P and Q column pair per unit", () => {
-    const csv = boundaryCsv(exact, [{ id: "der-9", bus: 9 }, { id: "pv-2", bus: 2 }]).trim().split("\n");
+    const csv = boundaryCsv(exact, [
+      { id: "der-9", bus: 9 },
+      { id: "pv-2", bus: 2 },
+    ])
+      .trim()
+      .split("\n");
     expect(csv[0]).toBe("p_MW,q_MVAr,limits,der-9_p_MW,der-9_q_MVAr,pv-2_p_MW,pv-2_q_MVAr");
     expect(csv[2]).toBe("1.1,0,voltage,0.55,0,0.1,-0.2");
   });
 
   it("writes unit ids with commas, quotes or a line break so that the header reads back (also with a BOM and CRLF)", () => {
     const ids = ['der "a", 1', "pv\n2"];
-    const text = boundaryCsv(exact, ids.map((id, k) => ({ id, bus: k + 1 })));
+    const text = boundaryCsv(
+      exact,
+      ids.map((id, k) => ({ id, bus: k + 1 })),
+    );
     const rows: string[][] = [];
     readCsvRows("\uFEFF" + text.replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
     expect(rows[0]).toEqual(["p_MW", "q_MVAr", "limits", 'der "a", 1_p_MW', 'der "a", 1_q_MVAr', "pv\n2_p_MW", "pv\n2_q_MVAr"]);

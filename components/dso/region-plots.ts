@@ -60,11 +60,31 @@ export function buildRegionFigure(input: RegionFigureInput): { data: Data[]; lay
   const data: Data[] = [];
   if (input.lds) {
     const c = closed(input.lds);
-    data.push({ type: "scatter", mode: "lines", name: "U_LDS (LinDistFlow)", x: c.map((p) => p[0]), y: c.map((p) => p[1]), fill: "toself", fillcolor: "rgba(192,57,43,0.14)", line: { color: "rgba(192,57,43,0.9)", width: 1.5 }, hoverinfo: "skip" });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: "U_LDS (LinDistFlow)",
+      x: c.map((p) => p[0]),
+      y: c.map((p) => p[1]),
+      fill: "toself",
+      fillcolor: "rgba(192,57,43,0.14)",
+      line: { color: "rgba(192,57,43,0.9)", width: 1.5 },
+      hoverinfo: "skip",
+    });
   }
   if (input.slc) {
     const c = closed(input.slc);
-    data.push({ type: "scatter", mode: "lines", name: "U_SLC (loss-compensated)", x: c.map((p) => p[0]), y: c.map((p) => p[1]), fill: "toself", fillcolor: "rgba(30,132,73,0.16)", line: { color: "rgba(30,132,73,0.95)", width: 1.5 }, hoverinfo: "skip" });
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: "U_SLC (loss-compensated)",
+      x: c.map((p) => p[0]),
+      y: c.map((p) => p[1]),
+      fill: "toself",
+      fillcolor: "rgba(30,132,73,0.16)",
+      line: { color: "rgba(30,132,73,0.95)", width: 1.5 },
+      hoverinfo: "skip",
+    });
   }
   if (input.exact && input.exact.length) {
     const c = closed(input.exact.map((b) => [b.pMw, b.qMvar] as Point));

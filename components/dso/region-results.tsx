@@ -13,7 +13,6 @@ import { boundaryCsv, buildRegionFigure } from "./region-plots";
 
 type Method = "lds" | "slc" | "exact";
 
-
 /** The regions of one job: Fig. 2's chart, the comparison, the units, downloads and publishing. */
 export function RegionResults({ gridId, result, options }: { gridId: string; result: RegionJobResult; options: RegionJobOptions }) {
   const { prepared, exact, comparison } = result;
@@ -54,7 +53,12 @@ export function RegionResults({ gridId, result, options }: { gridId: string; res
         <UnitsTable units={s.units} />
       </details>
       <div className="run-bar">
-        <button type="button" className="btn" onClick={() => download(`regions-${s.networkName}.json`, JSON.stringify(downloadable(result), null, 1), "application/json")} data-testid="region-download-json">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => download(`regions-${s.networkName}.json`, JSON.stringify(downloadable(result), null, 1), "application/json")}
+          data-testid="region-download-json"
+        >
           Download regions (JSON)
         </button>
         {exact && (
@@ -256,8 +260,8 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
           : `Without a cost (${cost.note}): the TSO cannot use this region in its coordination.`}
       </p>
       <p className="muted small">
-        What crosses the boundary: the PCC exchange bounds, the polygon of (p, q), LinDistFlow&apos;s half-spaces, the two loss quadratics and the cost&apos;s coefficients —
-        no bus, branch or unit, no impedance, no load.
+        What crosses the boundary: the PCC exchange bounds, the polygon of (p, q), LinDistFlow&apos;s half-spaces, the two loss quadratics and the cost&apos;s coefficients — no bus, branch or unit, no
+        impedance, no load.
       </p>
       {stored.length > 0 && (
         <ul className="small" data-testid="region-stored">

@@ -169,8 +169,8 @@ function DispatchResult(p: {
     <div className="stack" data-testid="dispatch-result">
       <div className={`alert ${ok ? "alert-ok" : post.status === "failed" ? "alert-error" : "alert-warn"}`} role="status" data-testid="dispatch-summary">
         {ok ? "Within every limit" : post.status === "failed" ? "No dispatch" : "Violations"}: {post.message}. PCC held at {f(post.pccPMw)} MW, {f(post.pccQMvar)} MVAr, {f(post.pccVPu)} p.u.;
-        units&apos; cost {f(post.costPerH, 2)} $/h; losses {f(post.lossPMw)} MW; voltages {f(post.vmin)}–{f(post.vmax)} p.u.; violations: {v.voltage} voltage, {v.p} P, {v.q} Q,{" "}
-        {v.branch} branch. Local AC-OPF {formatMs(post.solveMs)} ms (whole run {formatMs(p.wallMs)} ms).
+        units&apos; cost {f(post.costPerH, 2)} $/h; losses {f(post.lossPMw)} MW; voltages {f(post.vmin)}–{f(post.vmax)} p.u.; violations: {v.voltage} voltage, {v.p} P, {v.q} Q, {v.branch} branch.
+        Local AC-OPF {formatMs(post.solveMs)} ms (whole run {formatMs(p.wallMs)} ms).
       </div>
       {post.details.length > 0 && (
         <div className="table-wrap">
@@ -197,7 +197,9 @@ function DispatchResult(p: {
         </div>
       )}
       <details open={units.length <= 20}>
-        <summary className="small">Dispatch of your {units.length} unit{units.length === 1 ? "" : "s"}</summary>
+        <summary className="small">
+          Dispatch of your {units.length} unit{units.length === 1 ? "" : "s"}
+        </summary>
         <div className="table-wrap">
           <table className="data" data-testid="dispatch-units">
             <thead>
@@ -235,7 +237,15 @@ function DispatchResult(p: {
           <button type="button" className="btn btn-primary" disabled={p.busy} onClick={() => p.onAnswer(p.setPoint!, "accepted")} data-testid="setpoint-accept">
             Accept
           </button>
-          <input type="text" value={p.reason} maxLength={500} placeholder="reason (required to reject; the TSO reads it)" onChange={(e) => p.onReason(e.target.value)} data-testid="setpoint-reason" aria-label="Reason" />
+          <input
+            type="text"
+            value={p.reason}
+            maxLength={500}
+            placeholder="reason (required to reject; the TSO reads it)"
+            onChange={(e) => p.onReason(e.target.value)}
+            data-testid="setpoint-reason"
+            aria-label="Reason"
+          />
           <button type="button" className="btn" disabled={p.busy || !p.reason.trim()} onClick={() => p.onAnswer(p.setPoint!, "rejected")} data-testid="setpoint-reject">
             Reject
           </button>

@@ -115,8 +115,8 @@ export function StoredLightModels({ gridId, version }: { gridId: string; version
           Let the TSO see this grid on the map (demonstrator)
           <br />
           <span className="muted small">
-            A labelled demo mode, as in the paper&apos;s demonstrator: the TSO view then shows this grid&apos;s map before and after clearing. Off, the TSO sees only
-            the exchange at the PCC and the validation verdict.
+            A labelled demo mode, as in the paper&apos;s demonstrator: the TSO view then shows this grid&apos;s map before and after clearing. Off, the TSO sees only the exchange at the PCC and the
+            validation verdict.
           </span>
         </span>
       </label>

@@ -45,8 +45,8 @@ export function TsoRequestsPanel({ grid }: GridPanelProps) {
         </button>
       </div>
       <p className="small muted">
-        Each AC validation or re-linearization runs on your full grid. The TSO may ask only within a clearing it opened, for dispatches the published bids can
-        deliver, at most 8 times per clearing and 240 times per hour; refused requests are listed with the reason.
+        Each AC validation or re-linearization runs on your full grid. The TSO may ask only within a clearing it opened, for dispatches the published bids can deliver, at most 8 times per clearing and
+        240 times per hour; refused requests are listed with the reason.
       </p>
       {error && (
         <div className="alert alert-error" role="alert">

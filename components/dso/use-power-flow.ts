@@ -65,11 +65,7 @@ export function usePowerFlow() {
         store.getState().setRun({ phase: "running", gridId, progress: null });
         performance.mark(PF_MARK_START);
         const t0 = performance.now();
-        const result = await client.current.run(
-          "powerflow",
-          { network: text },
-          { onProgress: (progress) => store.getState().setRun({ phase: "running", gridId, progress }) },
-        );
+        const result = await client.current.run("powerflow", { network: text }, { onProgress: (progress) => store.getState().setRun({ phase: "running", gridId, progress }) });
         const wallMs = performance.now() - t0;
         performance.mark(PF_MARK_END);
         // Render the results in a task of their own, not in the one that received them.

@@ -43,7 +43,10 @@ export function describeElement(data: GridMapData, state: GridMapState, id: stri
     } else rows.push(["loading", loading ? "no rating" : "run a power flow"]);
     const from = busIdx.get(line.from);
     const to = busIdx.get(line.to);
-    for (const [label, b] of [["voltage from", from], ["voltage to", to]] as const) {
+    for (const [label, b] of [
+      ["voltage from", from],
+      ["voltage to", to],
+    ] as const) {
       const r = voltageRow(`${label} (${b?.name ?? "?"})`, vm, b?.index ?? -1);
       if (r.row) rows.push(r.row);
       alarm ||= r.alarm;
@@ -52,13 +55,7 @@ export function describeElement(data: GridMapData, state: GridMapState, id: stri
     if (line.lengthKm !== undefined) rows.push(["length", `${(line.lengthKm * 1000).toFixed(0)} m`]);
     if (line.ratingMva > 0) rows.push(["rating", `${(line.ratingMva * 1000).toFixed(0)} kVA`]);
     const kv = line.kv ?? 0;
-    const level = line.transformer
-      ? "transformer"
-      : line.kind === "mv"
-        ? `${kv > 0 ? formatKv(kv) : "MV"} line`
-        : line.kind === "service"
-          ? "service cable"
-          : "LV feeder cable";
+    const level = line.transformer ? "transformer" : line.kind === "mv" ? `${kv > 0 ? formatKv(kv) : "MV"} line` : line.kind === "service" ? "service cable" : "LV feeder cable";
     return { id, title: line.id, subtitle: `${level}, ${from?.name ?? line.from} → ${to?.name ?? line.to}`, rows, alarm };
   }
   if (id.startsWith("substation:")) {
@@ -71,7 +68,10 @@ export function describeElement(data: GridMapData, state: GridMapState, id: stri
       alarm = Math.abs(l) > CONGESTION_PCT;
       rows.push(["transformer loading", pct(l) + (alarm ? " — congested" : "")]);
     }
-    for (const [label, i] of [["MV voltage", s.mvBusIndex], ["LV voltage", s.lvBusIndex]] as const) {
+    for (const [label, i] of [
+      ["MV voltage", s.mvBusIndex],
+      ["LV voltage", s.lvBusIndex],
+    ] as const) {
       const r = voltageRow(label, vm, i);
       if (r.row) rows.push(r.row);
       alarm ||= r.alarm;

@@ -179,4 +179,3 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
     </div>
   );
 }
-

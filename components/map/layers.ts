@@ -1,18 +1,6 @@
 import { PathLayer, ScatterplotLayer, TextLayer } from "@deck.gl/layers";
 import type { Layer } from "@deck.gl/core";
-import {
-  CONGESTED_HALO,
-  CONGESTION_PCT,
-  MV_CASING,
-  NEUTRAL_LINE,
-  OUT_OF_SERVICE,
-  SELECTION,
-  lineWidthPx,
-  loadingColor,
-  voltageColor,
-  voltageViolated,
-  type Rgba,
-} from "./colors";
+import { CONGESTED_HALO, CONGESTION_PCT, MV_CASING, NEUTRAL_LINE, OUT_OF_SERVICE, SELECTION, lineWidthPx, loadingColor, voltageColor, voltageViolated, type Rgba } from "./colors";
 import type { GridMapData, MapBus, MapLine, MapSubstation } from "@/lib/map/map-data";
 import { elementId, usableResults, type GridMapState } from "./state";
 
@@ -290,4 +278,3 @@ export function pickedElementId(data: GridMapData, layerId: string | undefined, 
   if (layerId === LAYER_IDS.pcc && data.pcc) return elementId.bus(data.buses.find((b) => b.index === data.pcc!.busIndex)?.id ?? -1);
   return null;
 }
-

@@ -22,8 +22,8 @@ const layerById = (layers: ReturnType<typeof buildGridLayers>, id: string) => {
   if (!l) throw new Error(`no layer ${id}`);
   return l;
 };
-const prop = <T,>(layers: ReturnType<typeof buildGridLayers>, id: string, name: string) => (layerById(layers, id).props as unknown as Record<string, unknown>)[name] as T;
-const dataOf = <T,>(layers: ReturnType<typeof buildGridLayers>, id: string) => layerById(layers, id).props.data as T[];
+const prop = <T>(layers: ReturnType<typeof buildGridLayers>, id: string, name: string) => (layerById(layers, id).props as unknown as Record<string, unknown>)[name] as T;
+const dataOf = <T>(layers: ReturnType<typeof buildGridLayers>, id: string) => layerById(layers, id).props.data as T[];
 
 describe("gridMapData: the network reshaped for the map", () => {
   it("draws every line with its route, every bus, the six substations and the PCC", () => {
@@ -124,7 +124,12 @@ describe("buildGridLayers", () => {
     expect(halo.map((l) => l.id).sort()).toEqual(expected.sort());
     expect(prop(all, LAYER_IDS.congestedHalo, "getColor")).toEqual(CONGESTED_HALO);
     const ordered = dataOf<MapLine>(all, LAYER_IDS.lines);
-    expect(ordered.slice(-halo.length).map((l) => l.id).sort()).toEqual(expected.sort());
+    expect(
+      ordered
+        .slice(-halo.length)
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(expected.sort());
     const color = prop<(l: MapLine) => number[]>(all, LAYER_IDS.lines, "getColor");
     const width = prop<(l: MapLine) => number>(all, LAYER_IDS.lines, "getWidth");
     for (const l of halo) {

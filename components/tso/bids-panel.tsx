@@ -18,8 +18,8 @@ export function BidsPanel({ market, gridNames }: { market: TsoMarket; gridNames:
   return (
     <>
       <p className="muted small" data-testid="tso-bid-count">
-        {all.length} bids at opaque locations ({total.up.toFixed(3)} MW upward, {total.down.toFixed(3)} MW downward offered), {market.groups.length} groups with a joint
-        minimum or all-or-nothing condition.
+        {all.length} bids at opaque locations ({total.up.toFixed(3)} MW upward, {total.down.toFixed(3)} MW downward offered), {market.groups.length} groups with a joint minimum or all-or-nothing
+        condition.
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="tso-bid-summary">

@@ -82,11 +82,7 @@ export function ClearingResultView({ result, gridNames }: { result: ClearResult;
           </tbody>
         </table>
       </div>
-      {ok && totals.owners.length > 0 && (
-        <p className="small muted">
-          By aggregator: {totals.owners.map((o) => `${o.owner} ${o.mw.toFixed(3)} MW (${o.costEur.toFixed(2)} €)`).join(" · ")}
-        </p>
-      )}
+      {ok && totals.owners.length > 0 && <p className="small muted">By aggregator: {totals.owners.map((o) => `${o.owner} ${o.mw.toFixed(3)} MW (${o.costEur.toFixed(2)} €)`).join(" · ")}</p>}
       <div className="card-title">
         <h3>Bids</h3>
         <label className={styles.check}>

@@ -12,7 +12,11 @@ import { coordinationOverlays } from "./coordination-overlays";
 
 const NetworkDiagram = dynamic(() => import("@/components/diagram/network-diagram").then((m) => m.NetworkDiagram), {
   ssr: false,
-  loading: () => <div style={{ height: 420 }} className="muted small">Loading the drawing…</div>,
+  loading: () => (
+    <div style={{ height: 420 }} className="muted small">
+      Loading the drawing…
+    </div>
+  ),
 });
 
 /**

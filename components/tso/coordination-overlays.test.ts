@@ -3,7 +3,22 @@ import type { CoordinateResult } from "@/solver-worker/protocol";
 import { coordinationOverlays } from "./coordination-overlays";
 
 const result = {
-  setPoints: [{ tsBus: 3, regionId: "r", label: "A", pMw: 0.3383, qMvar: 0.007, vPu: 0.9783, dsCostPerH: 14.47, lmpP: 3.77, lmpQ: -0.02, onBoundary: false, method: "slc", costBasis: "loss-compensated-balance" }],
+  setPoints: [
+    {
+      tsBus: 3,
+      regionId: "r",
+      label: "A",
+      pMw: 0.3383,
+      qMvar: 0.007,
+      vPu: 0.9783,
+      dsCostPerH: 14.47,
+      lmpP: 3.77,
+      lmpQ: -0.02,
+      onBoundary: false,
+      method: "slc",
+      costBasis: "loss-compensated-balance",
+    },
+  ],
   binding: [
     { kind: "vmax", element: "29", side: "", value: 1.05, limit: 1.05, multiplier: 29.58 },
     { kind: "flow", element: "10", side: "from", value: 32, limit: 32, multiplier: 2.31 },

@@ -15,7 +15,11 @@ export function coordinationOverlays(assigned: { tsBus: number; label: string }[
       busId: a.tsBus,
       label: `PCC: ${a.label}`,
       detail: s
-        ? [`set-point ${s.pMw.toFixed(3)} MW, ${s.qMvar.toFixed(3)} MVAr, ${s.vPu.toFixed(4)} p.u.`, `DSO cost ${s.dsCostPerH.toFixed(2)} $/h`, `LMP ${s.lmpP.toFixed(2)} $/MWh, ${s.lmpQ.toFixed(2)} $/MVArh`]
+        ? [
+            `set-point ${s.pMw.toFixed(3)} MW, ${s.qMvar.toFixed(3)} MVAr, ${s.vPu.toFixed(4)} p.u.`,
+            `DSO cost ${s.dsCostPerH.toFixed(2)} $/h`,
+            `LMP ${s.lmpP.toFixed(2)} $/MWh, ${s.lmpQ.toFixed(2)} $/MVArh`,
+          ]
         : ["assigned, not yet coordinated"],
     };
   });

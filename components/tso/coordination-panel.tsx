@@ -54,10 +54,7 @@ export function CoordinationPanel() {
   }, []);
 
   const grid = grids?.find((g) => g.id === gridId) ?? null;
-  const assignments: Assignment[] = useMemo(
-    () => (regions ?? []).flatMap((entry) => (buses[entry.id] && regionCost(entry) ? [{ entry, tsBus: Number(buses[entry.id]) }] : [])),
-    [regions, buses],
-  );
+  const assignments: Assignment[] = useMemo(() => (regions ?? []).flatMap((entry) => (buses[entry.id] && regionCost(entry) ? [{ entry, tsBus: Number(buses[entry.id]) }] : [])), [regions, buses]);
   const assignedLabels = useMemo(() => assignments.map((a) => ({ tsBus: a.tsBus, label: a.entry.gridName })), [assignments]);
   const duplicate = new Set(assignments.map((a) => a.tsBus)).size !== assignments.length;
   const running = job.phase === "running";
@@ -72,7 +69,18 @@ export function CoordinationPanel() {
         transmissionGridId: done.gridId,
         replaceDemand: done.replaceDemand,
         result: { status: r.status, message: r.message, objective: r.objective, tsCostPerH: r.tsCostPerH, iterations: r.iterations, solveMs: r.solveMs, binding: r.binding },
-        setPoints: r.setPoints.map(({ regionId, tsBus, label, pMw, qMvar, vPu, dsCostPerH, lmpP, lmpQ, onBoundary }) => ({ regionId, tsBus, label, pMw, qMvar, vPu, dsCostPerH, lmpP, lmpQ, onBoundary })),
+        setPoints: r.setPoints.map(({ regionId, tsBus, label, pMw, qMvar, vPu, dsCostPerH, lmpP, lmpQ, onBoundary }) => ({
+          regionId,
+          tsBus,
+          label,
+          pMw,
+          qMvar,
+          vPu,
+          dsCostPerH,
+          lmpP,
+          lmpQ,
+          onBoundary,
+        })),
       });
       setSend({ phase: "sent", run: sent });
       void refreshRuns();

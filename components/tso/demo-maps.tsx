@@ -99,8 +99,8 @@ function PccOnly({ model, validation }: { model: PublishedModelSummary; validati
       <strong>{model.gridName}</strong>: the DSO has not enabled the demonstrator, so the TSO sees only the point of common coupling.
       {validation ? (
         <div className="small" style={{ marginTop: "0.3rem" }}>
-          PCC import {validation.pcc.basePMw.toFixed(3)} MW → {validation.pcc.pMw.toFixed(3)} MW with the dispatch ({validation.pcc.baseQMvar.toFixed(3)} →{" "}
-          {validation.pcc.qMvar.toFixed(3)} MVAr) · verdict: <strong>{validation.verdict}</strong>
+          PCC import {validation.pcc.basePMw.toFixed(3)} MW → {validation.pcc.pMw.toFixed(3)} MW with the dispatch ({validation.pcc.baseQMvar.toFixed(3)} → {validation.pcc.qMvar.toFixed(3)} MVAr) ·
+          verdict: <strong>{validation.verdict}</strong>
         </div>
       ) : (
         <div className="muted small">Run the clearing for the PCC exchange and the verdict.</div>

@@ -52,51 +52,56 @@ export function PublishedRegions() {
   }, [pq]);
   if (error) return <div className="alert alert-error">The regions could not be loaded: {error}</div>;
   if (!regions) return <p className="muted">Loading the regions…</p>;
-  if (regions.length === 0) return <p className="muted" data-testid="tso-regions-none">No DSO has published a flexibility region yet.</p>;
+  if (regions.length === 0)
+    return (
+      <p className="muted" data-testid="tso-regions-none">
+        No DSO has published a flexibility region yet.
+      </p>
+    );
   return (
     <div className="stack">
       {pq.length > 0 && (
-      <div className="table-wrap">
-        <table className="data" data-testid="tso-regions">
-          <thead>
-            <tr>
-              <th>Grid</th>
-              <th>DSO</th>
-              <th>Region</th>
-              <th className="num">Area (MW·MVAr)</th>
-              <th className="num">p range (MW)</th>
-              <th className="num">q range (MVAr)</th>
-              <th>Carries</th>
-              <th>Published</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pq.map((r) => {
-              const ps = r.region.polygon.map((p) => p[0]);
-              const qs = r.region.polygon.map((p) => p[1]);
-              return (
-                <tr key={r.id} data-grid={r.gridName}>
-                  <td>{r.gridName}</td>
-                  <td>{r.dso}</td>
-                  <td>{METHOD_LABEL[r.method] ?? r.method}</td>
-                  <td className="num">{r.region.areaMW2.toFixed(4)}</td>
-                  <td className="num">
-                    {Math.min(...ps).toFixed(3)} … {Math.max(...ps).toFixed(3)}
-                  </td>
-                  <td className="num">
-                    {Math.min(...qs).toFixed(3)} … {Math.max(...qs).toFixed(3)}
-                  </td>
-                  <td className="small">
-                    {r.region.polygon.length} vertices{r.region.halfSpaces ? `, ${r.region.halfSpaces.length} half-spaces` : ""}
-                    {r.region.lossModel ? ", loss quadratics" : ""}
-                  </td>
-                  <td className="small">{formatDateTime(r.publishedAt)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+        <div className="table-wrap">
+          <table className="data" data-testid="tso-regions">
+            <thead>
+              <tr>
+                <th>Grid</th>
+                <th>DSO</th>
+                <th>Region</th>
+                <th className="num">Area (MW·MVAr)</th>
+                <th className="num">p range (MW)</th>
+                <th className="num">q range (MVAr)</th>
+                <th>Carries</th>
+                <th>Published</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pq.map((r) => {
+                const ps = r.region.polygon.map((p) => p[0]);
+                const qs = r.region.polygon.map((p) => p[1]);
+                return (
+                  <tr key={r.id} data-grid={r.gridName}>
+                    <td>{r.gridName}</td>
+                    <td>{r.dso}</td>
+                    <td>{METHOD_LABEL[r.method] ?? r.method}</td>
+                    <td className="num">{r.region.areaMW2.toFixed(4)}</td>
+                    <td className="num">
+                      {Math.min(...ps).toFixed(3)} … {Math.max(...ps).toFixed(3)}
+                    </td>
+                    <td className="num">
+                      {Math.min(...qs).toFixed(3)} … {Math.max(...qs).toFixed(3)}
+                    </td>
+                    <td className="small">
+                      {r.region.polygon.length} vertices{r.region.halfSpaces ? `, ${r.region.halfSpaces.length} half-spaces` : ""}
+                      {r.region.lossModel ? ", loss quadratics" : ""}
+                    </td>
+                    <td className="small">{formatDateTime(r.publishedAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {pq.length > 0 && <PlotlyChart figure={figure} testId="tso-regions-plot" height={380} />}
       {pqv.length > 0 && <PqvTable regions={pqv} />}
@@ -129,8 +134,8 @@ function PqvTable({ regions }: { regions: PqvEntry[] }) {
                 <td>{r.gridName}</td>
                 <td>{r.dso}</td>
                 <td className="small">
-                  degree {g.fit.degree}, {g.polynomial.coefficients.length} coefficients, held-out error {g.fit.heldOutError.toExponential(1)}, accuracy{" "}
-                  {(100 * g.fit.accuracy).toFixed(1)} %{g.hull ? `; inner polytope of ${g.hull.planes.length} planes (the OPF's constraint)` : "; no inner polytope (the OPF keeps the polynomial)"}
+                  degree {g.fit.degree}, {g.polynomial.coefficients.length} coefficients, held-out error {g.fit.heldOutError.toExponential(1)}, accuracy {(100 * g.fit.accuracy).toFixed(1)} %
+                  {g.hull ? `; inner polytope of ${g.hull.planes.length} planes (the OPF's constraint)` : "; no inner polytope (the OPF keeps the polynomial)"}
                 </td>
                 <td className="num">
                   {g.box.min[0].toFixed(3)} … {g.box.max[0].toFixed(3)}

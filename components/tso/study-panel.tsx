@@ -93,9 +93,13 @@ function StudyResults({ result }: { result: StudyJobResult }) {
   return (
     <div className="stack" data-testid="study-result">
       <div className="alert alert-ok" role="status" data-testid="study-summary">
-        {r.transmission} with {r.systems.length} distribution systems ({Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ")}). Centralized AC-OPF of the integrated system: {c.status}, f* ={" "}
-        {c.objective.toFixed(4)} $/h over {c.buses} buses in {formatMs(c.solveMs)} ms
-        {cv ? `; voltage-coupled (PQV's reference) ${cv.objective.toFixed(4)} $/h over ${cv.buses} buses in ${formatMs(cv.solveMs)} ms` : ""}. {result.workers} worker{result.workers > 1 ? "s" : ""}, {formatMs(result.wallMs)} ms in all.
+        {r.transmission} with {r.systems.length} distribution systems (
+        {Object.entries(counts)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ")}
+        ). Centralized AC-OPF of the integrated system: {c.status}, f* = {c.objective.toFixed(4)} $/h over {c.buses} buses in {formatMs(c.solveMs)} ms
+        {cv ? `; voltage-coupled (PQV's reference) ${cv.objective.toFixed(4)} $/h over ${cv.buses} buses in ${formatMs(cv.solveMs)} ms` : ""}. {result.workers} worker{result.workers > 1 ? "s" : ""},{" "}
+        {formatMs(result.wallMs)} ms in all.
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="study-methods">
@@ -150,8 +154,8 @@ function StudyResults({ result }: { result: StudyJobResult }) {
       </div>
       <p className="muted small">
         f is the transmission generators&apos; cost at the TSO&apos;s solution plus every DER&apos;s cost at its post-coordination dispatch. A system&apos;s deviation is its DER cost against the
-        reference, in % of f*; the TSO&apos;s share makes up the rest of the total. Violations count unit P/Q limits over 1 kW/kVAr, voltages over 1e-4 p.u. and branch flows over 1e-4 of
-        their rating, after each DSO&apos;s least-cost dispatch at its set-point (or the closest dispatch when none meets it).
+        reference, in % of f*; the TSO&apos;s share makes up the rest of the total. Violations count unit P/Q limits over 1 kW/kVAr, voltages over 1e-4 p.u. and branch flows over 1e-4 of their rating,
+        after each DSO&apos;s least-cost dispatch at its set-point (or the closest dispatch when none meets it).
       </p>
     </div>
   );

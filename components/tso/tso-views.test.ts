@@ -111,7 +111,22 @@ describe("TSO view builders", () => {
         workerMs: 14,
       },
       validations: [validation],
-      iterations: [{ iteration: 1, status: "optimal", totalMw: 0.25, objectiveEur: 9.5, violations: 0, vMaxErrPu: 1e-4, lMaxErrPct: 0.05, vMaePu: 2e-5, lMaePct: 5e-3, relinearized: [], tightened: [], action: "validated" }],
+      iterations: [
+        {
+          iteration: 1,
+          status: "optimal",
+          totalMw: 0.25,
+          objectiveEur: 9.5,
+          violations: 0,
+          vMaxErrPu: 1e-4,
+          lMaxErrPct: 0.05,
+          vMaePu: 2e-5,
+          lMaePct: 5e-3,
+          relinearized: [],
+          tightened: [],
+          action: "validated",
+        },
+      ],
       verified: false,
     } satisfies ClearingOutcome;
     const rec = runRecord(outcome, { requestMw: 0.25, verified: false, reactive: true }, ["lm1"], "clearing-1");

@@ -144,8 +144,8 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
           <div className="card-title">
             <h2>Clearing result</h2>
             <span className="muted small" data-testid="clearing-times">
-              worker {formatMs(done.clearMs)} ms (last clearing: light models {formatMs(done.outcome.result.parseMs)} ms, MILP {formatMs(done.outcome.result.solveMs)} ms) · whole
-              clearing with validation {formatMs(done.wallMs)} ms
+              worker {formatMs(done.clearMs)} ms (last clearing: light models {formatMs(done.outcome.result.parseMs)} ms, MILP {formatMs(done.outcome.result.solveMs)} ms) · whole clearing with
+              validation {formatMs(done.wallMs)} ms
               {done.run ? " · stored" : ""}
             </span>
           </div>

@@ -5,15 +5,28 @@ const LINEAR = "#6d3fc0";
 const AC = "#0b7a75";
 const LIMIT = { color: "#b42318", dash: "dash" as const, width: 1 };
 
-function comparison(
-  elements: { id: string; linear: number; ac: number }[],
-  opts: { yTitle: string; limits: number[]; hover: string; magnitude: boolean },
-): { data: Data[]; layout: Partial<Layout> } {
+function comparison(elements: { id: string; linear: number; ac: number }[], opts: { yTitle: string; limits: number[]; hover: string; magnitude: boolean }): { data: Data[]; layout: Partial<Layout> } {
   const x = elements.map((e) => e.id);
   const value = (v: number) => (opts.magnitude ? Math.abs(v) : v);
   const data: Data[] = [
-    { type: "scatter", mode: "markers", name: "AC power flow (DSO)", x, y: elements.map((e) => value(e.ac)), marker: { color: AC, size: 11, symbol: "circle-open", line: { width: 2 } }, hovertemplate: `%{x}: %{y:${opts.hover}} (AC)<extra></extra>` },
-    { type: "scatter", mode: "markers", name: "linear (light model)", x, y: elements.map((e) => value(e.linear)), marker: { color: LINEAR, size: 6, symbol: "x" }, hovertemplate: `%{x}: %{y:${opts.hover}} (linear)<extra></extra>` },
+    {
+      type: "scatter",
+      mode: "markers",
+      name: "AC power flow (DSO)",
+      x,
+      y: elements.map((e) => value(e.ac)),
+      marker: { color: AC, size: 11, symbol: "circle-open", line: { width: 2 } },
+      hovertemplate: `%{x}: %{y:${opts.hover}} (AC)<extra></extra>`,
+    },
+    {
+      type: "scatter",
+      mode: "markers",
+      name: "linear (light model)",
+      x,
+      y: elements.map((e) => value(e.linear)),
+      marker: { color: LINEAR, size: 6, symbol: "x" },
+      hovertemplate: `%{x}: %{y:${opts.hover}} (linear)<extra></extra>`,
+    },
   ];
   for (const l of opts.limits) {
     data.push({ type: "scatter", mode: "lines", name: "limit", x: [x[0], x[x.length - 1]], y: [l, l], line: LIMIT, hoverinfo: "skip", showlegend: false });

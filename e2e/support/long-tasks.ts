@@ -69,11 +69,7 @@ export interface TracedTask {
  * loaded machine the operating system preempts the main thread and a task of a few
  * milliseconds' work is long by the clock; what the page itself does is its CPU time.
  */
-export async function traceMainThread<T>(
-  page: Page,
-  window: { start: string; end: string },
-  body: () => Promise<T>,
-): Promise<{ result: T; tasks: TracedTask[]; spanMs: number }> {
+export async function traceMainThread<T>(page: Page, window: { start: string; end: string }, body: () => Promise<T>): Promise<{ result: T; tasks: TracedTask[]; spanMs: number }> {
   const browser = page.context().browser();
   if (!browser) throw new Error("tracing needs a browser");
   await browser.startTracing(page, { categories: ["devtools.timeline", "toplevel", "blink.user_timing"] });
@@ -85,9 +81,7 @@ export async function traceMainThread<T>(
     buffer = await browser.stopTracing();
   }
   const events = (JSON.parse(buffer.toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents;
-  const main = new Set(
-    events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`),
-  );
+  const main = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
   const mark = (name: string) => {
     const found = events.filter((e) => e.name === name && main.has(`${e.pid}:${e.tid}`)).at(-1);
     if (!found) throw new Error(`performance mark ${name} not in the trace`);
@@ -134,7 +128,5 @@ async function proveTracerSeesBlocking(page: Page): Promise<TracedTask[]> {
  * block and nothing else; fails if it never does within `timeout`.
  */
 export async function expectTracerSeesTheBlock(page: Page, timeout = 20_000): Promise<void> {
-  await expect
-    .poll(async () => (await proveTracerSeesBlocking(page)).length, { message: "the main-thread tracer sees a blocked thread (and nothing else once the page settled)", timeout })
-    .toBe(1);
+  await expect.poll(async () => (await proveTracerSeesBlocking(page)).length, { message: "the main-thread tracer sees a blocked thread (and nothing else once the page settled)", timeout }).toBe(1);
 }

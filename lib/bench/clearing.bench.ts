@@ -49,7 +49,13 @@ export const clearingBench: Benchmark = {
     t = performance.now();
     const fresh = prepareDso(net, { salt: "bench-verified" });
     const byBus2 = new Map(fresh.dso.key.locations.map((l) => [l.bus, l.id]));
-    const vr = verifiedClearing(highs, fresh.dso, fresh.lightModel, defaultBids(net, (b) => byBus2.get(b)), 1.8);
+    const vr = verifiedClearing(
+      highs,
+      fresh.dso,
+      fresh.lightModel,
+      defaultBids(net, (b) => byBus2.get(b)),
+      1.8,
+    );
     log(
       `  AC-verified clearing: ${vr.iterations} iterations, ${(performance.now() - t).toFixed(0)} ms; voltage MAE ${vr.validation?.vMaePu.toExponential(2)} p.u., loading MAE ${vr.validation?.lMaePct.toExponential(2)} %`,
     );

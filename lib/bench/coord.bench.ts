@@ -27,12 +27,18 @@ export const coordBench: Benchmark = {
     for (const coupling of ["power", "voltage"] as const) {
       const runs = [0, 1, 2].map(() => solveCentralized(study, coupling));
       out[`central_${coupling}Ms`] = median(runs.map((r) => r.solveMs));
-      log(`  centralized (${coupling}-coupled, ${runs[0].buses} buses): ${runs[0].status}, ${runs[0].objective.toFixed(4)} $/h, median ${out[`central_${coupling}Ms`].toFixed(0)} ms, ${runs[0].iterations} iterations`);
+      log(
+        `  centralized (${coupling}-coupled, ${runs[0].buses} buses): ${runs[0].status}, ${runs[0].objective.toFixed(4)} $/h, median ${out[`central_${coupling}Ms`].toFixed(0)} ms, ${runs[0].iterations} iterations`,
+      );
     }
     const threads = defaultThreads();
     for (const method of ["exact", "pqv"] as const) {
       const t0 = performance.now();
-      const reps = await representOnThreads(study.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads);
+      const reps = await representOnThreads(
+        study.systems.map((s) => ({ net: s.net, units: [s.der] })),
+        method,
+        threads,
+      );
       const regionWall = performance.now() - t0;
       const assignments = study.systems.map((s, k) => ({ tsBus: s.tsBus, label: s.name, rep: reps[k].rep, replaceDemand: false }));
       const runs = [0, 1, 2].map(() => solveTsoOpf(study.ts, assignments));
@@ -44,7 +50,9 @@ export const coordBench: Benchmark = {
         const bare = assignments.map((a) => ({ ...a, rep: { ...a.rep, hullPlanes: [] } }));
         const only = median([0, 1, 2].map(() => solveTsoOpf(study.ts, bare).solveMs));
         out.tso_pqvPolynomialOnlyMs = only;
-        log(`  TSO OPF over the PQV polynomials alone (paper 002, no inner polytope): median ${only.toFixed(0)} ms = ${(100 * (1 - only / ref)).toFixed(0)} % less time than the voltage-coupled centralized OPF`);
+        log(
+          `  TSO OPF over the PQV polynomials alone (paper 002, no inner polytope): median ${only.toFixed(0)} ms = ${(100 * (1 - only / ref)).toFixed(0)} % less time than the voltage-coupled centralized OPF`,
+        );
         const round = await coordinate(study, "pqv", reps);
         out.coord_pqvMs = round.tsoSolveMs + round.dsoMaxMs;
         log(

@@ -29,7 +29,9 @@ export const layoutBench: Benchmark = {
       for (const kind of ["radial", "meshed"] as SyntheticKind[]) {
         const net = syntheticGrid(buses, kind);
         const { l, first, med } = runs(() => computeLayout(net), buses > 5000 && kind === "meshed" ? 3 : 5);
-        log(`  synthetic ${kind} ${buses.toLocaleString("en")} buses (${net.branches.length} branches, ${l.cyclomatic} loops): ${l.algorithm}, median ${med.toFixed(0)} ms (first ${first.toFixed(0)} ms), ${l.crossings} crossings`);
+        log(
+          `  synthetic ${kind} ${buses.toLocaleString("en")} buses (${net.branches.length} branches, ${l.cyclomatic} loops): ${l.algorithm}, median ${med.toFixed(0)} ms (first ${first.toFixed(0)} ms), ${l.crossings} crossings`,
+        );
         out[`${kind}${buses}Ms`] = med;
       }
     }

@@ -55,7 +55,13 @@ async function runOn(db: Db, label: string, log: (line: string) => void): Promis
       { name: "read: GET /api/auth/me", connections: 15, read: true, account: "tso", request: () => ({ method: "GET", path: "/api/auth/me" }) },
       { name: "read: GET /api/grids", connections: 10, read: true, account: "dso-bergwald", request: () => ({ method: "GET", path: "/api/grids" }) },
       { name: "read: GET light-model list", connections: 10, read: true, account: "dso-bergwald", request: () => ({ method: "GET", path: `/api/grids/${gridId}/light-models` }) },
-      { name: "upload: POST /api/grids (case9)", connections: 10, read: false, account: "dso-bergwald", request: () => ({ method: "POST", path: "/api/grids", headers: { "content-type": upload.type }, body: upload.body }) },
+      {
+        name: "upload: POST /api/grids (case9)",
+        connections: 10,
+        read: false,
+        account: "dso-bergwald",
+        request: () => ({ method: "POST", path: "/api/grids", headers: { "content-type": upload.type }, body: upload.body }),
+      },
     ];
     // The BCM's connections are spread over the four aggregators.
     for (const [k, agg] of aggs.entries()) {
@@ -121,18 +127,31 @@ async function runOn(db: Db, label: string, log: (line: string) => void): Promis
         errors += bad;
         if (m.read) readsP95 = Math.max(readsP95, p95);
         const why = [...[...m.non2xx].map(([s, n]) => `${n}× HTTP ${s}`), ...[...m.errorTypes].map(([t, n]) => `${n}× ${t}`)].join(", ");
-        log(`    ${name.padEnd(36)} ${String(sorted.length).padStart(6)} answered  p50 ${p50.toFixed(0).padStart(5)} ms  p95 ${p95.toFixed(0).padStart(5)} ms  max ${sorted.at(-1)?.toFixed(0) ?? "-"} ms  errors ${bad}${why ? ` (${why})` : ""}  unanswered at the end ${Math.max(0, m.sent - sorted.length - m.errors)}`);
-        const slug = name.split(":")[0] + "_" + name.replace(/[^a-z0-9]+/gi, "_").toLowerCase().slice(0, 30);
+        log(
+          `    ${name.padEnd(36)} ${String(sorted.length).padStart(6)} answered  p50 ${p50.toFixed(0).padStart(5)} ms  p95 ${p95.toFixed(0).padStart(5)} ms  max ${sorted.at(-1)?.toFixed(0) ?? "-"} ms  errors ${bad}${why ? ` (${why})` : ""}  unanswered at the end ${Math.max(0, m.sent - sorted.length - m.errors)}`,
+        );
+        const slug =
+          name.split(":")[0] +
+          "_" +
+          name
+            .replace(/[^a-z0-9]+/gi, "_")
+            .toLowerCase()
+            .slice(0, 30);
         out[`${label}_${phase}_${slug}_p50Ms`] = p50;
         out[`${label}_${phase}_${slug}_p95Ms`] = p95;
         out[`${label}_${phase}_${slug}_errors`] = bad;
       }
-      if (phase === "mixed") log(`    goal (no errors, reads' p95 < 500 ms while BCM runs go on): ${errors === 0 && readsP95 < 500 ? "met" : "MISSED"} — ${errors} errors, worst read p95 ${readsP95.toFixed(0)} ms`);
+      if (phase === "mixed")
+        log(`    goal (no errors, reads' p95 < 500 ms while BCM runs go on): ${errors === 0 && readsP95 < 500 ? "met" : "MISSED"} — ${errors} errors, worst read p95 ${readsP95.toFixed(0)} ms`);
       out[`${label}_${phase}_errors`] = errors;
       out[`${label}_${phase}_readsP95Ms`] = readsP95;
     };
     // Reads alone first (the baseline), then everything at once.
-    await measure("reads alone", kinds.filter((k) => k.read).map((k) => ({ ...k, connections: Math.round((k.connections * 50) / 35) })), 8);
+    await measure(
+      "reads alone",
+      kinds.filter((k) => k.read).map((k) => ({ ...k, connections: Math.round((k.connections * 50) / 35) })),
+      8,
+    );
     await measure("mixed", kinds, DURATION_S);
   } finally {
     await server.kill();

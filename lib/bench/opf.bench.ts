@@ -36,8 +36,12 @@ export const opfBench: Benchmark = {
       times.sort((a, b) => a - b);
       const median = times[3];
       const mp = MATPOWER_ISSUE_MS[name];
-      log(`  ${name}: median ${median.toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[6].toFixed(1)}), ${iterations} iterations, objective ${objective.toFixed(4)} $/h (MATPOWER ${ref.objective.toFixed(4)}, rel. diff ${(Math.abs(objective - ref.objective) / ref.objective).toExponential(1)})`);
-      log(`    ${(mp / median).toFixed(1)}x faster than MATPOWER's ${mp} ms (issue), ${(ref.opf_time_ms_median / median).toFixed(1)}x its ${ref.opf_time_ms_median.toFixed(0)} ms (reference file); goal 5x`);
+      log(
+        `  ${name}: median ${median.toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[6].toFixed(1)}), ${iterations} iterations, objective ${objective.toFixed(4)} $/h (MATPOWER ${ref.objective.toFixed(4)}, rel. diff ${(Math.abs(objective - ref.objective) / ref.objective).toExponential(1)})`,
+      );
+      log(
+        `    ${(mp / median).toFixed(1)}x faster than MATPOWER's ${mp} ms (issue), ${(ref.opf_time_ms_median / median).toFixed(1)}x its ${ref.opf_time_ms_median.toFixed(0)} ms (reference file); goal 5x`,
+      );
       const opf = new AcOpf(net);
       const base = opf.solve();
       const k = opf.model.iPg;

@@ -28,7 +28,9 @@ export const powerFlowBench: Benchmark = {
     log(`  first (cold) pass: ${cold.pfPerSecond.toFixed(0)} power flows/s`);
     log(`  warm passes: median ${median.toFixed(0)} power flows/s (min ${rates[0].toFixed(0)}, max ${rates[4].toFixed(0)}), median ${runs[2].medianMs.toFixed(3)} ms per power flow`);
     log(`  all converged: ${runs.every((r) => r.converged === r.scenarios)}; iterations per scenario: ${[...new Set(runs[0].iterations)].join(", ")}`);
-    log(`  vs MATPOWER on a 2-core machine (reference file): ${(median / mpLegacy).toFixed(1)}x its legacy core (${mpLegacy.toFixed(1)}/s), ${(median / mpDefault).toFixed(0)}x its default core (${mpDefault.toFixed(2)}/s)`);
+    log(
+      `  vs MATPOWER on a 2-core machine (reference file): ${(median / mpLegacy).toFixed(1)}x its legacy core (${mpLegacy.toFixed(1)}/s), ${(median / mpDefault).toFixed(0)}x its default core (${mpDefault.toFixed(2)}/s)`,
+    );
     return { pfPerSecond: median, pfPerSecondCold: cold.pfPerSecond, medianMs: runs[2].medianMs };
   },
 };

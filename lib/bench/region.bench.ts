@@ -25,7 +25,9 @@ export const regionBench: Benchmark = {
     const ms = performance.now() - t0;
     const e = r.exact!;
     const cmp = r.comparison.map((c) => `${c.method} IoU ${c.iou.toFixed(3)}, AC-infeasible ${(100 * c.acInfeasibleShare).toFixed(0)} %`).join("; ");
-    log(`  case118zh, this thread: exact region ${e.boundary.length} points, ${e.opfSolves} AC-OPF solves (${(e.opfIterations / e.opfSolves).toFixed(1)} iterations each) in ${e.computeMs.toFixed(0)} ms = ${((72 * e.computeMs) / e.boundary.length).toFixed(0)} ms per 72 points (target 2000); all three with the comparison ${ms.toFixed(0)} ms; ${cmp}`);
+    log(
+      `  case118zh, this thread: exact region ${e.boundary.length} points, ${e.opfSolves} AC-OPF solves (${(e.opfIterations / e.opfSolves).toFixed(1)} iterations each) in ${e.computeMs.toFixed(0)} ms = ${((72 * e.computeMs) / e.boundary.length).toFixed(0)} ms per 72 points (target 2000); all three with the comparison ${ms.toFixed(0)} ms; ${cmp}`,
+    );
     out.case118zhExactMs = e.computeMs;
     out.case118zhMsPer72 = (72 * e.computeMs) / e.boundary.length;
     const d = generateDistrict().network;
@@ -36,7 +38,9 @@ export const regionBench: Benchmark = {
         const t1 = performance.now();
         const rd = await computePqRegions(d, ["exact"], { runner });
         const ex = rd.exact!;
-        log(`  default district (565 units), ${n} thread${n > 1 ? "s" : ""}: ${ex.boundary.length} points, ${ex.opfSolves} AC-OPF solves, ${ex.failures.length} without a point, ${(performance.now() - t1).toFixed(0)} ms`);
+        log(
+          `  default district (565 units), ${n} thread${n > 1 ? "s" : ""}: ${ex.boundary.length} points, ${ex.opfSolves} AC-OPF solves, ${ex.failures.length} without a point, ${(performance.now() - t1).toFixed(0)} ms`,
+        );
         out[`districtExactMs${n}`] = performance.now() - t1;
       } finally {
         runner?.dispose?.();

@@ -1,15 +1,6 @@
 import { validateBids, type Bid } from "./bid";
 import { decodeOperatingPoints, type DecodedOperatingPoint, type LightModel } from "../sensitivity/light-model";
-import {
-  isViolated,
-  limitRowValue,
-  prepareClearing,
-  writeMarketLp,
-  type BidGroup,
-  type ClearingProblem,
-  type LimitRow,
-  type MilpModel,
-} from "./milp";
+import { isViolated, limitRowValue, prepareClearing, writeMarketLp, type BidGroup, type ClearingProblem, type LimitRow, type MilpModel } from "./milp";
 
 /** The part of the `highs` package the clearing uses (Node and Web Worker alike). */
 export interface HighsLike {
@@ -135,12 +126,7 @@ function meritOrder(problems: ClearingProblem[], requestMw: number, maximize?: 1
  * satisfies every row of its points (rows of unselected points hold at b_i = 0 by
  * their big-M), so it is optimal for the full problem. Exact, and the LP stays small.
  */
-function solveLazy(
-  highs: HighsLike,
-  problems: ClearingProblem[],
-  market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] },
-  opts: ClearingOptions,
-) {
+function solveLazy(highs: HighsLike, problems: ClearingProblem[], market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] }, opts: ClearingOptions) {
   const active: LimitRow[][] = problems.map(() => []);
   const inLp = problems.map(() => new Set<LimitRow>());
   const y0 = meritOrder(problems, market.requestMw, market.maximizeDelivery);
@@ -185,12 +171,7 @@ function solveLazy(
  * [P004] eq. 11-14 per grid with one shared balance, solved by HiGHS. With an
  * infeasible request, a second solve finds the largest deliverable amount.
  */
-export function clearMarket(
-  highs: HighsLike,
-  grids: GridBids[],
-  requestMw: number,
-  opts: ClearingOptions & { groups?: BidGroup[] } = {},
-): MarketClearingResult {
+export function clearMarket(highs: HighsLike, grids: GridBids[], requestMw: number, opts: ClearingOptions & { groups?: BidGroup[] } = {}): MarketClearingResult {
   const t0 = performance.now();
   if (!Number.isFinite(requestMw)) throw new Error(`the requested balancing power must be a number, got ${requestMw}`);
   const allBids = grids.flatMap((g) => g.bids);
@@ -205,18 +186,11 @@ export function clearMarket(
   const offeredUpMw = allBids.reduce((s, b) => s + Math.max(0, b.volumeMw), 0);
   const offeredDownMw = allBids.reduce((s, b) => s + Math.min(0, b.volumeMw), 0);
   const prepare = (maximizeDelivery?: 1 | -1): ClearingProblem[] =>
-    grids.map((g, k) =>
-      prepareClearing(g.lightModel, decoded[k], g.bids, requestMw, { reactive: opts.reactive, screen: opts.screen, maximizeDelivery }),
-    );
+    grids.map((g, k) => prepareClearing(g.lightModel, decoded[k], g.bids, requestMw, { reactive: opts.reactive, screen: opts.screen, maximizeDelivery }));
   const problems = prepare();
   const solved = solveLazy(highs, problems, { requestMw, groups: opts.groups }, opts);
   const stats = { ...solved.model.stats, lazyRounds: solved.rounds };
-  const status: ClearingStatus =
-    solved.y !== null
-      ? "optimal"
-      : solved.res.Status === "Infeasible" || solved.res.Status === "Primal infeasible or unbounded"
-        ? "infeasible"
-        : "error";
+  const status: ClearingStatus = solved.y !== null ? "optimal" : solved.res.Status === "Infeasible" || solved.res.Status === "Primal infeasible or unbounded" ? "infeasible" : "error";
   const none = (message: string, extra: Partial<MarketClearingResult> = {}): MarketClearingResult => ({
     status,
     message,
@@ -368,13 +342,7 @@ export function clearMarket(
 }
 
 /** Clear bids against one light model ([P004]'s setting). */
-export function clearBids(
-  highs: HighsLike,
-  lm: LightModel,
-  bids: Bid[],
-  requestMw: number,
-  opts: ClearingOptions & { groups?: BidGroup[] } = {},
-): ClearingResult {
+export function clearBids(highs: HighsLike, lm: LightModel, bids: Bid[], requestMw: number, opts: ClearingOptions & { groups?: BidGroup[] } = {}): ClearingResult {
   const r = clearMarket(highs, [{ gridId: "grid", lightModel: lm, bids, decoded: opts.decoded }], requestMw, opts);
   const g = r.grids[0];
   return {

@@ -49,7 +49,13 @@ describe("default district: the paper's 1.8 MW case", () => {
   it("AC-verified clearing is at least ten times more accurate", () => {
     const { dso, lightModel } = fresh();
     const byBus = new Map(dso.key.locations.map((l) => [l.bus, l.id]));
-    const vr = verifiedClearing(highs, dso, lightModel, defaultBids(net, (b) => byBus.get(b)), 1.8);
+    const vr = verifiedClearing(
+      highs,
+      dso,
+      lightModel,
+      defaultBids(net, (b) => byBus.get(b)),
+      1.8,
+    );
     expect(vr.verified).toBe(true);
     expect(vr.clearing.status).toBe("optimal");
     expect(vr.validation!.violations).toEqual([]);

@@ -41,8 +41,7 @@ export function prepareDso(net: Network, opts: PrepareOptions = {}): { dso: DsoC
   const locations = flexLocations(net);
   if (locations.length === 0) throw new Error("the grid has no flexibility locations");
   const ops = opts.operatingPoints ?? ["none", "half", "all"];
-  const specs: OperatingPointSpec[] =
-    ops.length && typeof ops[0] === "string" ? presetOperatingPoints(locations, ops as string[]) : (ops as OperatingPointSpec[]);
+  const specs: OperatingPointSpec[] = ops.length && typeof ops[0] === "string" ? presetOperatingPoints(locations, ops as string[]) : (ops as OperatingPointSpec[]);
   const reactive = opts.reactive ?? true;
   const model = computeSensitivities(net, locations, specs, { reactive, screen: opts.screen, onProgress: opts.onProgress });
   const failed = model.points.filter((p) => !p.converged);
@@ -57,11 +56,7 @@ export function prepareDso(net: Network, opts: PrepareOptions = {}): { dso: DsoC
  * Re-linearize at a new operating point (e.g. a dispatched point) and append it to
  * both the DSO's model and the light model, under the existing opaque ids.
  */
-export function addOperatingPoint(
-  dso: DsoContext,
-  lm: LightModel,
-  spec: { label: string; locationMw: ArrayLike<number>; locationMvar: ArrayLike<number> },
-): LightModel {
+export function addOperatingPoint(dso: DsoContext, lm: LightModel, spec: { label: string; locationMw: ArrayLike<number>; locationMvar: ArrayLike<number> }): LightModel {
   // The light model's location order -> the DSO model's order.
   const pos = new Map(dso.locations.map((l, k) => [l.bus, k]));
   const p = new Float64Array(dso.locations.length);

@@ -297,10 +297,7 @@ function tieBreaks(bidsPerGrid: Bid[][]): Float64Array[] {
  * operating-point binaries and limit rows, one shared balance Σ y = P_E (14j), one
  * objective (14a), and the bid groups across grids.
  */
-export function writeMarketLp(
-  parts: MarketLpPart[],
-  market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] },
-): MilpModel & { gridB: string[][]; gridY: string[][] } {
+export function writeMarketLp(parts: MarketLpPart[], market: { requestMw: number; maximizeDelivery?: 1 | -1; groups?: BidGroup[] }): MilpModel & { gridB: string[][]; gridY: string[][] } {
   const rows: string[] = [];
   const bounds: string[] = [];
   const binaries: string[] = [];
@@ -434,18 +431,7 @@ export function writeMarketLp(
     }
   }
   if (obj.empty) obj.add(1e-9, binaries[0]);
-  const lp = [
-    market.maximizeDelivery === 1 ? "Maximize" : "Minimize",
-    ` obj: ${obj.toString()}`,
-    "Subject To",
-    ...rows,
-    "Bounds",
-    ...bounds,
-    "Binary",
-    ` ${binaries.join(" ")}`,
-    "End",
-    "",
-  ].join("\n");
+  const lp = [market.maximizeDelivery === 1 ? "Maximize" : "Minimize", ` obj: ${obj.toString()}`, "Subject To", ...rows, "Bounds", ...bounds, "Binary", ` ${binaries.join(" ")}`, "End", ""].join("\n");
   const nOps = parts.reduce((acc, x) => acc + x.problem.ops.length, 0);
   return {
     lp,

@@ -39,23 +39,14 @@ export function applyDispatch(net: Network, key: LightModelKey, locationMw: Arra
   });
   return {
     ...net,
-    buses: net.buses.map((b) =>
-      dP.has(b.id) || dQ.has(b.id) ? { ...b, pdMw: b.pdMw - (dP.get(b.id) ?? 0), qdMvar: b.qdMvar - (dQ.get(b.id) ?? 0) } : b,
-    ),
+    buses: net.buses.map((b) => (dP.has(b.id) || dQ.has(b.id) ? { ...b, pdMw: b.pdMw - (dP.get(b.id) ?? 0), qdMvar: b.qdMvar - (dQ.get(b.id) ?? 0) } : b)),
   };
 }
 
 /** What the validation reads of a clearing: the grid's selected point and its injections per location. */
 export type DispatchToValidate = Pick<ClearingResult, "selectedIndex" | "locationMw" | "locationMvar"> & { stats: { reactive: boolean } };
 
-export function validateDispatch(
-  net: Network,
-  key: LightModelKey,
-  lm: LightModel,
-  ops: DecodedOperatingPoint[],
-  clearing: DispatchToValidate,
-  opts: { critical?: number } = {},
-): ValidationResult {
+export function validateDispatch(net: Network, key: LightModelKey, lm: LightModel, ops: DecodedOperatingPoint[], clearing: DispatchToValidate, opts: { critical?: number } = {}): ValidationResult {
   if (clearing.selectedIndex < 0) throw new Error("validation needs a cleared dispatch");
   const op = ops[clearing.selectedIndex];
   const nLoc = lm.locations.length;
@@ -120,9 +111,7 @@ export function validateDispatch(
     });
   }
   const n = opts.critical ?? 12;
-  const criticalBuses = [...buses]
-    .sort((a, b) => Math.min(a.ac - vMinPu, vMaxPu - a.ac) - Math.min(b.ac - vMinPu, vMaxPu - b.ac))
-    .slice(0, n);
+  const criticalBuses = [...buses].sort((a, b) => Math.min(a.ac - vMinPu, vMaxPu - a.ac) - Math.min(b.ac - vMinPu, vMaxPu - b.ac)).slice(0, n);
   const criticalBranches = [...branches].sort((a, b) => Math.abs(b.ac) - Math.abs(a.ac)).slice(0, n);
   return {
     converged: pf.converged,

@@ -46,14 +46,7 @@ export interface VerifiedResult {
   tightening: Tightening;
 }
 
-export function verifiedClearing(
-  highs: HighsLike,
-  dso: DsoContext,
-  lightModel: LightModel,
-  bids: Bid[],
-  requestMw: number,
-  opts: VerifiedOptions = {},
-): VerifiedResult {
+export function verifiedClearing(highs: HighsLike, dso: DsoContext, lightModel: LightModel, bids: Bid[], requestMw: number, opts: VerifiedOptions = {}): VerifiedResult {
   const tol = {
     maxIterations: opts.maxIterations ?? VERIFY_DEFAULTS.maxIterations,
     tolVPu: opts.tolVPu ?? VERIFY_DEFAULTS.tolVPu,
@@ -76,7 +69,19 @@ export function verifiedClearing(
     const decoded = decodeOperatingPoints(lm);
     const clearing = clearBids(highs, { ...lm, limits }, bids, requestMw, { ...opts, decoded });
     if (clearing.status !== "optimal") {
-      record({ iteration: it, status: clearing.status, totalMw: clearing.totalMw, objectiveEur: clearing.objectiveEur, selectedOperatingPoint: null, violations: 0, vMaxErrPu: NaN, lMaxErrPct: NaN, vMaePu: NaN, lMaePct: NaN, action: "stopped" });
+      record({
+        iteration: it,
+        status: clearing.status,
+        totalMw: clearing.totalMw,
+        objectiveEur: clearing.objectiveEur,
+        selectedOperatingPoint: null,
+        violations: 0,
+        vMaxErrPu: NaN,
+        lMaxErrPct: NaN,
+        vMaePu: NaN,
+        lMaePct: NaN,
+        action: "stopped",
+      });
       return { clearing, validation: null, iterations: it, verified: false, history, lightModel: lm, tightening: tighten };
     }
     const validation = validateDispatch(dso.net, dso.key, lm, decoded, clearing);

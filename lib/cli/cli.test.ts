@@ -34,13 +34,7 @@ describe("flex CLI", () => {
   });
 
   it("pf-batch replays the reference scenarios", async () => {
-    const { code, stdout } = await flex(
-      "pf-batch",
-      caseFile("case533mt_lo"),
-      "--scales",
-      join(SHARED_DIR, "reference", "batch", "case533mt_lo_batch_scales.csv"),
-      "--json",
-    );
+    const { code, stdout } = await flex("pf-batch", caseFile("case533mt_lo"), "--scales", join(SHARED_DIR, "reference", "batch", "case533mt_lo_batch_scales.csv"), "--json");
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({ scenarios: 200, converged: 200 });

@@ -36,12 +36,7 @@ export interface RegionJobResult {
  * (each keeps a warm solver), while this thread only orders points and picks the next
  * directions; the first worker then runs the AC checks of the comparison.
  */
-export async function runRegionJob(
-  clients: SolverClient[],
-  networkText: string,
-  options: RegionJobOptions,
-  onProgress: (p: RegionJobProgress) => void,
-): Promise<RegionJobResult> {
+export async function runRegionJob(clients: SolverClient[], networkText: string, options: RegionJobOptions, onProgress: (p: RegionJobProgress) => void): Promise<RegionJobResult> {
   const t0 = performance.now();
   onProgress({ stage: "prepare", solved: 0, message: "LinDistFlow and loss compensation" });
   const prepared = await clients[0].run("region-prepare", { network: networkText, options });

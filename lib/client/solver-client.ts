@@ -120,7 +120,5 @@ export class SolverClient {
 
 /** The browser's client: a module Web Worker bundled from solver-worker/worker.ts. */
 export function createBrowserSolverClient(): SolverClient {
-  return new SolverClient(
-    () => new Worker(new URL("../../solver-worker/worker.ts", import.meta.url), { type: "module", name: "flexplat-solver" }) as unknown as WorkerLike,
-  );
+  return new SolverClient(() => new Worker(new URL("../../solver-worker/worker.ts", import.meta.url), { type: "module", name: "flexplat-solver" }) as unknown as WorkerLike);
 }

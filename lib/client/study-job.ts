@@ -19,12 +19,7 @@ export interface StudyJobResult {
  * size by two orders), then one worker solves the centralized reference, the TSO's OPF
  * over the regions and the DSOs' post-coordination.
  */
-export async function runStudyJob(
-  clients: SolverClient[],
-  cases: StudyCases,
-  methods: CoordMethod[],
-  onProgress: (message: string, done: number, total: number) => void,
-): Promise<StudyJobResult> {
+export async function runStudyJob(clients: SolverClient[], cases: StudyCases, methods: CoordMethod[], onProgress: (message: string, done: number, total: number) => void): Promise<StudyJobResult> {
   const t0 = performance.now();
   const { systems } = await clients[0].run("study-represent", { cases, method: methods[0], systems: [] });
   const represented: Partial<Record<CoordMethod, Represented[]>> = {};

@@ -94,12 +94,7 @@ export type StepReport = { phase: "clear"; iteration: number; progress: StagePro
 /** The accepted |linear − AC| (p.u., %), as the TSO's page shows it: VERIFY_DEFAULTS of lib/clearing. */
 export const VERIFY_TOLERANCE = { vPu: VERIFY_DEFAULTS.tolVPu, lPct: VERIFY_DEFAULTS.tolLPct } as const;
 
-export async function runTsoClearing(
-  grids: ClearingGrid[],
-  opts: ClearingOptions,
-  deps: ClearingDeps,
-  report: (step: StepReport) => void = () => {},
-): Promise<ClearingOutcome> {
+export async function runTsoClearing(grids: ClearingGrid[], opts: ClearingOptions, deps: ClearingDeps, report: (step: StepReport) => void = () => {}): Promise<ClearingOutcome> {
   const tol = {
     maxIterations: opts.maxIterations ?? VERIFY_DEFAULTS.maxIterations,
     tolVPu: opts.tolVPu ?? VERIFY_DEFAULTS.tolVPu,

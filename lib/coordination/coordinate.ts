@@ -51,9 +51,7 @@ export async function coordinate(study: Study, method: CoordMethod, reps: Repres
   if (tso.status !== "optimal") {
     throw new Error(`the TSO's ${method} OPF ended ${tso.status}: ${tso.message}`);
   }
-  const posts = await Promise.all(
-    tso.setPoints.map((sp, k) => post(k, method, { pMw: sp.pMw, qMvar: sp.qMvar, ...(method === "pqv" ? { vPu: sp.vPu } : {}) })),
-  );
+  const posts = await Promise.all(tso.setPoints.map((sp, k) => post(k, method, { pMw: sp.pMw, qMvar: sp.qMvar, ...(method === "pqv" ? { vPu: sp.vPu } : {}) })));
   const violations: ViolationCounts = { voltage: 0, p: 0, q: 0, branch: 0 };
   let dsCost = 0;
   posts.forEach((p) => {

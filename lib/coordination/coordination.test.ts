@@ -54,7 +54,12 @@ describe("polynomials of the exchange", () => {
     const a = PolyBuilder.affine([2, 1], -1);
     const b = PolyBuilder.affine([1, -1], 0);
     const p = a.times(b).plus(PolyBuilder.constant(2, 3)).build();
-    for (const [x, y] of [[1.5, -2], [0, 0], [-3, 0.25]]) expect(polyDerivs(p, [x, y])).toBeCloseTo(2 * x * x - x * y - y * y - x + y + 3, 12);
+    for (const [x, y] of [
+      [1.5, -2],
+      [0, 0],
+      [-3, 0.25],
+    ])
+      expect(polyDerivs(p, [x, y])).toBeCloseTo(2 * x * x - x * y - y * y - x + y + 3, 12);
     // In a normalized frame: the same polynomial of x̃ = (x − c)/s, evaluated in physical units.
     const norm: Poly = { ...p, centre: [10, -1], scale: [2, 0.5] };
     const [x, y] = [11, -0.75];
@@ -99,7 +104,16 @@ describe("a region's half-planes", () => {
       [2, 1],
       [0, 1],
     ];
-    const cost = { basis: "ac-fit" as const, exponents: [[0, 0], [1, 0], [2, 0]] as [number, number][], coefficients: [1, 2, 0.5], r2: 0.99 };
+    const cost = {
+      basis: "ac-fit" as const,
+      exponents: [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ] as [number, number][],
+      coefficients: [1, 2, 0.5],
+      r2: 0.99,
+    };
     const pub = parsePublishedRegion(JSON.parse(JSON.stringify(publishPqRegion(pcc, "exact", polygon, 2, { costModel: cost }))));
     const rep = fromPublished(pub);
     expect(rep.box).toEqual({ pMin: 0, pMax: 2, qMin: 0, qMax: 1 });
@@ -193,7 +207,17 @@ describe("the 29-feeder study (paper 000 section IV-B)", () => {
 
 describe("the PQV polynomial's conservative margin", () => {
   it("is the most negative f at a boundary point, so every boundary point is on or outside the shifted f = 0", () => {
-    const sphere: Poly = { exps: [[2, 0, 0], [0, 2, 0], [0, 0, 2], [0, 0, 0]], coeffs: [1, 1, 1, -1], centre: [0, 0, 1], scale: [1, 1, 1] };
+    const sphere: Poly = {
+      exps: [
+        [2, 0, 0],
+        [0, 2, 0],
+        [0, 0, 2],
+        [0, 0, 0],
+      ],
+      coeffs: [1, 1, 1, -1],
+      centre: [0, 0, 1],
+      scale: [1, 1, 1],
+    };
     const pts = [0.9, 1, 1.1].map((r) => ({ pMw: r, qMvar: 0, vPu: 1 }));
     expect(pqvMargin(sphere, pts)).toBeCloseTo(1 - 0.81, 12);
     expect(pqvMargin(sphere, [{ pMw: 1.2, qMvar: 0, vPu: 1 }])).toBe(0);
@@ -203,7 +227,17 @@ describe("the PQV polynomial's conservative margin", () => {
 describe("study CSV", () => {
   it("reads back a case name with a comma, quotes and a line break, with a BOM and CRLF line ends", () => {
     const violations = { voltage: 1, p: 0, q: 2, branch: 0 };
-    const system = { method: "slc", tsBus: 7, case: 'feeder "b", 33\nbuses', pccPMW: 1.5, pccQMVAr: -0.25, pccVPu: 1.01, costDeviationPct: -0.125, violations, postStatus: "optimal" } as StudySystemReport;
+    const system = {
+      method: "slc",
+      tsBus: 7,
+      case: 'feeder "b", 33\nbuses',
+      pccPMW: 1.5,
+      pccQMVAr: -0.25,
+      pccVPu: 1.01,
+      costDeviationPct: -0.125,
+      violations,
+      postStatus: "optimal",
+    } as StudySystemReport;
     const method = { method: "slc", costDeviationPct: Infinity, violations, status: "failed" } as StudyMethodReport;
     const report = { distributionSystems: [system], methods: [method] } as StudyReport;
     const rows: string[][] = [];

@@ -20,7 +20,8 @@ export function publishedCostModel(poly: Poly, basis: PublishedCostModel["basis"
   const terms = physical.exps.map((e, k) => [e, physical.coeffs[k]] as const).filter(([, c]) => c !== 0);
   if (terms.length === 0) terms.push([[0, 0], 0]);
   const tooHigh = terms.find(([e]) => e[0] > MAX_EXPONENT || e[1] > MAX_EXPONENT);
-  if (tooHigh) throw new CoordinationInputError(`the cost has a term p^${tooHigh[0][0]}·q^${tooHigh[0][1]}: a published cost has exponents up to ${MAX_EXPONENT} (units with at most quadratic gencost)`);
+  if (tooHigh)
+    throw new CoordinationInputError(`the cost has a term p^${tooHigh[0][0]}·q^${tooHigh[0][1]}: a published cost has exponents up to ${MAX_EXPONENT} (units with at most quadratic gencost)`);
   if (terms.length > MAX_TERMS) throw new CoordinationInputError(`the cost has ${terms.length} terms; a published cost has at most ${MAX_TERMS}`);
   return { basis, exponents: terms.map(([e]) => [e[0], e[1]] as [number, number]), coefficients: terms.map(([, c]) => c), r2 };
 }

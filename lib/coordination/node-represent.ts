@@ -15,7 +15,10 @@ export async function representOnThreads(
   onDone?: (done: number, total: number) => void,
   opts: { pqvMargin?: boolean; pqvHull?: boolean } = {},
 ): Promise<Represented[]> {
-  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean; pqvHull?: boolean }, Represented>(new URL("./represent-thread.ts", import.meta.url), Math.min(threads, systems.length));
+  const pool = new NodeThreadPool<{ net: Network; method: CoordMethod; units: FlexUnit[]; pqvMargin?: boolean; pqvHull?: boolean }, Represented>(
+    new URL("./represent-thread.ts", import.meta.url),
+    Math.min(threads, systems.length),
+  );
   const out: Represented[] = new Array(systems.length);
   let next = 0;
   let done = 0;

@@ -122,7 +122,22 @@ export async function runStudy(study: Study, opts: StudyOptions): Promise<StudyR
       out = await coordinate(study, method, reps, opts.post);
     } catch (e) {
       const zero = { voltage: 0, p: 0, q: 0, branch: 0 };
-      methods.push({ method, status: "failed", message: (e as Error).message, objective: NaN, reference: ref.coupling, costDeviationPct: NaN, violations: zero, solveMs: NaN, tsoSolveMs: NaN, dsoSolveMs: NaN, dsoMaxMs: NaN, regionMs, tsoIterations: 0, worst: { unitMW: 0, voltagePu: 0, branchMVA: 0 } });
+      methods.push({
+        method,
+        status: "failed",
+        message: (e as Error).message,
+        objective: NaN,
+        reference: ref.coupling,
+        costDeviationPct: NaN,
+        violations: zero,
+        solveMs: NaN,
+        tsoSolveMs: NaN,
+        dsoSolveMs: NaN,
+        dsoMaxMs: NaN,
+        regionMs,
+        tsoIterations: 0,
+        worst: { unitMW: 0, voltagePu: 0, branchMVA: 0 },
+      });
       continue;
     }
     progress(`${method} coordination`, 1, 1);

@@ -107,7 +107,14 @@ export async function represent(net: Network, method: CoordMethod, opts: Represe
     }
     if (polygon.length < 3) throw new CoordinationInputError(`${net.name}: the ${method === "lds" ? "LinDistFlow" : "loss-compensated"} region is empty`);
     return {
-      rep: { method, box: boxOf(polygon), halfPlanes: polygonHalfPlanes(polygon), polynomial: null, cost: balanceCost(problem, loss), costBasis: loss ? "loss-compensated-balance" : "lossless-balance" },
+      rep: {
+        method,
+        box: boxOf(polygon),
+        halfPlanes: polygonHalfPlanes(polygon),
+        polynomial: null,
+        cost: balanceCost(problem, loss),
+        costBasis: loss ? "loss-compensated-balance" : "lossless-balance",
+      },
       regionMs: performance.now() - t0,
       opfSolves: 0,
       areaMW2: area(polygon),

@@ -158,7 +158,18 @@ export function integratedNetwork(study: Study, coupling: Coupling, vRange: [num
       if (!g) throw new CoordinationInputError(`${s.name}: the feeder has no generator at its PCC`);
       const sd = Math.hypot(...Object.values(totalDemand(ds)));
       pccGen = generators.length;
-      generators.push({ ...g, id: `pcc:${s.name}`, bus: id(root.id), cost: undefined, qCost: undefined, pminMw: Math.min(g.pminMw, -sd), pmaxMw: Math.max(g.pmaxMw, sd), qminMvar: Math.min(g.qminMvar, -sd), qmaxMvar: Math.max(g.qmaxMvar, sd), mBase: base });
+      generators.push({
+        ...g,
+        id: `pcc:${s.name}`,
+        bus: id(root.id),
+        cost: undefined,
+        qCost: undefined,
+        pminMw: Math.min(g.pminMw, -sd),
+        pmaxMw: Math.max(g.pmaxMw, sd),
+        qminMvar: Math.min(g.qminMvar, -sd),
+        qmaxMvar: Math.max(g.qmaxMvar, sd),
+        mBase: base,
+      });
       links.push({ generator: pccGen, bus: s.tsBus });
     }
     const der = generators.length;

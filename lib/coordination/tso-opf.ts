@@ -178,7 +178,7 @@ export function solveTsoOpf(ts: Network, assignments: PccAssignment[], opts: Tso
     const v = x[iV];
     const point = a.rep.cost.centre.length === 3 ? [p, q, v] : [p, q];
     const i = busIdx.get(a.tsBus)!;
-    const onBoundary = s.binding.some((c) => c.kind === "extra" && c.element === `region of ${a.label}`) || s.binding.some((c) => (c.element === `${DS_GEN_PREFIX}${k}`));
+    const onBoundary = s.binding.some((c) => c.kind === "extra" && c.element === `region of ${a.label}`) || s.binding.some((c) => c.element === `${DS_GEN_PREFIX}${k}`);
     return { tsBus: a.tsBus, label: a.label, pMw: p, qMvar: q, vPu: v, dsCostPerH: polyDerivs(a.rep.cost, point), lmpP: s.lamP[i], lmpQ: s.lamQ[i], onBoundary };
   });
   const binding = s.binding.filter((c) => !(c.kind === "extra" || c.element.startsWith(DS_GEN_PREFIX)));

@@ -98,8 +98,7 @@ export async function applyMigrations(driver: MigrationDriver, migrations: Migra
     ),
   );
   const known = new Map(migrations.map((m) => [m.name, m]));
-  const readApplied = async () =>
-    new Map((await driver.query<AppliedRow>(`SELECT "name", "checksum" FROM "${MIGRATIONS_TABLE}"`)).map((r) => [r.name, r.checksum]));
+  const readApplied = async () => new Map((await driver.query<AppliedRow>(`SELECT "name", "checksum" FROM "${MIGRATIONS_TABLE}"`)).map((r) => [r.name, r.checksum]));
   for (const [name, checksum] of await readApplied()) {
     const m = known.get(name);
     if (!m) throw new MigrationError(`the database has migration '${name}', which this code does not know (is the database newer than the code?)`);

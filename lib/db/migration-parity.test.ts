@@ -86,10 +86,16 @@ const postgres = readMigrations(migrationsDir("postgresql"));
 
 describe("SQLite and PostgreSQL migrations", () => {
   it("are the same folders, in the same order", () => {
-    expect(postgres.map((m) => m.name), "prisma/migrations-pg must have a twin of every folder in prisma/migrations").toEqual(sqlite.map((m) => m.name));
+    expect(
+      postgres.map((m) => m.name),
+      "prisma/migrations-pg must have a twin of every folder in prisma/migrations",
+    ).toEqual(sqlite.map((m) => m.name));
   });
 
-  for (const [dialect, set] of [["sqlite", sqlite], ["postgresql", postgres]] as const) {
+  for (const [dialect, set] of [
+    ["sqlite", sqlite],
+    ["postgresql", postgres],
+  ] as const) {
     it(`${dialect}: build exactly the tables and columns of schema.prisma's models, with the dialect's types`, () => {
       const tables = schemaOf(set);
       const models = modelsOfSchema();
@@ -104,7 +110,11 @@ describe("SQLite and PostgreSQL migrations", () => {
 
   it("the parser sees a column added in one dialect only", () => {
     const extra = { name: "20990101000000_x", sql: `ALTER TABLE "User" ADD COLUMN "nickname" TEXT;`, checksum: "" };
-    expect(schemaOf([...sqlite, extra]).get("User")!.has("nickname")).toBe(true);
+    expect(
+      schemaOf([...sqlite, extra])
+        .get("User")!
+        .has("nickname"),
+    ).toBe(true);
     expect(schemaOf(postgres).get("User")!.has("nickname")).toBe(false);
   });
 });

@@ -40,9 +40,7 @@ async function tableColumns(): Promise<Map<string, string[]>> {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
     try {
-      const rows = (await client.query<{ t: string; c: string }>(
-        `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()`,
-      )).rows;
+      const rows = (await client.query<{ t: string; c: string }>(`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()`)).rows;
       const out = new Map<string, string[]>();
       for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), r.c]);
       return out;
@@ -77,9 +75,7 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
       data: { id: "u1", username: "dso-test", displayName: "Test DSO", role: "DSO", passwordHash: "scrypt$x" },
     });
     expect(user.createdAt).toBeInstanceOf(Date);
-    await expect(
-      prisma.user.create({ data: { id: "u2", username: "dso-test", displayName: "dup", role: "DSO", passwordHash: "x" } }),
-    ).rejects.toThrow(/Unique constraint/);
+    await expect(prisma.user.create({ data: { id: "u2", username: "dso-test", displayName: "dup", role: "DSO", passwordHash: "x" } })).rejects.toThrow(/Unique constraint/);
 
     const expiresAt = new Date(Date.now() + 3600_000);
     await prisma.session.create({ data: { id: "s1", userId: user.id, expiresAt } });
@@ -95,8 +91,18 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
 
     await prisma.powerFlowRun.create({
       data: {
-        id: "r1", gridId: grid.id, userId: user.id, status: "converged", converged: true, iterations: 4,
-        vmMinPu: 0.913, vmMinBusId: 18, lossPMw: 0.2027, lossQMvar: 0.135, maxLoadingPct: null, solveMs: 1.5,
+        id: "r1",
+        gridId: grid.id,
+        userId: user.id,
+        status: "converged",
+        converged: true,
+        iterations: 4,
+        vmMinPu: 0.913,
+        vmMinBusId: 18,
+        lossPMw: 0.2027,
+        lossQMvar: 0.135,
+        maxLoadingPct: null,
+        solveMs: 1.5,
       },
     });
     const runs = await prisma.powerFlowRun.findMany({ where: { gridId: "g1" }, include: { grid: true, user: true } });
@@ -134,7 +140,9 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
     await prisma.portfolioBid.create({ data: { id: "pool-1", portfolioId: "p1", tsoGroupId: "G-1" } });
     await prisma.assetBid.create({ data: { id: "pool-1/ev-1", bidId: "pool-1", portfolioId: "p1", gridId: "g1", unitId: "ev-1", volumeMw: 0.011, tsoId: "X-1" } });
     await expect(prisma.portfolioBid.create({ data: { id: "pool-1", portfolioId: "p1" } })).rejects.toThrow(/Unique constraint/);
-    await expect(prisma.assetBid.create({ data: { id: "pool-1/ev-2", bidId: "pool-1", portfolioId: "p1", gridId: "g1", unitId: "ev-2", volumeMw: 0.01, tsoId: "X-1" } })).rejects.toThrow(/Unique constraint/);
+    await expect(prisma.assetBid.create({ data: { id: "pool-1/ev-2", bidId: "pool-1", portfolioId: "p1", gridId: "g1", unitId: "ev-2", volumeMw: 0.01, tsoId: "X-1" } })).rejects.toThrow(
+      /Unique constraint/,
+    );
     expect(await prisma.bidPortfolio.findUniqueOrThrow({ where: { id: "p1" }, include: { bids: { include: { assets: true } } } })).toMatchObject({
       bids: [{ id: "pool-1", tsoGroupId: "G-1", assets: [{ unitId: "ev-1", volumeMw: 0.011 }] }],
     });
@@ -146,7 +154,19 @@ describe(`schema from the SQL migrations (${dialect})`, () => {
     const clearing = await prisma.tsoClearing.create({ data: { id: "tc1", userId: tsoUser.id, requestMw: 1.8, boundsJson: "{}", expiresAt: new Date(Date.now() + 60_000) } });
     expect(clearing).toMatchObject({ runId: null });
     await prisma.tsoRequest.create({
-      data: { id: "tr1", clearingId: "tc1", userId: tsoUser.id, gridId: "g1", lightModelId: "lm1", kind: "validate", iteration: 1, totalMw: 0.3, activeLocations: 1, accepted: false, outcome: "outside the offers" },
+      data: {
+        id: "tr1",
+        clearingId: "tc1",
+        userId: tsoUser.id,
+        gridId: "g1",
+        lightModelId: "lm1",
+        kind: "validate",
+        iteration: 1,
+        totalMw: 0.3,
+        activeLocations: 1,
+        accepted: false,
+        outcome: "outside the offers",
+      },
     });
     expect(await prisma.grid.findUniqueOrThrow({ where: { id: "g1" }, include: { tsoRequests: { include: { clearing: true } } } })).toMatchObject({
       tsoRequests: [{ kind: "validate", accepted: false, dispatchJson: null, clearing: { requestMw: 1.8 } }],

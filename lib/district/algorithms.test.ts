@@ -32,7 +32,11 @@ describe("Dijkstra over a CSR graph", () => {
     const edges: [number, number][] = [];
     for (let i = 1; i < n; i++) edges.push([i, rng.int(0, i - 1)]);
     for (let k = 0; k < 80; k++) edges.push([rng.int(0, n - 1), rng.int(0, n - 1)].sort((p, q) => p - q) as [number, number]);
-    const g = buildGraph(x, y, edges.filter(([a, b]) => a !== b));
+    const g = buildGraph(
+      x,
+      y,
+      edges.filter(([a, b]) => a !== b),
+    );
     const d = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Infinity)));
     for (let e = 0; e < g.ea.length; e++) {
       d[g.ea[e]][g.eb[e]] = Math.min(d[g.ea[e]][g.eb[e]], g.len[e]);

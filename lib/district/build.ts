@@ -6,31 +6,9 @@ import { weightedKMeans } from "./kmeans";
 import { coincidenceFactor, DESIGN_POWER_FACTOR, drawProfile, groupDesignMw, SCENARIO, BUILDING_TYPES, COINCIDENCE_INFINITE, type BuildingProfile, type BuildingType } from "./profiles";
 import { createRng, hashString } from "./random";
 import { buildNeighbourRouting, buildStreetRouting, type RoutingGraph } from "./routing";
-import {
-  LINE_TYPES,
-  LV_KV,
-  MV_KV,
-  TRANSFORMER_TYPES,
-  lineRatingMva,
-  linePu,
-  transformerPu,
-  type LineType,
-  type LineTypeName,
-  type TransformerTypeName,
-} from "./standard-types";
+import { LINE_TYPES, LV_KV, MV_KV, TRANSFORMER_TYPES, lineRatingMva, linePu, transformerPu, type LineType, type LineTypeName, type TransformerTypeName } from "./standard-types";
 import { solveTsp } from "./tsp";
-import {
-  DistrictInputError,
-  type Building,
-  type BuildingInput,
-  type District,
-  type DistrictGeography,
-  type Feeder,
-  type MvRing,
-  type StreetInput,
-  type Street,
-  type Substation,
-} from "./types";
+import { DistrictInputError, type Building, type BuildingInput, type District, type DistrictGeography, type Feeder, type MvRing, type StreetInput, type Street, type Substation } from "./types";
 
 /** System base of generated networks, MVA (distribution scale: LV impedances of order 0.1 p.u.). */
 export const DISTRICT_BASE_MVA = 1;
@@ -351,9 +329,7 @@ export function buildGridFromBuildings(input: BuildOptions): District {
     baseMVA: base,
     buses,
     branches,
-    generators: [
-      { id: "grid", bus: pccBus, pgMw: 0, qgMvar: 0, qmaxMvar: 100, qminMvar: -100, vgPu: 1, mBase: base, inService: true, pmaxMw: 100, pminMw: -100 },
-    ],
+    generators: [{ id: "grid", bus: pccBus, pgMw: 0, qgMvar: 0, qmaxMvar: 100, qminMvar: -100, vgPu: 1, mBase: base, inService: true, pmaxMw: 100, pminMw: -100 }],
     loads,
     fpus,
     meta: {
@@ -366,8 +342,18 @@ export function buildGridFromBuildings(input: BuildOptions): District {
   };
   validateNetwork(network);
 
-  const lons = buses.map((b) => b.lon!).concat(buildings.map((b) => b.lon), streets.flatMap((s) => s.coordinates.map((c) => c[0])));
-  const lats = buses.map((b) => b.lat!).concat(buildings.map((b) => b.lat), streets.flatMap((s) => s.coordinates.map((c) => c[1])));
+  const lons = buses
+    .map((b) => b.lon!)
+    .concat(
+      buildings.map((b) => b.lon),
+      streets.flatMap((s) => s.coordinates.map((c) => c[0])),
+    );
+  const lats = buses
+    .map((b) => b.lat!)
+    .concat(
+      buildings.map((b) => b.lat),
+      streets.flatMap((s) => s.coordinates.map((c) => c[1])),
+    );
   return {
     seed,
     name,
@@ -463,9 +449,7 @@ function placeSubstations(pos: XY[], profiles: BuildingProfile[], routing: Routi
       const nodes = new Int32Array(k);
       for (let c = 0; c < k; c++) {
         const dist = (v: number) => Math.hypot(g.x[v] - km.cx[c], g.y[v] - km.cy[c]);
-        const hit =
-          nodeIndex.nearest(km.cx[c], km.cy[c], dist, (v) => !used.has(v) && !routing.isTap[v]) ??
-          nodeIndex.nearest(km.cx[c], km.cy[c], dist, (v) => !used.has(v));
+        const hit = nodeIndex.nearest(km.cx[c], km.cy[c], dist, (v) => !used.has(v) && !routing.isTap[v]) ?? nodeIndex.nearest(km.cx[c], km.cy[c], dist, (v) => !used.has(v));
         nodes[c] = hit!.id;
         used.add(hit!.id);
       }
@@ -840,16 +824,43 @@ function buildingFpus(id: string, bus: number, p: BuildingProfile): Fpu[] {
       pMinMw: 0,
       pMaxMw: q(avail),
       qMvar: 0,
-      reactive: { type: "polygon", points: [{ pMw: 0, qMvar: 0 }, { pMw: q(avail), qMvar: -q(qLim) }, { pMw: q(avail), qMvar: q(qLim) }] },
+      reactive: {
+        type: "polygon",
+        points: [
+          { pMw: 0, qMvar: 0 },
+          { pMw: q(avail), qMvar: -q(qLim) },
+          { pMw: q(avail), qMvar: q(qLim) },
+        ],
+      },
       buildingId: id,
     });
   }
   if (p.batteryKw > 0) {
     const r = p.batteryKw / 1000;
-    out.push({ id: `bat-${id}`, bus, kind: "battery", pMw: q(-SCENARIO.batteryCharge * r), pMinMw: q(-r), pMaxMw: q(r), qMvar: 0, reactive: { type: "box", qMinMvar: q(-0.3 * r), qMaxMvar: q(0.3 * r) }, buildingId: id });
+    out.push({
+      id: `bat-${id}`,
+      bus,
+      kind: "battery",
+      pMw: q(-SCENARIO.batteryCharge * r),
+      pMinMw: q(-r),
+      pMaxMw: q(r),
+      qMvar: 0,
+      reactive: { type: "box", qMinMvar: q(-0.3 * r), qMaxMvar: q(0.3 * r) },
+      buildingId: id,
+    });
   }
   if (p.evPluggedKw > 0) {
-    out.push({ id: `ev-${id}`, bus, kind: "ev", pMw: q(-p.evChargingKw / 1000), pMinMw: q(-p.evPluggedKw / 1000), pMaxMw: 0, qMvar: 0, reactive: { type: "box", qMinMvar: 0, qMaxMvar: 0 }, buildingId: id });
+    out.push({
+      id: `ev-${id}`,
+      bus,
+      kind: "ev",
+      pMw: q(-p.evChargingKw / 1000),
+      pMinMw: q(-p.evPluggedKw / 1000),
+      pMaxMw: 0,
+      qMvar: 0,
+      reactive: { type: "box", qMinMvar: 0, qMaxMvar: 0 },
+      buildingId: id,
+    });
   }
   if (p.heatPumpKw > 0) {
     const r = p.heatPumpKw / 1000;

@@ -23,7 +23,8 @@ class PositionCount {
   private n = 0;
   add(k: number, path: string): void {
     this.n += k;
-    if (this.n > GEOJSON_LIMITS.positions) throw new GeoJsonError(`${path}: more than ${formatCount(GEOJSON_LIMITS.positions)} positions in the file; the limit is ${formatCount(GEOJSON_LIMITS.positions)}`);
+    if (this.n > GEOJSON_LIMITS.positions)
+      throw new GeoJsonError(`${path}: more than ${formatCount(GEOJSON_LIMITS.positions)} positions in the file; the limit is ${formatCount(GEOJSON_LIMITS.positions)}`);
   }
 }
 
@@ -202,7 +203,9 @@ export function parseBuildingsGeoJson(text: string): BuildingInput[] {
     if (typeof props.name === "string" && props.name.trim()) out.name = props.name.trim();
     const type = buildingType(props, path);
     if (type) out.type = type;
-    const demand = optionalNumber(props, ["demand_kw", "demandKw", "peak_kw", "demand"], path, (v) => (v < 0 ? "demand must not be negative" : v > 5000 ? "a building's demand above 5 MW belongs on the medium-voltage grid" : null));
+    const demand = optionalNumber(props, ["demand_kw", "demandKw", "peak_kw", "demand"], path, (v) =>
+      v < 0 ? "demand must not be negative" : v > 5000 ? "a building's demand above 5 MW belongs on the medium-voltage grid" : null,
+    );
     if (demand !== undefined) out.demandKw = demand;
     const hh = optionalNumber(props, ["households", "building:flats", "flats"], path, (v) => (!Number.isInteger(v) || v < 1 || v > 1000 ? "households must be an integer from 1 to 1000" : null));
     if (hh !== undefined) out.households = hh;
@@ -248,7 +251,10 @@ export function parseStreetsGeoJson(text: string): StreetInput[] {
  * The district's buildings and streets as GeoJSON FeatureCollections, in the form
  * `parseBuildingsGeoJson` / `parseStreetsGeoJson` read (a template for uploads).
  */
-export function districtToGeoJson(d: { buildings: { id: string; type: BuildingType; lon: number; lat: number; footprint: LonLat[] | null; households: number; name?: string }[]; streets: { id: string; name: string; kind: string; coordinates: LonLat[] }[] }) {
+export function districtToGeoJson(d: {
+  buildings: { id: string; type: BuildingType; lon: number; lat: number; footprint: LonLat[] | null; households: number; name?: string }[];
+  streets: { id: string; name: string; kind: string; coordinates: LonLat[] }[];
+}) {
   return {
     buildings: {
       type: "FeatureCollection" as const,

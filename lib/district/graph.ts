@@ -241,7 +241,8 @@ export class GridIndex {
     let best = -1;
     let bestD = Infinity;
     const seen = new Set<number>();
-    const maxRing = Math.max(this.maxCx - this.minCx, this.maxCy - this.minCy) + Math.max(Math.abs(cx0 - this.minCx), Math.abs(cx0 - this.maxCx), Math.abs(cy0 - this.minCy), Math.abs(cy0 - this.maxCy)) + 1;
+    const maxRing =
+      Math.max(this.maxCx - this.minCx, this.maxCy - this.minCy) + Math.max(Math.abs(cx0 - this.minCx), Math.abs(cx0 - this.maxCx), Math.abs(cy0 - this.minCy), Math.abs(cy0 - this.maxCy)) + 1;
     for (let ring = 0; ring <= maxRing; ring++) {
       // Every item in ring k is at least (k - 1) cells away.
       if (best >= 0 && (ring - 1) * c > bestD) break;

@@ -17,14 +17,7 @@ export interface KMeansResult {
  * substations are placed by k-means clustering; here the points are the buildings
  * and the weights their design loads, so centres sit at load centres of gravity.
  */
-export function weightedKMeans(
-  x: Float64Array,
-  y: Float64Array,
-  w: Float64Array,
-  k: number,
-  rng: Rng,
-  opts: { restarts?: number; maxIterations?: number } = {},
-): KMeansResult {
+export function weightedKMeans(x: Float64Array, y: Float64Array, w: Float64Array, k: number, rng: Rng, opts: { restarts?: number; maxIterations?: number } = {}): KMeansResult {
   const n = x.length;
   if (k < 1 || k > n) throw new RangeError(`k-means: k = ${k} must lie in [1, ${n}]`);
   const restarts = opts.restarts ?? 5;

@@ -30,8 +30,46 @@ export interface Layout {
   pcc: XY;
 }
 
-const ROW_NAMES = ["Eichenstraße", "Buchenstraße", "Ahornstraße", "Lindenstraße", "Kastanienstraße", "Ulmenstraße", "Eschenstraße", "Birkenstraße", "Erlenstraße", "Tannenstraße", "Fichtenstraße", "Kiefernstraße", "Lärchenstraße", "Weidenstraße", "Pappelstraße", "Platanenstraße"];
-const COLUMN_NAMES = ["Amselweg", "Drosselweg", "Finkenweg", "Meisenweg", "Lerchenweg", "Starenweg", "Spechtweg", "Zeisigweg", "Kleiberweg", "Rotkehlchenweg", "Schwalbenweg", "Elsterweg", "Gimpelweg", "Wachtelweg", "Sperlingweg", "Stieglitzweg", "Bussardweg", "Falkenweg", "Habichtweg", "Kranichweg"];
+const ROW_NAMES = [
+  "Eichenstraße",
+  "Buchenstraße",
+  "Ahornstraße",
+  "Lindenstraße",
+  "Kastanienstraße",
+  "Ulmenstraße",
+  "Eschenstraße",
+  "Birkenstraße",
+  "Erlenstraße",
+  "Tannenstraße",
+  "Fichtenstraße",
+  "Kiefernstraße",
+  "Lärchenstraße",
+  "Weidenstraße",
+  "Pappelstraße",
+  "Platanenstraße",
+];
+const COLUMN_NAMES = [
+  "Amselweg",
+  "Drosselweg",
+  "Finkenweg",
+  "Meisenweg",
+  "Lerchenweg",
+  "Starenweg",
+  "Spechtweg",
+  "Zeisigweg",
+  "Kleiberweg",
+  "Rotkehlchenweg",
+  "Schwalbenweg",
+  "Elsterweg",
+  "Gimpelweg",
+  "Wachtelweg",
+  "Sperlingweg",
+  "Stieglitzweg",
+  "Bussardweg",
+  "Falkenweg",
+  "Habichtweg",
+  "Kranichweg",
+];
 const COURT_NAMES = ["Am Hain", "Am Wäldchen", "Im Grund", "Am Hang", "Im Winkel", "Am Brunnen", "Im Hof", "Am Rain", "Im Tal", "Am Bühl", "Im Eck", "Am Forst"];
 const MAIN_ROAD = "Bergwaldstraße";
 
@@ -372,7 +410,10 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
     const m = pts[Math.floor(pts.length / 2)];
     return Math.hypot(m[0] - centre[0], m[1] - centre[1]);
   };
-  const unused = liveEdges.map((_, k) => k).filter((k) => !used[k]).sort((a, b) => midDist(b) - midDist(a) || a - b);
+  const unused = liveEdges
+    .map((_, k) => k)
+    .filter((k) => !used[k])
+    .sort((a, b) => midDist(b) - midDist(a) || a - b);
   for (const k of unused) {
     keep[k] = false;
     if (!usedConnected()) keep[k] = true;

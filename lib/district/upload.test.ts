@@ -56,8 +56,41 @@ describe("parseBuildingsGeoJson", () => {
     bad(fc([point(8.48, 49), point(190, 49)]), /features\[1\]\.geometry\.coordinates: longitude 190 is outside \[-180, 180\]/);
     bad(fc([point(49, 98)]), /latitude 98 is outside.*swapped/);
     bad(fc([point(8.48, "49" as unknown as number)]), /features\[0\]\.geometry\.coordinates: latitude must be a finite number, got "49"/);
-    bad(fc([{ type: "Feature", geometry: { type: "LineString", coordinates: [[8, 49], [8.1, 49]] }, properties: {} }]), /features\[0\]\.geometry\.type: buildings must be Point, Polygon or MultiPolygon, got "LineString"/);
-    bad(fc([{ type: "Feature", geometry: { type: "Polygon", coordinates: [[[8, 49], [8.1, 49], [8, 49]]] }, properties: {} }]), /features\[0\]\.geometry\.coordinates\[0\]: a polygon ring needs at least 3 distinct positions, got 2/);
+    bad(
+      fc([
+        {
+          type: "Feature",
+          geometry: {
+            type: "LineString",
+            coordinates: [
+              [8, 49],
+              [8.1, 49],
+            ],
+          },
+          properties: {},
+        },
+      ]),
+      /features\[0\]\.geometry\.type: buildings must be Point, Polygon or MultiPolygon, got "LineString"/,
+    );
+    bad(
+      fc([
+        {
+          type: "Feature",
+          geometry: {
+            type: "Polygon",
+            coordinates: [
+              [
+                [8, 49],
+                [8.1, 49],
+                [8, 49],
+              ],
+            ],
+          },
+          properties: {},
+        },
+      ]),
+      /features\[0\]\.geometry\.coordinates\[0\]: a polygon ring needs at least 3 distinct positions, got 2/,
+    );
     bad(fc([point(8.48, 49, { building: "garage" })]), /features\[0\]\.properties\.building: unknown building type 'garage'/);
     bad(fc([point(8.48, 49, { demand_kw: -3 })]), /features\[0\]\.properties\.demand_kw: demand must not be negative, got -3/);
     bad(fc([point(8.48, 49, { demand_kw: "lots" })]), /features\[0\]\.properties\.demand_kw: expected a number, got "lots"/);
@@ -69,12 +102,46 @@ describe("parseStreetsGeoJson", () => {
   it("reads LineStrings and the parts of MultiLineStrings with names and OSM highway kinds", () => {
     const s = parseStreetsGeoJson(
       fc([
-        { type: "Feature", geometry: { type: "LineString", coordinates: [[8.48, 49], [8.49, 49]] }, properties: { name: "Hauptstraße", highway: "residential", id: "w1" } },
-        { type: "Feature", geometry: { type: "MultiLineString", coordinates: [[[8.48, 49.001], [8.49, 49.001]], [[8.49, 49.001], [8.49, 49.002]]] }, properties: { id: "w2" } },
+        {
+          type: "Feature",
+          geometry: {
+            type: "LineString",
+            coordinates: [
+              [8.48, 49],
+              [8.49, 49],
+            ],
+          },
+          properties: { name: "Hauptstraße", highway: "residential", id: "w1" },
+        },
+        {
+          type: "Feature",
+          geometry: {
+            type: "MultiLineString",
+            coordinates: [
+              [
+                [8.48, 49.001],
+                [8.49, 49.001],
+              ],
+              [
+                [8.49, 49.001],
+                [8.49, 49.002],
+              ],
+            ],
+          },
+          properties: { id: "w2" },
+        },
       ]),
     );
     expect(s).toHaveLength(3);
-    expect(s[0]).toEqual({ id: "w1", name: "Hauptstraße", kind: "residential", coordinates: [[8.48, 49], [8.49, 49]] });
+    expect(s[0]).toEqual({
+      id: "w1",
+      name: "Hauptstraße",
+      kind: "residential",
+      coordinates: [
+        [8.48, 49],
+        [8.49, 49],
+      ],
+    });
     expect(s.map((x) => x.id)).toEqual(["w1", "w2-1", "w2-2"]);
   });
 
@@ -127,7 +194,14 @@ describe("buildGridFromBuildings: grids from uploads, on the default's code path
       { id: "a", lon: 8.48, lat: 49.0 },
       { id: "b", lon: 8.4806, lat: 49.0 },
     ];
-    const streets = [{ coordinates: [[8.4795, 48.9998], [8.481, 48.9998]] as [number, number][] }];
+    const streets = [
+      {
+        coordinates: [
+          [8.4795, 48.9998],
+          [8.481, 48.9998],
+        ] as [number, number][],
+      },
+    ];
     const small = buildGridFromBuildings({ buildings: base, streets, seed: 1 });
     const big = buildGridFromBuildings({ buildings: [{ ...base[0], demandKw: 150, type: "shop" as const }, base[1]], streets, seed: 1 });
     const loadOf = (d: typeof small) => d.network.loads.find((l) => l.buildingId === "a")!.pMw;
@@ -141,14 +215,27 @@ describe("buildGridFromBuildings: grids from uploads, on the default's code path
   it("rejects unusable input with a clear message", () => {
     expect(() => buildGridFromBuildings({ buildings: [] })).toThrow(DistrictInputError);
     expect(() => buildGridFromBuildings({ buildings: [] })).toThrow(/no buildings/);
-    expect(() => buildGridFromBuildings({ buildings: [{ lon: 8.48, lat: 49 }, { lon: 9.2, lat: 49 }] })).toThrow(/span 5\d\.\d km/);
+    expect(() =>
+      buildGridFromBuildings({
+        buildings: [
+          { lon: 8.48, lat: 49 },
+          { lon: 9.2, lat: 49 },
+        ],
+      }),
+    ).toThrow(/span 5\d\.\d km/);
     expect(() => buildGridFromBuildings({ buildings: [{ lon: 8.48, lat: 99 }] })).toThrow(/building 0: \[8.48, 99\] is not a WGS84/);
     expect(() => buildGridFromBuildings({ buildings: [{ lon: 8.48, lat: 49, type: "castle" as never }] })).toThrow(/building 0 \(b0001\): unknown type 'castle'/);
     expect(() => buildGridFromBuildings({ buildings: [{ lon: 8.48, lat: 49 }], seed: 0.5 })).toThrow(/seed must be an integer/);
   });
 
   it("keeps duplicate ids apart", () => {
-    const d = buildGridFromBuildings({ buildings: [{ id: "x", lon: 8.48, lat: 49 }, { id: "x", lon: 8.4803, lat: 49 }], seed: 2 });
+    const d = buildGridFromBuildings({
+      buildings: [
+        { id: "x", lon: 8.48, lat: 49 },
+        { id: "x", lon: 8.4803, lat: 49 },
+      ],
+      seed: 2,
+    });
     expect(d.buildings.map((b) => b.id)).toEqual(["x", "x-2"]);
   });
 });

@@ -8,8 +8,7 @@ export class GridFormatError extends Error {
   readonly field?: string;
 
   constructor(message: string, where: { line?: number; field?: string } = {}) {
-    const prefix =
-      where.line !== undefined ? `line ${where.line}: ` : where.field !== undefined ? `${where.field}: ` : "";
+    const prefix = where.line !== undefined ? `line ${where.line}: ` : where.field !== undefined ? `${where.field}: ` : "";
     super(prefix + message);
     this.name = "GridFormatError";
     this.line = where.line;
@@ -24,4 +23,3 @@ export class GridLimitError extends GridFormatError {
     this.name = "GridLimitError";
   }
 }
-

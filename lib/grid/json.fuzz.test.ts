@@ -6,7 +6,28 @@ import { GridFormatError } from "./errors";
 import { parseNetworkJson, writeNetworkJson } from "./json";
 import { parseMatpowerCase } from "./matpower";
 
-const TOKENS = ['{"format":"flexplat-network"', '"version":1', '"buses":[', '"branches":[', '"id":1', '"type":"PQ"', '"baseKv":0.4', "{", "}", "[", "]", ",", ":", '"meta"', "1e999", "-1", "null", "true", '"Infinity"', '"__proto__"'];
+const TOKENS = [
+  '{"format":"flexplat-network"',
+  '"version":1',
+  '"buses":[',
+  '"branches":[',
+  '"id":1',
+  '"type":"PQ"',
+  '"baseKv":0.4',
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  '"meta"',
+  "1e999",
+  "-1",
+  "null",
+  "true",
+  '"Infinity"',
+  '"__proto__"',
+];
 
 fuzzImporter(
   { name: "project network JSON (parseNetworkJson)", parse: (t) => parseNetworkJson(t), isTyped: (e) => e instanceof GridFormatError },

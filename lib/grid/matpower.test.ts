@@ -45,7 +45,7 @@ describe("MATPOWER import", () => {
   it("applies the unit-conversion statements of the distribution cases", () => {
     const net = parseMatpowerCase(readSharedCase("case33bw"));
     // Branch 1: r = 0.0922 ohm at 12.66 kV, 10 MVA base -> 0.0922 / (12.66^2 / 10) p.u.
-    expect(net.branches[0].rPu).toBeCloseTo(0.0922 / ((12.66e3 ** 2) / 10e6), 15);
+    expect(net.branches[0].rPu).toBeCloseTo(0.0922 / (12.66e3 ** 2 / 10e6), 15);
     // Bus 2: Pd = 100 kW -> 0.1 MW
     expect(net.buses[1].pdMw).toBeCloseTo(0.1, 15);
   });

@@ -13,8 +13,7 @@ const COLLECTION: Record<ElementRef["kind"], string> = {
 };
 
 /** Field-path errors, for formats without line numbers (the project JSON). */
-const fieldErrors: ErrorFactory = (message, ref) =>
-  new GridFormatError(message, { field: `${COLLECTION[ref.kind]}[${ref.index}]` });
+const fieldErrors: ErrorFactory = (message, ref) => new GridFormatError(message, { field: `${COLLECTION[ref.kind]}[${ref.index}]` });
 
 /**
  * Semantic checks every importer runs before a Network is handed out: references
@@ -35,10 +34,22 @@ export function validateNetwork(net: Network, err: ErrorFactory = fieldErrors): 
       seen.add(id);
     });
   };
-  uniqueIds("branch", net.branches.map((b) => b.id));
-  uniqueIds("gen", net.generators.map((g) => g.id));
-  uniqueIds("load", net.loads.map((l) => l.id));
-  uniqueIds("fpu", net.fpus.map((f) => f.id));
+  uniqueIds(
+    "branch",
+    net.branches.map((b) => b.id),
+  );
+  uniqueIds(
+    "gen",
+    net.generators.map((g) => g.id),
+  );
+  uniqueIds(
+    "load",
+    net.loads.map((l) => l.id),
+  );
+  uniqueIds(
+    "fpu",
+    net.fpus.map((f) => f.id),
+  );
 
   net.branches.forEach((br, i) => {
     if (!busIdx.has(br.from)) throw err(`branch ${br.id} starts at unknown bus ${br.from}`, { kind: "branch", index: i });

@@ -30,7 +30,7 @@ export function countCrossings(x: ArrayLike<number>, y: ArrayLike<number>, ea: A
     totalLength += Math.hypot(x[ea[e]] - x[eb[e]], y[ea[e]] - y[eb[e]]);
   }
   // Cells about as large as an average edge: each edge lands in a few cells.
-  const cell = Math.max(totalLength / m, ((maxX - minX) + (maxY - minY)) / 4096, EPS);
+  const cell = Math.max(totalLength / m, (maxX - minX + (maxY - minY)) / 4096, EPS);
   const cols = Math.max(1, Math.ceil((maxX - minX) / cell) + 1);
   const buckets = new Map<number, number[]>();
   for (let e = 0; e < m; e++) {

@@ -74,10 +74,11 @@ function layoutMeshed(g: LayoutGraph, c: Component, x: Float64Array, y: Float64A
   for (const v of c.nodes) for (let q = g.ptr[v]; q < g.ptr[v + 1]; q++) if (g.adj[q] > v) lengths.push(Math.hypot(x[v] - x[g.adj[q]], y[v] - y[g.adj[q]]));
   lengths.sort((a, b) => a - b);
   const median = lengths[lengths.length >> 1];
-  if (median > 0) for (const v of c.nodes) {
-    x[v] /= median;
-    y[v] /= median;
-  }
+  if (median > 0)
+    for (const v of c.nodes) {
+      x[v] /= median;
+      y[v] /= median;
+    }
   separateBuses(x, y, c.nodes, MIN_BUS_DISTANCE);
   // The slack bus on the left, like the trees' roots.
   let mean = 0;

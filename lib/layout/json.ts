@@ -80,7 +80,10 @@ export function moveBuses(l: StoredLayout, moves: readonly { busId: number; x: n
   for (const m of moves) {
     const i = index.get(m.busId);
     if (i === undefined) throw new Error(`bus ${m.busId} is not in this grid`);
-    for (const [axis, v] of [["x", m.x], ["y", m.y]] as const) {
+    for (const [axis, v] of [
+      ["x", m.x],
+      ["y", m.y],
+    ] as const) {
       if (!Number.isFinite(v) || Math.abs(v) > MAX_COORDINATE) throw new Error(`bus ${m.busId}: ${axis} must be a finite number within ±${MAX_COORDINATE}`);
     }
     x[i] = round(m.x);

@@ -32,7 +32,17 @@ function treeChecks(l: SchematicLayout, pairs: [number, number][]) {
 describe("tidy tree (Buchheim–Jünger–Leipert)", () => {
   it("centres parents over their children and places leaves one unit apart", () => {
     // 1 → 2, 3, 4; 2 → 5, 6.
-    const g = buildLayoutGraph(ids(6), edges([[1, 2], [1, 3], [1, 4], [2, 5], [2, 6]]), [0]);
+    const g = buildLayoutGraph(
+      ids(6),
+      edges([
+        [1, 2],
+        [1, 3],
+        [1, 4],
+        [2, 5],
+        [2, 6],
+      ]),
+      [0],
+    );
     const [c] = componentsOf(g);
     const t = drawTree(g, c);
     expect(Array.from(t.depth)).toEqual([0, 1, 1, 1, 2, 2]);
@@ -47,7 +57,19 @@ describe("tidy tree (Buchheim–Jünger–Leipert)", () => {
 
   it("moves a small subtree between two wide ones apart evenly (Walker's spacing of the middle subtrees)", () => {
     // Root with three children: a wide left subtree, a leaf, a wide right subtree.
-    const pairs: [number, number][] = [[1, 2], [1, 3], [1, 4], [2, 5], [2, 6], [2, 7], [4, 8], [4, 9], [4, 10], [5, 11], [10, 12]];
+    const pairs: [number, number][] = [
+      [1, 2],
+      [1, 3],
+      [1, 4],
+      [2, 5],
+      [2, 6],
+      [2, 7],
+      [4, 8],
+      [4, 9],
+      [4, 10],
+      [5, 11],
+      [10, 12],
+    ];
     const g = buildLayoutGraph(ids(12), edges(pairs), [0]);
     const t = drawTree(g, componentsOf(g)[0]);
     const b = Array.from(t.breadth);
@@ -77,7 +99,10 @@ describe("schematic layout of MATPOWER cases", () => {
       expect(minPointDistance(l.x, l.y)).toBeGreaterThanOrEqual(1 - 1e-9);
       const slack = net.buses.find((b) => b.type === "REF")!.id;
       expect(position(l, slack)[0]).toBe(0);
-      treeChecks(l, net.branches.filter((b) => b.inService).map((b) => [b.from, b.to]));
+      treeChecks(
+        l,
+        net.branches.filter((b) => b.inService).map((b) => [b.from, b.to]),
+      );
     });
   }
 
@@ -86,7 +111,10 @@ describe("schematic layout of MATPOWER cases", () => {
     const l = computeLayout(net);
     expect(l.algorithm).toBe("force");
     expect(l.cyclomatic).toBe(357);
-    const g = buildLayoutGraph(net.buses.map((b) => b.id), net.branches);
+    const g = buildLayoutGraph(
+      net.buses.map((b) => b.id),
+      net.branches,
+    );
     expect(countCrossings(l.x, l.y, g.ea, g.eb)).toBe(l.crossings);
     // 1710 distinct connections; Pivot MDS alone leaves 1145 crossings, the refinement about 440.
     expect(l.crossings).toBeLessThan(500);
@@ -116,7 +144,17 @@ describe("synthetic grids", () => {
 describe("components", () => {
   it("packs islands and isolated buses apart; out-of-service branches do not shape the drawing", () => {
     // A tree 1-2-3-4 (slack 1), a triangle 5-6-7, bus 8 alone; 4–5 is open.
-    const branches = [...edges([[1, 2], [2, 3], [3, 4], [5, 6], [6, 7], [7, 5]]), { from: 4, to: 5, inService: false }];
+    const branches = [
+      ...edges([
+        [1, 2],
+        [2, 3],
+        [3, 4],
+        [5, 6],
+        [6, 7],
+        [7, 5],
+      ]),
+      { from: 4, to: 5, inService: false },
+    ];
     const l = computeLayoutOfGraph(buildLayoutGraph(ids(8), branches, [0]));
     expect(l).toMatchObject({ algorithm: "mixed", components: 3, radialComponents: 2, cyclomatic: 1, crossings: 0 });
     expect(minPointDistance(l.x, l.y)).toBeGreaterThanOrEqual(MIN_BUS_DISTANCE - 1e-6);

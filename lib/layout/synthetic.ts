@@ -73,7 +73,12 @@ function meshEdges(n: number, rand: () => number): [number, number][] {
   visited[1] = 1;
   while (stack.length) {
     const [r, c] = stack[stack.length - 1];
-    const next = [[r + 1, c], [r - 1, c], [r, c + 1], [r, c - 1]].filter(([rr, cc]) => rr >= 0 && cc >= 0 && inGrid(rr, cc) && !visited[idOf(rr, cc)]);
+    const next = [
+      [r + 1, c],
+      [r - 1, c],
+      [r, c + 1],
+      [r, c - 1],
+    ].filter(([rr, cc]) => rr >= 0 && cc >= 0 && inGrid(rr, cc) && !visited[idOf(rr, cc)]);
     if (next.length === 0) {
       stack.pop();
       continue;

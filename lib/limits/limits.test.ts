@@ -38,7 +38,11 @@ export const HOSTILE_MATPOWER: { name: string; text: string; message: RegExp }[]
   { name: "1:1e12", text: fn("x = 1:1e12;"), message: /^line 2: a 1x1,000,000,000,000 matrix/ },
   { name: "1:Inf", text: fn("x = 1:Inf;"), message: /^line 2: the range 1:1:Infinity has no end$/ },
   { name: "a 2000x2000 product", text: fn("x = ones(2000,2000);\ny = x*x;"), message: /^line 3: the file needs more than 50,000,000 element operations to evaluate \(the limit\)$/ },
-  { name: "repeated 4-million-element sums", text: fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)), message: /^line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/ },
+  {
+    name: "repeated 4-million-element sums",
+    text: fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)),
+    message: /^line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/,
+  },
   { name: "repeated whole-matrix assignment", text: fn("x = ones(2000,2000);\n" + "x(:,:) = 2;\n".repeat(100)), message: /^line \d+: the file needs more than 50,000,000 element operations/ },
   { name: "repmat(1, 1e5, 1e5)", text: fn("x = repmat(1, 1e5, 1e5);"), message: /^line 2: .*the limit is 5,000,000 per matrix$/ },
   { name: "a 10,000-character string", text: fn(`x = '${"a".repeat(10_000)}';`), message: /^line 2: a string of more than 4,096 characters; the limit is 4,096$/ },
@@ -108,7 +112,10 @@ describe("JSON importer limits", () => {
     const e = failure(() => parseBuildingsGeoJson(deepDoc)).error;
     expect(e).toBeInstanceOf(GeoJsonError);
     expect(e.message).toBe(`buildings GeoJSON: line 1: arrays and objects nested more than ${GEOJSON_LIMITS.nestingDepth} deep`);
-    const many = { type: "FeatureCollection", features: Array.from({ length: GEOJSON_LIMITS.features + 1 }, () => ({ type: "Feature", geometry: { type: "Point", coordinates: [7, 50] }, properties: {} })) };
+    const many = {
+      type: "FeatureCollection",
+      features: Array.from({ length: GEOJSON_LIMITS.features + 1 }, () => ({ type: "Feature", geometry: { type: "Point", coordinates: [7, 50] }, properties: {} })),
+    };
     expect(failure(() => parseBuildingsGeoJson(JSON.stringify(many))).error.message).toMatch(/20001 features; at most 20000/);
     const ring = Array.from({ length: 60_000 }, () => [7, 50]);
     const line = (n: number) => ({ type: "Feature", geometry: { type: "LineString", coordinates: ring }, properties: { id: n } });
@@ -150,6 +157,6 @@ describe("JSON importer limits", () => {
     const e = failure(() => parseLightModel(lm)).error;
     expect(e).toBeInstanceOf(LightModelError);
     expect(e.message).toBe("light model.operatingPoints[0].vtdf: 16,810,000 elements; the limit is 16,000,000 per matrix");
-    expect(failure(() => parsePublishedRegionText(deep("{\"a\":", "}", 30_000, "1"))).error).toBeInstanceOf(RegionFormatError);
+    expect(failure(() => parsePublishedRegionText(deep('{"a":', "}", 30_000, "1"))).error).toBeInstanceOf(RegionFormatError);
   });
 });

@@ -106,20 +106,7 @@ export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number)
 // ---------------------------------------------------------------------------------
 // CSV: one row per asset; rows with the same bidId form one bid.
 
-const AGGREGATED_CSV_COLUMNS = [
-  "bidId",
-  "owner",
-  "direction",
-  "totalMW",
-  "priceEURperMWh",
-  "minActivationMW",
-  "indivisible",
-  "assetId",
-  "grid",
-  "location",
-  "assetMW",
-  "share",
-] as const;
+const AGGREGATED_CSV_COLUMNS = ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "minActivationMW", "indivisible", "assetId", "grid", "location", "assetMW", "share"] as const;
 
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
   const { header: head, rows } = readBidCsv(text, name);
@@ -181,7 +168,8 @@ export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): Ag
     if (b.owner !== fields.owner || b.direction !== fields.direction || b.volumeMw !== fields.volumeMw || b.priceEurPerMwh !== fields.priceEurPerMwh) {
       throw new BidFormatError(`${at}: bid '${cellText(id)}' repeats with a different owner, direction, total or price than on line ${existing.line}`);
     }
-    if (b.assets.length >= BID_LIMITS.assetsPerBid) throw new BidFormatError(`${at}: bid '${cellText(id)}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
+    if (b.assets.length >= BID_LIMITS.assetsPerBid)
+      throw new BidFormatError(`${at}: bid '${cellText(id)}' has more than ${formatCount(BID_LIMITS.assetsPerBid)} assets; the limit is ${formatCount(BID_LIMITS.assetsPerBid)}`);
     b.assets.push(asset);
   }
   const list = [...bids.values()];
@@ -225,7 +213,10 @@ export function parseAggregatedBidsJson(text: string, name = "portfolio.json"): 
   const list = Array.isArray(raw) ? raw : (raw as { aggregatedBids?: unknown })?.aggregatedBids;
   if (!Array.isArray(list)) throw new BidFormatError(`${name}: expected an array or { "aggregatedBids": [...] }`);
   const prefix = Array.isArray(raw) ? "" : ".aggregatedBids";
-  const res = z.array(aggSchema).max(BID_LIMITS.rows, `more than ${formatCount(BID_LIMITS.rows)} bids; the limit is ${formatCount(BID_LIMITS.rows)}`).safeParse(list);
+  const res = z
+    .array(aggSchema)
+    .max(BID_LIMITS.rows, `more than ${formatCount(BID_LIMITS.rows)} bids; the limit is ${formatCount(BID_LIMITS.rows)}`)
+    .safeParse(list);
   if (!res.success) {
     const issue = res.error.issues[0];
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
@@ -243,7 +234,5 @@ export function writeAggregatedBidsJson(bids: AggregatedBid[]): string {
 export function parseAggregatedBidsFile(fileName: string, text: string): AggregatedBid[] {
   const base = fileName.replace(/^.*[\\/]/, "");
   const t = text.replace(/^\uFEFF/, "").trimStart();
-  return /\.json$/i.test(fileName) || t.startsWith("{") || t.startsWith("[")
-    ? parseAggregatedBidsJson(text, base)
-    : parseAggregatedBidsCsv(text, base);
+  return /\.json$/i.test(fileName) || t.startsWith("{") || t.startsWith("[") ? parseAggregatedBidsJson(text, base) : parseAggregatedBidsCsv(text, base);
 }

@@ -3,13 +3,7 @@ import { clearMarket, prepareDso, type HighsLike } from "../clearing";
 import { nodeHighs } from "../clearing/highs-node";
 import { generateDistrict } from "../district";
 import { encodeMatrix, type LightModel } from "../sensitivity/light-model";
-import {
-  parseAggregatedBidsCsv,
-  parseAggregatedBidsJson,
-  writeAggregatedBidsCsv,
-  writeAggregatedBidsJson,
-  type AggregatedBid,
-} from "./aggregated";
+import { parseAggregatedBidsCsv, parseAggregatedBidsJson, writeAggregatedBidsCsv, writeAggregatedBidsJson, type AggregatedBid } from "./aggregated";
 import { readCsvRows } from "../util/csv";
 import { aggregatedResultsCsv, demoPortfolios, disaggregate, reaggregate, registryFromDso, type AggregatedResult, type GridAssetRegistry } from "./bcm";
 import { BidFormatError } from "./bids";
@@ -74,13 +68,21 @@ describe("aggregated bids", () => {
   const cases: [string, () => unknown, RegExp][] = [
     ["shares that do not add up", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,,0.5\np,a,up,1,50,u2,north,,,0.4\n`), /asset shares add up to 0\.900000, not 1/],
     ["volumes that do not add up", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,0.5,\np,a,up,1,50,u2,north,,0.4,\n`), /asset volumes add up to 0\.900000 MW, the bid's total is 1 MW/],
-    ["asset volume with the wrong sign", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,1.5,\np,a,up,1,50,u2,north,,-0.5,\n`), /asset 2 \(u2\): volume -0\.5 MW has the wrong sign for an upward bid/],
+    [
+      "asset volume with the wrong sign",
+      () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,1.5,\np,a,up,1,50,u2,north,,-0.5,\n`),
+      /asset 2 \(u2\): volume -0\.5 MW has the wrong sign for an upward bid/,
+    ],
     ["total with the wrong sign", () => parseAggregatedBidsCsv(`${H}\np,a,down,1,50,u1,north,,,\n`), /total volume 1 MW has the wrong sign for a downward bid/],
     ["duplicate bid id", () => parseAggregatedBidsJson(JSON.stringify([portfolio[1], portfolio[1]])), /duplicate bid id 'single'/],
     ["inconsistent repeated row", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,,0.5\np,a,up,1,60,u2,north,,,0.5\n`), /line 3: bid 'p' repeats with a different .* than on line 2/],
     ["mixed shares and volumes", () => parseAggregatedBidsCsv(`${H}\np,a,up,1,50,u1,north,,0.5,\np,a,up,1,50,u2,north,,,0.5\n`), /either a volume or a share/],
     ["missing price", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], priceEurPerMwh: undefined }])), /priceEurPerMwh/],
-    ["a bid id with a slash (it would collide with another bid's per-asset id)", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "pp/ev-1" }])), /bid id "pp\/ev-1" is not allowed \(letters, digits, '\.', '_' and '-' only/],
+    [
+      "a bid id with a slash (it would collide with another bid's per-asset id)",
+      () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "pp/ev-1" }])),
+      /bid id "pp\/ev-1" is not allowed \(letters, digits, '\.', '_' and '-' only/,
+    ],
     ["a bid id with '#' or spaces", () => parseAggregatedBidsCsv(`${H}\np#1,a,up,1,50,u1,north,,,\n`), /line 2: bid id "p#1" is not allowed/],
     ["a bid id starting with '-'", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "-x" }])), /bid id "-x" is not allowed/],
   ];
@@ -108,7 +110,11 @@ describe("aggregated bids", () => {
       { id: "u", owner: "agg-x", direction: "up", volumeMw: 0.01, priceEurPerMwh: 1, assets: [{ assetId: "bat-2", grid: "north" }] },
       { id: "d", owner: "agg-x", direction: "down", volumeMw: -0.01, priceEurPerMwh: 1, assets: [{ assetId: "bat-2", grid: "north" }] },
     ];
-    expect(disaggregate(both, [registry]).perGrid.get("north")!.map((b) => b.volumeMw)).toEqual([0.01, -0.01]);
+    expect(
+      disaggregate(both, [registry])
+        .perGrid.get("north")!
+        .map((b) => b.volumeMw),
+    ).toEqual([0.01, -0.01]);
   });
 
   it("on the platform, refuses a unit another aggregator owns exactly like one that does not exist", () => {

@@ -9,10 +9,49 @@ const BIDS: Bid[] = [
   { id: "b3", owner: "agg-evfleet", location: "L-77c210", volumeMw: 1.25, priceEurPerMwh: -3 },
 ];
 const PORTFOLIO: AggregatedBid[] = [
-  { id: "P1", owner: "agg-solarpool", direction: "up", volumeMw: 1, priceEurPerMwh: 50, minActivationMw: 0.2, assets: [{ assetId: "a1", grid: "Bergwald", share: 0.5 }, { assetId: "a2", grid: "Bergwald", location: "bus:3", share: 0.5 }] },
+  {
+    id: "P1",
+    owner: "agg-solarpool",
+    direction: "up",
+    volumeMw: 1,
+    priceEurPerMwh: 50,
+    minActivationMw: 0.2,
+    assets: [
+      { assetId: "a1", grid: "Bergwald", share: 0.5 },
+      { assetId: "a2", grid: "Bergwald", location: "bus:3", share: 0.5 },
+    ],
+  },
   { id: "P2", owner: "agg-solarpool", direction: "down", volumeMw: -0.4, priceEurPerMwh: 30, indivisible: true, assets: [{ assetId: "a3", grid: "g-2", volumeMw: -0.4 }] },
 ];
-const TOKENS = ["id", "owner", "location", "volumeMW", "priceEURperMWh", "bidId", "direction", "totalMW", "assetId", "grid", "share", "up", "down", ",", "\n", '"', "'=1+1", "1e400", "-0", "#", "{", "}", "[", "]", '"bids":', '"aggregatedBids":', "true"];
+const TOKENS = [
+  "id",
+  "owner",
+  "location",
+  "volumeMW",
+  "priceEURperMWh",
+  "bidId",
+  "direction",
+  "totalMW",
+  "assetId",
+  "grid",
+  "share",
+  "up",
+  "down",
+  ",",
+  "\n",
+  '"',
+  "'=1+1",
+  "1e400",
+  "-0",
+  "#",
+  "{",
+  "}",
+  "[",
+  "]",
+  '"bids":',
+  '"aggregatedBids":',
+  "true",
+];
 const isTyped = (e: unknown) => e instanceof BidFormatError;
 
 fuzzImporter(

@@ -94,7 +94,6 @@ describe("default bids", () => {
   });
 });
 
-
 describe("CSV round trip of bids", () => {
   const tricky: Bid[] = [
     { id: "b,1", owner: 'agg "north"', location: "L-1", volumeMw: 0.5, priceEurPerMwh: 80, assetId: "line one\nline two" },

@@ -7,17 +7,7 @@ import { CsvSyntaxError, readCsvCell, readCsvRows, writeCsv } from "../util/csv"
 // The bid and its checks belong to the clearing, which this folder builds on.
 export { BidFormatError, cellText, type Bid } from "../clearing/bid";
 
-const BID_CSV_COLUMNS = [
-  "id",
-  "owner",
-  "location",
-  "volumeMW",
-  "priceEURperMWh",
-  "minActivationMW",
-  "indivisible",
-  "qPerP",
-  "assetId",
-] as const;
+const BID_CSV_COLUMNS = ["id", "owner", "location", "volumeMW", "priceEURperMWh", "minActivationMW", "indivisible", "qPerP", "assetId"] as const;
 const REQUIRED = ["id", "owner", "location", "volumeMW", "priceEURperMWh"];
 
 // ---------------------------------------------------------------------------------
@@ -168,7 +158,5 @@ export function writeBidsJson(bids: Bid[]): string {
 /** Parse a bid file by name: .csv or .json. */
 export function parseBidsFile(fileName: string, text: string, knownLocations?: Set<string>): Bid[] {
   const base = fileName.replace(/^.*[\\/]/, "");
-  return /\.json$/i.test(fileName) || text.trimStart().startsWith("{") || text.trimStart().startsWith("[")
-    ? parseBidsJson(text, knownLocations, base)
-    : parseBidsCsv(text, knownLocations, base);
+  return /\.json$/i.test(fileName) || text.trimStart().startsWith("{") || text.trimStart().startsWith("[") ? parseBidsJson(text, knownLocations, base) : parseBidsCsv(text, knownLocations, base);
 }

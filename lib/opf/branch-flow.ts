@@ -32,17 +32,7 @@ export function newEndFlow(): EndFlow {
 }
 
 /** Fill `out` for one branch end. */
-export function endFlow(
-  G: number,
-  B: number,
-  g: number,
-  b: number,
-  thetaSelf: number,
-  vSelf: number,
-  thetaOther: number,
-  vOther: number,
-  out: EndFlow,
-): void {
+export function endFlow(G: number, B: number, g: number, b: number, thetaSelf: number, vSelf: number, thetaOther: number, vOther: number, out: EndFlow): void {
   const th = thetaSelf - thetaOther;
   const c = Math.cos(th);
   const s = Math.sin(th);

@@ -10,9 +10,7 @@ import type { OpfSolution } from "./solution";
 function applyDispatch(net: Network, sol: OpfSolution): Network {
   return {
     ...net,
-    buses: net.buses.map((b, i) =>
-      Number.isNaN(sol.vm[i]) ? b : { ...b, vmPu: sol.vm[i], vaDeg: sol.vaDeg[i] },
-    ),
+    buses: net.buses.map((b, i) => (Number.isNaN(sol.vm[i]) ? b : { ...b, vmPu: sol.vm[i], vaDeg: sol.vaDeg[i] })),
     generators: net.generators.map((g, k) => {
       if (!g.inService) return g;
       const i = net.buses.findIndex((b) => b.id === g.bus);

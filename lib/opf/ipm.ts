@@ -120,14 +120,8 @@ export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult
   // entries of 1e15). A ∇L within 10× of that floor (and at most 100× gradTol) counts.
   let gradFloor = 0;
   const converged = () =>
-    conds.feasCond < opts.feasTol &&
-    conds.gradCond < Math.max(opts.gradTol, Math.min(100 * opts.gradTol, 10 * gradFloor)) &&
-    conds.compCond < opts.compTol &&
-    conds.costCond < opts.costTol;
-  const convergedMessage = () =>
-    conds.gradCond < opts.gradTol
-      ? "converged"
-      : `converged (dual residual ${conds.gradCond.toExponential(1)}: the Newton system's rounding level)`;
+    conds.feasCond < opts.feasTol && conds.gradCond < Math.max(opts.gradTol, Math.min(100 * opts.gradTol, 10 * gradFloor)) && conds.compCond < opts.compTol && conds.costCond < opts.costTol;
+  const convergedMessage = () => (conds.gradCond < opts.gradTol ? "converged" : `converged (dual residual ${conds.gradCond.toExponential(1)}: the Newton system's rounding level)`);
   if (converged()) return done("converged", convergedMessage(), 0);
 
   for (let it = 1; it <= opts.maxIterations; it++) {
@@ -242,13 +236,7 @@ function hasNaN(a: Float64Array): boolean {
  * the primal diagonal (and −δ_c to the multipliers' when pivots vanish) and retry.
  * Returns the δ_x used (0 when none was needed) or null when no δ ≤ 1e40 helps.
  */
-function factorWithInertiaCorrection(
-  sys: KktSystem,
-  saved: Float64Array,
-  lastDelta: number,
-  regularize: boolean,
-  gamma: number,
-): number | null {
+function factorWithInertiaCorrection(sys: KktSystem, saved: Float64Array, lastDelta: number, regularize: boolean, gamma: number): number | null {
   const layout = sys.layout;
   const ldl = layout.ldl;
   const wantPos = layout.nFree;

@@ -169,9 +169,7 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
   }
 
   // Islands: every participating bus must reach a reference bus through in-service branches.
-  const refBuses = Int32Array.from(
-    buses.map((i, j) => (net.buses[i].type === "REF" ? j : -1)).filter((j) => j >= 0),
-  );
+  const refBuses = Int32Array.from(buses.map((i, j) => (net.buses[i].type === "REF" ? j : -1)).filter((j) => j >= 0));
   if (refBuses.length === 0) throw new OpfInputError("the grid has no reference bus (type 3): the OPF needs one to fix the voltage angle");
   checkIslands(net, nb, buses, branches, busPos, pu, refBuses);
 
@@ -190,9 +188,7 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
     if (!g.cost) {
       hasGenCosts = false;
       if (requireCosts) {
-        throw new OpfInputError(
-          `generator ${g.id} at bus ${g.bus} has no cost: the OPF needs mpc.gencost with a row for every generator`,
-        );
+        throw new OpfInputError(`generator ${g.id} at bus ${g.bus} has no cost: the OPF needs mpc.gencost with a row for every generator`);
       }
       continue;
     }
@@ -311,15 +307,7 @@ function costCurve(c: GenCost, variable: number, who: string, newY: () => number
   return { variable, model: 1, poly: new Float64Array(0), pwX, pwY, yVariable: newY() };
 }
 
-function checkIslands(
-  net: Network,
-  nb: number,
-  buses: number[],
-  branches: Int32Array,
-  busPos: Int32Array,
-  pu: PuNetwork,
-  refBuses: Int32Array,
-): void {
+function checkIslands(net: Network, nb: number, buses: number[], branches: Int32Array, busPos: Int32Array, pu: PuNetwork, refBuses: Int32Array): void {
   const adj: number[][] = Array.from({ length: nb }, () => []);
   for (const l of branches) {
     const f = busPos[pu.brFrom[l]];

@@ -109,10 +109,7 @@ describe("AC power flow", () => {
     expect(r.genPMw[3]).toBe(0);
     // Loading: signed by direction, NaN without rating.
     expect(Number.isNaN(r.loadingPct[0])).toBe(true);
-    expect(Math.abs(r.loadingPct[1])).toBeCloseTo(
-      (Math.max(Math.hypot(r.pFromMw[1], r.qFromMvar[1]), Math.hypot(r.pToMw[1], r.qToMvar[1])) / 120) * 100,
-      9,
-    );
+    expect(Math.abs(r.loadingPct[1])).toBeCloseTo((Math.max(Math.hypot(r.pFromMw[1], r.qFromMvar[1]), Math.hypot(r.pToMw[1], r.qToMvar[1])) / 120) * 100, 9);
     expect(Math.sign(r.loadingPct[1])).toBe(Math.sign(r.pFromMw[1]));
   });
 

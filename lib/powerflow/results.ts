@@ -45,12 +45,7 @@ export interface PowerFlowResult {
 }
 
 /** Branch flows, losses, slack and generator outputs for a Newton solution (MATPOWER's pfsoln). */
-export function computeResults(
-  solver: PowerFlowSolver,
-  sol: NewtonSolution,
-  inj: Injections,
-  solveMs: number,
-): PowerFlowResult {
+export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj: Injections, solveMs: number): PowerFlowResult {
   const pu = solver.pu;
   const base = pu.baseMVA;
   const nb = pu.nb;

@@ -364,7 +364,13 @@ export class PowerFlowSolver {
       }
     }
     // Positions are unique, so fromTriplets keeps one entry per triplet; map them back.
-    const jac = fromTriplets(2 * nB, 2 * nB, ti, tj, Float64Array.from(src, (_, k) => k));
+    const jac = fromTriplets(
+      2 * nB,
+      2 * nB,
+      ti,
+      tj,
+      Float64Array.from(src, (_, k) => k),
+    );
     const map = Int32Array.from(jac.values, (k) => src[k]);
     const order = new Int32Array(2 * nB);
     this.lu.perm.forEach((b, k) => {
@@ -504,5 +510,4 @@ export class PowerFlowSolver {
       }
     }
   }
-
 }

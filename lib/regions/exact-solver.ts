@@ -225,8 +225,16 @@ export class ExactRegionSolver {
 
 /** Nearby variants of a task to retry with when its own solve stalls. */
 function perturbed(task: RegionTask): RegionTask[] {
-  if (task.kind === "direction") return [{ ...task, theta: task.theta + 0.01 }, { ...task, theta: task.theta - 0.01 }];
-  if (task.kind === "epsilon") return [{ ...task, pMw: task.pMw + 1e-3 * task.frame.scale[0] }, { ...task, pMw: task.pMw - 1e-3 * task.frame.scale[0] }];
+  if (task.kind === "direction")
+    return [
+      { ...task, theta: task.theta + 0.01 },
+      { ...task, theta: task.theta - 0.01 },
+    ];
+  if (task.kind === "epsilon")
+    return [
+      { ...task, pMw: task.pMw + 1e-3 * task.frame.scale[0] },
+      { ...task, pMw: task.pMw - 1e-3 * task.frame.scale[0] },
+    ];
   if (task.kind === "sphere") {
     const [a, b, c] = task.dir;
     // Turn by about 0.01 rad about two axes.
@@ -234,19 +242,16 @@ function perturbed(task: RegionTask): RegionTask[] {
       const l = Math.hypot(...v);
       return v.map((x) => x / l) as [number, number, number];
     };
-    return [{ ...task, dir: norm([a + 0.01 * b, b - 0.01 * a, c]) }, { ...task, dir: norm([a, b + 0.01 * c, c - 0.01 * b]) }];
+    return [
+      { ...task, dir: norm([a + 0.01 * b, b - 0.01 * a, c]) },
+      { ...task, dir: norm([a, b + 0.01 * c, c - 0.01 * b]) },
+    ];
   }
   return [];
 }
 
 /** Separable quadratic terms on every unit's P and Q about its schedule, weighted by weight(range in p.u., isP). */
-function deviationTerms(
-  problem: RegionProblem,
-  unitP: number[],
-  unitQ: number[],
-  base: number,
-  weightOf: (range: number, isP: boolean, unit: RegionProblem["units"][number]) => number,
-) {
+function deviationTerms(problem: RegionProblem, unitP: number[], unitQ: number[], base: number, weightOf: (range: number, isP: boolean, unit: RegionProblem["units"][number]) => number) {
   const vars: number[] = [];
   const weight: number[] = [];
   const centre: number[] = [];
@@ -297,7 +302,11 @@ export function regionNetwork(problem: RegionProblem): Network {
   // Only the units are priced: the PCC generator is the exchange, the others are fixed.
   return {
     ...net,
-    generators: [{ ...pccGen, cost: undefined, qCost: undefined, pminMw: pcc.pMinMw, pmaxMw: pcc.pMaxMw, qminMvar: pcc.qMinMvar, qmaxMvar: pcc.qMaxMvar }, ...unitGens, ...fixed.map((g) => ({ ...g, cost: undefined, qCost: undefined }))],
+    generators: [
+      { ...pccGen, cost: undefined, qCost: undefined, pminMw: pcc.pMinMw, pmaxMw: pcc.pMaxMw, qminMvar: pcc.qMinMvar, qmaxMvar: pcc.qMaxMvar },
+      ...unitGens,
+      ...fixed.map((g) => ({ ...g, cost: undefined, qCost: undefined })),
+    ],
   };
 }
 

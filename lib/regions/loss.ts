@@ -64,7 +64,14 @@ export function buildLossModel(problem: RegionProblem, lds: LinDistFlowModel): L
 }
 
 function quadratic() {
-  return { H: [[0, 0], [0, 0]] as [[number, number], [number, number]], g: [0, 0] as [number, number], c: 0 };
+  return {
+    H: [
+      [0, 0],
+      [0, 0],
+    ] as [[number, number], [number, number]],
+    g: [0, 0] as [number, number],
+    c: 0,
+  };
 }
 
 /** Add w·(P(u)² + Q(u)²) to ½uᵀHu + gᵀu + c. */
@@ -132,7 +139,13 @@ export function acCompensation(problem: RegionProblem, lds: LinDistFlowModel): C
  */
 export function compensatedBoundary(map: Compensation, ldsPolygon: Point[], pcc: RegionProblem["pcc"]): { polygon: Point[]; perEdge: number; areaChange: number } {
   if (ldsPolygon.length < 3) return { polygon: [], perEdge: 0, areaChange: 0 };
-  const mapped = (k: number) => clipToBox(densify(ldsPolygon, k).map(map).filter((x): x is Point => x !== null), pcc);
+  const mapped = (k: number) =>
+    clipToBox(
+      densify(ldsPolygon, k)
+        .map(map)
+        .filter((x): x is Point => x !== null),
+      pcc,
+    );
   let perEdge = 8;
   let poly = mapped(perEdge);
   let a = area(poly);

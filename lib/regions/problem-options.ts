@@ -24,7 +24,10 @@ export const regionProblemOptionsSchema = z.discriminatedUnion("kind", [
     kind: z.literal("pqv"),
     vRange: z.tuple([z.number().min(0.5).max(1.5), z.number().min(0.5).max(1.5)]).refine(([a, b]) => a < b, "the PCC voltage range must be increasing"),
     closeTies: z.boolean(),
-    unitListJson: z.string().max(4 * 1024 * 1024).nullable(),
+    unitListJson: z
+      .string()
+      .max(4 * 1024 * 1024)
+      .nullable(),
   }),
 ]);
 

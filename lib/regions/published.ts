@@ -25,10 +25,16 @@ const publishedPqRegionSchema = z.strictObject({
   createdAt: z.string().datetime(),
   axes: z.literal("p, q: exchange from the transmission system into the distribution system at the PCC, MW and MVAr"),
   pcc: z.strictObject({ pMinMW: finite, pMaxMW: finite, qMinMVAr: finite, qMaxMVAr: finite }),
-  polygon: z.array(z.tuple([finite, finite])).min(3).max(8192),
+  polygon: z
+    .array(z.tuple([finite, finite]))
+    .min(3)
+    .max(8192),
   areaMW2: finite,
   /** a·p + b·q ≤ c (LinDistFlow; for "slc" they bound the uncompensated exchange). */
-  halfSpaces: z.array(z.strictObject({ a: finite, b: finite, c: finite })).max(20000).optional(),
+  halfSpaces: z
+    .array(z.strictObject({ a: finite, b: finite, c: finite }))
+    .max(20000)
+    .optional(),
   lossModel: z.strictObject({ Hp: mat2, gp: z.tuple([finite, finite]), cp: finite, Hq: mat2, gq: z.tuple([finite, finite]), cq: finite }).optional(),
   /**
    * The DSO's cost of an exchange (p, q), $/h with MW and MVAr: Σ c·p^i·q^j. "lossless-balance"
@@ -38,7 +44,10 @@ const publishedPqRegionSchema = z.strictObject({
   costModel: z
     .strictObject({
       basis: z.enum(["lossless-balance", "loss-compensated-balance", "ac-fit"]),
-      exponents: z.array(z.tuple([z.number().int().min(0).max(4), z.number().int().min(0).max(4)])).min(1).max(15),
+      exponents: z
+        .array(z.tuple([z.number().int().min(0).max(4), z.number().int().min(0).max(4)]))
+        .min(1)
+        .max(15),
       coefficients: z.array(finite).min(1).max(15),
       r2: finite.nullable(),
     })
@@ -72,7 +81,10 @@ const publishedPqvRegionSchema = z
     polynomial: z.strictObject({
       center: vec3,
       scale: z.tuple([finite, finite, finite]).refine((s) => s.every((x) => x > 0), "scales must be positive"),
-      exponents: z.array(z.tuple([expo, expo, expo])).min(1).max(500),
+      exponents: z
+        .array(z.tuple([expo, expo, expo]))
+        .min(1)
+        .max(500),
       coefficients: z.array(finite).min(1).max(500),
     }),
     costModel: z.strictObject({ coefficients: z.array(finite).length(10), r2: finite }),

@@ -22,13 +22,32 @@ describe("polygons", () => {
   });
 
   it("IoU and Hausdorff distance of two offset unit squares (exact: 1/3 and 0.5)", () => {
-    const a: Point[] = [[0, 0], [1, 0], [1, 1], [0, 1]];
+    const a: Point[] = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ];
     const b: Point[] = a.map(([p, q]) => [p + 0.5, q]);
     expect(iou(a, b)).toBeCloseTo(1 / 3, 6);
     expect(hausdorff(a, b)).toBeCloseTo(0.5, 9);
     // A non-convex L shape against its bounding square: 3/4.
-    const l: Point[] = [[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2]];
-    expect(iou(l, [[0, 0], [2, 0], [2, 2], [0, 2]])).toBeCloseTo(0.75, 6);
+    const l: Point[] = [
+      [0, 0],
+      [2, 0],
+      [2, 1],
+      [1, 1],
+      [1, 2],
+      [0, 2],
+    ];
+    expect(
+      iou(l, [
+        [0, 0],
+        [2, 0],
+        [2, 2],
+        [0, 2],
+      ]),
+    ).toBeCloseTo(0.75, 6);
     expect(contains(l, [1.5, 1.5])).toBe(false);
   });
 });
@@ -204,7 +223,12 @@ describe("the exact region and the comparison (Fig. 2)", () => {
       expect(slc.iou).toBeGreaterThanOrEqual(0.9);
       // U_SLC's boundary is sampled to within 0.1 % of its area's limit (here: 2,048 points per edge).
       const ac = acCompensation(r.problem, buildLinDistFlow(r.problem));
-      const dense = area(clipToBox(densify(r.lds!.polygon, 2048).map((u) => ac(u)!), r.problem.pcc));
+      const dense = area(
+        clipToBox(
+          densify(r.lds!.polygon, 2048).map((u) => ac(u)!),
+          r.problem.pcc,
+        ),
+      );
       console.log(`${name}: IoU U_LDS ${lds.iou.toFixed(3)}, U_SLC ${slc.iou.toFixed(3)}; AC-infeasible share ${lds.acInfeasibleShare.toFixed(3)} / ${slc.acInfeasibleShare.toFixed(3)}`);
       expect(Math.abs(dense - r.slc!.areaMW2)).toBeLessThan(1e-3 * dense);
       expect(slc.acInfeasibleShare).toBeLessThan(lds.acInfeasibleShare + 1e-9);

@@ -74,4 +74,3 @@ export function taskKey(t: RegionTask): string {
       return `c${t.pMw.toPrecision(12)},${t.qMvar.toPrecision(12)},${t.vPu.toPrecision(12)}`;
   }
 }
-

@@ -75,12 +75,7 @@ export interface SensitivityModel {
 }
 
 /** Injections (p.u.) of an operating point on a solver: P_fix from the network, P_flex on top. */
-export function operatingPointInjections(
-  solver: PowerFlowSolver,
-  locBus: Int32Array,
-  pFlexMw: ArrayLike<number>,
-  qFlexMvar?: ArrayLike<number>,
-): { pd: Float64Array; qd: Float64Array } {
+export function operatingPointInjections(solver: PowerFlowSolver, locBus: Int32Array, pFlexMw: ArrayLike<number>, qFlexMvar?: ArrayLike<number>): { pd: Float64Array; qd: Float64Array } {
   const pu = solver.pu;
   const pd = Float64Array.from(pu.pd);
   const qd = Float64Array.from(pu.qd);
@@ -97,12 +92,7 @@ interface LoadingGradient {
   g: Float64Array;
 }
 
-function loadingGradients(
-  solver: PowerFlowSolver,
-  branches: Int32Array,
-  vm: Float64Array,
-  va: Float64Array,
-): LoadingGradient {
+function loadingGradients(solver: PowerFlowSolver, branches: Int32Array, vm: Float64Array, va: Float64Array): LoadingGradient {
   const pu = solver.pu;
   const y = solver.branchY;
   const g = new Float64Array(4 * branches.length);
@@ -156,12 +146,7 @@ function loadingGradients(
   return { g };
 }
 
-export function computeSensitivities(
-  net: Network,
-  locations: FlexLocation[],
-  ops: OperatingPointSpec[],
-  opts: SensitivityOptions = {},
-): SensitivityModel {
+export function computeSensitivities(net: Network, locations: FlexLocation[], ops: OperatingPointSpec[], opts: SensitivityOptions = {}): SensitivityModel {
   const t0 = performance.now();
   const pu = toPerUnit(net);
   const solver = new PowerFlowSolver(pu);
@@ -211,9 +196,7 @@ export function computeSensitivities(
   }
   if (opts.restrict) {
     const r = opts.restrict;
-    monBus = monBus.filter((i) =>
-      solved.some(({ pf }) => pf.vm[i] <= r.vMinPu + r.voltageMarginPu || pf.vm[i] >= r.vMaxPu - r.voltageMarginPu),
-    );
+    monBus = monBus.filter((i) => solved.some(({ pf }) => pf.vm[i] <= r.vMinPu + r.voltageMarginPu || pf.vm[i] >= r.vMaxPu - r.voltageMarginPu));
     monBr = monBr.filter((l) => solved.some(({ pf }) => Math.abs(pf.loadingPct[l]) >= 100 - r.loadingMarginPct));
   }
   const reactive = !!opts.reactive;

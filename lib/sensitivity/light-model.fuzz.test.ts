@@ -5,7 +5,22 @@ import { computeSensitivities } from "./compute";
 import { buildLightModel, LightModelError, parseLightModelText } from "./light-model";
 import { flexLocations, presetOperatingPoints } from "./locations";
 
-const TOKENS = ['{"schema":"flexplat-light-model"', '"version":1', '"operatingPoints":[', '"vtdf":', '{"rows":2,"cols":2,"encoding":"f64-base64","data":"AAAA"}', "[", "]", "{", "}", ",", ":", "1e308", "null", '"L-1"'];
+const TOKENS = [
+  '{"schema":"flexplat-light-model"',
+  '"version":1',
+  '"operatingPoints":[',
+  '"vtdf":',
+  '{"rows":2,"cols":2,"encoding":"f64-base64","data":"AAAA"}',
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ":",
+  "1e308",
+  "null",
+  '"L-1"',
+];
 
 function seeds(): string[] {
   const net = generateDistrict({ seed: 6, buildings: 10 }).network;

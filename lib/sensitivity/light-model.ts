@@ -129,7 +129,10 @@ function opaque(prefix: string, n: number, rand: () => number): { ids: string[];
   const used = new Set<string>();
   const ids = order.map(() => {
     let id: string;
-    do id = `${prefix}-${Math.floor(rand() * 0xffffff).toString(16).padStart(6, "0")}`;
+    do
+      id = `${prefix}-${Math.floor(rand() * 0xffffff)
+        .toString(16)
+        .padStart(6, "0")}`;
     while (used.has(id));
     used.add(id);
     return id;
@@ -159,13 +162,7 @@ function keyOrder(model: SensitivityModel, key: LightModelKey) {
  * a light model and to extend it with new points (AC-verified clearing) under the
  * same ids.
  */
-export function encodeOperatingPoint(
-  p: OperatingPointSensitivity,
-  model: SensitivityModel,
-  key: LightModelKey,
-  id: string,
-  reactive: boolean,
-): LightOperatingPoint {
+export function encodeOperatingPoint(p: OperatingPointSensitivity, model: SensitivityModel, key: LightModelKey, id: string, reactive: boolean): LightOperatingPoint {
   const order = keyOrder(model, key);
   const nLoc = model.locations.length;
   const permute = (src: Float64Array, rowOrder: number[]) => {
@@ -204,13 +201,12 @@ export interface BuildLightModelOptions {
   createdAt?: Date;
 }
 
-export function buildLightModel(
-  model: SensitivityModel,
-  opts: BuildLightModelOptions = {},
-): { lightModel: LightModel; key: LightModelKey } {
+export function buildLightModel(model: SensitivityModel, opts: BuildLightModelOptions = {}): { lightModel: LightModel; key: LightModelKey } {
   const salt = opts.salt ?? `${Date.now()}-${Math.random()}`;
   const rand = mulberry32(seedFrom(salt));
-  const modelId = `lm-${Math.floor(rand() * 2 ** 48).toString(16).padStart(12, "0")}`;
+  const modelId = `lm-${Math.floor(rand() * 2 ** 48)
+    .toString(16)
+    .padStart(12, "0")}`;
   const nLoc = model.locations.length;
   const nB = model.monitoredBuses.length;
   const nL = model.monitoredBranches.length;
@@ -363,9 +359,11 @@ export function parseLightModel(input: unknown): LightModel {
       const n = m.rows * m.cols;
       if (n > L.matrixElements) throw new LightModelError(`${where}.${name}: ${formatCount(n)} elements; the limit is ${formatCount(L.matrixElements)} per matrix`);
       total += n;
-      if (total > L.totalElements) throw new LightModelError(`${where}.${name}: the model's matrices hold more than ${formatCount(L.totalElements)} elements; the limit is ${formatCount(L.totalElements)}`);
+      if (total > L.totalElements)
+        throw new LightModelError(`${where}.${name}: the model's matrices hold more than ${formatCount(L.totalElements)} elements; the limit is ${formatCount(L.totalElements)}`);
       // Base64 of n doubles is 4·⌈8n/3⌉ characters: anything else is refused before decoding.
-      if (m.data.length !== 4 * Math.ceil((8 * n) / 3)) throw new LightModelError(`${where}.${name}: the data holds ${formatCount(Math.floor((m.data.length * 3) / 4 / 8))} values, ${m.rows}x${m.cols} expected`);
+      if (m.data.length !== 4 * Math.ceil((8 * n) / 3))
+        throw new LightModelError(`${where}.${name}: the data holds ${formatCount(Math.floor((m.data.length * 3) / 4 / 8))} values, ${m.rows}x${m.cols} expected`);
       let values: Float64Array;
       try {
         values = decodeMatrix(m);

@@ -80,13 +80,7 @@ export function presetOperatingPoints(locs: FlexLocation[], names: readonly stri
 }
 
 /** A custom operating point, validated against the offered range of each location. */
-export function customOperatingPoint(
-  locs: FlexLocation[],
-  id: string,
-  label: string,
-  pFlexMw: ArrayLike<number>,
-  tolMw = 1e-9,
-): OperatingPointSpec {
+export function customOperatingPoint(locs: FlexLocation[], id: string, label: string, pFlexMw: ArrayLike<number>, tolMw = 1e-9): OperatingPointSpec {
   if (pFlexMw.length !== locs.length) {
     throw new Error(`operating point '${id}' has ${pFlexMw.length} values, the grid has ${locs.length} flexibility locations`);
   }
@@ -95,9 +89,7 @@ export function customOperatingPoint(
     const l = locs[k];
     if (!Number.isFinite(x)) throw new Error(`operating point '${id}': value ${k + 1} is not a number`);
     if (x > l.offeredUpMw + tolMw || x < l.offeredDownMw - tolMw) {
-      throw new Error(
-        `operating point '${id}': ${x} MW at location ${k + 1} lies outside the offered range [${l.offeredDownMw}, ${l.offeredUpMw}] MW`,
-      );
+      throw new Error(`operating point '${id}': ${x} MW at location ${k + 1} lies outside the offered range [${l.offeredDownMw}, ${l.offeredUpMw}] MW`);
     }
   });
   return { id, label, pFlexMw: v };

@@ -38,8 +38,7 @@ function finiteDifferenceCheck(net: Network, model: SensitivityModel, stride = 1
   let kinks = 0;
   let worstRel = 0;
   const failures: string[] = [];
-  const maxAbs = (f: (p: SensitivityModel["points"][number]) => Float64Array | undefined) =>
-    model.points.reduce((m, p) => Array.from(f(p) ?? []).reduce((mm, x) => Math.max(mm, Math.abs(x)), m), 0);
+  const maxAbs = (f: (p: SensitivityModel["points"][number]) => Float64Array | undefined) => model.points.reduce((m, p) => Array.from(f(p) ?? []).reduce((mm, x) => Math.max(mm, Math.abs(x)), m), 0);
   const scale = { vtdf: maxAbs((p) => p.vtdf), ltdf: maxAbs((p) => p.ltdf), vtdfQ: maxAbs((p) => p.vtdfQ), ltdfQ: maxAbs((p) => p.ltdfQ) };
   model.points.forEach((pt) => {
     const solve = (j: number, d: number, reactive: boolean): PowerFlowResult => {
@@ -71,8 +70,7 @@ function finiteDifferenceCheck(net: Network, model: SensitivityModel, stride = 1
         brIdx.forEach((l, m) => {
           const kink =
             Math.sign(a.pFromMw[l]) !== Math.sign(b.pFromMw[l]) ||
-            Math.hypot(a.pFromMw[l], a.qFromMvar[l]) >= Math.hypot(a.pToMw[l], a.qToMvar[l]) !==
-              Math.hypot(b.pFromMw[l], b.qFromMvar[l]) >= Math.hypot(b.pToMw[l], b.qToMvar[l]);
+            Math.hypot(a.pFromMw[l], a.qFromMvar[l]) >= Math.hypot(a.pToMw[l], a.qToMvar[l]) !== Math.hypot(b.pFromMw[l], b.qFromMvar[l]) >= Math.hypot(b.pToMw[l], b.qToMvar[l]);
           if (kink) {
             kinks++;
             return;
@@ -137,10 +135,7 @@ describe("sensitivities (VTDF/LTDF) against finite differences of the AC power f
     console.log(
       "case33bw linearization error (MAE inside / outside the Voronoi cell):\n" +
         acc
-          .map(
-            (c) =>
-              `  ${c.id}: V ${c.inside.vMaePu.toExponential(2)} / ${c.outside.vMaePu.toExponential(2)} p.u., L ${c.inside.lMaePct.toExponential(2)} / ${c.outside.lMaePct.toExponential(2)} %`,
-          )
+          .map((c) => `  ${c.id}: V ${c.inside.vMaePu.toExponential(2)} / ${c.outside.vMaePu.toExponential(2)} p.u., L ${c.inside.lMaePct.toExponential(2)} / ${c.outside.lMaePct.toExponential(2)} %`)
           .join("\n"),
     );
   });
@@ -200,7 +195,14 @@ describe("sensitivities (VTDF/LTDF) against finite differences of the AC power f
   it("custom operating points are checked against the offered range", () => {
     const net = case33bwRated();
     const locs = flexLocations(net);
-    expect(() => customOperatingPoint(locs, "x", "too much", locs.map((l) => l.offeredUpMw * 2))).toThrow(/outside the offered range/);
+    expect(() =>
+      customOperatingPoint(
+        locs,
+        "x",
+        "too much",
+        locs.map((l) => l.offeredUpMw * 2),
+      ),
+    ).toThrow(/outside the offered range/);
     expect(() => customOperatingPoint(locs, "x", "short", [1, 2])).toThrow(/has 2 values, the grid has 32/);
     expect(() => presetOperatingPoints(locs, ["sometimes"])).toThrow(/unknown operating point 'sometimes'/);
   });
@@ -237,7 +239,41 @@ describe("light model", () => {
       keys.add(k);
       return v;
     });
-    const allowed = new Set(["", "schema", "version", "modelId", "createdAt", "units", "injection", "voltage", "loading", "vtdf", "ltdf", "vtdfQ", "ltdfQ", "limits", "vMinPu", "vMaxPu", "loadingMinPct", "loadingMaxPct", "locations", "monitoredBuses", "monitoredBranches", "reactive", "operatingPoints", "id", "label", "pFlexMw", "qFlexMvar", "v", "l", "rows", "cols", "encoding", "data"]);
+    const allowed = new Set([
+      "",
+      "schema",
+      "version",
+      "modelId",
+      "createdAt",
+      "units",
+      "injection",
+      "voltage",
+      "loading",
+      "vtdf",
+      "ltdf",
+      "vtdfQ",
+      "ltdfQ",
+      "limits",
+      "vMinPu",
+      "vMaxPu",
+      "loadingMinPct",
+      "loadingMaxPct",
+      "locations",
+      "monitoredBuses",
+      "monitoredBranches",
+      "reactive",
+      "operatingPoints",
+      "id",
+      "label",
+      "pFlexMw",
+      "qFlexMvar",
+      "v",
+      "l",
+      "rows",
+      "cols",
+      "encoding",
+      "data",
+    ]);
     for (const k of keys) if (!/^\d+$/.test(k)) expect(allowed.has(k), `unexpected field '${k}'`).toBe(true);
     for (const id of [...lightModel.locations, ...lightModel.monitoredBuses, ...lightModel.monitoredBranches]) {
       expect(id).toMatch(/^[LVB]-[0-9a-f]{6}$/);

@@ -110,18 +110,19 @@ export async function resetPassword(prisma: PrismaClient, admin: SessionUser, us
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { passwordHash, passwordChangedAt: new Date() } });
     const { count } = await tx.session.deleteMany({ where: { userId: target.id } });
-    await recordAudit(tx, { action: "account.password_reset", objectType: "account", objectId: target.id, ownerId: target.id, detail: { username: target.username, sessionsEnded: count, generated: generated !== null } });
+    await recordAudit(tx, {
+      action: "account.password_reset",
+      objectType: "account",
+      objectId: target.id,
+      ownerId: target.id,
+      detail: { username: target.username, sessionsEnded: count, generated: generated !== null },
+    });
   });
   return { username: target.username, password: generated };
 }
 
 /** An operator changes its own password: the current one first; every other session of the account ends. */
-export async function changeOwnPassword(
-  prisma: PrismaClient,
-  user: SessionUser,
-  currentSessionId: string | null,
-  input: { currentPassword: string; newPassword: string },
-): Promise<void> {
+export async function changeOwnPassword(prisma: PrismaClient, user: SessionUser, currentSessionId: string | null, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const row = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(input.currentPassword, row.passwordHash))) throw new ApiError("bad_request", "currentPassword: this is not your current password");
   if (input.newPassword === input.currentPassword) throw new ApiError("bad_request", "newPassword: choose a password different from the current one");

@@ -56,7 +56,9 @@ export async function computeBcmRun({ sideRows, portfolios, requestMw, username 
     const mine = skipped.filter((s) => s.owner === username);
     throw new ApiError(
       "bad_request",
-      mine.length ? `none of your portfolios can be placed in a published grid: ${mine.map((s) => `${s.portfolio}: ${s.reason}`).join("; ")}` : "you have no bids on the platform; upload a portfolio first",
+      mine.length
+        ? `none of your portfolios can be placed in a published grid: ${mine.map((s) => `${s.portfolio}: ${s.reason}`).join("; ")}`
+        : "you have no bids on the platform; upload a portfolio first",
     );
   }
   const accepted = market.aggregated;

@@ -33,11 +33,8 @@ export const requestMwSchema = z
 
 export const bcmRunSchema = z.object({ requestMw: requestMwSchema });
 
-
 function ownResults(stored: StoredBcmRun, user: SessionUser): AggregatedResult[] {
-  return stored.results
-    .filter((r) => r.owner === user.username)
-    .map((r) => ({ ...r, assets: r.assets.map((a) => ({ ...a, grid: stored.gridNames[a.grid] ?? a.grid })) }));
+  return stored.results.filter((r) => r.owner === user.username).map((r) => ({ ...r, assets: r.assets.map((a) => ({ ...a, grid: stored.gridNames[a.grid] ?? a.grid })) }));
 }
 
 /** The clearing's message without the market's total cost (other aggregators' business). */

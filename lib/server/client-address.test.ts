@@ -40,7 +40,9 @@ describe("client address for sign-in throttling", () => {
         let text = "";
         res.on("data", (c) => (text += c));
         res.on("end", () => resolve(text));
-      }).on("error", reject).end();
+      })
+        .on("error", reject)
+        .end();
     });
     server.close();
     expect(body).toBe("127.0.0.1");

@@ -156,7 +156,13 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
         onBoundary: sp.onBoundary,
       })),
     });
-    await recordAudit(tx, { action: "coordination.run", objectType: "coordinationRun", objectId: id, ownerId: user.id, detail: { transmissionGridId: ts.id, status: input.result.status, setPoints: setPoints.length } });
+    await recordAudit(tx, {
+      action: "coordination.run",
+      objectType: "coordinationRun",
+      objectId: id,
+      ownerId: user.id,
+      detail: { transmissionGridId: ts.id, status: input.result.status, setPoints: setPoints.length },
+    });
     // Each DSO sees the set-point sent to its grid (what it receives anyway), not the run.
     for (const sp of setPoints) {
       const region = byId.get(sp.regionId)!;
@@ -254,7 +260,13 @@ export async function answerSetPoint(prisma: PrismaClient, gridId: string, setPo
     const { count } = await tx.setPoint.updateMany({ where: { id: setPointId, status: "sent" }, data: { status: answer.status, reason: answer.reason || null, respondedAt: new Date() } });
     if (count !== 1) throw new ApiError("conflict", "this set-point was answered at the same moment");
     // The TSO that sent it sees the answer; the DSO sees its own action.
-    await recordAudit(tx, { action: `setpoint.${answer.status === "accepted" ? "accept" : "reject"}`, objectType: "setPoint", objectId: setPointId, ownerId: row.run.createdById, detail: { gridId, ...(answer.reason ? { reason: answer.reason.slice(0, 200) } : {}) } });
+    await recordAudit(tx, {
+      action: `setpoint.${answer.status === "accepted" ? "accept" : "reject"}`,
+      objectType: "setPoint",
+      objectId: setPointId,
+      ownerId: row.run.createdById,
+      detail: { gridId, ...(answer.reason ? { reason: answer.reason.slice(0, 200) } : {}) },
+    });
   });
   return (await listGridSetPoints(prisma, gridId)).find((s) => s.id === setPointId)!;
 }
@@ -268,4 +280,3 @@ export function checkRegionOptions(raw: unknown): RegionProblemOptionsStored {
   }
   return r.data;
 }
-

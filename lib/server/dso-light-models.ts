@@ -86,9 +86,21 @@ function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: u
   }
   const key: LightModelKey = parsed.data;
   if (key.modelId !== lightModel.modelId) throw new ApiError("bad_request", `the key belongs to light model ${key.modelId}, not ${lightModel.modelId}`);
-  sameIds("locations", key.locations.map((l) => l.id), lightModel.locations);
-  sameIds("buses", key.buses.map((b) => b.id), lightModel.monitoredBuses);
-  sameIds("branches", key.branches.map((b) => b.id), lightModel.monitoredBranches);
+  sameIds(
+    "locations",
+    key.locations.map((l) => l.id),
+    lightModel.locations,
+  );
+  sameIds(
+    "buses",
+    key.buses.map((b) => b.id),
+    lightModel.monitoredBuses,
+  );
+  sameIds(
+    "branches",
+    key.branches.map((b) => b.id),
+    lightModel.monitoredBranches,
+  );
 
   const net = parseNetworkJson(networkJson);
   const locationBuses = new Set(flexLocations(net).map((l) => l.bus));
@@ -111,11 +123,7 @@ function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: u
  * published one (publishLightModel: one published model per grid). Storing and
  * publishing are one transaction, so a refused publish leaves nothing behind.
  */
-export async function storeUploadedLightModel(
-  prisma: PrismaClient,
-  gridId: string,
-  upload: { model: SerializedLightModel; publish: boolean },
-): Promise<LightModelSummary> {
+export async function storeUploadedLightModel(prisma: PrismaClient, gridId: string, upload: { model: SerializedLightModel; publish: boolean }): Promise<LightModelSummary> {
   if (!upload.publish) return storeCheckedLightModel(prisma, gridId, upload.model);
   // Stored and published in one transaction: both or neither.
   return publishLightModelWith(prisma, gridId, async (tx) => (await storeCheckedLightModelIn(tx, gridId, upload.model)).id);

@@ -28,12 +28,7 @@ function toSummary(row: SummaryRow): GridSummary {
 }
 
 /** Store an already validated network for its owner. */
-export async function storeNetwork(
-  prisma: PrismaClient,
-  ownerId: string,
-  net: Network,
-  source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
-): Promise<GridSummary> {
+export async function storeNetwork(prisma: PrismaClient, ownerId: string, net: Network, source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null }): Promise<GridSummary> {
   const counts = { busCount: net.buses.length, branchCount: net.branches.length, fpuCount: net.fpus.length };
   return storeNetworkJson(prisma, ownerId, { ...counts, networkJson: writeNetworkJson(net) }, source);
 }
@@ -80,11 +75,7 @@ export async function listOwnGrids(prisma: PrismaClient, user: SessionUser): Pro
  * within the importer's limits and the pool's time limit — and only then store it.
  * A rejected file throws ApiError "bad_request" carrying the importer's message.
  */
-export async function createGridFromFile(
-  prisma: PrismaClient,
-  user: SessionUser,
-  upload: { fileName: string; text: string; name?: string },
-): Promise<GridSummary> {
+export async function createGridFromFile(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; text: string; name?: string }): Promise<GridSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
   let parsed: Awaited<ReturnType<typeof runTask<"parseGrid">>>;
   try {
@@ -112,9 +103,7 @@ export async function getOwnedGridSummary(prisma: PrismaClient, user: SessionUse
 
 export async function deleteOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string): Promise<void> {
   const grid = await getOwnedGrid(prisma, user, id);
-  await auditedTransaction(prisma, { action: "grid.delete", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { name: grid.name } }, (tx) =>
-    tx.grid.delete({ where: { id } }),
-  );
+  await auditedTransaction(prisma, { action: "grid.delete", objectType: "grid", objectId: id, ownerId: grid.ownerId, detail: { name: grid.name } }, (tx) => tx.grid.delete({ where: { id } }));
 }
 
 /**
@@ -142,4 +131,3 @@ export async function renameOwnedGrid(prisma: PrismaClient, user: SessionUser, i
     throw e;
   }
 }
-

@@ -18,11 +18,7 @@ describe("market data seeded for the demo", () => {
     expect(published.map((p) => p.gridName)).toEqual(["Bergwald (generated district)", "Rheintal (generated district)"]);
     for (const p of published) {
       expect(() => parseLightModel(p.model)).not.toThrow();
-      expect(p.model.operatingPoints.map((o) => o.label)).toEqual([
-        "no flexibility activated",
-        "half of the offered upward flexibility",
-        "all offered upward flexibility",
-      ]);
+      expect(p.model.operatingPoints.map((o) => o.label)).toEqual(["no flexibility activated", "half of the offered upward flexibility", "all offered upward flexibility"]);
     }
     expect((await prisma.grid.findMany({ select: { demoMode: true } })).every((g) => g.demoMode)).toBe(true);
   });
@@ -63,7 +59,9 @@ describe("market data seeded for the demo", () => {
     const taken = (await loadMarket(prisma, sides)).aggregated[0].id;
     await expect(store(bid({ id: taken }))).rejects.toThrow(/already used/);
     await expect(store(bid({}, pv.id))).rejects.toThrow(`asset ${pv.id}: not one of your units in Bergwald (generated district)`);
-    await expect(store(bid({}))).rejects.toThrow(new RegExp(`unit ${ev.id} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and [0-9.]+ MW in your stored portfolios exceed what the unit offers`));
+    await expect(store(bid({}))).rejects.toThrow(
+      new RegExp(`unit ${ev.id} in Bergwald \\(generated district\\): 0\\.001000 MW upward in this file and [0-9.]+ MW in your stored portfolios exceed what the unit offers`),
+    );
     expect(await prisma.bidPortfolio.count()).toBe(before);
   });
 });

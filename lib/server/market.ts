@@ -114,11 +114,7 @@ async function publishedNameTaken(db: Pick<PrismaClient, "grid">, gridId: string
  * transaction: an upload with publish is stored and published, or neither), with its
  * audit event.
  */
-export async function publishLightModelWith(
-  prisma: PrismaClient,
-  gridId: string,
-  prepare: (tx: Prisma.TransactionClient) => Promise<string>,
-): Promise<LightModelSummary> {
+export async function publishLightModelWith(prisma: PrismaClient, gridId: string, prepare: (tx: Prisma.TransactionClient) => Promise<string>): Promise<LightModelSummary> {
   const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true, ownerId: true } });
   const key = publishedNameKey(grid.name);
   const clash = await publishedNameTaken(prisma, gridId, key);

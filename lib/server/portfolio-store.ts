@@ -1,16 +1,7 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
-import {
-  assetBidId,
-  BidFormatError,
-  disaggregate,
-  unitKey,
-  validateAggregatedBids,
-  type AggregatedBid,
-  type Disaggregation,
-  type GridAssetRegistry,
-} from "@/lib/market";
+import { assetBidId, BidFormatError, disaggregate, unitKey, validateAggregatedBids, type AggregatedBid, type Disaggregation, type GridAssetRegistry } from "@/lib/market";
 import { recordAudit } from "./audit";
 import { publishedNameKey } from "./grid-names";
 import { registriesOf, type DsoSide } from "./market";
@@ -86,7 +77,11 @@ async function takenByOthers(db: Db, bids: AggregatedBid[], dis: Disaggregation,
     else m.downMw += p.volumeMw;
     mine.set(k, m);
   }
-  const before = await storedUnitUse(db, parts.map((p) => p.gridId), parts.map((p) => p.assetId));
+  const before = await storedUnitUse(
+    db,
+    parts.map((p) => p.gridId),
+    parts.map((p) => p.assetId),
+  );
   const reg = new Map(registries.map((r) => [r.gridId, r]));
   for (const [k, m] of mine) {
     const b = before.get(k);
@@ -128,23 +123,41 @@ export async function storePortfolio(
   if (refusal) throw new BidFormatError(refusal);
   const grouped = new Set(dis.groups.map((g) => g.id));
   try {
-    const row = await serializableTransaction(prisma, async (tx) => {
-      const created = await tx.bidPortfolio.create({
-        data: { id: randomUUID(), ownerId: owner.id, name: source.name.slice(0, 120), fileName: source.fileName, bidsJson: JSON.stringify(bids), bidCount: bids.length, version: PORTFOLIO_VERSION },
-      });
-      await testPause("portfolio-upload");
-      // Again inside the transaction: another upload may have taken an id or a unit's volume since.
-      const raced = await takenByOthers(tx, bids, dis, registries);
-      if (raced) throw new BidFormatError(raced);
-      await tx.portfolioBid.createMany({ data: bids.map((b) => ({ id: b.id, portfolioId: created.id, tsoGroupId: grouped.has(b.id) ? opaqueBidId("G") : null })) });
-      await tx.assetBid.createMany({
-        data: bids.flatMap((b) =>
-          (dis.assets.get(b.id) ?? []).map((a) => ({ id: assetBidId(b, a.assetId), bidId: b.id, portfolioId: created.id, gridId: a.gridId, unitId: a.assetId, volumeMw: a.volumeMw, tsoId: opaqueBidId("X") })),
-        ),
-      });
-      await recordAudit(tx, { action: "portfolio.upload", objectType: "portfolio", objectId: created.id, ownerId: owner.id, detail: { name: created.name, fileName: created.fileName, bids: bids.length } });
-      return created;
-    }, { retryOn: ["P2002"] });
+    const row = await serializableTransaction(
+      prisma,
+      async (tx) => {
+        const created = await tx.bidPortfolio.create({
+          data: { id: randomUUID(), ownerId: owner.id, name: source.name.slice(0, 120), fileName: source.fileName, bidsJson: JSON.stringify(bids), bidCount: bids.length, version: PORTFOLIO_VERSION },
+        });
+        await testPause("portfolio-upload");
+        // Again inside the transaction: another upload may have taken an id or a unit's volume since.
+        const raced = await takenByOthers(tx, bids, dis, registries);
+        if (raced) throw new BidFormatError(raced);
+        await tx.portfolioBid.createMany({ data: bids.map((b) => ({ id: b.id, portfolioId: created.id, tsoGroupId: grouped.has(b.id) ? opaqueBidId("G") : null })) });
+        await tx.assetBid.createMany({
+          data: bids.flatMap((b) =>
+            (dis.assets.get(b.id) ?? []).map((a) => ({
+              id: assetBidId(b, a.assetId),
+              bidId: b.id,
+              portfolioId: created.id,
+              gridId: a.gridId,
+              unitId: a.assetId,
+              volumeMw: a.volumeMw,
+              tsoId: opaqueBidId("X"),
+            })),
+          ),
+        });
+        await recordAudit(tx, {
+          action: "portfolio.upload",
+          objectType: "portfolio",
+          objectId: created.id,
+          ownerId: owner.id,
+          detail: { name: created.name, fileName: created.fileName, bids: bids.length },
+        });
+        return created;
+      },
+      { retryOn: ["P2002"] },
+    );
     return { id: row.id, owner: owner.username, name: row.name, fileName: row.fileName, bidCount: row.bidCount, createdAt: row.createdAt.toISOString() };
   } catch (e) {
     // The unique keys are the last word when two uploads race past the checks.

@@ -22,7 +22,11 @@ async function freeOffers(prisma: PrismaClient, user: SessionUser, sides: DsoSid
   const registries = registriesOf(sides);
   const own: { gridId: string; gridName: string; unitId: string; unit: GridUnit }[] = [];
   for (const r of registries) for (const [unitId, unit] of r.units) if (unit.owner === user.username) own.push({ gridId: r.gridId, gridName: r.gridName, unitId, unit });
-  const used = await storedUnitUse(prisma, own.map((u) => u.gridId), own.map((u) => u.unitId));
+  const used = await storedUnitUse(
+    prisma,
+    own.map((u) => u.gridId),
+    own.map((u) => u.unitId),
+  );
   const offers = own.flatMap(({ gridId, gridName, unitId, unit }) => {
     const u = used.get(unitKey(gridId, unitId)) ?? { upMw: 0, downMw: 0 };
     return [unit.upMw - u.upMw, unit.downMw - u.downMw].filter((mw) => Math.abs(mw) > MIN_FREE_MW).map((freeMw) => ({ gridId, gridName, unitId, freeMw }));
@@ -66,7 +70,14 @@ export async function portfolioTemplate(prisma: PrismaClient, user: SessionUser,
     });
   }
   if (down.length) {
-    bids.push({ id: `${user.username}-example-${stamp}-down`, owner: user.username, direction: "down", volumeMw: total(down), priceEurPerMwh: 15, assets: [{ assetId: down[0].unitId, grid: grid.gridName }] });
+    bids.push({
+      id: `${user.username}-example-${stamp}-down`,
+      owner: user.username,
+      direction: "down",
+      volumeMw: total(down),
+      priceEurPerMwh: 15,
+      assets: [{ assetId: down[0].unitId, grid: grid.gridName }],
+    });
   }
   const csv =
     [

@@ -30,4 +30,3 @@ export async function parsePortfolioUpload(body: Uint8Array<ArrayBuffer>, conten
     throw portfolioError(upload.fileName, e);
   }
 }
-

@@ -43,7 +43,17 @@ export async function storeRegion(prisma: PrismaClient, gridId: string, region: 
   return serializableTransaction(prisma, async (tx) => {
     if (publish) await tx.flexRegion.updateMany({ where: { gridId, kind, published: true }, data: { published: false, publishedAt: null } });
     const row = await tx.flexRegion.create({
-      data: { id: randomUUID(), gridId, kind, method, regionJson: JSON.stringify(region), optionsJson: options ? JSON.stringify(options) : null, size, published: publish, publishedAt: publish ? new Date() : null },
+      data: {
+        id: randomUUID(),
+        gridId,
+        kind,
+        method,
+        regionJson: JSON.stringify(region),
+        optionsJson: options ? JSON.stringify(options) : null,
+        size,
+        published: publish,
+        publishedAt: publish ? new Date() : null,
+      },
       select: SUMMARY,
     });
     const { ownerId } = await tx.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });

@@ -5,7 +5,12 @@ import { config as proxyConfig, proxy } from "@/proxy";
 import { API_CONTENT_SECURITY_POLICY, mapOrigins, pageContentSecurityPolicy } from "./security-headers";
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe("security headers", () => {

@@ -26,17 +26,19 @@ export interface SignInOptions {
  * backing off, the generic failure while locked. Unknown user and wrong password look
  * the same, in message and (by hashing anyway) in time. Every attempt is audited.
  */
-export async function signIn(
-  prisma: PrismaClient,
-  username: string,
-  password: string,
-  opts: SignInOptions = {},
-): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
+export async function signIn(prisma: PrismaClient, username: string, password: string, opts: SignInOptions = {}): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
   const now = opts.now ?? new Date();
   const address = opts.address ?? "unknown";
   const row = await prisma.user.findUnique({ where: { username } });
   const attempt = { action: "auth.signin", objectType: "account", objectId: row?.id ?? null, ownerId: row?.id ?? null, actor: null, username } as const;
-  const claim = await claimSignInAttempt(prisma, [{ key: addressKey(address), policy: ADDRESS_POLICY }, { key: accountKey(username), policy: ACCOUNT_POLICY }], now);
+  const claim = await claimSignInAttempt(
+    prisma,
+    [
+      { key: addressKey(address), policy: ADDRESS_POLICY },
+      { key: accountKey(username), policy: ACCOUNT_POLICY },
+    ],
+    now,
+  );
   if (!claim.ok) {
     const by = claim.key.startsWith("addr:") ? "address" : "account";
     await recordAuditAttempt(prisma, { ...attempt, outcome: "refused", detail: { reason: claim.locked ? `locked (${by})` : `backing off (${by})`, address } });

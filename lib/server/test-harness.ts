@@ -68,7 +68,11 @@ function withDatabase(adminUrl: string, name: string): string {
  */
 async function seededTemplate(adminUrl: string): Promise<string> {
   const digest = createHash("sha256")
-    .update(readMigrations(migrationsDir("postgresql")).map((m) => m.checksum).join())
+    .update(
+      readMigrations(migrationsDir("postgresql"))
+        .map((m) => m.checksum)
+        .join(),
+    )
     .digest("hex")
     .slice(0, 12);
   const name = `flexplat_demo_template_${digest}`;
@@ -104,9 +108,7 @@ export async function createPostgresDatabase(adminUrl: string, name: string, tem
     }
     // A linguistic collation (ICU's root locale), unlike SQLite's byte order: code that leans
     // on the database's ORDER BY of text shows it here. The server's default when ICU is absent.
-    await client
-      .query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'`)
-      .catch(() => client.query(`CREATE DATABASE "${name}"`));
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'`).catch(() => client.query(`CREATE DATABASE "${name}"`));
   } finally {
     await client.end();
   }
@@ -166,4 +168,3 @@ export async function freeUnits(username: string, portfolioName: string, unitIds
   await prisma.bidPortfolio.delete({ where: { id: row.id } });
   await storePortfolio(prisma, owner, bids, { name: row.name, fileName: row.fileName }, await publishedDsoSides(prisma));
 }
-

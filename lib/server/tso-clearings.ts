@@ -105,7 +105,8 @@ async function clearingOf(prisma: PrismaClient, user: SessionUser, id: string, n
 /** Why a dispatch is not one the clearing's bids could deliver, or null. */
 function outsideOffers(b: ModelBounds, g: { locationMw: number[]; locationMvar: number[] }): string | null {
   const n = b.locations.length;
-  if (g.locationMw.length !== n || g.locationMvar.length !== n) return `the dispatch has ${g.locationMw.length} active and ${g.locationMvar.length} reactive values; the light model has ${n} locations`;
+  if (g.locationMw.length !== n || g.locationMvar.length !== n)
+    return `the dispatch has ${g.locationMw.length} active and ${g.locationMvar.length} reactive values; the light model has ${n} locations`;
   for (let k = 0; k < n; k++) {
     const mw = g.locationMw[k];
     if (!(mw >= b.loMw[k] - BOUND_TOL && mw <= b.hiMw[k] + BOUND_TOL)) {
@@ -147,24 +148,26 @@ async function record(prisma: PrismaClient, user: SessionUser, e: LogEntry, boun
     outcome: e.accepted ? ("ok" as const) : ("refused" as const),
     detail: { clearingId: e.clearingId, tsoRequestId: id, iteration: e.iteration, ...(e.accepted ? {} : { reason: e.outcome.slice(0, 200) }) },
   };
-  await auditedTransaction(prisma, event, (tx) => tx.tsoRequest.create({
-    data: {
-      id,
-      clearingId: e.clearingId,
-      userId: user.id,
-      gridId,
-      lightModelId: e.lightModelId.slice(0, 100),
-      kind: e.kind,
-      iteration: e.iteration,
-      totalMw: mw.reduce((s, x) => s + x, 0),
-      activeLocations: mw.filter((x) => Math.abs(x) > BOUND_TOL).length,
-      dispatchJson: shaped ? JSON.stringify({ locationMw: e.dispatch!.locationMw, locationMvar: e.dispatch!.locationMvar }) : null,
-      dispatchSha256: shaped ? dispatchSha(e.dispatch!) : null,
-      resultSha256: e.resultSha256 ?? null,
-      accepted: e.accepted,
-      outcome: e.outcome.slice(0, 500),
-    },
-  }));
+  await auditedTransaction(prisma, event, (tx) =>
+    tx.tsoRequest.create({
+      data: {
+        id,
+        clearingId: e.clearingId,
+        userId: user.id,
+        gridId,
+        lightModelId: e.lightModelId.slice(0, 100),
+        kind: e.kind,
+        iteration: e.iteration,
+        totalMw: mw.reduce((s, x) => s + x, 0),
+        activeLocations: mw.filter((x) => Math.abs(x) > BOUND_TOL).length,
+        dispatchJson: shaped ? JSON.stringify({ locationMw: e.dispatch!.locationMw, locationMvar: e.dispatch!.locationMvar }) : null,
+        dispatchSha256: shaped ? dispatchSha(e.dispatch!) : null,
+        resultSha256: e.resultSha256 ?? null,
+        accepted: e.accepted,
+        outcome: e.outcome.slice(0, 500),
+      },
+    }),
+  );
 }
 
 /** 429 when the account's requests of the last hour and these would pass the quota. */
@@ -183,7 +186,11 @@ async function checkQuota(prisma: PrismaClient, user: SessionUser, adding: numbe
 
 /** The grid's accepted requests of one kind in this clearing, oldest first. */
 function accepted(prisma: PrismaClient, clearingId: string, lightModelId: string, kind: "validate" | "relinearize") {
-  return prisma.tsoRequest.findMany({ where: { clearingId, lightModelId, kind, accepted: true }, orderBy: { createdAt: "asc" }, select: { iteration: true, dispatchSha256: true, resultSha256: true } });
+  return prisma.tsoRequest.findMany({
+    where: { clearingId, lightModelId, kind, accepted: true },
+    orderBy: { createdAt: "asc" },
+    select: { iteration: true, dispatchSha256: true, resultSha256: true },
+  });
 }
 
 /** The refusal of a request about one grid of a clearing, recorded for the DSO first. */
@@ -224,7 +231,12 @@ export async function validateInClearing(prisma: PrismaClient, user: SessionUser
   for (const g of req.grids) {
     const b = clearing.bounds[g.lightModelId];
     const v = await validateForTso(prisma, g);
-    await record(prisma, user, { clearingId: clearing.id, gridId: b.gridId, lightModelId: g.lightModelId, kind: "validate", iteration: req.iteration, dispatch: g, accepted: true, outcome: v.verdict }, b);
+    await record(
+      prisma,
+      user,
+      { clearingId: clearing.id, gridId: b.gridId, lightModelId: g.lightModelId, kind: "validate", iteration: req.iteration, dispatch: g, accepted: true, outcome: v.verdict },
+      b,
+    );
     out.push(v);
   }
   return out;

@@ -304,7 +304,13 @@ export async function recordTsoRun(prisma: Pick<PrismaClient, "lightModel" | "cl
     },
     select: { id: true, createdAt: true },
   });
-  await recordAudit(prisma, { action: "tso.run_store", objectType: "clearingRun", objectId: row.id, ownerId: user.id, detail: { requestMw: run.requestMw, status: run.status, totalMw: Number(run.totalMw.toFixed(6)), grids: run.grids.length } });
+  await recordAudit(prisma, {
+    action: "tso.run_store",
+    objectType: "clearingRun",
+    objectId: row.id,
+    ownerId: user.id,
+    detail: { requestMw: run.requestMw, status: run.status, totalMw: Number(run.totalMw.toFixed(6)), grids: run.grids.length },
+  });
   return toListItem(row.id, row.createdAt, user.username, run);
 }
 

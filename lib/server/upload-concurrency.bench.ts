@@ -26,7 +26,10 @@ async function overHttp(base: string, log: (line: string) => void): Promise<Reco
   const signIn = async (username: string) => {
     const res = await fetch(`${base}/api/auth/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: "flexdemo" }) });
     if (!res.ok) throw new Error(`sign-in of ${username} at ${base}: ${res.status}`);
-    return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    return res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
   };
   const dso = await signIn("dso-bergwald");
   const agg = await signIn("agg-solarpool");

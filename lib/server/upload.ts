@@ -102,4 +102,3 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
   const name = form.get("name");
   return { fileName, text, name: typeof name === "string" ? name.replace(/\u0000/g, "") : undefined };
 }
-

@@ -41,7 +41,7 @@ function randomProblem(nBlocks: number, extra: number, maxSize: number, seed: nu
           // [H J'; J 0] per block: slots 0,1 primal, 2,3 multipliers (J diagonal-dominant).
           if (i >= 2 && j >= 2) continue;
           if (i >= 2 && j < 2) put(s0 + i, s0 + j, (i - 2 === j ? 10 : 0) + r() - 0.5);
-          else put(s0 + i, s0 + j, (i === j ? r() * 4 - 2 : r() - 0.5));
+          else put(s0 + i, s0 + j, i === j ? r() * 4 - 2 : r() - 0.5);
         } else put(s0 + i, s0 + j, i === j ? (r() < 0.5 ? -1 : 1) * (3 + r()) : r() - 0.5);
       }
     }
@@ -66,7 +66,7 @@ function denseInertia(dense: Float64Array[]): { positive: number; negative: numb
   symmetricEigen(flat, 0, n, ws);
   let positive = 0;
   let negative = 0;
-  for (let i = 0; i < n; i++) (ws.w[i] > 0 ? positive++ : negative++);
+  for (let i = 0; i < n; i++) ws.w[i] > 0 ? positive++ : negative++;
   return { positive, negative };
 }
 

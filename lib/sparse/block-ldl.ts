@@ -497,17 +497,7 @@ export class BlockLdl {
 }
 
 /** T(sa×sb) −= A(sa×s) Bᵀ (B sb×s), all row-major in flat arrays at the given offsets. */
-function subtractNT(
-  A: Float64Array,
-  ao: number,
-  B: Float64Array,
-  bo: number,
-  T: Float64Array,
-  to: number,
-  sa: number,
-  sb: number,
-  s: number,
-): void {
+function subtractNT(A: Float64Array, ao: number, B: Float64Array, bo: number, T: Float64Array, to: number, sa: number, sb: number, s: number): void {
   for (let i = 0; i < sa; i++) {
     for (let j = 0; j < sb; j++) {
       let acc = 0;
@@ -535,13 +525,22 @@ function subtractNT4(A: Float64Array, ao: number, B: Float64Array, bo: number, T
 
 /** Out(rows×4) = W(rows×4) D(4×4), row-major, D symmetric at offset d. */
 function multiply4(W: Float64Array, rows: number, D: Float64Array, d: number, out: Float64Array, o: number): void {
-  const d00 = D[d], d01 = D[d + 1], d02 = D[d + 2], d03 = D[d + 3];
-  const d11 = D[d + 5], d12 = D[d + 6], d13 = D[d + 7];
-  const d22 = D[d + 10], d23 = D[d + 11];
+  const d00 = D[d],
+    d01 = D[d + 1],
+    d02 = D[d + 2],
+    d03 = D[d + 3];
+  const d11 = D[d + 5],
+    d12 = D[d + 6],
+    d13 = D[d + 7];
+  const d22 = D[d + 10],
+    d23 = D[d + 11];
   const d33 = D[d + 15];
   for (let i = 0; i < rows; i++) {
     const r = 4 * i;
-    const w0 = W[r], w1 = W[r + 1], w2 = W[r + 2], w3 = W[r + 3];
+    const w0 = W[r],
+      w1 = W[r + 1],
+      w2 = W[r + 2],
+      w3 = W[r + 3];
     out[o + r] = w0 * d00 + w1 * d01 + w2 * d02 + w3 * d03;
     out[o + r + 1] = w0 * d01 + w1 * d11 + w2 * d12 + w3 * d13;
     out[o + r + 2] = w0 * d02 + w1 * d12 + w2 * d22 + w3 * d23;

@@ -12,13 +12,7 @@ export interface CscMatrix {
 }
 
 /** Build a CSC matrix from (row, col, value) triplets; duplicates are summed, rows sorted. */
-export function fromTriplets(
-  rows: number,
-  cols: number,
-  ti: ArrayLike<number>,
-  tj: ArrayLike<number>,
-  tx: ArrayLike<number>,
-): CscMatrix {
+export function fromTriplets(rows: number, cols: number, ti: ArrayLike<number>, tj: ArrayLike<number>, tx: ArrayLike<number>): CscMatrix {
   const nz = ti.length;
   const count = new Int32Array(cols + 1);
   for (let k = 0; k < nz; k++) {

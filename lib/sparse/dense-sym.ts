@@ -121,15 +121,7 @@ const BK_ALPHA = (1 + Math.sqrt(17)) / 8;
  * negative and zero pivots' eigenvalues in `inertia` ([pos, neg, zero]); with a zero
  * the inverse is not written.
  */
-export function symmetricInverse(
-  m: Float64Array,
-  offset: number,
-  n: number,
-  inv: Float64Array,
-  invOffset: number,
-  ws: BunchKaufmanWorkspace,
-  inertia: Int32Array,
-): void {
+export function symmetricInverse(m: Float64Array, offset: number, n: number, inv: Float64Array, invOffset: number, ws: BunchKaufmanWorkspace, inertia: Int32Array): void {
   const { a, perm, piv, col } = ws;
   for (let i = 0; i < n; i++) {
     perm[i] = i;

@@ -19,9 +19,9 @@ export async function databaseSnapshot(): Promise<Record<string, unknown[]>> {
     const client = new pg.Client({ connectionString: target.url });
     await client.connect();
     try {
-      const tables = (await client.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)).rows.filter(
-        (t) => !BOOKKEEPING_TABLES.includes(t.name),
-      );
+      const tables = (
+        await client.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)
+      ).rows.filter((t) => !BOOKKEEPING_TABLES.includes(t.name));
       const out: Record<string, unknown[]> = {};
       // A digest of each row, computed by the server: the same equality as the rows themselves
       // without moving megabytes of grid and light-model JSON per snapshot.
@@ -33,9 +33,7 @@ export async function databaseSnapshot(): Promise<Record<string, unknown[]>> {
   }
   const db = new Database(target.path, { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).filter(
-      (t) => !BOOKKEEPING_TABLES.includes(t.name),
-    );
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).filter((t) => !BOOKKEEPING_TABLES.includes(t.name));
     return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
   } finally {
     db.close();

@@ -36,7 +36,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const prisma = await getPrisma();
     await prisma.$disconnect();
   } finally {
-    for (const [k, v] of [["FLEXPLAT_DB_PATH", saved.path], ["FLEXPLAT_DEMO", saved.demo], ["SESSION_SECRET", saved.secret]] as const) {
+    for (const [k, v] of [
+      ["FLEXPLAT_DB_PATH", saved.path],
+      ["FLEXPLAT_DEMO", saved.demo],
+      ["SESSION_SECRET", saved.secret],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

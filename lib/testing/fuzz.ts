@@ -177,20 +177,34 @@ export function fuzzImporter(
   vt: { describe: (name: string, f: () => void) => void; it: (name: string, f: () => void, timeout?: number) => void; expect: (v: unknown) => { toBeGreaterThan: (n: number) => void } },
 ): void {
   vt.describe(`fuzzing ${target.name}`, () => {
-    vt.it(`mutated valid files (${opts.mutatedRuns}) parse or fail with the typed error, each within 1 s`, () => {
-      const seeds = opts.seeds();
-      for (const s of seeds) checkInput(target, s);
-      const stats = new FuzzStats();
-      const t0 = performance.now();
-      fc.assert(fc.property(mutatedFile(seeds), (text) => stats.record(checkInput(target, text))), { numRuns: opts.mutatedRuns, seed: fuzzSeed() });
-      console.log(`fuzz ${target.name}, mutated: ${stats} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    }, 120_000);
-    vt.it(`random inputs (${opts.randomRuns}) parse or fail with the typed error, each within 1 s`, () => {
-      const stats = new FuzzStats();
-      const t0 = performance.now();
-      fc.assert(fc.property(randomInput(opts.tokens), (text) => stats.record(checkInput(target, text))), { numRuns: opts.randomRuns, seed: fuzzSeed() + 1 });
-      console.log(`fuzz ${target.name}, random: ${stats} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    }, 120_000);
+    vt.it(
+      `mutated valid files (${opts.mutatedRuns}) parse or fail with the typed error, each within 1 s`,
+      () => {
+        const seeds = opts.seeds();
+        for (const s of seeds) checkInput(target, s);
+        const stats = new FuzzStats();
+        const t0 = performance.now();
+        fc.assert(
+          fc.property(mutatedFile(seeds), (text) => stats.record(checkInput(target, text))),
+          { numRuns: opts.mutatedRuns, seed: fuzzSeed() },
+        );
+        console.log(`fuzz ${target.name}, mutated: ${stats} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      },
+      120_000,
+    );
+    vt.it(
+      `random inputs (${opts.randomRuns}) parse or fail with the typed error, each within 1 s`,
+      () => {
+        const stats = new FuzzStats();
+        const t0 = performance.now();
+        fc.assert(
+          fc.property(randomInput(opts.tokens), (text) => stats.record(checkInput(target, text))),
+          { numRuns: opts.randomRuns, seed: fuzzSeed() + 1 },
+        );
+        console.log(`fuzz ${target.name}, random: ${stats} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      },
+      120_000,
+    );
     vt.it(`the corpus of inputs that once broke it (lib/testing/fuzz-corpus/${opts.corpus})`, () => {
       const corpus = corpusOf(opts.corpus);
       vt.expect(corpus.length).toBeGreaterThan(0);

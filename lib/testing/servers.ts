@@ -56,7 +56,7 @@ export async function startServer(db: Db, env: Record<string, string> = {}, time
   });
   const onData = (d: Buffer) => {
     out += d.toString();
-    for (const w of [...waiters]) if (w.re.test(out)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) if (w.re.test(out)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);

@@ -9,7 +9,7 @@ function rowsOf(text: string): CsvRow[] {
 
 describe("CSV cells that a spreadsheet would run as formulas", () => {
   it("are written with a leading apostrophe, numbers and plain text untouched, and read back as they were", () => {
-    const texts = ["=HYPERLINK(\"http://evil.example\",\"Bergwald\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\tx", "=1,2"];
+    const texts = ['=HYPERLINK("http://evil.example","Bergwald")', "+1+1", "-2+3", "@SUM(A1:A9)", "\tx", "=1,2"];
     const csv = writeCsv(["grid", "mw", "id"], [...texts.map((t) => [t, -0.5, "plain"]), ["-0.011", 1e-7, "-1.5e-3"]]);
     const lines = csv.trimEnd().split("\n");
     expect(lines[1]).toBe(`"'=HYPERLINK(""http://evil.example"",""Bergwald"")",-0.5,plain`);
@@ -17,7 +17,11 @@ describe("CSV cells that a spreadsheet would run as formulas", () => {
     expect(lines[6]).toBe(`"'=1,2",-0.5,plain`);
     expect(lines[7]).toBe("-0.011,1e-7,-1.5e-3");
     for (const line of lines.slice(1)) expect(line).not.toMatch(/^[=+@\t]|^-[^0-9.]/);
-    expect(rowsOf(csv).slice(1).map((r) => readCsvCell(r.cells[0]))).toEqual([...texts, "-0.011"]);
+    expect(
+      rowsOf(csv)
+        .slice(1)
+        .map((r) => readCsvCell(r.cells[0])),
+    ).toEqual([...texts, "-0.011"]);
   });
 });
 
@@ -54,7 +58,7 @@ describe("writeCsv and readCsvRows", () => {
   });
 
   it("skips blank and comment lines, counting them, and gives each row's length in characters", () => {
-    const read = rowsOf("# head\n\n  # indented\na,b\n   \n#c,\"d\nxy,z");
+    const read = rowsOf('# head\n\n  # indented\na,b\n   \n#c,"d\nxy,z');
     expect(read).toEqual([
       { cells: ["a", "b"], line: 4, chars: 3 },
       { cells: ["xy", "z"], line: 7, chars: 4 },

@@ -15,8 +15,7 @@ useTestDatabase();
 const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 const list = (cookie: string | undefined) => users.GET(apiRequest("GET", "/api/admin/users", { cookie }));
 const create = (cookie: string | undefined, body: unknown) => users.POST(apiRequest("POST", "/api/admin/users", { cookie, ...json(body) }));
-const resetFor = (cookie: string | undefined, id: string, body: unknown = {}) =>
-  reset.POST(apiRequest("POST", `/api/admin/users/${id}/password`, { cookie, ...json(body) }), routeContext({ id }));
+const resetFor = (cookie: string | undefined, id: string, body: unknown = {}) => reset.POST(apiRequest("POST", `/api/admin/users/${id}/password`, { cookie, ...json(body) }), routeContext({ id }));
 const change = (cookie: string | undefined, body: unknown) => password.POST(apiRequest("POST", "/api/auth/password", { cookie, ...json(body) }));
 
 async function signInAs(username: string, pw: string): Promise<{ status: number; cookie: string }> {
@@ -28,7 +27,7 @@ const whoami = async (cookie: string) => (await me.GET(apiRequest("GET", "/api/a
 describe("the administrator manages accounts", () => {
   it("is the only role that lists, creates or resets accounts; nothing changes for the others", async () => {
     const anyId = (await (await getPrisma()).user.findFirstOrThrow()).id;
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     for (const res of [await list(undefined), await create(undefined, {}), await resetFor(undefined, anyId)]) expect(res.status).toBe(401);
     for (const username of ["tso", "dso-bergwald", "agg-evfleet"]) {
       const cookie = await sessionCookie(username);
@@ -37,7 +36,7 @@ describe("the administrator manages accounts", () => {
         expect(((await res.json()) as { error: string }).error).toMatch(/needs the ADMIN role/);
       }
     }
-    const after = (await databaseSnapshot());
+    const after = await databaseSnapshot();
     expect({ ...after, Session: [] }).toEqual({ ...before, Session: [] });
   });
 
@@ -59,7 +58,7 @@ describe("the administrator manages accounts", () => {
 
   it("refuses taken names, bad names, unknown roles and weak passwords, naming the field", async () => {
     const admin = await sessionCookie("admin");
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     for (const [body, status, message] of [
       [{ username: "tso", displayName: "Again", role: "TSO" }, 409, /^username: 'tso' is taken$/],
       [{ username: "Bad Name", displayName: "X", role: "TSO" }, 400, /^username: use 2 to 40 lower-case letters/],
@@ -72,7 +71,7 @@ describe("the administrator manages accounts", () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
-    const after = (await databaseSnapshot());
+    const after = await databaseSnapshot();
     expect({ ...after, Session: [] }).toEqual({ ...before, Session: [] });
   });
 

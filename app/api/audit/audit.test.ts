@@ -28,11 +28,11 @@ describe("audit trail", () => {
   it("records uploads and demo-mode changes with the change, and shows each operator only its own objects' events", async () => {
     const [bergwald, rheintal, tso, agg, admin] = await Promise.all(["dso-bergwald", "dso-rheintal", "tso", "agg-evfleet", "admin"].map(sessionCookie));
     const prisma = await getPrisma();
-    const ids = Object.fromEntries(
-      (await prisma.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id]),
-    ) as Record<string, string>;
+    const ids = Object.fromEntries((await prisma.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id])) as Record<string, string>;
 
-    const up = await grids.POST(apiRequest("POST", "/api/grids", { cookie: bergwald, body: gridForm("case33bw.m", readSharedCase("case33bw"), "Audited feeder"), headers: { "x-request-id": "upload-1" } }));
+    const up = await grids.POST(
+      apiRequest("POST", "/api/grids", { cookie: bergwald, body: gridForm("case33bw.m", readSharedCase("case33bw"), "Audited feeder"), headers: { "x-request-id": "upload-1" } }),
+    );
     expect(up.status).toBe(201);
     expect(up.headers.get("x-request-id")).toBe("upload-1");
     const gridId = ((await up.json()) as { grid: { id: string } }).grid.id;

@@ -37,12 +37,17 @@ describe("sign-in, session cookie and sign-out", () => {
     expect(set).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Path=/; HttpOnly; SameSite=Lax; Expires=`));
     expect(set).not.toMatch(/tso|TSO/);
     expect(set).not.toMatch(/Secure/);
-    const https = await signin.POST(new Request("https://flex.example/api/auth/signin", { method: "POST", body: JSON.stringify({ username: "tso", password: DEMO_PASSWORD }), headers: { "content-type": "application/json" } }));
+    const https = await signin.POST(
+      new Request("https://flex.example/api/auth/signin", { method: "POST", body: JSON.stringify({ username: "tso", password: DEMO_PASSWORD }), headers: { "content-type": "application/json" } }),
+    );
     expect(https.headers.get("set-cookie")).toMatch(/; Secure$/);
   });
 
   it("refuses wrong passwords and unknown users alike, and names missing fields", async () => {
-    for (const body of [{ username: "tso", password: "wrong" }, { username: "nobody", password: DEMO_PASSWORD }]) {
+    for (const body of [
+      { username: "tso", password: "wrong" },
+      { username: "nobody", password: DEMO_PASSWORD },
+    ]) {
       const res = await signin.POST(signInRequest(body));
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: SIGN_IN_FAILED, code: "unauthorized" });
@@ -57,9 +62,7 @@ describe("sign-in, session cookie and sign-out", () => {
 
   it("refuses a cross-site text/plain form (login CSRF) and any request another site's page sends", async () => {
     // The attack: <form enctype="text/plain" action=".../api/auth/signin"> with a field named '{"username":"attacker","password":"…","x":"' .
-    const plain = await signin.POST(
-      apiRequest("POST", "/api/auth/signin", { body: `{"username":"tso","password":"${DEMO_PASSWORD}","x":"="}`, headers: { "content-type": "text/plain" } }),
-    );
+    const plain = await signin.POST(apiRequest("POST", "/api/auth/signin", { body: `{"username":"tso","password":"${DEMO_PASSWORD}","x":"="}`, headers: { "content-type": "text/plain" } }));
     expect(plain.status).toBe(415);
     expect(await plain.json()).toEqual({ error: "send the request body as JSON (content-type: application/json)", code: "unsupported_media_type" });
     expect(plain.headers.get("set-cookie")).toBeNull();
@@ -70,7 +73,9 @@ describe("sign-in, session cookie and sign-out", () => {
       expect(((await res.json()) as { error: string }).error).toBe("requests from other sites are refused; use FlexPlat's own pages");
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    const sameOrigin = await signin.POST(apiRequest("POST", "/api/auth/signin", { ...json, headers: { ...json.headers, host: "localhost", origin: "http://localhost", "sec-fetch-site": "same-origin" } }));
+    const sameOrigin = await signin.POST(
+      apiRequest("POST", "/api/auth/signin", { ...json, headers: { ...json.headers, host: "localhost", origin: "http://localhost", "sec-fetch-site": "same-origin" } }),
+    );
     expect(sameOrigin.status).toBe(200);
   });
 
@@ -84,9 +89,7 @@ describe("sign-in, session cookie and sign-out", () => {
         else controller.enqueue(chunk);
       },
     });
-    const res = await signin.POST(
-      new Request("http://localhost/api/auth/signin", { method: "POST", body: endless, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit),
-    );
+    const res = await signin.POST(new Request("http://localhost/api/auth/signin", { method: "POST", body: endless, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit));
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: string }).error).toBe("the request body is larger than 4 KB, the limit of this route");
     expect(pulled).toBeLessThan(1024 * 1024);

@@ -205,7 +205,11 @@ describe("sessions: rotation, idle timeout, signing out everywhere", () => {
     const keep = cookieOf(await attempt("agg-evfleet", DEMO_PASSWORD, freshAddress()));
     const other = cookieOf(await attempt("agg-evfleet", DEMO_PASSWORD, freshAddress()));
     const res = await password.POST(
-      apiRequest("POST", "/api/auth/password", { cookie: keep, body: JSON.stringify({ currentPassword: DEMO_PASSWORD, newPassword: "a-new-password-42" }), headers: { "content-type": "application/json" } }),
+      apiRequest("POST", "/api/auth/password", {
+        cookie: keep,
+        body: JSON.stringify({ currentPassword: DEMO_PASSWORD, newPassword: "a-new-password-42" }),
+        headers: { "content-type": "application/json" },
+      }),
     );
     expect(res.status).toBe(200);
     expect((await me.GET(apiRequest("GET", "/api/auth/me", { cookie: keep }))).status).toBe(200);

@@ -42,14 +42,15 @@ beforeAll(async () => {
   await prisma.user.create({
     data: { id: randomUUID(), username: "agg-newcomer", displayName: "Newcomer", role: "AGGREGATOR", passwordHash: await hashPassword(DEMO_PASSWORD) },
   });
-  [evfleet, storage, tso, dsoBergwald, dsoRheintal, newcomer] = await Promise.all(
-    ["agg-evfleet", "agg-storage", "tso", "dso-bergwald", "dso-rheintal", "agg-newcomer"].map(sessionCookie),
-  );
+  [evfleet, storage, tso, dsoBergwald, dsoRheintal, newcomer] = await Promise.all(["agg-evfleet", "agg-storage", "tso", "dso-bergwald", "dso-rheintal", "agg-newcomer"].map(sessionCookie));
   sides = await publishedDsoSides(prisma);
   bergwaldId = sides.find((s) => s.gridName === BERGWALD)!.gridId;
   // agg-evfleet adds a cheap EV pool in Bergwald, so its results must show an activation; its
   // demo portfolio gives those units up first (a unit's volume is capped over all portfolios).
-  const evs = sides.find((s) => s.gridId === bergwaldId)!.network.fpus.filter((f) => f.kind === "ev" && fpuOfferMw(f).upMw > 1e-6).slice(0, 3);
+  const evs = sides
+    .find((s) => s.gridId === bergwaldId)!
+    .network.fpus.filter((f) => f.kind === "ev" && fpuOfferMw(f).upMw > 1e-6)
+    .slice(0, 3);
   await freeUnits("agg-evfleet", "Demo portfolio", new Set(evs.map((f) => f.id)));
   const total = evs.reduce((s, f) => s + fpuOfferMw(f).upMw, 0);
   const pool: AggregatedBid = {
@@ -64,8 +65,7 @@ beforeAll(async () => {
   expect(res.status, await res.clone().text()).toBe(201);
 });
 
-const post = (cookie: string | undefined, body: unknown) =>
-  runRoute.POST(apiRequest("POST", "/api/bcm/run", { cookie, body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
+const post = (cookie: string | undefined, body: unknown) => runRoute.POST(apiRequest("POST", "/api/bcm/run", { cookie, body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
 const runs = (cookie: string | undefined) => runsRoute.GET(apiRequest("GET", "/api/bcm/runs", { cookie }));
 const detail = (cookie: string | undefined, id: string) => runDetailRoute.GET(apiRequest("GET", `/api/bcm/runs/${id}`, { cookie }), routeContext({ id }));
 const csv = (cookie: string | undefined, id: string) => csvRoute.GET(apiRequest("GET", `/api/bcm/runs/${id}/results.csv`, { cookie }), routeContext({ id }));
@@ -90,7 +90,7 @@ function expectConserved(results: AggregatedResult[]) {
 describe("BCM routes: who may do what", () => {
   it("answers 401 anonymously, 403 to the TSO and DSOs on the aggregator routes and to aggregators and the TSO on the DSO route; nothing changes", async () => {
     const run = await runAs(evfleet, 1.8);
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const aggregatorCalls = (c: string | undefined) => [post(c, { requestMw: 1.8 }), runs(c), detail(c, run.id), csv(c, run.id), map(c, bergwaldId)];
     for (const res of [...aggregatorCalls(undefined), dsoBids(undefined)]) expect((await res).status).toBe(401);
     for (const c of [tso, dsoBergwald]) {
@@ -105,11 +105,11 @@ describe("BCM routes: who may do what", () => {
       expect(r.status).toBe(403);
       expect(((await r.json()) as { error: string }).error).toMatch(/needs the DSO role/);
     }
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("refuses bad requests with the field named and stores no run", async () => {
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     for (const [body, message] of [
       [{}, /requestMw: requestMw must be a number/],
       [{ requestMw: "1.8" }, /requestMw must be a number/],
@@ -125,7 +125,7 @@ describe("BCM routes: who may do what", () => {
     const none = await post(newcomer, { requestMw: 1.8 });
     expect(none.status).toBe(400);
     expect(((await none.json()) as { error: string }).error).toBe("you have no bids on the platform; upload a portfolio first");
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 });
 

@@ -40,8 +40,7 @@ function gridEndpoints(cookie: string | undefined) {
     "DELETE /api/grids/[id]": () => gridRoute.DELETE(apiRequest("DELETE", path(), { cookie }), ctx()),
     "GET /api/grids/[id]/network": () => networkRoute.GET(apiRequest("GET", `${path()}/network`, { cookie }), ctx()),
     "GET /api/grids/[id]/runs": () => runsRoute.GET(apiRequest("GET", `${path()}/runs`, { cookie }), ctx()),
-    "POST /api/grids/[id]/runs": () =>
-      runsRoute.POST(apiRequest("POST", `${path()}/runs`, { cookie, body: JSON.stringify(RUN), headers: { "content-type": "application/json" } }), ctx()),
+    "POST /api/grids/[id]/runs": () => runsRoute.POST(apiRequest("POST", `${path()}/runs`, { cookie, body: JSON.stringify(RUN), headers: { "content-type": "application/json" } }), ctx()),
   };
 }
 
@@ -49,18 +48,21 @@ const RUN = { status: "converged", converged: true, iterations: 3, vmMinPu: 0.91
 
 describe("grid endpoints: who may do what", () => {
   it("answers 401 to anonymous requests on every grid endpoint, and changes nothing", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     for (const [name, call] of Object.entries(gridEndpoints(undefined))) {
       const res = await call();
       expect(res.status, name).toBe(401);
       expect(await res.json(), name).toEqual({ error: "sign in first", code: "unauthorized" });
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("answers 403 to the TSO and to aggregators on every DSO grid endpoint, and changes nothing", async () => {
-    const before = (await snapshot());
-    for (const [who, cookie] of [["tso", tso], ["aggregator", aggregator]] as const) {
+    const before = await snapshot();
+    for (const [who, cookie] of [
+      ["tso", tso],
+      ["aggregator", aggregator],
+    ] as const) {
       for (const [name, call] of Object.entries(gridEndpoints(cookie))) {
         const res = await call();
         expect(res.status, `${who} ${name}`).toBe(403);
@@ -68,18 +70,18 @@ describe("grid endpoints: who may do what", () => {
         expect(body.error, `${who} ${name}`).toMatch(/needs the DSO role/);
       }
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("answers 403 to another DSO on Bergwald's grid, and the grid survives a DELETE attempt", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     const endpoints = gridEndpoints(rheintal);
     for (const name of ["GET /api/grids/[id]", "DELETE /api/grids/[id]", "GET /api/grids/[id]/network", "GET /api/grids/[id]/runs", "POST /api/grids/[id]/runs"] as const) {
       const res = await endpoints[name]();
       expect(res.status, name).toBe(403);
       expect(((await res.json()) as { error: string }).error).toBe("this grid belongs to another operator");
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     const list = (await (await endpoints["GET /api/grids"]()).json()) as { grids: { id: string }[] };
     expect(list.grids.map((g) => g.id)).not.toContain(bergwaldGridId);
   });
@@ -103,7 +105,7 @@ describe("grid endpoints: who may do what", () => {
     expect((pf.lossPMw * 1000).toFixed(2)).toBe("202.68");
 
     expect((await endpoints["POST /api/grids/[id]/runs"]()).status).toBe(201);
-    const runs = (await (await endpoints["GET /api/grids/[id]/runs"]()).json()) as { runs: typeof RUN[] };
+    const runs = (await (await endpoints["GET /api/grids/[id]/runs"]()).json()) as { runs: (typeof RUN)[] };
     expect(runs.runs[0]).toMatchObject(RUN);
 
     const other = await upload(bergwald, "case9.m", readSharedCase("case9"));
@@ -126,7 +128,7 @@ describe("grid endpoints: who may do what", () => {
 
 describe("grid uploads", () => {
   it("stores a project JSON network", async () => {
-    const json = (await (await networkRoute.GET(apiRequest("GET", "/", { cookie: bergwald }), routeContext({ id: bergwaldGridId }))).text());
+    const json = await (await networkRoute.GET(apiRequest("GET", "/", { cookie: bergwald }), routeContext({ id: bergwaldGridId }))).text();
     const res = await upload(rheintal, "feeder.json", json);
     expect(res.status).toBe(201);
     expect(((await res.json()) as { grid: { sourceFormat: string; busCount: number } }).grid).toMatchObject({ sourceFormat: "json", busCount: 33 });
@@ -141,16 +143,16 @@ describe("grid uploads", () => {
   ];
   for (const [fileName, text, message] of broken) {
     it(`rejects ${fileName} with the importer's message and leaves the database unchanged`, async () => {
-      const before = (await snapshot());
+      const before = await snapshot();
       const res = await upload(bergwald, fileName, text);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
-      expect((await snapshot())).toEqual(before);
+      expect(await snapshot()).toEqual(before);
     });
   }
 
   it("refuses files over 20 MB with a clear message, by declared length and by actual size", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     const big = "%".repeat(MAX_UPLOAD_BYTES + 1);
     const res = await upload(bergwald, "huge.m", big);
     expect(res.status).toBe(413);
@@ -172,7 +174,7 @@ describe("grid uploads", () => {
     const streamed = await gridsRoute.POST(req);
     expect(streamed.status).toBe(413);
     expect(((await streamed.json()) as { error: string }).error).toMatch(/too large/);
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("accepts a file just under the limit as far as size goes (then the importer judges it)", async () => {
@@ -182,14 +184,14 @@ describe("grid uploads", () => {
   });
 
   it("answers a 20 MB file of `a;` rows at its first line instead of running out of memory", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     const rows = "a;\n".repeat(Math.floor((MAX_UPLOAD_BYTES - 1024) / 3));
     const res = await upload(bergwald, "rows.m", rows);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe("rows.m: line 1: unknown function or variable 'a'");
     const statements = await upload(bergwald, "statements.m", "x = 1;\n".repeat(300_000));
     expect(((await statements.json()) as { error: string }).error).toBe("statements.m: line 200001: more than 200,000 statements: not a MATPOWER case file");
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   // The regex this replaced took 16 s here; 5 s is a guard against its return, not a benchmark (this takes about 0.1 s).

@@ -30,11 +30,31 @@ afterAll(closePool);
 const fn = (body: string) => `function mpc = hostile\n${body}\n`;
 
 const HOSTILE_GRIDS: { name: string; fileName: string; text: () => string; message: RegExp }[] = [
-  { name: "x = ones(3e4,3e4)", fileName: "ones.m", text: () => fn("x = ones(3e4,3e4);"), message: /^ones\.m: line 2: a 30,000x30,000 matrix has 900,000,000 elements; the limit is 5,000,000 per matrix$/ },
+  {
+    name: "x = ones(3e4,3e4)",
+    fileName: "ones.m",
+    text: () => fn("x = ones(3e4,3e4);"),
+    message: /^ones\.m: line 2: a 30,000x30,000 matrix has 900,000,000 elements; the limit is 5,000,000 per matrix$/,
+  },
   { name: "zeros(1e5,1e5)", fileName: "zeros.m", text: () => fn("x = zeros(1e5,1e5);"), message: /^zeros\.m: line 2: .* the limit is 5,000,000 per matrix$/ },
-  { name: "(((…))) 20,000 deep", fileName: "deep.m", text: () => fn(`x = ${"(".repeat(20_000)}1${")".repeat(20_000)};`), message: /^deep\.m: line 2: expression nested more than 100 deep .* the limit is 100$/ },
-  { name: "repeated sums of a 4-million-element matrix", fileName: "sums.m", text: () => fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)), message: /^sums\.m: line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/ },
-  { name: "project JSON nested 100,000 deep", fileName: "deep.json", text: () => `{"format":"flexplat-network","meta":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`, message: /^deep\.json: line 1: arrays and objects nested more than 32 deep$/ },
+  {
+    name: "(((…))) 20,000 deep",
+    fileName: "deep.m",
+    text: () => fn(`x = ${"(".repeat(20_000)}1${")".repeat(20_000)};`),
+    message: /^deep\.m: line 2: expression nested more than 100 deep .* the limit is 100$/,
+  },
+  {
+    name: "repeated sums of a 4-million-element matrix",
+    fileName: "sums.m",
+    text: () => fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)),
+    message: /^sums\.m: line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/,
+  },
+  {
+    name: "project JSON nested 100,000 deep",
+    fileName: "deep.json",
+    text: () => `{"format":"flexplat-network","meta":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`,
+    message: /^deep\.json: line 1: arrays and objects nested more than 32 deep$/,
+  },
 ];
 
 describe("hostile uploads are refused with the limit while other requests are answered", () => {

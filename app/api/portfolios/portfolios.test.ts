@@ -31,7 +31,10 @@ beforeAll(async () => {
     .filter((f) => f.kind === "ev")
     .map((f) => ({ id: f.id, bus: f.bus, upMw: fpuOfferMw(f).upMw }))
     .filter((u) => u.upMw > 1e-6);
-  storageUnits = side.network.fpus.filter((f) => f.owner === "agg-storage").slice(0, 5).map((f) => f.id);
+  storageUnits = side.network.fpus
+    .filter((f) => f.owner === "agg-storage")
+    .slice(0, 5)
+    .map((f) => f.id);
   // A unit's volume is capped over all portfolios: free some units of the demo portfolios to offer them here.
   await freeUnits("agg-evfleet", "Demo portfolio", new Set(evUnits.slice(0, 20).map((u) => u.id)));
   await freeUnits("agg-storage", "Demo portfolio", new Set(storageUnits));
@@ -47,13 +50,11 @@ function form(fileName: string, text: string | Uint8Array, name?: string): FormD
   return f;
 }
 
-const upload = (cookie: string | undefined, body: BodyInit, headers: Record<string, string> = {}) =>
-  portfoliosRoute.POST(apiRequest("POST", "/api/portfolios", { cookie, body, headers }));
+const upload = (cookie: string | undefined, body: BodyInit, headers: Record<string, string> = {}) => portfoliosRoute.POST(apiRequest("POST", "/api/portfolios", { cookie, body, headers }));
 const list = async (cookie: string) => ((await (await portfoliosRoute.GET(apiRequest("GET", "/api/portfolios", { cookie }))).json()) as { portfolios: PortfolioSummary[] }).portfolios;
 const getOne = (cookie: string | undefined, id: string) => portfolioRoute.GET(apiRequest("GET", `/api/portfolios/${id}`, { cookie }), routeContext({ id }));
 const deleteOne = (cookie: string | undefined, id: string) => portfolioRoute.DELETE(apiRequest("DELETE", `/api/portfolios/${id}`, { cookie }), routeContext({ id }));
-const disaggregation = (cookie: string | undefined, id: string) =>
-  disaggregationRoute.GET(apiRequest("GET", `/api/portfolios/${id}/disaggregation`, { cookie }), routeContext({ id }));
+const disaggregation = (cookie: string | undefined, id: string) => disaggregationRoute.GET(apiRequest("GET", `/api/portfolios/${id}/disaggregation`, { cookie }), routeContext({ id }));
 const template = (cookie: string | undefined) => templateRoute.GET(apiRequest("GET", "/api/portfolios/template", { cookie }));
 
 /** An EV pool of agg-evfleet on Bergwald: three units by share at 40 €/MWh with a joint minimum, and a plain single-unit bid. */
@@ -78,7 +79,7 @@ function evPortfolio(tag: string, over: Partial<AggregatedBid> = {}): Aggregated
 describe("portfolio routes: who may do what", () => {
   it("answers 401 to anonymous requests and 403 to the TSO and DSOs, changing nothing", async () => {
     const demo = (await list(evfleet))[0].id;
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const calls = (cookie: string | undefined) => ({
       "GET /api/portfolios": () => portfoliosRoute.GET(apiRequest("GET", "/api/portfolios", { cookie })),
       "POST /api/portfolios": () => upload(cookie, form("p.csv", writeAggregatedBidsCsv(evPortfolio("anon")))),
@@ -92,14 +93,17 @@ describe("portfolio routes: who may do what", () => {
       expect(res.status, name).toBe(401);
       expect(await res.json(), name).toEqual({ error: "sign in first", code: "unauthorized" });
     }
-    for (const [who, cookie] of [["tso", tso], ["dso", dso]] as const) {
+    for (const [who, cookie] of [
+      ["tso", tso],
+      ["dso", dso],
+    ] as const) {
       for (const [name, call] of Object.entries(calls(cookie))) {
         const res = await call();
         expect(res.status, `${who} ${name}`).toBe(403);
         expect(((await res.json()) as { error: string }).error, `${who} ${name}`).toMatch(/needs the AGGREGATOR role/);
       }
     }
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("lists only the caller's own portfolios", async () => {
@@ -115,7 +119,7 @@ describe("portfolio routes: who may do what", () => {
 
   it("answers another aggregator's portfolio exactly like a missing one (404), and its DELETE removes nothing", async () => {
     const evDemo = (await list(evfleet))[0].id;
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     const missing = "00000000-0000-4000-8000-000000000000";
     for (const [name, call] of [
       ["GET", getOne],
@@ -130,7 +134,7 @@ describe("portfolio routes: who may do what", () => {
       expect(a.error.replace(evDemo, "<id>"), name).toBe(b.error.replace(missing, "<id>"));
       expect(JSON.stringify(a)).not.toMatch(/evfleet|Demo portfolio/);
     }
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 });
 
@@ -177,10 +181,18 @@ describe("portfolio upload", () => {
       "a missing price": [form("p.csv", csv.replace(",40,", ",,")), 400, /p\.csv line 2: missing priceEURperMWh/],
       "another owner": [form("p.csv", csv.replaceAll("agg-evfleet", "agg-storage")), 400, /owner 'agg-storage' is not you \(agg-evfleet\)/],
       "an unknown unit": [form("p.csv", csv.replace(evUnits[11].id, "ev-nowhere")), 400, /asset ev-nowhere: not one of your units in Bergwald \(generated district\)$/],
-      "another aggregator's unit": [form("p.csv", csv.replace(evUnits[11].id, storageUnits[0])), 400, new RegExp(`asset ${storageUnits[0]}: not one of your units in Bergwald \\(generated district\\)$`)],
+      "another aggregator's unit": [
+        form("p.csv", csv.replace(evUnits[11].id, storageUnits[0])),
+        400,
+        new RegExp(`asset ${storageUnits[0]}: not one of your units in Bergwald \\(generated district\\)$`),
+      ],
       "an unknown grid": [form("p.csv", csv.replaceAll(BERGWALD, "Atlantis")), 400, /no grid 'Atlantis' is on the market/],
       "more than a unit offers": [form("p.csv", [lines[0], `x-1,agg-evfleet,up,5,40,,,${evUnits[8].id},${BERGWALD},,,`].join("\n")), 400, /exceeds what the unit offers/],
-      "a unit offered in another portfolio already": [form("p.csv", [lines[0], `x-2,agg-evfleet,up,${evUnits[0].upMw},40,,,${evUnits[0].id},${BERGWALD},,,`].join("\n")), 400, /in your stored portfolios exceed what the unit offers/],
+      "a unit offered in another portfolio already": [
+        form("p.csv", [lines[0], `x-2,agg-evfleet,up,${evUnits[0].upMw},40,,,${evUnits[0].id},${BERGWALD},,,`].join("\n")),
+        400,
+        /in your stored portfolios exceed what the unit offers/,
+      ],
       "a bid id already on the platform": [form("p.csv", csv.replaceAll("evfleet-bad-pool", "evfleet-csv-pool")), 400, /'evfleet-csv-pool' is already used on the platform/],
       "an unknown column": [form("p.csv", csv.replace("bidId", "bid")), 400, /p\.csv line 1: unknown column 'bid'/],
       "an empty file": [form("p.csv", "  \n"), 400, /p\.csv: the file is empty/],
@@ -193,7 +205,7 @@ describe("portfolio upload", () => {
   };
 
   it("refuses bad files with a message naming what is wrong, and leaves the database as it was", async () => {
-    const before = (await databaseSnapshot());
+    const before = await databaseSnapshot();
     for (const [what, [body, status, message]] of Object.entries(bad())) {
       const res = await upload(evfleet, body);
       const text = await res.text();
@@ -202,7 +214,7 @@ describe("portfolio upload", () => {
     }
     const json = await upload(evfleet, JSON.stringify({ aggregatedBids: evPortfolio("raw") }), { "content-type": "application/json" });
     expect(json.status).toBe(415);
-    expect((await databaseSnapshot())).toEqual(before);
+    expect(await databaseSnapshot()).toEqual(before);
   });
 
   it("deletes the owner's portfolio", async () => {

@@ -36,8 +36,7 @@ let slcRegion: ReturnType<typeof publishPqRegion>;
 
 const uploadTs = (cookie: string, fileName: string, text: string) => tsGridsRoute.POST(apiRequest("POST", "/api/tso/transmission-grids", { cookie, body: gridForm(fileName, text) }));
 const postRun = (cookie: string, body: unknown) => runsRoute.POST(apiRequest("POST", "/api/tso/coordination-runs", { cookie, ...json(body) }));
-const answer = (cookie: string, gridId: string, setPointId: string, body: unknown) =>
-  answerRoute.PATCH(apiRequest("PATCH", "/", { cookie, ...json(body) }), routeContext({ id: gridId, setPointId }));
+const answer = (cookie: string, gridId: string, setPointId: string, body: unknown) => answerRoute.PATCH(apiRequest("PATCH", "/", { cookie, ...json(body) }), routeContext({ id: gridId, setPointId }));
 const counts = async () => {
   const prisma = await getPrisma();
   return { runs: await prisma.coordinationRun.count(), setPoints: await prisma.setPoint.count() };
@@ -134,7 +133,15 @@ beforeAll(async () => {
 const runBody = (setPoints = coordinated.setPoints, status = coordinated.status) => ({
   transmissionGridId: tsId,
   replaceDemand: false,
-  result: { status, message: coordinated.message, objective: coordinated.objective, tsCostPerH: coordinated.tsCostPerH, iterations: coordinated.iterations, solveMs: coordinated.solveMs, binding: coordinated.binding },
+  result: {
+    status,
+    message: coordinated.message,
+    objective: coordinated.objective,
+    tsCostPerH: coordinated.tsCostPerH,
+    iterations: coordinated.iterations,
+    solveMs: coordinated.solveMs,
+    binding: coordinated.binding,
+  },
   setPoints: setPoints.map(({ regionId, tsBus, label, pMw, qMvar, vPu, dsCostPerH, lmpP, lmpQ, onBoundary }) => ({ regionId, tsBus, label, pMw, qMvar, vPu, dsCostPerH, lmpP, lmpQ, onBoundary })),
 });
 
@@ -160,8 +167,11 @@ describe("sending set-points and the DSOs' answers", () => {
     expect(res.status).toBe(201);
     expect(await counts()).toEqual({ runs: 1, setPoints: 2 });
     const mine = async (k: number) =>
-      ((await (await setPointsRoute.GET(apiRequest("GET", "/", { cookie: dsos[k].cookie }), routeContext({ id: dsos[k].gridId }))).json()) as { setPoints: { id: string; pMw: number; options: unknown; status: string }[] })
-        .setPoints;
+      (
+        (await (await setPointsRoute.GET(apiRequest("GET", "/", { cookie: dsos[k].cookie }), routeContext({ id: dsos[k].gridId }))).json()) as {
+          setPoints: { id: string; pMw: number; options: unknown; status: string }[];
+        }
+      ).setPoints;
     const [a, b] = [await mine(0), await mine(1)];
     expect(a).toHaveLength(1);
     expect(b).toHaveLength(1);

@@ -39,12 +39,7 @@ const validate = (grids: unknown[], iteration = 1) => validateRoute.POST(apiRequ
 
 /** Every string the DSO keeps to itself: branch ids, bus names, FPU (asset) ids and building ids. */
 function privateStrings(net: Network): string[] {
-  return [
-    ...net.branches.map((b) => b.id),
-    ...net.buses.flatMap((b) => (b.name ? [b.name] : [])),
-    ...net.fpus.map((f) => f.id),
-    ...net.loads.flatMap((l) => (l.buildingId ? [l.buildingId] : [])),
-  ];
+  return [...net.branches.map((b) => b.id), ...net.buses.flatMap((b) => (b.name ? [b.name] : [])), ...net.fpus.map((f) => f.id), ...net.loads.flatMap((l) => (l.buildingId ? [l.buildingId] : []))];
 }
 
 /** The private strings of the grids that occur as a whole JSON string in a response text. */
@@ -72,7 +67,10 @@ beforeAll(async () => {
   published = (await get<{ lightModels: typeof published }>(modelsRoute.GET, tso)).json.lightModels;
   const opened = await clearingsRoute.POST(apiRequest("POST", "/api/tso/clearings", { cookie: tso, ...body({ requestMw: 1.8 }) }));
   expect(opened.status).toBe(201);
-  ({ market, clearing: { id: clearingId } } = (await opened.json()) as { market: typeof market; clearing: { id: string } });
+  ({
+    market,
+    clearing: { id: clearingId },
+  } = (await opened.json()) as { market: typeof market; clearing: { id: string } });
   expect(market).toEqual((await get<typeof market>(bidsRoute.GET, tso)).json);
   cleared = await runClear(
     {

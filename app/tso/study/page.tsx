@@ -16,8 +16,8 @@ export default async function StudyPage() {
         <div>
           <h1>TSO–DSO coordination with regions</h1>
           <p>
-            Each distribution system appears to the TSO only as its region at the PCC and the cost of its exchange; the TSO&apos;s AC-OPF sets every PCC, and each DSO then dispatches its own
-            units. Compared here with the centralized AC-OPF of the whole system, as in paper 000&apos;s Fig. 3.
+            Each distribution system appears to the TSO only as its region at the PCC and the cost of its exchange; the TSO&apos;s AC-OPF sets every PCC, and each DSO then dispatches its own units.
+            Compared here with the centralized AC-OPF of the whole system, as in paper 000&apos;s Fig. 3.
           </p>
         </div>
       </div>

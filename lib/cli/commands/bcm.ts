@@ -1,16 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { clearMarket, prepareDso } from "../../clearing";
 import { nodeHighs } from "../../clearing/highs-node";
-import {
-  aggregatedResultsCsv,
-  BidFormatError,
-  demoPortfolios,
-  disaggregate,
-  parseAggregatedBidsFile,
-  reaggregate,
-  registryFromDso,
-  type AggregatedBid,
-} from "../../market";
+import { aggregatedResultsCsv, BidFormatError, demoPortfolios, disaggregate, parseAggregatedBidsFile, reaggregate, registryFromDso, type AggregatedBid } from "../../market";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadGridArg } from "./clear";
 

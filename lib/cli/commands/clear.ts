@@ -158,10 +158,7 @@ export const clearCommand: Command = {
       printJson(out);
       return;
     }
-    const lines = [
-      `${net.name}: ${bids.length} bids at ${clearing.stats.bidLocations} locations, request ${request} MW`,
-      `status: ${clearing.message}`,
-    ];
+    const lines = [`${net.name}: ${bids.length} bids at ${clearing.stats.bidLocations} locations, request ${request} MW`, `status: ${clearing.message}`];
     if (clearing.status === "optimal") {
       const active = clearing.dispatch.filter((d) => d.state !== "none");
       lines.push(

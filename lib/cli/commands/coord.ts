@@ -53,9 +53,18 @@ export const coordCommand: Command = {
         pqvHull: !values["pqv-polynomial-only"],
         representAll:
           threads > 1
-            ? (st, method) => representOnThreads(st.systems.map((s) => ({ net: s.net, units: [s.der] })), method, threads, quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`), { pqvMargin: values["pqv-margin"], pqvHull: !values["pqv-polynomial-only"] })
+            ? (st, method) =>
+                representOnThreads(
+                  st.systems.map((s) => ({ net: s.net, units: [s.der] })),
+                  method,
+                  threads,
+                  quiet ? undefined : (d, t) => process.stderr.write(`  ${method} regions ${d}/${t}\n`),
+                  { pqvMargin: values["pqv-margin"], pqvHull: !values["pqv-polynomial-only"] },
+                )
             : undefined,
-        onProgress: quiet ? undefined : (stage, done, total) => done === 0 && process.stderr.write(`${stage} (${total === 1 ? "" : `${total} systems, `}${threads} thread${threads === 1 ? "" : "s"})\n`),
+        onProgress: quiet
+          ? undefined
+          : (stage, done, total) => done === 0 && process.stderr.write(`${stage} (${total === 1 ? "" : `${total} systems, `}${threads} thread${threads === 1 ? "" : "s"})\n`),
       });
     } catch (e) {
       if (e instanceof CoordinationInputError || e instanceof RegionInputError || e instanceof OpfInputError) throw new CliError(e.message);
@@ -72,7 +81,9 @@ export const coordCommand: Command = {
     const c = report.centralized;
     const counts = report.systems.reduce<Record<string, number>>((acc, s) => ((acc[s.case] = (acc[s.case] ?? 0) + 1), acc), {});
     const lines = [
-      `${report.transmission} with ${report.systems.length} distribution systems (${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ")})`,
+      `${report.transmission} with ${report.systems.length} distribution systems (${Object.entries(counts)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(", ")})`,
       `centralized AC-OPF (power-coupled, ${c.buses} buses): ${c.status}, f* = ${c.objective.toFixed(4)} $/h, ${c.iterations} iterations, ${c.solveMs.toFixed(0)} ms`,
     ];
     const cv = report.centralizedVoltage;

@@ -14,9 +14,7 @@ function opfJson(net: Network, s: OpfSolution) {
     solveMs: s.solveMs,
     buses: net.buses.map((b, i) => ({ id: b.id, vm: num(s.vm[i]), vaDeg: num(s.vaDeg[i]), lamP: num(s.lamP[i]), lamQ: num(s.lamQ[i]) })),
     gens: net.generators.flatMap((g, k) => (g.inService ? [{ bus: g.bus, pgMW: s.pgMw[k], qgMVAr: s.qgMvar[k] }] : [])),
-    branches: net.branches.flatMap((br, l) =>
-      br.inService ? [{ from: br.from, to: br.to, sFromMVA: s.sFromMva[l], sToMVA: s.sToMva[l], loadingPct: num(s.loadingPct[l]) }] : [],
-    ),
+    branches: net.branches.flatMap((br, l) => (br.inService ? [{ from: br.from, to: br.to, sFromMVA: s.sFromMva[l], sToMVA: s.sToMva[l], loadingPct: num(s.loadingPct[l]) }] : [])),
     lossPMW: s.lossPMw,
     message: s.message,
     binding: s.binding,

@@ -59,9 +59,6 @@ export const pfBatchCommand: Command = {
       ...(values.vm ? { vm: r.vm!.map((v) => Array.from(v)) } : {}),
     };
     if (values.json) printJson(out);
-    else
-      process.stdout.write(
-        `${r.scenarios} scenarios, ${r.converged} converged, ${r.pfPerSecond.toFixed(0)} power flows/s (median ${r.medianMs.toFixed(3)} ms, total ${r.totalMs.toFixed(1)} ms)\n`,
-      );
+    else process.stdout.write(`${r.scenarios} scenarios, ${r.converged} converged, ${r.pfPerSecond.toFixed(0)} power flows/s (median ${r.medianMs.toFixed(3)} ms, total ${r.totalMs.toFixed(1)} ms)\n`);
   },
 };

@@ -1,13 +1,6 @@
 import type { Network } from "../../grid";
 import { closeTies } from "../../powerflow";
-import {
-  computeSensitivities,
-  flexLocations,
-  OPERATING_POINT_PRESETS,
-  presetOperatingPoints,
-  voronoiAccuracy,
-  type SensitivityModel,
-} from "../../sensitivity";
+import { computeSensitivities, flexLocations, OPERATING_POINT_PRESETS, presetOperatingPoints, voronoiAccuracy, type SensitivityModel } from "../../sensitivity";
 import { numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
 import { loadDistrictNetwork } from "./district-source";
@@ -71,7 +64,10 @@ export const sensCommand: Command = {
       net = loadNetworkFile(positionals[0]);
     }
     if (values["close-ties"]) net = closeTies(net);
-    const names = (values.ops ?? "none,half,all").split(",").map((s) => s.trim()).filter(Boolean);
+    const names = (values.ops ?? "none,half,all")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const n of names) {
       if (!OPERATING_POINT_PRESETS.includes(n)) {
         throw new UsageError(`unknown operating point '${n}' in --ops; expected some of ${OPERATING_POINT_PRESETS.join(", ")}`);

@@ -23,10 +23,7 @@ export class EvalBudget {
     }
     const n = rows * cols;
     if (n > this.limits.matrixElements) {
-      throw new GridLimitError(
-        `a ${formatCount(rows)}x${formatCount(cols)} matrix has ${formatCount(n)} elements; the limit is ${formatCount(this.limits.matrixElements)} per matrix`,
-        { line },
-      );
+      throw new GridLimitError(`a ${formatCount(rows)}x${formatCount(cols)} matrix has ${formatCount(n)} elements; the limit is ${formatCount(this.limits.matrixElements)} per matrix`, { line });
     }
     this.allocated += n;
     if (this.allocated > this.limits.totalElements) {

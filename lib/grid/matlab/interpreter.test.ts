@@ -33,7 +33,15 @@ const VALUES: [name: string, src: string, want: Plain][] = [
   ["unary minus binds looser than ^", "x = -2 ^ 2;", -4],
   ["parentheses", "x = (1 + 2) * 3;", 9],
   ["a row vector with spaces and commas", "x = [1 2, 3];", [[1, 2, 3]]],
-  ["rows separated by ; and by a line break", "x = [1 2; 3 4\n5 6];", [[1, 2], [3, 4], [5, 6]]],
+  [
+    "rows separated by ; and by a line break",
+    "x = [1 2; 3 4\n5 6];",
+    [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ],
+  ],
   ["an empty matrix", "x = [];", []],
   ["a signed element in a matrix row", "x = [1 -2];", [[1, -2]]],
   ["a binary minus in a matrix row", "x = [1 - 2];", -1],
@@ -41,8 +49,22 @@ const VALUES: [name: string, src: string, want: Plain][] = [
   ["a range with a step", "x = 10:-3:1;", [[10, 7, 4, 1]]],
   ["an empty range is 1x0", "x = 3:1;", [[]]],
   ["transpose", "x = [1 2 3]';", [[1], [2], [3]]],
-  ["horizontal concatenation of matrices", "a = [1; 2]; x = [a a];", [[1, 1], [2, 2]]],
-  ["vertical concatenation of matrices", "a = [1 2]; x = [a; 3 4];", [[1, 2], [3, 4]]],
+  [
+    "horizontal concatenation of matrices",
+    "a = [1; 2]; x = [a a];",
+    [
+      [1, 1],
+      [2, 2],
+    ],
+  ],
+  [
+    "vertical concatenation of matrices",
+    "a = [1 2]; x = [a; 3 4];",
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  ],
   ["element-wise operations", "x = [1 2] .* [3 4] + [4 6] ./ [2 3];", [[5, 10]]],
   ["matrix product", "x = [1 2; 3 4] * [1; 1];", [[3], [7]]],
   ["comparison gives 0 and 1", "x = [1 2 3] > 1;", [[0, 1, 1]]],
@@ -52,19 +74,49 @@ const VALUES: [name: string, src: string, want: Plain][] = [
   ["end in an index", "a = [5 6 7]; x = a(end);", 7],
   ["end arithmetic in a range index", "a = [5 6 7 8]; x = a(2:end-1);", [[6, 7]]],
   ["indexed assignment grows a matrix", "x = [1 2]; x(4) = 9;", [[1, 2, 0, 9]]],
-  ["row deletion", "x = [1 2; 3 4; 5 6]; x(2, :) = [];", [[1, 2], [5, 6]]],
+  [
+    "row deletion",
+    "x = [1 2; 3 4; 5 6]; x(2, :) = [];",
+    [
+      [1, 2],
+      [5, 6],
+    ],
+  ],
   ["a string in single quotes with a doubled quote", "x = 'it''s';", "it's"],
   ["a string in double quotes", 'x = "version 2";', "version 2"],
   ["struct fields", "s.a = 1; s.b.c = [1 2]; x = s;", { a: 1, b: { c: [[1, 2]] } }],
   ["a field read back", "s.baseMVA = 100; x = s.baseMVA / 2;", 50],
-  ["a cell array", "x = {'a', 1; 'b', 2};", { cell: [["a", 1], ["b", 2]] }],
+  [
+    "a cell array",
+    "x = {'a', 1; 'b', 2};",
+    {
+      cell: [
+        ["a", 1],
+        ["b", 2],
+      ],
+    },
+  ],
   ["brace indexing of a cell", "c = {'bus', 'gen'}; x = c{2};", "gen"],
   ["a comment after a statement and on its own line", "% header\nx = 1; % one\n% x = 2;", 1],
   ["a block comment", "%{\nx = 2;\n%}\nx = 3;", 3],
   ["a line continuation", "x = [1 2 ...\n 3];", [[1, 2, 3]]],
   ["a continuation inside an expression", "x = 1 + ...\n 2;", 3],
-  ["zeros and ones", "x = [zeros(1, 2); ones(1, 2)];", [[0, 0], [1, 1]]],
-  ["eye", "x = eye(2);", [[1, 0], [0, 1]]],
+  [
+    "zeros and ones",
+    "x = [zeros(1, 2); ones(1, 2)];",
+    [
+      [0, 0],
+      [1, 1],
+    ],
+  ],
+  [
+    "eye",
+    "x = eye(2);",
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  ],
   ["size", "x = size([1 2 3; 4 5 6]);", [[2, 3]]],
   ["length and numel", "a = ones(2, 3); x = [length(a) numel(a)];", [[3, 6]]],
   ["sum of a matrix is per column", "x = sum([1 2; 3 4]);", [[4, 6]]],
@@ -124,7 +176,15 @@ describe("MATLAB evaluator: inputs → values", () => {
     const r = runMatlab(CASE);
     expect(r.functionName).toBe("tiny");
     expect(r.outputs).toEqual(["mpc"]);
-    expect(plain(r.vars.get("mpc")!)).toEqual({ version: "2", baseMVA: 100, bus: [[1, 3, 0, 0], [2, 1, 10, 5]], branch: [[1, 2, 0.01, 0.1]] });
+    expect(plain(r.vars.get("mpc")!)).toEqual({
+      version: "2",
+      baseMVA: 100,
+      bus: [
+        [1, 3, 0, 0],
+        [2, 1, 10, 5],
+      ],
+      branch: [[1, 2, 0.01, 0.1]],
+    });
   });
 });
 

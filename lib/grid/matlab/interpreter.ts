@@ -257,13 +257,16 @@ class Interpreter {
     const n = ri.length * ci.length;
     spend(n);
     if (!rhs.isScalar() && rhs.numel !== n) {
-      throw new GridFormatError(
-        `${name}(...) = ...: the left side is ${ri.length}x${ci.length}, the right side ${rhs.rows}x${rhs.cols}`,
-        { line },
-      );
+      throw new GridFormatError(`${name}(...) = ...: the left side is ${ri.length}x${ci.length}, the right side ${rhs.rows}x${rhs.cols}`, { line });
     }
-    const needR = Math.max(a.rows, ri.reduce((m, r) => Math.max(m, r + 1), 0));
-    const needC = Math.max(a.cols, ci.reduce((m, c) => Math.max(m, c + 1), 0));
+    const needR = Math.max(
+      a.rows,
+      ri.reduce((m, r) => Math.max(m, r + 1), 0),
+    );
+    const needC = Math.max(
+      a.cols,
+      ci.reduce((m, c) => Math.max(m, c + 1), 0),
+    );
     const out = needR > a.rows || needC > a.cols ? grow(a, needR, needC) : a;
     let k = 0;
     for (let cj = 0; cj < ci.length; cj++) {
@@ -729,8 +732,7 @@ class Interpreter {
         const C = cm ? dim(cm) : R;
         checkAllocation(a.rows * R, a.cols * C);
         const out = Mat.zeros(a.rows * R, a.cols * C);
-        for (let c = 0; c < out.cols; c++)
-          for (let r = 0; r < out.rows; r++) out.data[c * out.rows + r] = a.data[(c % a.cols) * a.rows + (r % a.rows)];
+        for (let c = 0; c < out.cols; c++) for (let r = 0; r < out.rows; r++) out.data[c * out.rows + r] = a.data[(c % a.cols) * a.rows + (r % a.rows)];
         return out;
       }
       case "struct":
@@ -773,8 +775,7 @@ class Interpreter {
 }
 
 function dimExtent(a: Value, dim: number, ndims: number): number {
-  const [r, c] =
-    a.kind === "mat" ? [a.rows, a.cols] : a.kind === "cell" ? [a.rows, a.cols] : a.kind === "str" ? [1, a.value.length] : [1, 1];
+  const [r, c] = a.kind === "mat" ? [a.rows, a.cols] : a.kind === "cell" ? [a.rows, a.cols] : a.kind === "str" ? [1, a.value.length] : [1, 1];
   if (ndims === 1) return r * c;
   return dim === 0 ? r : c;
 }

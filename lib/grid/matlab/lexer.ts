@@ -48,10 +48,7 @@ function excerpt(text: string, max = 40): string {
  * statement's tokens at a time, so a large file costs memory in proportion to its
  * largest statement, not to its length.
  */
-export function* lexTokens(
-  src: string,
-  limits: { stringLength: number; tokenLength: number } = MATPOWER_LIMITS,
-): Generator<Token, void, undefined> {
+export function* lexTokens(src: string, limits: { stringLength: number; tokenLength: number } = MATPOWER_LIMITS): Generator<Token, void, undefined> {
   const tooLong = (what: string, n: number, max: number): never => {
     throw new GridLimitError(`${what} of more than ${formatCount(n)} characters; the limit is ${formatCount(max)}`, { line });
   };
@@ -141,7 +138,7 @@ export function* lexTokens(
 
     // Comments: block comments are %{ or #{ alone on a line.
     if (c === "%" || c === "#") {
-      if ((src[i + 1] === "{") && lineIsOnly(src, i, 2)) {
+      if (src[i + 1] === "{" && lineIsOnly(src, i, 2)) {
         let depth = 0;
         while (i < n) {
           const eol = nextEol(src, i);

@@ -102,7 +102,10 @@ class Parser {
   /** Enter one level of nesting; a file nested deeper than the limit is refused before the stack runs out. */
   private enter(line: number): void {
     if (++this.nesting > this.limits.nestingDepth) {
-      throw new GridLimitError(`expression nested more than ${formatCount(this.limits.nestingDepth)} deep (parentheses, brackets, arguments or signs); the limit is ${formatCount(this.limits.nestingDepth)}`, { line });
+      throw new GridLimitError(
+        `expression nested more than ${formatCount(this.limits.nestingDepth)} deep (parentheses, brackets, arguments or signs); the limit is ${formatCount(this.limits.nestingDepth)}`,
+        { line },
+      );
     }
   }
   private leave(): void {
@@ -286,7 +289,9 @@ class Parser {
         this.pos++;
         path.push({ kind: "field", name: this.next().text });
         if (path.length > this.limits.nestingDepth) {
-          throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, { line: base.line });
+          throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, {
+            line: base.line,
+          });
         }
       } else if (this.isOp("(") || this.isOp("{")) {
         const brace = this.isOp("{");
@@ -306,7 +311,9 @@ class Parser {
         break;
       }
       if (path.length > this.limits.nestingDepth) {
-        throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, { line: base.line });
+        throw new GridLimitError(`an assignment target of more than ${formatCount(this.limits.nestingDepth)} fields and indices; the limit is ${formatCount(this.limits.nestingDepth)}`, {
+          line: base.line,
+        });
       }
     }
     return { base: base.text, path };
@@ -509,11 +516,7 @@ class Parser {
       const sign = t.kind === "op" && (t.text === "-" || t.text === "+") ? 1 : 0;
       const numTok = this.peek(sign);
       const after = this.peek(sign + 1);
-      if (
-        numTok.kind === "num" &&
-        after.kind === "op" &&
-        (after.text === "," || after.text === ";" || after.text === "]")
-      ) {
+      if (numTok.kind === "num" && after.kind === "op" && (after.text === "," || after.text === ";" || after.text === "]")) {
         const v = sign && t.text === "-" ? -numTok.value : numTok.value;
         this.pos += sign + 1;
         this.countElement(++elements, numTok.line);

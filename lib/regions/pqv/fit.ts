@@ -103,12 +103,7 @@ const NO_FAR_FIELD = { levels: [] as number[], weight: 0 };
 export function fit3L(points: Vec3[], normals: Vec3[], degree: number, offset = 0.05, lambda = 1e-9, far = degree >= 4 ? FAR_FIELD : NO_FAR_FIELD): ImplicitFit {
   const exps = monomials(degree);
   const n = exps.length;
-  const levels: [number, number][] = [
-    [0, 1],
-    [offset, 1],
-    [-offset, 1],
-    ...far.levels.map((t): [number, number] => [t, far.weight]),
-  ];
+  const levels: [number, number][] = [[0, 1], [offset, 1], [-offset, 1], ...far.levels.map((t): [number, number] => [t, far.weight])];
   const rows = levels.length * points.length;
   const A = new Float64Array(rows * n);
   const b = new Float64Array(rows);

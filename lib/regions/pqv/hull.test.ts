@@ -7,7 +7,7 @@ const inside = (fs: { n: V3; d: number }[], x: V3, tol = 1e-9) => fs.every((f) =
 /** A fixed pseudo-random sequence (the test must not depend on Math.random). */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (1664525 * s + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (1664525 * s + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe("the inner polytope of a PQV region (convex hull of boundary points)", () => {
@@ -42,14 +42,37 @@ describe("the inner polytope of a PQV region (convex hull of boundary points)", 
   });
 
   it("points that span no volume give no facet (the OPF then keeps the polynomial)", () => {
-    expect(hullFacets([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0], [0.5, 0.5, 0]])).toEqual([]);
-    expect(hullFacets([[0, 0, 0], [1, 0, 0], [0, 1, 0]])).toEqual([]);
+    expect(
+      hullFacets([
+        [0, 0, 0],
+        [1, 0, 0],
+        [0, 1, 0],
+        [1, 1, 0],
+        [0.5, 0.5, 0],
+      ]),
+    ).toEqual([]);
+    expect(
+      hullFacets([
+        [0, 0, 0],
+        [1, 0, 0],
+        [0, 1, 0],
+      ]),
+    ).toEqual([]);
   });
 
   it("farthest-point sampling keeps the extremes: the largest first coordinate first, then the point furthest from it", () => {
-    const xs: V3[] = [[0, 0, 0], [0.1, 0, 0], [5, 0, 0], [0.2, 0.1, 0], [-3, 0, 0]];
+    const xs: V3[] = [
+      [0, 0, 0],
+      [0.1, 0, 0],
+      [5, 0, 0],
+      [0.2, 0.1, 0],
+      [-3, 0, 0],
+    ];
     const kept = farthestPoints(xs, 2);
-    expect(kept).toEqual([[5, 0, 0], [-3, 0, 0]]);
+    expect(kept).toEqual([
+      [5, 0, 0],
+      [-3, 0, 0],
+    ]);
     expect(farthestPoints(xs, 10)).toHaveLength(5);
   });
 
@@ -64,7 +87,8 @@ describe("the inner polytope of a PQV region (convex hull of boundary points)", 
     const frame = { scale: [2, 1, 0.025] as V3 };
     const planes = innerHullPlanes(pts, frame, 32);
     expect(planes.length).toBeGreaterThanOrEqual(4);
-    const slack = (x: { pMw: number; qMvar: number; vPu: number }) => Math.max(...planes.map((h) => (h.a * x.pMw + h.b * x.qMvar + h.c * x.vPu - h.d) / Math.hypot(h.a * frame.scale[0], h.b * frame.scale[1], h.c * frame.scale[2])));
+    const slack = (x: { pMw: number; qMvar: number; vPu: number }) =>
+      Math.max(...planes.map((h) => (h.a * x.pMw + h.b * x.qMvar + h.c * x.vPu - h.d) / Math.hypot(h.a * frame.scale[0], h.b * frame.scale[1], h.c * frame.scale[2])));
     // The hull of a subset is inside the hull of all: the sampled 32 points are inside, others may be outside.
     const maxP = pts.reduce((a, b) => (b.pMw > a.pMw ? b : a));
     expect(slack(maxP)).toBeLessThanOrEqual(1e-9);

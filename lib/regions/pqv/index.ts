@@ -202,7 +202,6 @@ function innerHull(trace: Pick<PqvTrace, "boundary" | "frame">, plan: SamplePlan
   return { planes, checkedInside, checkedInsideFeasible };
 }
 
-
 /**
  * What the 3-D view draws of the polynomial: its values on an n³ grid over the box grown by
  * 10 % (an isosurface at 0), and on n² grids of (p, q) at three voltages (slices).

@@ -96,13 +96,19 @@ export async function tracePqvRegion(problem: RegionProblem | Frame, runner: Tas
   const rounds = opts.refineRounds ?? 1;
   const all: TaskOutcome[] = [];
   const run = async (tasks: RegionTask[], what: string) => {
-    opts.onProgress?.(all.reduce((s, o) => s + o.solves, 0), `${what}: ${tasks.length} AC-OPF solves`);
+    opts.onProgress?.(
+      all.reduce((s, o) => s + o.solves, 0),
+      `${what}: ${tasks.length} AC-OPF solves`,
+    );
     const out = await runner.run(tasks);
     all.push(...out);
     return out;
   };
   const first = "centre" in problem ? problem : initialFrame3(problem);
-  const stage1 = await run(boxDirections().map((dir) => ({ kind: "sphere", dir, frame: first }) as RegionTask), "stage 1: bounding box and projections");
+  const stage1 = await run(
+    boxDirections().map((dir) => ({ kind: "sphere", dir, frame: first }) as RegionTask),
+    "stage 1: bounding box and projections",
+  );
   const pts1 = stage1.filter((o) => o.point).map((o) => o.point!);
   const failures = () => all.filter((o) => !o.point).map((o) => ({ task: o.task, status: o.status, message: o.message }));
   if (pts1.length < 6) {
@@ -114,7 +120,10 @@ export async function tracePqvRegion(problem: RegionProblem | Frame, runner: Tas
     centre: [0, 1, 2].map((d) => (min[d] + max[d]) / 2),
     scale: [0, 1, 2].map((d) => Math.max((max[d] - min[d]) / 2, d === 2 ? 1e-4 : 1e-4 * Math.max(1, Math.abs(max[d])))),
   };
-  await run(fibonacciDirections(n).map((dir) => ({ kind: "sphere", dir, frame }) as RegionTask), `stage 2: ${n} Fibonacci directions`);
+  await run(
+    fibonacciDirections(n).map((dir) => ({ kind: "sphere", dir, frame }) as RegionTask),
+    `stage 2: ${n} Fibonacci directions`,
+  );
   const done = new Set(all.map((o) => taskKey(o.task)));
   for (let r = 0; r < rounds; r++) {
     const tasks = gapDirections(points(all), frame, maxGap, done);
@@ -142,7 +151,7 @@ function normalOf(b: BoundaryPoint, frame: Frame): Vec3 {
   if (b.task.kind !== "sphere") return [0, 0, 0];
   const tf = b.task.frame;
   const u = normalized(b, tf);
-  const g = [0, 1, 2].map((k) => b.task.kind === "sphere" ? b.task.dir[k] - 2 * PROXIMAL * u[k] : 0);
+  const g = [0, 1, 2].map((k) => (b.task.kind === "sphere" ? b.task.dir[k] - 2 * PROXIMAL * u[k] : 0));
   // A normal in the task's frame maps to the tracing frame by the ratio of scales.
   const m = [0, 1, 2].map((k) => (g[k] * frame.scale[k]) / tf.scale[k]);
   const l = Math.hypot(...m) || 1;

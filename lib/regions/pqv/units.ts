@@ -58,7 +58,18 @@ function unitFromSpec(u: UnitSpec): FlexUnit {
 export function generatorCapability(g: Generator): FlexUnit {
   const qAbs = Math.max(Math.abs(g.qminMvar), Math.abs(g.qmaxMvar));
   const s = g.mBase > 0 && g.mBase >= Math.abs(g.pmaxMw) ? g.mBase : Math.hypot(Math.max(Math.abs(g.pminMw), Math.abs(g.pmaxMw)), qAbs);
-  const u = unitFromSpec({ id: `gen-${g.id}`, bus: g.bus, kind: "generator", pMinMW: g.pminMw, pMaxMW: g.pmaxMw, qMinMVAr: g.qminMvar, qMaxMVAr: g.qmaxMvar, sMaxMVA: s, p0MW: g.pgMw, q0MVAr: g.qgMvar });
+  const u = unitFromSpec({
+    id: `gen-${g.id}`,
+    bus: g.bus,
+    kind: "generator",
+    pMinMW: g.pminMw,
+    pMaxMW: g.pmaxMw,
+    qMinMVAr: g.qminMvar,
+    qMaxMVAr: g.qmaxMvar,
+    sMaxMVA: s,
+    p0MW: g.pgMw,
+    q0MVAr: g.qgMvar,
+  });
   return { ...u, cost: g.cost };
 }
 
@@ -119,7 +130,12 @@ export function parseUnitList(text: string, net: Network): FlexUnit[] {
   const r = fileSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new RegionInputError(`${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "")}: ${issue.message}`);
+    throw new RegionInputError(
+      `${issue.path
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+        .join("")
+        .replace(/^\./, "")}: ${issue.message}`,
+    );
   }
   const buses = new Set(net.buses.map((b) => b.id));
   const ids = new Set<string>();

@@ -25,7 +25,6 @@ async function geoJsonText(form: FormData, field: string, label: string): Promis
   }
 }
 
-
 /**
  * POST multipart (buildings: GeoJSON file; streets?: GeoJSON file; name?; seed?) →
  * 201 { grid, district } with a grid generated from the buildings (lib/district:

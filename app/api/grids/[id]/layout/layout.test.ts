@@ -35,7 +35,7 @@ const patch = (cookie: string | undefined, body: unknown) => layoutRoute.PATCH(a
 
 describe("a grid's schematic layout", () => {
   it("answers 401 anonymously and 403 to another DSO, the TSO and aggregators, changing nothing", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     for (const call of [() => get(), () => put(undefined, { layout: computed }), () => patch(undefined, { moves: [{ busId: 1, x: 0, y: 0 }] })]) expect((await call()).status).toBe(401);
     for (const cookie of [otherDso, tso, aggregator]) {
       for (const call of [() => get(cookie), () => put(cookie, { layout: computed }), () => patch(cookie, { moves: [{ busId: 1, x: 0, y: 0 }] })]) {
@@ -44,7 +44,7 @@ describe("a grid's schematic layout", () => {
         expect(await res.text()).not.toContain("busIds");
       }
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("is null before the first, and 404 for buses moved before a layout is stored", async () => {
@@ -55,7 +55,7 @@ describe("a grid's schematic layout", () => {
   });
 
   it("refuses a layout that does not fit the grid, naming the field, and stores nothing", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     const cases: [unknown, number, string][] = [
       [{ layout: { ...computed, busIds: computed.busIds.slice(1), x: computed.x.slice(1), y: computed.y.slice(1) } }, 400, "layout.busIds: the layout has 117 buses, the grid 118"],
       [{ layout: { ...computed, busIds: [2, 1, ...computed.busIds.slice(2)] } }, 400, "layout.busIds[0]: expected bus 1 of this grid, got 2"],
@@ -68,7 +68,7 @@ describe("a grid's schematic layout", () => {
       expect(res.status).toBe(status);
       expect((await res.json()).error).toContain(message);
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("stores the computed layout, serves it back as stored, and saves buses moved by hand", async () => {
@@ -88,9 +88,17 @@ describe("a grid's schematic layout", () => {
   });
 
   it("refuses moves of buses the grid does not have, and malformed moves, changing nothing", async () => {
-    const before = (await snapshot());
+    const before = await snapshot();
     for (const [body, message] of [
-      [{ moves: [{ busId: 50, x: 1, y: 1 }, { busId: 999, x: 0, y: 0 }] }, "moves: bus 999 is not in this grid"],
+      [
+        {
+          moves: [
+            { busId: 50, x: 1, y: 1 },
+            { busId: 999, x: 0, y: 0 },
+          ],
+        },
+        "moves: bus 999 is not in this grid",
+      ],
       [{ moves: [] }, "moves: name at least one bus"],
       [{ moves: [{ busId: 50, x: "1", y: 0 }] }, "moves.0.x"],
       [{ moves: [{ busId: 50, x: 1e9, y: 0 }] }, "moves: bus 50: x must be a finite number within ±10000000"],
@@ -99,7 +107,7 @@ describe("a grid's schematic layout", () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error).toContain(message);
     }
-    expect((await snapshot())).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("goes with its grid when the grid is deleted", async () => {

@@ -35,8 +35,7 @@ beforeAll(async () => {
 });
 
 const json = (body: unknown) => ({ body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } });
-const post = (cookie: string | undefined, body: unknown) =>
-  listRoute.POST(apiRequest("POST", `/api/grids/${gridId}/light-models`, { cookie, ...json(body) }), routeContext({ id: gridId }));
+const post = (cookie: string | undefined, body: unknown) => listRoute.POST(apiRequest("POST", `/api/grids/${gridId}/light-models`, { cookie, ...json(body) }), routeContext({ id: gridId }));
 const upload = (publish: boolean, over: { lightModel?: unknown; key?: unknown } = {}) =>
   `{"lightModel":${over.lightModel === undefined ? computed.json : JSON.stringify(over.lightModel)},"key":${over.key === undefined ? computed.keyJson : JSON.stringify(over.key)},"publish":${publish}}`;
 
@@ -107,10 +106,22 @@ describe("DSO light-model routes", () => {
   const key = () => JSON.parse(computed.keyJson) as LightModelKey;
   const refused: [string, () => string, RegExp][] = [
     ["a field beyond the schema", () => upload(true, { lightModel: { ...lm(), busNumbers: [1, 2] } }), /^light model: Unrecognized key: "busNumbers"/],
-    ["a matrix of the wrong shape", () => upload(true, { lightModel: { ...lm(), operatingPoints: lm().operatingPoints.map((o, k) => (k === 1 ? { ...o, vtdf: { ...o.vtdf, rows: 3 } } : o)) } }), /^light model\.operatingPoints\[1\]\.vtdf: 3x\d+, expected \d+x\d+/],
+    [
+      "a matrix of the wrong shape",
+      () => upload(true, { lightModel: { ...lm(), operatingPoints: lm().operatingPoints.map((o, k) => (k === 1 ? { ...o, vtdf: { ...o.vtdf, rows: 3 } } : o)) } }),
+      /^light model\.operatingPoints\[1\]\.vtdf: 3x\d+, expected \d+x\d+/,
+    ],
     ["a key of another model", () => upload(true, { key: { ...key(), modelId: "lm-000000000000" } }), /^the key belongs to light model lm-000000000000/],
-    ["a key with a reordered location", () => upload(true, { key: { ...key(), locations: [key().locations[1], key().locations[0], ...key().locations.slice(2)] } }), /^key\.locations\[0\]: id '.+' where the light model has/],
-    ["a key naming a bus the grid lacks", () => upload(true, { key: { ...key(), buses: key().buses.map((b, k) => (k === 2 ? { ...b, bus: 987654 } : b)) } }), /^key\.buses\[2\]: bus 987654 is not in this grid/],
+    [
+      "a key with a reordered location",
+      () => upload(true, { key: { ...key(), locations: [key().locations[1], key().locations[0], ...key().locations.slice(2)] } }),
+      /^key\.locations\[0\]: id '.+' where the light model has/,
+    ],
+    [
+      "a key naming a bus the grid lacks",
+      () => upload(true, { key: { ...key(), buses: key().buses.map((b, k) => (k === 2 ? { ...b, bus: 987654 } : b)) } }),
+      /^key\.buses\[2\]: bus 987654 is not in this grid/,
+    ],
     ["a key with an extra field", () => upload(true, { key: { ...key(), network: {} } }), /^key: Unrecognized key: "network"/],
     ["no publish flag", () => `{"lightModel":${computed.json},"key":${computed.keyJson}}`, /^publish: /],
     ["a body that is not JSON", () => "{", /^the request body is not valid JSON/],

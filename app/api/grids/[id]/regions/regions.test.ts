@@ -53,7 +53,17 @@ describe("flexibility region routes", () => {
       [{ ...slc, polygon: [[0, 0]] }, /region\.polygon/],
       [{ ...slc, lossModel: undefined }, /carries its loss quadratics/],
       [{ ...slc, regionId: "bus-12" }, /region\.regionId: must be an opaque id/],
-      [{ ...exact, polygon: [[0, 0], [1, Number.NaN], [1, 1]] }, /region\.polygon\[1\]\[1\]/],
+      [
+        {
+          ...exact,
+          polygon: [
+            [0, 0],
+            [1, Number.NaN],
+            [1, 1],
+          ],
+        },
+        /region\.polygon\[1\]\[1\]/,
+      ],
     ];
     for (const [region, message] of cases) {
       const res = await post(owner, { region, publish: true });

@@ -35,6 +35,7 @@ export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
   const body = await readLargeJsonAs(req, regionUploadSchema, MAX_REGION_BYTES);
   const region = checkRegion(body.region);
   const options = body.options === undefined ? null : checkRegionOptions(body.options);
-  if (options && options.kind !== (region.schema === PQV_REGION_SCHEMA ? "pqv" : "pq")) throw new ApiError("bad_request", `options.kind: '${options.kind}' options do not go with a ${region.schema} region`);
+  if (options && options.kind !== (region.schema === PQV_REGION_SCHEMA ? "pqv" : "pq"))
+    throw new ApiError("bad_request", `options.kind: '${options.kind}' options do not go with a ${region.schema} region`);
   return jsonResponse({ region: await storeRegion(prisma, id, region, body.publish, options) }, { status: 201 });
 });

@@ -19,6 +19,8 @@ describe("GET /api/tso/study/cases", () => {
   });
 
   it("names the missing case and where it looked when the cases are not installed", async () => {
-    await expect(readStudyCases({ FLEX_SHARED_DIR: "/nonexistent" })).rejects.toThrow("the study's MATPOWER case case30.m is not installed on this server (looked in /nonexistent/cases/matpower; set FLEX_SHARED_DIR)");
+    await expect(readStudyCases({ FLEX_SHARED_DIR: "/nonexistent" })).rejects.toThrow(
+      "the study's MATPOWER case case30.m is not installed on this server (looked in /nonexistent/cases/matpower; set FLEX_SHARED_DIR)",
+    );
   });
 });
