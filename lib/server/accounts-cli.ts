@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { databaseTarget, describeTarget, openTarget, type PrismaClient } from "@/lib/db/client";
 import { deploymentMode } from "@/lib/db/deployment";
 import { createAccount, listAccounts, resetPassword } from "./accounts";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { isRole, ROLES } from "@/lib/wire/roles";
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { hashPassword, verifyPassword } from "./password";
 import { ROLES, type Role, type SessionUser } from "@/lib/wire/roles";
 import type { AccountSummary } from "@/lib/wire/accounts";

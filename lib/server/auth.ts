@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { getPrisma } from "./db";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { currentRequestContext } from "./request-context";
 import { readCookie, resolveSession, SESSION_COOKIE } from "./session";
 import type { Role, SessionUser } from "@/lib/wire/roles";

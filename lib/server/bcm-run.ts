@@ -2,7 +2,7 @@ import "server-only";
 import { clearMarket, type ClearingStatus } from "@/lib/clearing";
 import { nodeHighs } from "@/lib/clearing/highs-node";
 import { reaggregate, type AggregatedResult } from "@/lib/market";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { rowsFromShared, sidesFromRows, type SharedSideRow } from "./market";
 import { buildMarket, type SkippedPortfolio, type StoredPortfolioRow } from "./market-bids";
 

@@ -7,7 +7,7 @@ import { POOL_LIMITS } from "@/lib/limits";
 import { aggregatedResultsCsv, type AggregatedResult } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import type { StoredBcmRun } from "./bcm-run";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { publishedDsoSides, publishedSharedSideRows } from "./market";
 import { loadMarket, storedPortfolios } from "./market-bids";
 import { runTask } from "./pool";

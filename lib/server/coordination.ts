@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { detectGridFormat, describeGridError, parseGridFile, writeNetworkJson, type Network } from "@/lib/grid";
 import { regionProblemOptionsSchema, type RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import { auditedTransaction, recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { cleanGridName } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
 import type { SessionUser } from "@/lib/wire/roles";

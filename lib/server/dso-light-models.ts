@@ -6,7 +6,7 @@ import { flexLocations } from "@/lib/sensitivity/locations";
 import { LightModelError, parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
 import { LIGHT_MODEL_LIMITS } from "@/lib/limits";
 import { scanJsonText } from "@/lib/limits/json-scan";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { recordAudit } from "./audit";
 import { publishLightModel, publishLightModelWith, serializeLightModel, storeCheckedLightModel, storeCheckedLightModelIn, type SerializedLightModel } from "./market";
 import type { LightModelSummary } from "@/lib/wire/dso";

@@ -4,7 +4,7 @@ import type { Network } from "@/lib/grid";
 import { computeLayout } from "@/lib/layout";
 import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
 import { auditedTransaction, recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { getOwnedGrid } from "./grids";
 import { serializableTransaction } from "@/lib/db/transaction";
 import type { SessionUser } from "@/lib/wire/roles";

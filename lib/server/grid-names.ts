@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 
 /** Longest grid name kept. */
 const MAX_GRID_NAME_LENGTH = 120;

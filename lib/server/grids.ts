@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
 import { auditedTransaction, recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
 import { serializableTransaction } from "@/lib/db/transaction";

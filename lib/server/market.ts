@@ -7,7 +7,7 @@ import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
 import { recordAudit } from "./audit";
 import { decodeSharedText, readSharedText, type SharedText } from "./db-text";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { testPause } from "./test-pause";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv, type AggregatedBid, type GridUnit } from "@/lib/market";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { publishedDsoSides, registriesOf, type DsoSide } from "./market";
 import { resolveGridRefs, storedUnitUse } from "./portfolio-store";
 import type { SessionUser } from "@/lib/wire/roles";

@@ -1,6 +1,6 @@
 import "server-only";
 import { BidFormatError, parseAggregatedBidsFile, type AggregatedBid } from "@/lib/market";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { fileFromMultipart, type FileUploadRules } from "./upload";
 import { MAX_PORTFOLIO_BYTES, PORTFOLIO_FILE_PATTERN, portfolioTooLargeMessage } from "@/lib/limits/uploads";
 

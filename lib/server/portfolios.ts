@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import type { AggregatedBid } from "@/lib/market";
 import { auditedTransaction } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { publishedDsoSides, type DsoSide } from "./market";
 import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
 import { storePortfolio } from "./portfolio-store";

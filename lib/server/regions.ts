@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { parsePublishedRegion, PQV_REGION_SCHEMA, RegionFormatError, type PublishedRegion, type PublishedRegionEntry, type RegionSummary } from "@/lib/regions/published";
 import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import { recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { serializableTransaction } from "@/lib/db/transaction";
 
 /**

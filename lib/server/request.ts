@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { readBodyLimited } from "./upload";
 
 /**

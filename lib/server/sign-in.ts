@@ -1,7 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
 import { recordAudit, recordAuditAttempt } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { hashPassword, verifyPassword } from "./password";
 import { createSession, purgeExpiredSessions, sessionIdOf } from "./session";
 import { ACCOUNT_POLICY, ADDRESS_POLICY, accountKey, addressKey, claimSignInAttempt, purgeStaleThrottles, releaseOnSuccess } from "./sign-in-throttle";

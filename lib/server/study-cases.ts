@@ -2,7 +2,7 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { StudyCases } from "@/solver-worker/protocol";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 
 /**
  * The four MATPOWER cases of the 29-feeder study (case30 and the feeders case10ba, case33mg,

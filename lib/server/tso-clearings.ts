@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { auditedTransaction } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { publishedDsoSides } from "./market";
 import { recordTsoRun, relinearizeForTso, tsoMarket, validateForTso, type RelinearizeInput, type ValidationInput } from "./tso";
 import { serializableTransaction } from "@/lib/db/transaction";

@@ -7,7 +7,7 @@ import type { Bid } from "@/lib/market";
 import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { recordAudit } from "./audit";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
 import { loadMarket } from "./market-bids";
 import type { SessionUser } from "@/lib/wire/roles";

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-error";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 
 export { MAX_UPLOAD_BYTES } from "@/lib/limits/uploads";

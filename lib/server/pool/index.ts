@@ -9,7 +9,7 @@ import { formatCount, POOL_LIMITS } from "@/lib/limits";
 import { BidFormatError } from "@/lib/market";
 import { RegionFormatError } from "@/lib/regions/published";
 import { LightModelError } from "@/lib/sensitivity/light-model";
-import { API_ERROR_STATUS, ApiError, type ApiErrorCode } from "../errors";
+import { API_ERROR_STATUS, ApiError, type ApiErrorCode } from "../api-error";
 import type { TaskInput, TaskName, TaskOutput } from "./tasks";
 import type { WorkerReply } from "./worker-entry";
 

@@ -5,7 +5,7 @@ import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
 import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
 import { prepareTransmissionGrid } from "../coordination";
-import { ApiError } from "../errors";
+import { ApiError } from "../api-error";
 import { parsePortfolioUpload } from "../portfolio-upload";
 import { fileFromMultipart, GRID_UPLOAD } from "../upload";
 
