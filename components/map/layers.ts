@@ -4,7 +4,7 @@ import { CONGESTED_HALO, CONGESTION_PCT, MV_CASING, NEUTRAL_LINE, OUT_OF_SERVICE
 import type { GridMapData, MapBus, MapLine, MapSubstation } from "@/lib/map/map-data";
 import { elementId, usableResults, type GridMapState } from "./state";
 
-export { type GridMapState };
+export type { GridMapState };
 
 export const LAYER_IDS = {
   mvCasing: "grid-mv-casing",

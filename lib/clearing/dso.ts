@@ -2,7 +2,7 @@ import type { Network } from "../grid/types";
 import {
   buildLightModel,
   computeSensitivities,
-  DEFAULT_LIMITS,
+  type DEFAULT_LIMITS,
   encodeOperatingPoint,
   flexLocations,
   presetOperatingPoints,

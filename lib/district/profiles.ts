@@ -52,7 +52,7 @@ export const DESIGN_POWER_FACTOR = 0.95;
 
 export function coincidenceFactor(units: number): number {
   if (units <= 1) return 1;
-  return COINCIDENCE_INFINITE + (1 - COINCIDENCE_INFINITE) * Math.pow(units, -0.75);
+  return COINCIDENCE_INFINITE + (1 - COINCIDENCE_INFINITE) * units ** -0.75;
 }
 
 export interface FpuSizes {

@@ -1,5 +1,5 @@
 import { GridFormatError } from "./errors";
-import { Mat, runMatlab, type Struct, type Value } from "./matlab/interpreter";
+import { type Mat, runMatlab, type Struct, type Value } from "./matlab/interpreter";
 import type { Branch, Bus, BusType, GenCost, Generator, Network } from "./types";
 import { validateNetwork } from "./validate";
 

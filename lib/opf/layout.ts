@@ -24,7 +24,7 @@ export interface LinearConstraint {
 }
 
 /** Kinds of inequality rows h(x) ≤ 0. */
-export const enum RowKind {
+export enum RowKind {
   VarUpper = 0,
   VarLower = 1,
   FlowFrom = 2,

@@ -11,10 +11,10 @@ import { buildRegionProblem, type FlexUnit, type RegionProblem, type RegionProbl
 export { buildRegionProblem, RegionInputError, type FlexUnit, type RegionProblem, type UnitSource } from "./units";
 export { buildLinDistFlow, type LinearRow } from "./lindistflow";
 export { buildLossModel, evalLoss, type LossModel } from "./loss";
-export { type ExactRegion, type ExactRegionOptions, type TaskRunner } from "./exact";
+export type { ExactRegion, ExactRegionOptions, TaskRunner } from "./exact";
 export { boundaryDer, describeTask, ExactRegionSolver, regionNetwork, type BoundaryPoint, type LimitKind, type RegionTask, type TaskOutcome, type Frame } from "./exact-solver";
 export { acCheck, compareRegion, type RegionComparison } from "./compare";
-export { type Point } from "./polygon";
+export type { Point } from "./polygon";
 
 export type RegionMethod = "lds" | "slc" | "exact";
 

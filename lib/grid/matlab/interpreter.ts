@@ -529,7 +529,7 @@ class Interpreter {
       case ".\\":
         return broadcast(a, b, (x, y) => y / x, line);
       case ".^":
-        return broadcast(a, b, (x, y) => Math.pow(x, y), line);
+        return broadcast(a, b, (x, y) => x ** y, line);
       case "*":
         if (a.isScalar() || b.isScalar()) return broadcast(a, b, (x, y) => x * y, line);
         return matmul(a, b, line);
@@ -540,7 +540,7 @@ class Interpreter {
         if (a.isScalar()) return broadcast(a, b, (x, y) => y / x, line);
         throw new GridFormatError("matrix left division is not supported", { line });
       case "^":
-        if (a.isScalar() && b.isScalar()) return Mat.scalar(Math.pow(a.data[0], b.data[0]));
+        if (a.isScalar() && b.isScalar()) return Mat.scalar(a.data[0] ** b.data[0]);
         throw new GridFormatError("matrix power is not supported (use .^)", { line });
       case "==":
         return cmp(a, b, (x, y) => x === y, line);
