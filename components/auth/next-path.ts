@@ -10,7 +10,7 @@ const PROBE_ORIGIN = "http://flexplat.invalid";
  * value, and what remains must resolve to the same origin.
  */
 export function sameSitePath(next: string | undefined | null): string | null {
-  if (!next || !next.startsWith("/") || next.startsWith("//")) return null;
+  if (!next?.startsWith("/") || next.startsWith("//")) return null;
   if (/[\u0000-\u0020\u007f-\u009f\\]/.test(next)) return null;
   let url: URL;
   try {

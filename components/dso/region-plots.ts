@@ -86,7 +86,7 @@ export function buildRegionFigure(input: RegionFigureInput): { data: Data[]; lay
       hoverinfo: "skip",
     });
   }
-  if (input.exact && input.exact.length) {
+  if (input.exact?.length) {
     const c = closed(input.exact.map((b) => [b.pMw, b.qMvar] as Point));
     data.push({ type: "scatter", mode: "lines", name: "exact (AC-OPF)", x: c.map((p) => p[0]), y: c.map((p) => p[1]), line: { color: "#111111", width: 2 }, hoverinfo: "skip" });
     const byKind = new Map<LimitKind, BoundaryPoint[]>();

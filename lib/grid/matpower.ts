@@ -220,7 +220,7 @@ function tail(m: Mat, r: number, from: number): number[] {
 
 function cellOfStrings(mpc: Struct, field: string, n: number): string[] | undefined {
   const v = mpc.fields.get(field);
-  if (!v || v.kind !== "cell") return undefined;
+  if (v?.kind !== "cell") return undefined;
   if (v.items.length !== n) {
     throw new GridFormatError(`mpc.${field} has ${v.items.length} entries but mpc.bus has ${n} rows`, {
       field: `mpc.${field}`,

@@ -110,7 +110,7 @@ export async function listBcmRuns(prisma: PrismaClient, user: SessionUser, limit
 export async function getBcmRun(prisma: PrismaClient, user: SessionUser, id: string): Promise<BcmRunDetail> {
   const row = await prisma.clearingRun.findUnique({ where: { id } });
   const stored = row?.kind === "bcm" ? (JSON.parse(row.resultJson) as StoredBcmRun) : null;
-  if (!row || !stored || !stored.participants.includes(user.username)) throw new ApiError("not_found", `no bid congestion manager run with id ${id} has results of yours`);
+  if (!row || !stored?.participants.includes(user.username)) throw new ApiError("not_found", `no bid congestion manager run with id ${id} has results of yours`);
   return { ...toSummary(row, stored, user), results: ownResults(stored, user) };
 }
 

@@ -125,7 +125,7 @@ export async function storeCoordinationRun(prisma: PrismaClient, user: SessionUs
     const byId = new Map(regions.map((r) => [r.id, r]));
     for (const sp of input.setPoints) {
       const r = byId.get(sp.regionId);
-      if (!r || !r.published) throw new ApiError("bad_request", `${sp.label}: region ${sp.regionId} is not a published region (withdrawn or never published)`);
+      if (!r?.published) throw new ApiError("bad_request", `${sp.label}: region ${sp.regionId} is not a published region (withdrawn or never published)`);
     }
     await tx.coordinationRun.create({
       data: {

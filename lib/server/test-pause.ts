@@ -13,7 +13,7 @@ export type PausePoint = "portfolio-upload" | "light-model-publish" | "bcm-run";
 
 export async function testPause(point: PausePoint): Promise<void> {
   const at = process.env.FLEXPLAT_TEST_PAUSE_AT;
-  if (!at || !at.split(",").includes(point)) return;
+  if (!at?.split(",").includes(point)) return;
   if (process.env.FLEXPLAT_TEST_HOOKS !== "1" && process.env.NODE_ENV !== "test") return;
   console.log(`FLEXPLAT_TEST_PAUSE_AT ${point}`);
   await new Promise((r) => setTimeout(r, Number(process.env.FLEXPLAT_TEST_PAUSE_MS ?? 20_000)));

@@ -74,12 +74,12 @@ describe("every kind of state change leaves one ok event with its request id, ow
     expect(await okEvent(await clearings.POST(apiRequest("POST", "/api/tso/clearings", json({ requestMw: 1.8 }, "c-clearing", tso))), "c-clearing")).toMatchObject({
       action: "tso.clearing_open",
       objectType: "tsoClearing",
-      ownerId: users["tso"],
+      ownerId: users.tso,
       role: "TSO",
     });
     const created = await okEvent(await adminUsers.POST(apiRequest("POST", "/api/admin/users", json({ username: "dso-new", displayName: "New DSO", role: "DSO" }, "c-create", admin))), "c-create");
     const newId = (await prisma.user.findUniqueOrThrow({ where: { username: "dso-new" } })).id;
-    expect(created).toMatchObject({ action: "account.create", objectId: newId, ownerId: newId, userId: users["admin"], role: "ADMIN" });
+    expect(created).toMatchObject({ action: "account.create", objectId: newId, ownerId: newId, userId: users.admin, role: "ADMIN" });
     expect(created.detail).not.toMatch(/password"/);
     const reset = await okEvent(await adminPassword.POST(apiRequest("POST", `/api/admin/users/${newId}/password`, json({}, "c-reset", admin)), routeContext({ id: newId })), "c-reset");
     expect(reset).toMatchObject({ action: "account.password_reset", objectId: newId, ownerId: newId });
