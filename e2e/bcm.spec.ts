@@ -132,7 +132,7 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(0);
 
   // A valid pool of the same EVs at 1 €/MWh (cheaper than any demo bid, so 1.8 MW activates it).
-  const good = [CSV_HEADER, ...units.map((u, k) => row(u, shares[k]))].join("\n") + "\n";
+  const good = `${[CSV_HEADER, ...units.map((u, k) => row(u, shares[k]))].join("\n")}\n`;
   await bcm.upload("ev-pool.csv", good);
   await expect(bcm.uploadOk).toContainText("ev-pool: 1 aggregated bid accepted");
   await expect(bcm.portfolios.getByTestId("portfolio-item")).toHaveCount(1);

@@ -56,7 +56,7 @@ function resolveSpecifier(from: string, spec: string): string | null {
   if (spec.startsWith("@/")) base = join(ROOT, spec.slice(2));
   else if (spec.startsWith(".")) base = resolve(ROOT, dirname(from), spec);
   else return null;
-  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => join(base, "index" + e))];
+  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => join(base, `index${e}`))];
   // `./x.js` written for a TypeScript file `./x.ts`
   if (/\.(m?js)$/.test(base)) candidates.push(base.replace(/\.m?js$/, ".ts"), base.replace(/\.m?js$/, ".tsx"));
   const hit = candidates.find((c) => existsSync(c) && statSync(c).isFile());

@@ -20,7 +20,7 @@ function routeFiles(dir = API_DIR): string[] {
 }
 
 function urlPathOf(file: string): string {
-  return "/" + relative(join(process.cwd(), "app"), file).split(sep).slice(0, -1).join("/");
+  return `/${relative(join(process.cwd(), "app"), file).split(sep).slice(0, -1).join("/")}`;
 }
 
 /** A value for every [param] of the path (the check must refuse before the handler ever reads them). */

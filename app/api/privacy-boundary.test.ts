@@ -286,7 +286,7 @@ describe("privacy boundary across all API routes", () => {
       const saved = await saveState();
       try {
         if (DEMO_MODE_ROUTES.has(rel)) await prisma.grid.update({ where: { id: gridId }, data: { demoMode: false } });
-        const path = "/api/" + rel.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, gridId);
+        const path = `/api/${rel.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, gridId)}`;
         for (const [who, username] of Object.entries(CALLERS)) {
           for (const method of METHODS) {
             const handler = mod[method];
@@ -319,7 +319,7 @@ describe("the TSO's transmission grid across all API routes", () => {
     it(`${rel} serves nothing of the TSO's transmission grid to a DSO or an aggregator`, async () => {
       const mod = (await import(/* @vite-ignore */ file)) as Partial<Record<(typeof METHODS)[number], (req: Request, ctx: unknown) => Promise<Response>>>;
       const segments = [...rel.matchAll(/\[(\w+)\]/g)].map((m) => m[1]);
-      const path = "/api/" + rel.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, transmissionGridId);
+      const path = `/api/${rel.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, transmissionGridId)}`;
       const before = await stateSnapshot();
       const saved = await saveState();
       try {

@@ -80,7 +80,7 @@ describe("region figure", () => {
       ids.map((id, k) => ({ id, bus: k + 1 })),
     );
     const rows: string[][] = [];
-    readCsvRows("\uFEFF" + text.replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    readCsvRows(`\uFEFF${text.replace(/\n/g, "\r\n")}`, (r) => rows.push(r.cells));
     expect(rows[0]).toEqual(["p_MW", "q_MVAr", "limits", 'der "a", 1_p_MW', 'der "a", 1_q_MVAr', "pv\n2_p_MW", "pv\n2_q_MVAr"]);
     expect(rows.slice(1).map((r) => r.map(Number))).toEqual(exact.map((b) => [b.pMw, b.qMvar, NaN, b.unitP[0], b.unitQ[0], b.unitP[1], b.unitQ[1]]));
     expect(rows.slice(1).map((r) => r[2])).toEqual(exact.map((b) => b.limits.join(" ")));

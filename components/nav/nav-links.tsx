@@ -8,7 +8,7 @@ import type { NavItem } from "./nav-items";
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   // The longest href that holds the page is the current one (/tso/study is not also /tso).
-  const matches = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(href + "/"));
+  const matches = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
   const current = items.filter((i) => matches(i.href)).reduce<string | null>((best, i) => (best === null || i.href.length > best.length ? i.href : best), null);
   return (
     <nav className="nav" aria-label="Main">

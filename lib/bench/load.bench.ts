@@ -33,12 +33,12 @@ function quantile(sorted: number[], q: number): number {
 }
 
 function multipart(fields: Record<string, [fileName: string | null, text: string]>): { body: string; type: string } {
-  const boundary = "----flexplat-load-" + Math.random().toString(16).slice(2);
+  const boundary = `----flexplat-load-${Math.random().toString(16).slice(2)}`;
   let body = "";
   for (const [name, [fileName, text]] of Object.entries(fields)) {
     body += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName ? `; filename="${fileName}"\r\nContent-Type: text/plain` : ""}\r\n\r\n${text}\r\n`;
   }
-  return { body: body + `--${boundary}--\r\n`, type: `multipart/form-data; boundary=${boundary}` };
+  return { body: `${body}--${boundary}--\r\n`, type: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function runOn(db: Db, label: string, log: (line: string) => void): Promise<Record<string, number>> {

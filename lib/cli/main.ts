@@ -4,7 +4,7 @@ import { COMMANDS } from "./commands";
 function usage(): string {
   const lines = ["usage: npm run -s flex -- <command> [args] [--json]", "", "commands:"];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`, `             ${c.usage}`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {

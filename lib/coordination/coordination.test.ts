@@ -241,7 +241,7 @@ describe("study CSV", () => {
     const method = { method: "slc", costDeviationPct: Infinity, violations, status: "failed" } as StudyMethodReport;
     const report = { distributionSystems: [system], methods: [method] } as StudyReport;
     const rows: string[][] = [];
-    readCsvRows("\uFEFF" + studyCsv(report).replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    readCsvRows(`\uFEFF${studyCsv(report).replace(/\n/g, "\r\n")}`, (r) => rows.push(r.cells));
     expect(rows).toEqual([
       ["method", "ts_bus", "case", "pcc_p_mw", "pcc_q_mvar", "pcc_v_pu", "cost_deviation_pct", "violations_voltage", "violations_p", "violations_q", "violations_branch", "post_status"],
       ["slc", "7", 'feeder "b", 33\nbuses', "1.500000", "-0.250000", "1.010000", "-0.125000", "1", "0", "2", "0", "optimal"],

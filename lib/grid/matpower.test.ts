@@ -79,7 +79,7 @@ mpc.branch(end, RATE_A) = 2 * mpc.branch(1, RATE_A) - 20;  % trailing comment
   });
 
   it("ignores a UTF-8 byte-order mark and CRLF line ends, and reads transposed cell arrays", () => {
-    const text = "\uFEFF" + SMALL.replace(/\n/g, "\r\n") + "mpc.genfuel = {'coal', ...\r\n 'ng'}';\r\nmpc.bus_name = {'a', 'b', 'c'}';\r\nend\r\n";
+    const text = `\uFEFF${SMALL.replace(/\n/g, "\r\n")}mpc.genfuel = {'coal', ...\r\n 'ng'}';\r\nmpc.bus_name = {'a', 'b', 'c'}';\r\nend\r\n`;
     const net = parseMatpowerCase(text);
     expect(net.name).toBe("tiny");
     expect(net.buses.map((b) => b.name)).toEqual(["a", "b", "c"]);
@@ -132,8 +132,8 @@ describe("MATPOWER import rejects malformed files with one clear message", () =>
     ["NaN value", SMALL.replace("5	1	10	2", "5	1	NaN	2"), /line 8: mpc\.bus row 2, Pd: NaN is not a valid value/],
     ["empty file", "   \n", /the file is empty/],
     ["not a case at all", "x = 3;\n", /no MATPOWER case found/],
-    ["unsupported control flow", SMALL + "\nfor k = 1:3\n end\n", /'for' statements are not supported/],
-    ["gencost with the wrong number of rows", SMALL + "\nmpc.gencost = [2 0 0 3 0.01 20 0; 2 0 0 3 0.01 20 0; 2 0 0 2 1 0 0];\n", /mpc\.gencost has 3 rows; expected 1/],
+    ["unsupported control flow", `${SMALL}\nfor k = 1:3\n end\n`, /'for' statements are not supported/],
+    ["gencost with the wrong number of rows", `${SMALL}\nmpc.gencost = [2 0 0 3 0.01 20 0; 2 0 0 3 0.01 20 0; 2 0 0 2 1 0 0];\n`, /mpc\.gencost has 3 rows; expected 1/],
     ["unterminated string", SMALL.replace("mpc.version = '2';", "mpc.version = '2;"), /line 3: unterminated string/],
   ];
   for (const [what, text, pattern] of cases) {

@@ -275,7 +275,7 @@ function num(x: number): string {
 
 function table(rows: number[][]): string {
   const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
-  return rows.map((r) => "\t" + [...r, ...Array(width - r.length).fill(0)].map(num).join("\t") + ";").join("\n");
+  return rows.map((r) => `\t${[...r, ...Array(width - r.length).fill(0)].map(num).join("\t")};`).join("\n");
 }
 
 /**
@@ -343,7 +343,7 @@ export function writeMatpowerCase(net: Network): string {
   }
   parts.push("", "%% MATPOWER Case Format : Version 2", "mpc.version = '2';", "");
   parts.push("%%-----  Power Flow Data  -----%%", "%% system MVA base", `mpc.baseMVA = ${num(net.baseMVA)};`, "");
-  parts.push("%% bus data", "%\t" + BUS_COLS.join("\t"), "mpc.bus = [", table(busRows), "];", "");
+  parts.push("%% bus data", `%\t${BUS_COLS.join("\t")}`, "mpc.bus = [", table(busRows), "];", "");
   parts.push(
     "%% generator data",
     "%\tbus\tPg\tQg\tQmax\tQmin\tVg\tmBase\tstatus\tPmax\tPmin\tPc1\tPc2\tQc1min\tQc1max\tQc2min\tQc2max\tramp_agc\tramp_10\tramp_30\tramp_q\tapf",
@@ -352,7 +352,7 @@ export function writeMatpowerCase(net: Network): string {
     "];",
     "",
   );
-  parts.push("%% branch data", "%\t" + BRANCH_COLS.join("\t"), "mpc.branch = [", table(branchRows), "];", "");
+  parts.push("%% branch data", `%\t${BRANCH_COLS.join("\t")}`, "mpc.branch = [", table(branchRows), "];", "");
   const withCost = net.generators.filter((g) => g.cost);
   if (net.generators.length > 0 && withCost.length === net.generators.length) {
     const costRows = net.generators.map((g) => costRow(g.cost!));

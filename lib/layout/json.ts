@@ -68,7 +68,7 @@ export function parseStoredLayout(value: unknown): StoredLayout {
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-  throw new Error(`${path ? path + ": " : ""}${issue.message}`);
+  throw new Error(`${path ? `${path}: ` : ""}${issue.message}`);
 }
 
 /** Moves of buses by hand: each to its new coordinates; errors name the bus. Returns the updated layout. */

@@ -40,15 +40,15 @@ export const HOSTILE_MATPOWER: { name: string; text: string; message: RegExp }[]
   { name: "a 2000x2000 product", text: fn("x = ones(2000,2000);\ny = x*x;"), message: /^line 3: the file needs more than 50,000,000 element operations to evaluate \(the limit\)$/ },
   {
     name: "repeated 4-million-element sums",
-    text: fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)),
+    text: fn(`x = ones(2000,2000);\n${"x = x + 1;\n".repeat(100)}`),
     message: /^line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/,
   },
-  { name: "repeated whole-matrix assignment", text: fn("x = ones(2000,2000);\n" + "x(:,:) = 2;\n".repeat(100)), message: /^line \d+: the file needs more than 50,000,000 element operations/ },
+  { name: "repeated whole-matrix assignment", text: fn(`x = ones(2000,2000);\n${"x(:,:) = 2;\n".repeat(100)}`), message: /^line \d+: the file needs more than 50,000,000 element operations/ },
   { name: "repmat(1, 1e5, 1e5)", text: fn("x = repmat(1, 1e5, 1e5);"), message: /^line 2: .*the limit is 5,000,000 per matrix$/ },
   { name: "a 10,000-character string", text: fn(`x = '${"a".repeat(10_000)}';`), message: /^line 2: a string of more than 4,096 characters; the limit is 4,096$/ },
   { name: "a 300-character name", text: fn(`${"a".repeat(300)} = 1;`), message: /^line 2: a name of more than 256 characters; the limit is 256$/ },
   { name: "a 6-million-element literal", text: fn(`x = [${"0 ".repeat(6_000_000)}];`), message: /^line 2: a matrix literal of more than 5,000,000 elements/ },
-  { name: "a 21 MB file", text: fn("%" + "x".repeat(21 * 1024 * 1024)), message: /^the file is 21 MB; the limit is 20 MB$/ },
+  { name: "a 21 MB file", text: fn(`%${"x".repeat(21 * 1024 * 1024)}`), message: /^the file is 21 MB; the limit is 20 MB$/ },
   { name: "size()", text: fn("x = size();"), message: /^line 2: size takes 1 to 2 arguments, got 0$/ },
 ];
 
@@ -129,7 +129,7 @@ describe("JSON importer limits", () => {
     const e = failure(() => parseBidsCsv(header + rows)).error;
     expect(e).toBeInstanceOf(BidFormatError);
     expect(e.message).toBe(`bids.csv line ${BID_LIMITS.rows + 2}: more than 100,000 rows; the limit is 100,000`);
-    expect(failure(() => parseBidsCsv(header + "b," + "x".repeat(20_000) + ",L,1,1")).error.message).toBe("bids.csv line 2: a line of 20,008 characters; the limit is 16,384");
+    expect(failure(() => parseBidsCsv(`${header}b,${"x".repeat(20_000)},L,1,1`)).error.message).toBe("bids.csv line 2: a line of 20,008 characters; the limit is 16,384");
     expect(failure(() => parseAggregatedBidsCsv(",".repeat(100))).error.message).toBe("portfolio.csv line 1: 101 fields; the limit is 64");
     expect(failure(() => parseAggregatedBidsJson(deep("[", "]", 30_000))).error.message).toBe("portfolio.json line 1: arrays and objects nested more than 16 deep");
     expect(failure(() => parseAggregatedBidsCsv("a".repeat(6 * 1024 * 1024))).error.message).toBe("portfolio.csv: the file is 6 MB; the limit is 5 MB");

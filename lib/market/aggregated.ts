@@ -228,7 +228,7 @@ export function parseAggregatedBidsJson(text: string, name = "portfolio.json"): 
 }
 
 export function writeAggregatedBidsJson(bids: AggregatedBid[]): string {
-  return JSON.stringify({ aggregatedBids: bids }, null, 1) + "\n";
+  return `${JSON.stringify({ aggregatedBids: bids }, null, 1)}\n`;
 }
 
 export function parseAggregatedBidsFile(fileName: string, text: string): AggregatedBid[] {

@@ -272,10 +272,10 @@ describe("CSV round trip of portfolios and BCM results", () => {
   });
 
   it("reads back with a byte-order mark and CRLF line ends, and names lines after a multi-line cell right", () => {
-    const crlf = "\uFEFF" + writeAggregatedBidsCsv(tricky).replace(/\n/g, "\r\n");
+    const crlf = `\uFEFF${writeAggregatedBidsCsv(tricky).replace(/\n/g, "\r\n")}`;
     expect(parseAggregatedBidsCsv(crlf)).toEqual(tricky);
     // The asset rows are on line 2 and lines 3-4 (a cell over two lines), so the bad row is on line 5.
-    fails(() => parseAggregatedBidsCsv(crlf + "p-2,a,sideways,1,50,,,u3,north,,,\r\n"), /^portfolio\.csv line 5: direction 'sideways' must be up or down$/);
+    fails(() => parseAggregatedBidsCsv(`${crlf}p-2,a,sideways,1,50,,,u3,north,,,\r\n`), /^portfolio\.csv line 5: direction 'sideways' must be up or down$/);
   });
 
   it("writes the BCM results so that every cell reads back", () => {
@@ -293,7 +293,7 @@ describe("CSV round trip of portfolios and BCM results", () => {
       },
     ];
     const rows: string[][] = [];
-    readCsvRows("\uFEFF" + aggregatedResultsCsv(results).replace(/\n/g, "\r\n"), (r) => rows.push(r.cells));
+    readCsvRows(`\uFEFF${aggregatedResultsCsv(results).replace(/\n/g, "\r\n")}`, (r) => rows.push(r.cells));
     expect(rows).toEqual([
       ["bidId", "owner", "direction", "priceEURperMWh", "offeredMW", "activatedMW", "fraction", "costEUR", "assetId", "grid", "location", "assetOfferedMW", "assetActivatedMW"],
       ["p-1", 'agg "north", ltd', "up", "50", "1", "0.5", "0.5", "25", "'@u1", "two\nlines", "bus:3", "1", "0.5"],

@@ -108,7 +108,7 @@ describe("CSV round trip of bids", () => {
   });
 
   it("reads back with a byte-order mark and CRLF line ends", () => {
-    const csv = "\uFEFF" + writeBidsCsv(tricky).replace(/\n/g, "\r\n");
+    const csv = `\uFEFF${writeBidsCsv(tricky).replace(/\n/g, "\r\n")}`;
     expect(parseBidsCsv(csv, known)).toEqual(tricky);
   });
 

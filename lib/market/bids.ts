@@ -152,7 +152,7 @@ export function parseBidsJson(text: string, knownLocations?: Set<string>, name =
 }
 
 export function writeBidsJson(bids: Bid[]): string {
-  return JSON.stringify({ bids }, null, 1) + "\n";
+  return `${JSON.stringify({ bids }, null, 1)}\n`;
 }
 
 /** Parse a bid file by name: .csv or .json. */

@@ -35,7 +35,7 @@ export function ownerOfFpu(f: Fpu, buildingHasPv: boolean): string {
     case "heat_pump":
       return "agg-heatflex";
     case "battery":
-      return buildingHasPv && unit(f.id + "owner") < 0.5 ? "agg-solarpool" : "agg-storage";
+      return buildingHasPv && unit(`${f.id}owner`) < 0.5 ? "agg-solarpool" : "agg-storage";
     default:
       return "agg-storage";
   }

@@ -160,7 +160,7 @@ function opaqueId(): string {
   const abc = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
-  return "R-" + Array.from(bytes, (b) => abc[b % abc.length]).join("");
+  return `R-${Array.from(bytes, (b) => abc[b % abc.length]).join("")}`;
 }
 
 /** The publishable form of a computed region (half-spaces without their labels). */

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const { prisma } = await openTarget(target);
   try {
     process.stderr.write(`database ${describeTarget(target)} (${deploymentMode()} mode)\n`);
-    await runAccountsCommand(prisma, process.argv.slice(2), (line) => process.stdout.write(line + "\n"));
+    await runAccountsCommand(prisma, process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exitCode = e instanceof ApiError ? 2 : 1;

@@ -32,7 +32,7 @@ export function sessionSecret(env: NodeJS.ProcessEnv = process.env): string {
 function createSecretFile(file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   try {
-    writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
+    writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
   } catch (e) {
     // Another process created it first: use theirs.
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;

@@ -28,7 +28,7 @@ export interface PageCspOptions {
 }
 
 export function pageContentSecurityPolicy({ nonce, dev = false, mapOrigins = [] }: PageCspOptions): string {
-  const map = mapOrigins.length ? " " + mapOrigins.join(" ") : "";
+  const map = mapOrigins.length ? ` ${mapOrigins.join(" ")}` : "";
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ""}`,

@@ -104,7 +104,7 @@ function mutation(): fc.Arbitrary<(s: string) => string> {
     // Deep nesting inserted somewhere.
     fc.tuple(at, fc.constantFrom(...NESTERS), fc.integer({ min: 1, max: 30_000 })).map(([p, [open, close], depth]) => (s: string) => {
       const i = Math.floor(p * s.length);
-      return s.slice(0, i) + open.repeat(depth) + "1" + close.repeat(depth) + s.slice(i);
+      return `${s.slice(0, i)}${open.repeat(depth)}1${close.repeat(depth)}${s.slice(i)}`;
     }),
     // A random string inserted.
     fc.tuple(at, fc.string({ maxLength: 40 })).map(([p, x]) => (s: string) => {

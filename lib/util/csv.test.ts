@@ -46,7 +46,7 @@ describe("writeCsv and readCsvRows", () => {
   it("round-trips with CRLF line ends and a UTF-8 byte-order mark", () => {
     const csv = writeCsv(["x", "y", "z"], rows, "\r\n");
     expect(csv.endsWith("\r\n")).toBe(true);
-    const read = rowsOf("\uFEFF" + csv);
+    const read = rowsOf(`\uFEFF${csv}`);
     expect(read[0].cells).toEqual(["x", "y", "z"]);
     expect(read.slice(1).map((r) => r.cells)).toEqual(asRead);
     expect(read.map((r) => r.line)).toEqual([1, 2, 4, 5]);

@@ -105,7 +105,7 @@ describe("audit trail", () => {
     await recordAudit(prisma, { action: "auth.signin", objectType: "session", outcome: "refused", actor: null, username, detail: { reason: 'bad "password", twice' } });
     const csv = await auditEventsCsv(prisma, { id: "nobody", role: "ADMIN" }, { outcome: "refused" });
     const rows: string[][] = [];
-    readCsvRows("\uFEFF" + csv, (r) => rows.push(r.cells.map(readCsvCell)));
+    readCsvRows(`\uFEFF${csv}`, (r) => rows.push(r.cells.map(readCsvCell)));
     const col = Object.fromEntries(rows[0].map((c, k) => [c, k]));
     const mine = rows.filter((r) => r[col.username] === username);
     expect(mine).toHaveLength(1);

@@ -178,7 +178,7 @@ describe("grid uploads", () => {
   });
 
   it("accepts a file just under the limit as far as size goes (then the importer judges it)", async () => {
-    const text = readSharedCase("case9") + "\n" + "%".repeat(MAX_UPLOAD_BYTES - readSharedCase("case9").length - 10) + "\n";
+    const text = `${readSharedCase("case9")}\n${"%".repeat(MAX_UPLOAD_BYTES - readSharedCase("case9").length - 10)}\n`;
     const res = await upload(bergwald, "padded.m", text);
     expect(res.status).toBe(201);
   });

@@ -46,7 +46,7 @@ const HOSTILE_GRIDS: { name: string; fileName: string; text: () => string; messa
   {
     name: "repeated sums of a 4-million-element matrix",
     fileName: "sums.m",
-    text: () => fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100)),
+    text: () => fn(`x = ones(2000,2000);\n${"x = x + 1;\n".repeat(100)}`),
     message: /^sums\.m: line \d+: the file allocates more than 20,000,000 matrix elements in total \(the limit\)$/,
   },
   {

@@ -96,6 +96,6 @@ export const bcmCommand: Command = {
     }
     for (const [owner, o] of byOwner) lines.push(`  ${owner.padEnd(16)} ${o.mw.toFixed(4)} MW  ${o.eur.toFixed(2)} €`);
     lines.push(`total activated ${total.toFixed(6)} MW; clearing ${solveMs.toFixed(0)} ms`);
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

@@ -172,6 +172,6 @@ export const clearCommand: Command = {
       if (values.verified) lines.push(`AC-verified in ${iterations} iteration(s): ${verified ? "verified" : "NOT verified"}`);
     }
     lines.push(`light model ${(t1 - t0).toFixed(0)} ms, clearing ${solveMs.toFixed(0)} ms (${clearing.stats.constraints} rows, ${clearing.stats.limitRowsScreened} limit rows screened out)`);
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

@@ -96,9 +96,9 @@ export const coordCommand: Command = {
       }
       const v = r.violations;
       lines.push(
-        `${r.method.padEnd(7)} ${r.objective.toFixed(4).padStart(10)}  ${((r.costDeviationPct >= 0 ? "+" : "") + r.costDeviationPct.toFixed(4) + " %").padStart(10)}  ${`${v.voltage}/${v.p}/${v.q}/${v.branch}`.padStart(22)}  ${r.tsoSolveMs.toFixed(0).padStart(6)}  ${`${r.dsoSolveMs.toFixed(0)} (${r.dsoMaxMs.toFixed(0)})`.padStart(12)}  ${r.regionMs.toFixed(0).padStart(10)}  ${r.worst.unitMW.toFixed(4)}, ${r.worst.voltagePu.toFixed(4)}`,
+        `${r.method.padEnd(7)} ${r.objective.toFixed(4).padStart(10)}  ${`${r.costDeviationPct >= 0 ? "+" : ""}${r.costDeviationPct.toFixed(4)} %`.padStart(10)}  ${`${v.voltage}/${v.p}/${v.q}/${v.branch}`.padStart(22)}  ${r.tsoSolveMs.toFixed(0).padStart(6)}  ${`${r.dsoSolveMs.toFixed(0)} (${r.dsoMaxMs.toFixed(0)})`.padStart(12)}  ${r.regionMs.toFixed(0).padStart(10)}  ${r.worst.unitMW.toFixed(4)}, ${r.worst.voltagePu.toFixed(4)}`,
       );
     }
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

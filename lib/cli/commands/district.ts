@@ -66,10 +66,10 @@ export const districtCommand: Command = {
       `scenario: ${district.scenario}`,
       `offered flexibility: up ${summary.offeredUpMW.toFixed(3)} MW, down ${summary.offeredDownMW.toFixed(3)} MW`,
       `base case: ${a.base.message}; voltage ${a.base.vmMin.toFixed(4)}–${a.base.vmMax.toFixed(4)} p.u.; max loading ${pct(a.base.maxLoadingPct)}`,
-      `all upward flexibility: ${a.allFlex.message}; voltage ${a.allFlex.vmMin.toFixed(4)}–${a.allFlex.vmMax.toFixed(4)} p.u.; max loading ${pct(a.allFlex.maxLoadingPct)}; ${summary.allFlexPf.congestedBranches} congested branch(es)${a.allFlexSummary.congested.length ? ": " + a.allFlexSummary.congested.slice(0, 8).join(", ") + (a.allFlexSummary.congested.length > 8 ? ", ..." : "") : ""}`,
+      `all upward flexibility: ${a.allFlex.message}; voltage ${a.allFlex.vmMin.toFixed(4)}–${a.allFlex.vmMax.toFixed(4)} p.u.; max loading ${pct(a.allFlex.maxLoadingPct)}; ${summary.allFlexPf.congestedBranches} congested branch(es)${a.allFlexSummary.congested.length ? `: ${a.allFlexSummary.congested.slice(0, 8).join(", ")}${a.allFlexSummary.congested.length > 8 ? ", ..." : ""}` : ""}`,
       ...(file !== undefined ? [`MATPOWER case (base case) written to ${file}`] : []),
       ...district.warnings.map((w) => `warning: ${w}`),
     ];
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

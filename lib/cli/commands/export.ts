@@ -16,6 +16,6 @@ export const exportCommand: Command = {
     if (format !== "matpower" && format !== "json") throw new UsageError("--format must be 'matpower' or 'json'");
     let net = loadNetworkFile(positionals[0]);
     if (values["close-ties"]) net = closeTies(net);
-    process.stdout.write(format === "json" ? writeNetworkJson(net, 1) + "\n" : writeMatpowerCase(net));
+    process.stdout.write(format === "json" ? `${writeNetworkJson(net, 1)}\n` : writeMatpowerCase(net));
   },
 };

@@ -55,7 +55,7 @@ function opfText(net: Network, s: OpfSolution): string {
     `${net.name}: ${net.buses.length} buses, ${net.branches.filter((b) => b.inService).length} branches in service, ${net.generators.filter((g) => g.inService).length} generators, baseMVA ${net.baseMVA}`,
     `status: ${s.status} — ${s.message} (${s.iterations} iterations, ${s.solveMs.toFixed(1)} ms)`,
   ];
-  if (s.status === "infeasible" && !Number.isFinite(s.objective)) return lines.join("\n") + "\n";
+  if (s.status === "infeasible" && !Number.isFinite(s.objective)) return `${lines.join("\n")}\n`;
   lines.push(`objective: ${s.objective.toFixed(6)} $/h, losses ${s.lossPMw.toFixed(4)} MW`);
   let lo = Infinity;
   let hi = -Infinity;
@@ -75,5 +75,5 @@ function opfText(net: Network, s: OpfSolution): string {
     lines.push(`  ${c.kind.padEnd(5)} ${c.element}${c.side ? ` (${c.side})` : ""}: ${c.value.toPrecision(7)} of ${c.limit.toPrecision(7)}, price ${c.multiplier.toPrecision(4)}`);
   }
   if (s.binding.length > 30) lines.push(`  … ${s.binding.length - 30} more (--json lists all)`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -4,7 +4,7 @@ import { parseScalesCsv } from "./pf-batch";
 
 describe("pf-batch scale files", () => {
   it("read what writeCsv writes, with a BOM, CRLF line ends, comments and quoted factors", () => {
-    const text = "\uFEFF# scenario factors\r\n" + writeCsv(["1", "1.1", "0.9"], [[0.5, 1, 2]], "\r\n") + '"1.25", 1 ,0\r\n';
+    const text = `\uFEFF# scenario factors\r\n${writeCsv(["1", "1.1", "0.9"], [[0.5, 1, 2]], "\r\n")}"1.25", 1 ,0\r\n`;
     expect(parseScalesCsv(text, 3, "s.csv").map((r) => Array.from(r))).toEqual([
       [1, 1.1, 0.9],
       [0.5, 1, 2],

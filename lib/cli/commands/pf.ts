@@ -70,6 +70,6 @@ export const pfCommand: Command = {
         ? "loading: no branch has a rating"
         : `max loading: ${r.maxLoadingPct.toFixed(2)} % on branch ${net.branches[r.maxLoadingBranch].id} (${net.branches[r.maxLoadingBranch].from}-${net.branches[r.maxLoadingBranch].to})`,
     ];
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

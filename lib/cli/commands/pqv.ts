@@ -76,6 +76,6 @@ export const pqvCommand: Command = {
       `polynomial: degree ${r.polynomial.degree} (held-out errors ${r.degrees.map((d) => `${d.degree}: ${d.heldOutError.toExponential(2)}`).join(", ")}); AC-checked accuracy ${(100 * r.fit.accuracy).toFixed(1)} %, 10 % sign test ${(100 * r.fit.signAccuracy).toFixed(1)} %`,
       `cost: R² ${r.costModel.r2.toFixed(4)}, RMSE ${r.costModel.rmse.toFixed(4)} $/h over ${r.costModel.samples} priced points`,
     ];
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

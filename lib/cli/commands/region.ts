@@ -80,6 +80,6 @@ export const regionCommand: Command = {
       ...out.polygon.slice(0, 12).map(([p, q]) => `  p ${p.toFixed(4)} MW, q ${q.toFixed(4)} MVAr`),
     ];
     if (out.polygon.length > 12) lines.push(`  … ${out.polygon.length - 12} more (--json lists all)`);
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };

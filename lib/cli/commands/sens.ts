@@ -86,7 +86,7 @@ export const sensCommand: Command = {
       `${net.name}: ${locs.length} flexibility locations, ${model.monitoredBuses.length} monitored buses, ${model.monitoredBranches.length} monitored branches (with a rating)`,
       ...model.points.map(
         (p) =>
-          `  ${p.id.padEnd(9)} ${p.converged ? "converged" : "NOT converged"}: flex ${p.pFlexMw.reduce((s, x) => s + x, 0).toFixed(3)} MW, Vmin ${p.vmMin.toFixed(4)} p.u., max loading ${p.maxLoadingPct === null ? "-" : p.maxLoadingPct.toFixed(1) + " %"}`,
+          `  ${p.id.padEnd(9)} ${p.converged ? "converged" : "NOT converged"}: flex ${p.pFlexMw.reduce((s, x) => s + x, 0).toFixed(3)} MW, Vmin ${p.vmMin.toFixed(4)} p.u., max loading ${p.maxLoadingPct === null ? "-" : `${p.maxLoadingPct.toFixed(1)} %`}`,
       ),
       `computed in ${model.computeMs.toFixed(1)} ms (${model.strategy === "columns" ? "one solve per location" : "one transposed solve per monitored element"})`,
     ];
@@ -98,7 +98,7 @@ export const sensCommand: Command = {
         );
       }
     }
-    process.stdout.write(lines.join("\n") + "\n");
+    process.stdout.write(`${lines.join("\n")}\n`);
   },
 };
 

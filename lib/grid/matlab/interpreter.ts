@@ -167,7 +167,7 @@ class Interpreter {
         const current = this.vars.get(s.base);
         const updated = this.assignPath(current, s.path, rhs, s.line, s.base);
         this.vars.set(s.base, updated);
-        const key = s.base + s.path.map((p) => (p.kind === "field" ? "." + p.name : "")).join("");
+        const key = s.base + s.path.map((p) => (p.kind === "field" ? `.${p.name}` : "")).join("");
         this.assignedAt.set(key, s.line);
         return;
       }
