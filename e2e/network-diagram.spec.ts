@@ -206,9 +206,9 @@ test.describe("DSO: the network diagram of a grid without coordinates", () => {
     await browser.startTracing(page, { categories: ["toplevel", "blink.user_timing"] });
     const observed: string[] = [];
     for (const [k, g] of gestures.entries()) {
-      const start = await page.evaluate((m) => (performance.mark(m), performance.now()), `gesture-${k}-start`);
+      const start = await page.evaluate((m) => performance.mark(m).startTime, `gesture-${k}-start`);
       await g.run();
-      const end = await page.evaluate((m) => (performance.mark(m), performance.now()), `gesture-${k}-end`);
+      const end = await page.evaluate((m) => performance.mark(m).startTime, `gesture-${k}-end`);
       const tasks = await page.evaluate(([a, b]) => (window.__longTasks ?? []).filter((t) => t.startTime < b && t.startTime + t.duration > a), [start, end] as const);
       // The view rests: the grid is drawn anew for it (a software renderer takes its time here).
       await dso.waitForDiagram(60_000);

@@ -95,7 +95,13 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
               {demoAccounts.map((a) => (
                 <tr key={a.username}>
                   <td>
-                    <button type="button" onClick={() => (setUsername(a.username), setPassword(demoPassword))}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setUsername(a.username);
+                        setPassword(demoPassword);
+                      }}
+                    >
                       {a.username}
                     </button>
                   </td>

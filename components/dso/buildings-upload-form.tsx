@@ -77,7 +77,17 @@ export function BuildingsUploadForm() {
       </div>
       <div className="field">
         <label htmlFor="buildings-file">Buildings (GeoJSON)</label>
-        <input id="buildings-file" ref={buildingsInput} type="file" accept=".geojson,.json" data-testid="buildings-file" onChange={() => (setError(null), setDone(null))} />
+        <input
+          id="buildings-file"
+          ref={buildingsInput}
+          type="file"
+          accept=".geojson,.json"
+          data-testid="buildings-file"
+          onChange={() => {
+            setError(null);
+            setDone(null);
+          }}
+        />
         <div className="hint">Points or footprints; optional properties type (or OSM building), demand_kw, households.</div>
       </div>
       <div className="field">

@@ -27,7 +27,15 @@ export function GridRename({ grid }: { grid: GridSummary }) {
 
   if (!editing) {
     return (
-      <button type="button" className="btn btn-small btn-ghost" onClick={() => (setName(grid.name), setEditing(true))} data-testid="grid-rename">
+      <button
+        type="button"
+        className="btn btn-small btn-ghost"
+        onClick={() => {
+          setName(grid.name);
+          setEditing(true);
+        }}
+        data-testid="grid-rename"
+      >
         Rename
       </button>
     );

@@ -32,7 +32,10 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
   const load = useCallback(
     (signal?: AbortSignal) =>
       fetchSetPoints(grid.id, signal).then(
-        (l) => (setList(l), setError(null)),
+        (l) => {
+          setList(l);
+          setError(null);
+        },
         (e: Error) => !signal?.aborted && setError(e.message),
       ),
     [grid.id],

@@ -42,7 +42,11 @@ export function buildVoltageProfile(p: PowerFlowPayload): { data: Data[]; layout
   const positions = profilePositions(vmPu, (i) => !islanded.has(ids[i]));
   const decimated = positions.length < n;
   let gapX = 0;
-  const x = positions.map((i) => (i < 0 ? gapX + 0.5 : (gapX = i + 1)));
+  const x = positions.map((i) => {
+    if (i < 0) return gapX + 0.5;
+    gapX = i + 1;
+    return gapX;
+  });
   const pick = (arr: Float64Array) => positions.map((i) => (i < 0 ? null : arr[i]));
   const vm = positions.map((i) => (i < 0 || islanded.has(ids[i]) ? null : vmPu[i]));
   const labels = positions.map((i) => (i < 0 ? "" : `bus ${ids[i]}`));

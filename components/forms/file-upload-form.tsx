@@ -63,7 +63,17 @@ export function FileUploadForm(p: FileUploadFormProps) {
       </div>
       <div className="field">
         <label htmlFor={`${p.id}-file`}>{p.fileLabel}</label>
-        <input id={`${p.id}-file`} ref={fileInput} type="file" accept={p.accept} data-testid={p.testIds.file} onChange={() => (setError(null), setDone(null))} />
+        <input
+          id={`${p.id}-file`}
+          ref={fileInput}
+          type="file"
+          accept={p.accept}
+          data-testid={p.testIds.file}
+          onChange={() => {
+            setError(null);
+            setDone(null);
+          }}
+        />
         <div className="hint">{p.hint}</div>
       </div>
       <div className="field">

@@ -86,7 +86,15 @@ export function ClearingResultView({ result, gridNames }: { result: ClearResult;
       <div className="card-title">
         <h3>Bids</h3>
         <label className={styles.check}>
-          <input type="checkbox" checked={filter === "all"} onChange={(e) => (setFilter(e.target.checked ? "all" : "activated"), setPage(0))} /> show bids not activated
+          <input
+            type="checkbox"
+            checked={filter === "all"}
+            onChange={(e) => {
+              setFilter(e.target.checked ? "all" : "activated");
+              setPage(0);
+            }}
+          />{" "}
+          show bids not activated
         </label>
       </div>
       <div className="table-wrap">

@@ -122,7 +122,15 @@ export function CoordinationPanel() {
         {grids && grids.length > 0 && (
           <label className="small">
             Transmission grid:{" "}
-            <select value={gridId} onChange={(e) => (setGridId(e.target.value), setBuses({}))} data-testid="coordination-grid" disabled={running}>
+            <select
+              value={gridId}
+              onChange={(e) => {
+                setGridId(e.target.value);
+                setBuses({});
+              }}
+              data-testid="coordination-grid"
+              disabled={running}
+            >
               {grids.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name} ({g.busCount} buses)
@@ -191,7 +199,10 @@ export function CoordinationPanel() {
             type="button"
             className="btn btn-primary"
             disabled={running || !grid || assignments.length === 0 || duplicate}
-            onClick={() => (setSend({ phase: "idle" }), void run(gridId, assignments, replaceDemand))}
+            onClick={() => {
+              setSend({ phase: "idle" });
+              void run(gridId, assignments, replaceDemand);
+            }}
             data-testid="coordination-run"
           >
             Run coordination

@@ -87,7 +87,8 @@ function StudyResults({ result }: { result: StudyJobResult }) {
   const r = result.report;
   const deviation = useMemo(() => deviationFigure(r), [r]);
   const violations = useMemo(() => violationFigure(r), [r]);
-  const counts = r.systems.reduce<Record<string, number>>((acc, s) => ((acc[s.case] = (acc[s.case] ?? 0) + 1), acc), {});
+  const counts: Record<string, number> = {};
+  for (const s of r.systems) counts[s.case] = (counts[s.case] ?? 0) + 1;
   const c = r.centralized;
   const cv = r.centralizedVoltage;
   return (

@@ -58,8 +58,14 @@ export class SolverClient {
       opts.signal?.addEventListener("abort", onAbort, { once: true });
       const done = () => opts.signal?.removeEventListener("abort", onAbort);
       this.pending.set(id, {
-        resolve: ((v: ResultOf<T>) => (done(), resolve(v))) as (v: never) => void,
-        reject: (e) => (done(), reject(e)),
+        resolve: ((v: ResultOf<T>) => {
+          done();
+          resolve(v);
+        }) as (v: never) => void,
+        reject: (e) => {
+          done();
+          reject(e);
+        },
         onProgress: opts.onProgress as ((p: never) => void) | undefined,
       });
       worker.postMessage({ kind: "request", id, type, request } as ToWorker, opts.transfer ?? []);

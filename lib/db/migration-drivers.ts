@@ -13,8 +13,15 @@ export function sqliteDriver(db: BetterSqlite3.Database): MigrationDriver {
     async query<T>(sql: string, params: unknown[] = []) {
       // $1, $2… (PostgreSQL's placeholders) become positional ? in the order they appear.
       const args: unknown[] = [];
-      const stmt = db.prepare(sql.replace(/\$(\d+)/g, (_, n: string) => (args.push(params[Number(n) - 1]), "?")));
-      return (stmt.reader ? stmt.all(...args) : (stmt.run(...args), [])) as T[];
+      const stmt = db.prepare(
+        sql.replace(/\$(\d+)/g, (_, n: string) => {
+          args.push(params[Number(n) - 1]);
+          return "?";
+        }),
+      );
+      if (stmt.reader) return stmt.all(...args) as T[];
+      stmt.run(...args);
+      return [];
     },
     async transaction<T>(fn: () => Promise<T>) {
       db.exec("BEGIN IMMEDIATE");

@@ -24,32 +24,48 @@ function statements(sql: string): string[] {
 const IDENT = `"([^"]+)"`;
 
 /** Tables → column → declared type after applying the CREATE / ALTER / DROP / RENAME statements of the migrations in order. */
-export function schemaOf(migrations: Migration[]): Tables {
+function schemaOf(migrations: Migration[]): Tables {
   const tables: Tables = new Map();
   for (const m of migrations) {
     for (const st of statements(m.sql)) {
-      let r: RegExpExecArray | null;
-      if ((r = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${IDENT} \\((.*)\\)$`, "i").exec(st))) {
+      const create = new RegExp(`^CREATE TABLE (?:IF NOT EXISTS )?${IDENT} \\((.*)\\)$`, "i").exec(st);
+      if (create) {
         const cols = new Map<string, string>();
-        for (const part of r[2].split(/,(?![^(]*\))/)) {
+        for (const part of create[2].split(/,(?![^(]*\))/)) {
           const c = new RegExp(`^\\s*${IDENT} ([A-Z]+(?: PRECISION)?(?:\\(\\d+\\))?)`, "i").exec(part);
           if (c) cols.set(c[1], c[2].toUpperCase());
         }
-        tables.set(r[1], cols);
-      } else if ((r = new RegExp(`^ALTER TABLE ${IDENT} ADD COLUMN ${IDENT} ([A-Z]+(?: PRECISION)?(?:\\(\\d+\\))?)`, "i").exec(st))) {
-        tables.get(r[1])?.set(r[2], r[3].toUpperCase());
-      } else if ((r = new RegExp(`^ALTER TABLE ${IDENT} DROP COLUMN ${IDENT}`, "i").exec(st))) {
-        tables.get(r[1])?.delete(r[2]);
-      } else if ((r = new RegExp(`^ALTER TABLE ${IDENT} RENAME COLUMN ${IDENT} TO ${IDENT}`, "i").exec(st))) {
-        const t = tables.get(r[1]);
-        if (t?.has(r[2])) t.set(r[3], t.get(r[2])!), t.delete(r[2]);
-      } else if ((r = new RegExp(`^ALTER TABLE ${IDENT} RENAME TO ${IDENT}`, "i").exec(st))) {
-        const t = tables.get(r[1]);
-        tables.delete(r[1]);
-        if (t) tables.set(r[2], t);
-      } else if ((r = new RegExp(`^DROP TABLE (?:IF EXISTS )?${IDENT}`, "i").exec(st))) {
-        tables.delete(r[1]);
+        tables.set(create[1], cols);
+        continue;
       }
+      const add = new RegExp(`^ALTER TABLE ${IDENT} ADD COLUMN ${IDENT} ([A-Z]+(?: PRECISION)?(?:\\(\\d+\\))?)`, "i").exec(st);
+      if (add) {
+        tables.get(add[1])?.set(add[2], add[3].toUpperCase());
+        continue;
+      }
+      const drop = new RegExp(`^ALTER TABLE ${IDENT} DROP COLUMN ${IDENT}`, "i").exec(st);
+      if (drop) {
+        tables.get(drop[1])?.delete(drop[2]);
+        continue;
+      }
+      const renameColumn = new RegExp(`^ALTER TABLE ${IDENT} RENAME COLUMN ${IDENT} TO ${IDENT}`, "i").exec(st);
+      if (renameColumn) {
+        const t = tables.get(renameColumn[1]);
+        if (t?.has(renameColumn[2])) {
+          t.set(renameColumn[3], t.get(renameColumn[2])!);
+          t.delete(renameColumn[2]);
+        }
+        continue;
+      }
+      const renameTable = new RegExp(`^ALTER TABLE ${IDENT} RENAME TO ${IDENT}`, "i").exec(st);
+      if (renameTable) {
+        const t = tables.get(renameTable[1]);
+        tables.delete(renameTable[1]);
+        if (t) tables.set(renameTable[2], t);
+        continue;
+      }
+      const dropTable = new RegExp(`^DROP TABLE (?:IF EXISTS )?${IDENT}`, "i").exec(st);
+      if (dropTable) tables.delete(dropTable[1]);
     }
   }
   return tables;

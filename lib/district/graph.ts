@@ -207,7 +207,10 @@ export class GridIndex {
       for (let cy = ay; cy <= by; cy++) {
         const k = this.key(cx, cy);
         let list = this.cells.get(k);
-        if (!list) this.cells.set(k, (list = []));
+        if (!list) {
+          list = [];
+          this.cells.set(k, list);
+        }
         list.push(id);
       }
     }

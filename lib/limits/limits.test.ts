@@ -24,7 +24,7 @@ const deep = (open: string, close: string, n: number, inner = "1") => open.repea
 const fn = (body: string) => `function mpc = hostile\n${body}\n`;
 
 /** The hostile inputs of issue 14, each with what its message must name. */
-export const HOSTILE_MATPOWER: { name: string; text: string; message: RegExp }[] = [
+const HOSTILE_MATPOWER: { name: string; text: string; message: RegExp }[] = [
   { name: "ones(3e4,3e4)", text: fn("x = ones(3e4,3e4);"), message: /^line 2: a 30,000x30,000 matrix has 900,000,000 elements; the limit is 5,000,000 per matrix$/ },
   { name: "zeros(1e5,1e5)", text: fn("x = zeros(1e5,1e5);"), message: /^line 2: .*10,000,000,000 elements; the limit is 5,000,000 per matrix$/ },
   { name: "parentheses 20,000 deep", text: fn(`x = ${deep("(", ")", 20_000)};`), message: /^line 2: expression nested more than 100 deep .*the limit is 100$/ },

@@ -356,7 +356,13 @@ describe("bad input", () => {
     ["Pmin > Pmax", (n) => (n.generators[1].pminMw = 500), /generator 2 at bus 2: Pmin 500 MW exceeds Pmax 300 MW/],
     ["Qmin > Qmax", (n) => (n.generators[2].qminMvar = 400), /generator 3 at bus 3: Qmin 400 MVAr exceeds Qmax 300 MVAr/],
     ["Vmin > Vmax", (n) => (n.buses[4].vminPu = 1.2), /bus 5: Vmin 1.2 p.u. exceeds Vmax 1.1 p.u./],
-    ["an island without a reference bus", (n) => n.branches.forEach((b) => (b.to === 6 || b.from === 6 ? (b.inService = false) : undefined)), /buses 3, 6 are in an island without a reference bus/],
+    [
+      "an island without a reference bus",
+      (n) => {
+        for (const b of n.branches) if (b.to === 6 || b.from === 6) b.inService = false;
+      },
+      /buses 3, 6 are in an island without a reference bus/,
+    ],
     ["no reference bus", (n) => (n.buses[0].type = "PV"), /no reference bus/],
   ];
   for (const [what, change, message] of cases) {

@@ -341,7 +341,8 @@ export class PowerFlowSolver {
     // A 2x2 diagonal block is (near) singular: use the scalar LU with pivoting.
     this.useFallback = true;
     this.fillJacobian(this.jacValues, this.ybusBlock);
-    const fb = this.fallback ?? (this.fallback = this.buildFallback());
+    this.fallback ??= this.buildFallback();
+    const fb = this.fallback;
     const v = fb.jac.values;
     for (let p = 0; p < v.length; p++) v[p] = this.jacValues[fb.map[p]];
     if (fb.lu.refactor(v)) return true;

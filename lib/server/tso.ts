@@ -112,7 +112,10 @@ async function publishedSide(prisma: PrismaClient, lightModelId: string): Promis
 const baseFlows = new WeakMap<DsoSide, PowerFlowResult>();
 function baseFlow(side: DsoSide): PowerFlowResult {
   let pf = baseFlows.get(side);
-  if (!pf) baseFlows.set(side, (pf = solvePowerFlow(side.network)));
+  if (!pf) {
+    pf = solvePowerFlow(side.network);
+    baseFlows.set(side, pf);
+  }
   return pf;
 }
 

@@ -266,7 +266,8 @@ export class SparseLU {
       if (yk !== 0) for (let p = Lp[k]; p < Lp[k + 1]; p++) y[Li[p]] -= Lx[p] * yk;
     }
     for (let k = n - 1; k >= 0; k--) {
-      const yk = (y[k] /= Ud[k]);
+      const yk = y[k] / Ud[k];
+      y[k] = yk;
       if (yk !== 0) for (let p = Up[k]; p < Up[k + 1]; p++) y[Ui[p]] -= Ux[p] * yk;
     }
     for (let k = 0; k < n; k++) {

@@ -56,7 +56,11 @@ export async function startServer(db: Db, env: Record<string, string> = {}, time
   });
   const onData = (d: Buffer) => {
     out += d.toString();
-    for (const w of [...waiters]) if (w.re.test(out)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.re.test(out)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
@@ -69,7 +73,13 @@ export async function startServer(db: Db, env: Record<string, string> = {}, time
       new Promise((resolve, reject) => {
         if (re.test(out)) return resolve();
         const t = setTimeout(() => reject(new Error(`no ${re} in the server's output within ${ms} ms:\n${out.slice(-2000)}`)), ms);
-        waiters.push({ re, resolve: () => (clearTimeout(t), resolve()) });
+        waiters.push({
+          re,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
       }),
     kill: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

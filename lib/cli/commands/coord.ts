@@ -79,7 +79,8 @@ export const coordCommand: Command = {
       return;
     }
     const c = report.centralized;
-    const counts = report.systems.reduce<Record<string, number>>((acc, s) => ((acc[s.case] = (acc[s.case] ?? 0) + 1), acc), {});
+    const counts: Record<string, number> = {};
+    for (const s of report.systems) counts[s.case] = (counts[s.case] ?? 0) + 1;
     const lines = [
       `${report.transmission} with ${report.systems.length} distribution systems (${Object.entries(counts)
         .map(([k, n]) => `${n} ${k}`)

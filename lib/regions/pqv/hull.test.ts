@@ -7,7 +7,10 @@ const inside = (fs: { n: V3; d: number }[], x: V3, tol = 1e-9) => fs.every((f) =
 /** A fixed pseudo-random sequence (the test must not depend on Math.random). */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => (s = (1664525 * s + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (1664525 * s + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 describe("the inner polytope of a PQV region (convex hull of boundary points)", () => {
