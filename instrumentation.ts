@@ -15,7 +15,7 @@ export async function register(): Promise<void> {
   const { deploymentMode } = await import("./lib/db/deployment");
   const { purgeExpiredSessions } = await import("./lib/server/session");
   const { purgeStaleThrottles } = await import("./lib/server/sign-in-throttle");
-  let prisma;
+  let prisma: Awaited<ReturnType<typeof getPrisma>>;
   try {
     prisma = await getPrisma();
   } catch (e) {

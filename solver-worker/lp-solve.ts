@@ -9,7 +9,7 @@ export async function runLpSolve(req: LpSolveRequest, progress: (p: StageProgres
   const highs = await loadHighs();
   progress({ stage: "solve", fraction: 0.1, message: "Solving with HiGHS" });
   const t0 = performance.now();
-  let sol;
+  let sol: ReturnType<typeof highs.solve>;
   try {
     sol = highs.solve(req.lp, { output_flag: false, ...(req.timeLimitSec ? { time_limit: req.timeLimitSec } : {}) });
   } catch (e) {

@@ -77,7 +77,7 @@ export async function createAccount(prisma: PrismaClient, input: NewAccount): Pr
   if (await prisma.user.findUnique({ where: { username: input.username }, select: { id: true } })) {
     throw new ApiError("conflict", `username: '${input.username}' is taken`);
   }
-  let row;
+  let row: Parameters<typeof toSummary>[0];
   const passwordHash = await hashPassword(password);
   try {
     row = await prisma.$transaction(async (tx) => {

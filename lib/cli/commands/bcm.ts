@@ -23,7 +23,7 @@ export const bcmCommand: Command = {
     const request = numberOption(values.request, "request");
     if (request === undefined) throw new UsageError("--request <MW> is required");
     const net = await loadGridArg(values);
-    let prepared;
+    let prepared: ReturnType<typeof prepareDso>;
     try {
       prepared = prepareDso(net, { salt: "cli" });
     } catch (e) {
@@ -33,7 +33,7 @@ export const bcmCommand: Command = {
     const gridId = net.name;
     const registry = registryFromDso(gridId, gridId, net, dso.key);
     let aggregated: AggregatedBid[];
-    let dis;
+    let dis: ReturnType<typeof disaggregate>;
     try {
       if (values.bids) {
         let text: string;

@@ -86,7 +86,7 @@ export const clearCommand: Command = {
       ...(lmax !== undefined ? { loadingMinPct: -lmax, loadingMaxPct: lmax } : {}),
     };
     const t0 = performance.now();
-    let prepared;
+    let prepared: ReturnType<typeof prepareDso>;
     try {
       prepared = prepareDso(net, { reactive: !values["active-only"], salt: "cli", limits });
     } catch (e) {
@@ -97,10 +97,10 @@ export const clearCommand: Command = {
     if (bids.length === 0) throw new CliError("the grid offers no flexibility to bid");
     const highs = await nodeHighs();
     const t1 = performance.now();
-    let clearing;
-    let validation;
+    let clearing: ReturnType<typeof clearBids>;
+    let validation: ReturnType<typeof verifiedClearing>["validation"] | undefined;
     let iterations = 1;
-    let history;
+    let history: ReturnType<typeof verifiedClearing>["history"] | undefined;
     let verified: boolean | undefined;
     if (values.verified) {
       const r = verifiedClearing(highs, dso, lightModel, bids, request);

@@ -21,7 +21,7 @@ export const districtCommand: Command = {
     const file = values["export-matpower"];
     if (file !== undefined && file.trim() === "") throw new UsageError("--export-matpower needs a file name");
 
-    let district;
+    let district: ReturnType<typeof generateDistrict>;
     try {
       district = generateDistrict({ seed, buildings: n });
     } catch (e) {
