@@ -172,7 +172,7 @@ export function NetworkDiagram({
       // finalize() leaves the canvas in the page; a remount (React's strict mode) would stack a second one beside it.
       for (const canvas of el.querySelectorAll("canvas")) canvas.remove();
     };
-  }, []);
+  }, [currentView]);
   useEffect(() => {
     deckRef.current?.setProps({ layers });
   }, [layers]);

@@ -104,26 +104,29 @@ export function useDiagramInput(o: DiagramInputOptions): DiagramInput {
     });
   }, []);
 
-  const show = useCallback((v: DiagramViewState, immediately = false) => {
-    viewRef.current = v;
-    if (immediately) publish(true);
-    else if (!pressing.current) publish();
-    if (settle.current !== null) window.clearTimeout(settle.current);
-    settle.current = null;
-    const { mode, draw, preview } = live.current;
-    if (mode === "live" || immediately) {
-      if (frameReq.current === null) {
-        frameReq.current = requestAnimationFrame(() => {
-          frameReq.current = null;
-          if (viewRef.current) live.current.draw(viewRef.current);
-        });
+  const show = useCallback(
+    (v: DiagramViewState, immediately = false) => {
+      viewRef.current = v;
+      if (immediately) publish(true);
+      else if (!pressing.current) publish();
+      if (settle.current !== null) window.clearTimeout(settle.current);
+      settle.current = null;
+      const { mode, preview } = live.current;
+      if (mode === "live" || immediately) {
+        if (frameReq.current === null) {
+          frameReq.current = requestAnimationFrame(() => {
+            frameReq.current = null;
+            if (viewRef.current) live.current.draw(viewRef.current);
+          });
+        }
+        return;
       }
-      return;
-    }
-    preview(v);
-    // While the button is held the view is not at rest, however long the pointer pauses.
-    if (!pressing.current) scheduleDraw();
-  }, []);
+      preview(v);
+      // While the button is held the view is not at rest, however long the pointer pauses.
+      if (!pressing.current) scheduleDraw();
+    },
+    [publish, scheduleDraw],
+  );
 
   // The frame's size, and the fitted view of a new grid.
   const fitKey = `${o.data.name}|${o.data.busCount}|${o.data.branchCount}`;
@@ -146,6 +149,7 @@ export function useDiagramInput(o: DiagramInputOptions): DiagramInput {
     if (size.width === 0 || fitted.current === fitKey) return;
     fitted.current = fitKey;
     setHover(null);
+    // biome-ignore lint/suspicious/noFocusedTests: fit() fits the view to the new grid; it is not a focused test
     fit();
   }, [fitKey, size.width, fit]);
 

@@ -99,6 +99,7 @@ export function DistrictMapPanel({ grid, networkJson, result }: GridPanelProps) 
 function MapPanel({ grid, net, data, result }: Pick<GridPanelProps, "grid" | "result"> & { net: Network; data: GridMapData }) {
   const flows = useGridFlows(net, result, true);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new network clears the selection (net is the trigger, not read)
   useEffect(() => setSelectedId(null), [net]);
   const { shown } = flows;
   const state: GridMapState = useMemo(() => ({ loadingPct: shown?.branches.loadingPct ?? null, vm: shown?.buses.vmPu ?? null, selectedId }), [shown, selectedId]);

@@ -27,6 +27,7 @@ export function StoredLightModels({ gridId, version }: { gridId: string; version
     [gridId],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version from the parent reloads the list (version is the trigger, not read)
   useEffect(() => {
     const abort = new AbortController();
     void load(abort.signal);

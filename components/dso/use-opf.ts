@@ -23,6 +23,7 @@ export function useOpf(gridId: string) {
   const client = useRef<SolverClient | null>(null);
   const [job, setJob] = useState<OpfJob>({ phase: "idle" });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the worker of the previous one (gridId is the trigger)
   useEffect(() => {
     setJob({ phase: "idle" });
     return () => {

@@ -24,6 +24,7 @@ export function usePostCoordination(gridId: string) {
   const client = useRef<SolverClient | null>(null);
   const prefetched = useRef<{ gridId: string; text: string } | null>(null);
   const [job, setJob] = useState<PostJob>({ phase: "idle" });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the worker of the previous one (gridId is the trigger)
   useEffect(() => {
     setJob({ phase: "idle" });
     return () => {

@@ -27,6 +27,7 @@ export function usePqv(gridId: string) {
     for (const c of clients.current) c.dispose();
     clients.current = [];
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the workers of the previous one (gridId is the trigger)
   useEffect(() => {
     setJob({ phase: "idle" });
     return drop;

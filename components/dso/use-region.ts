@@ -40,6 +40,7 @@ export function useRegion(gridId: string) {
     clients.current = [];
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the workers of the previous one (gridId is the trigger)
   useEffect(() => {
     setJob({ phase: "idle" });
     return drop;

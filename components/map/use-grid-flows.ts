@@ -33,6 +33,7 @@ export function useGridFlows(net: Network | null, result: PowerFlowPayload | nul
   const offered = useMemo(() => (net ? offeredFlexibilityMw(net) : null), [net]);
 
   // A fresh network means fresh results.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a fresh network means fresh results (net is the trigger, not read)
   useEffect(() => {
     setBase({ phase: "idle" });
     setFlex({ phase: "idle" });
