@@ -88,7 +88,6 @@ beforeAll(async () => {
 });
 
 const WRITE_METHODS = new Set<string>(["POST", "PUT", "PATCH"]);
-type Method = (typeof METHODS)[number];
 
 /** What a request body is built from: the id in every dynamic segment and the signed-in caller. */
 interface ExampleContext {

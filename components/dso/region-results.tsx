@@ -15,7 +15,7 @@ type Method = "lds" | "slc" | "exact";
 
 /** The regions of one job: Fig. 2's chart, the comparison, the units, downloads and publishing. */
 export function RegionResults({ gridId, result, options }: { gridId: string; result: RegionJobResult; options: RegionJobOptions }) {
-  const { prepared, exact, comparison } = result;
+  const { prepared, exact } = result;
   const figure = useMemo(
     () =>
       buildRegionFigure({
@@ -201,6 +201,7 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
   const [method, setMethod] = useState<Method>(available.includes("slc") ? "slc" : (available[0] ?? "exact"));
   const [state, setState] = useState<{ phase: "idle" } | { phase: "saving" } | { phase: "saved"; summary: RegionSummary } | { phase: "failed"; message: string }>({ phase: "idle" });
   const [stored, setStored] = useState<RegionSummary[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the stored list is fetched again after each save or failure (state is the trigger, not read)
   useEffect(() => {
     const ctrl = new AbortController();
     fetchRegions(gridId, ctrl.signal).then(setStored, () => {});

@@ -70,7 +70,7 @@ export function postCoordinate(problem: RegionProblem, setPoint: SetPointInput, 
   const relaxed = relaxedDispatch(problem, setPoint.pMw, setPoint.qMvar, v);
   if (relaxed.status !== "optimal" && !relaxed.acceptable) {
     return {
-      ...emptyReport(problem, setPoint, v),
+      ...emptyReport(setPoint, v),
       status: "failed",
       message: `no power flow holds the PCC at ${setPoint.pMw.toFixed(3)} MW, ${setPoint.qMvar.toFixed(3)} MVAr, ${v.toFixed(4)} p.u.: ${relaxed.message}`,
       solveMs: performance.now() - t0,
@@ -87,7 +87,7 @@ export function postCoordinate(problem: RegionProblem, setPoint: SetPointInput, 
   return report(problem, rnet, relaxed, checked, unitCost(problem, unitP, unitQ), t0, message);
 }
 
-function emptyReport(problem: RegionProblem, sp: SetPointInput, v: number): PostCoordination {
+function emptyReport(sp: SetPointInput, v: number): PostCoordination {
   return {
     status: "failed",
     message: "",

@@ -149,7 +149,7 @@ export function solveTsoOpf(ts: Network, assignments: PccAssignment[], opts: Tso
   // the polynomials.
   let phase1: OpfSolution | null = null;
   const start = new Map<number, number>();
-  assignments.forEach((a, k) => {
+  assignments.forEach((_a, k) => {
     const st = opts.start?.[k];
     if (!st) return;
     start.set(vars[k].iP, -st.pMw / b);
