@@ -11,7 +11,7 @@ const PROBE_ORIGIN = "http://flexplat.invalid";
  */
 export function sameSitePath(next: string | undefined | null): string | null {
   if (!next?.startsWith("/") || next.startsWith("//")) return null;
-  if (/[\u0000-\u0020\u007f-\u009f\\]/.test(next)) return null;
+  if (/[\p{Cc} \\]/u.test(next)) return null;
   let url: URL;
   try {
     url = new URL(next, PROBE_ORIGIN);

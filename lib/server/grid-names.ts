@@ -11,7 +11,7 @@ const MAX_GRID_NAME_LENGTH = 120;
  */
 export function cleanGridName(raw: string): string {
   const name = raw
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ")
+    .replace(/[\p{Cc}\u2028\u2029]/gu, " ")
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, MAX_GRID_NAME_LENGTH)

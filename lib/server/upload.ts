@@ -91,6 +91,7 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
   if (!(file instanceof File)) throw new ApiError("bad_request", "no file in the upload (expected a form field named 'file')");
   if (file.size > rules.maxBytes) throw new ApiError("payload_too_large", rules.tooLargeMessage(file.size));
   // Control characters out of the name: it is shown to people, and PostgreSQL's text cannot hold NUL.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters (C0 and DEL) is the point
   const fileName = (file.name || rules.defaultName).replace(/^.*[\\/]/, "").replace(/[\u0000-\u001f\u007f]/g, "");
   if (!rules.accept.test(fileName)) throw new ApiError("bad_request", `${fileName}: unsupported file type; ${rules.acceptHint}`);
   let text: string;
@@ -100,5 +101,6 @@ export async function fileFromMultipart(body: Uint8Array<ArrayBuffer>, type: str
     throw new ApiError("bad_request", `${fileName}: the file is not UTF-8 text`);
   }
   const name = form.get("name");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is removed because PostgreSQL's text cannot hold it
   return { fileName, text, name: typeof name === "string" ? name.replace(/\u0000/g, "") : undefined };
 }

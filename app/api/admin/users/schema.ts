@@ -10,6 +10,7 @@ export const createAccountSchema = z.strictObject({
     .trim()
     .min(1, "enter the operator's name")
     .max(80)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters (C0 and DEL) is the point
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "no control characters"),
   role: z.enum(ROLES, { error: `one of ${ROLES.join(", ")}` }),
   password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
