@@ -139,7 +139,7 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
   const theta = rng.range(-0.45, 0.45);
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
-  const T = ([x, y]: XY): XY => {
+  const warp = ([x, y]: XY): XY => {
     const wx = x + 16 * Math.sin((2 * Math.PI * y) / lam[0] + ph[0]) + 7 * Math.sin((2 * Math.PI * x) / lam[1] + ph[1]);
     const wy = y + 13 * Math.sin((2 * Math.PI * x) / lam[2] + ph[2]) + 5 * Math.sin((2 * Math.PI * y) / lam[3] + ph[3]);
     return [wx * cos - wy * sin, wx * sin + wy * cos];
@@ -226,7 +226,7 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
     const steps = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 12));
     e.base = Array.from({ length: steps + 1 }, (_, s) => [a[0] + ((b[0] - a[0]) * s) / steps, a[1] + ((b[1] - a[1]) * s) / steps] as XY);
   }
-  const lines: XY[][] = liveEdges.map((e) => e.base.map(T));
+  const lines: XY[][] = liveEdges.map((e) => e.base.map(warp));
 
   // Street segments for clearance checks.
   const segIndex = new GridIndex(40);
@@ -277,13 +277,13 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
   };
 
   const plots: Plot[] = [];
-  const centre: XY = T([0, 0]);
+  const centre: XY = warp([0, 0]);
   const spread = Math.max(X[nx], Y[ny]) / 2;
   // Civic buildings in the middle of the blocks beside the main road.
   const civic = (type: BuildingType, i: number, j: number, w: number, d: number) => {
     const cb: XY = [(X[i] + X[i + 1]) / 2 - cx0, (Y[j] + Y[j + 1]) / 2 - cy0];
-    const c = T(cb);
-    const e = T([cb[0] + 1, cb[1]]);
+    const c = warp(cb);
+    const e = warp([cb[0] + 1, cb[1]]);
     const ux = e[0] - c[0];
     const uy = e[1] - c[1];
     const l = Math.hypot(ux, uy);
@@ -425,7 +425,7 @@ function tryLayout(n: number, cells: number, rng: Rng): Layout | null {
   return {
     streets: liveEdges.flatMap((e, k) => (keep[k] ? [{ id: e.id, name: e.name, kind: e.kind, points: lines[k] }] : [])),
     buildings: chosen.map((p) => ({ type: p.type, centroid: p.centroid, footprint: p.footprint })),
-    pcc: T(pccBase),
+    pcc: warp(pccBase),
   };
 }
 

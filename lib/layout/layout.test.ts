@@ -178,11 +178,11 @@ describe("stored layout", () => {
     const stored = storedLayoutOf(l);
     const parsed = parseStoredLayout(JSON.parse(JSON.stringify(stored)));
     expect(parsed).toEqual(stored);
-    const moved = moveBuses(parsed, [{ busId: 18, x: 3.14159, y: -2 }]);
+    const moved = moveBuses(parsed, [{ busId: 18, x: 1.23456, y: -2 }]);
     expect(moved.moved).toEqual([18]);
     const i = moved.busIds.indexOf(18);
-    expect([moved.x[i], moved.y[i]]).toEqual([3.142, -2]);
-    expect(parsed.x[i]).not.toBe(3.142);
+    expect([moved.x[i], moved.y[i]]).toEqual([1.235, -2]);
+    expect(parsed.x[i]).not.toBe(1.235);
   });
 
   it("names what is wrong", () => {

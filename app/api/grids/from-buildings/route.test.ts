@@ -54,7 +54,7 @@ describe("POST /api/grids/from-buildings", () => {
     const netRes = await networkRoute.GET(apiRequest("GET", `/api/grids/${body.grid.id}/network`, { cookie: dso }), routeContext({ id: body.grid.id }));
     const net = parseNetworkJson(await netRes.text());
     expect(net.buses.every((b) => Number.isFinite(b.lon) && Number.isFinite(b.lat))).toBe(true);
-    expect((net.meta?.geography as { buildings: unknown[] }).buildings).toHaveLength(60);
+    expect((net.meta?.geography as { buildings: unknown[] } | undefined)?.buildings).toHaveLength(60);
     const pf = solvePowerFlow(net);
     expect(pf.converged).toBe(true);
     expect(pf.vmMin).toBeGreaterThanOrEqual(0.95);
