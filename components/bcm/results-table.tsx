@@ -19,6 +19,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
 
   return (
     <>
+      {/* biome-ignore lint/a11y/useSemanticElements: a row of radios styled as tabs (flex); role="group" gives a fieldset's semantics without its border, padding and legend layout */}
       <div className={styles.tabs} role="group" aria-label="Which bids">
         <label className="small">
           <input type="radio" name="result-filter" checked={filter === "activated"} onChange={() => setFilter("activated")} /> activated bids only

@@ -72,7 +72,7 @@ export function NetworkDiagram({
   testId = "network-diagram",
   overlayLayers,
 }: NetworkDiagramProps) {
-  const frame = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLElement>(null);
   const host = useRef<HTMLDivElement>(null);
   const deckRef = useRef<Deck<OrthographicView> | null>(null);
   const [status, setStatus] = useState<DiagramStatus>("loading");
@@ -165,7 +165,7 @@ export function NetworkDiagram({
       mode: () => modeRef.current,
       settled: () => pending.current === null && !el.style.transform && drawn.current !== null && drawn.current === currentView(),
     };
-    if (frame.current) (frame.current as HTMLDivElement & { __networkDiagram?: NetworkDiagramTestHook }).__networkDiagram = hook;
+    if (frame.current) (frame.current as HTMLElement & { __networkDiagram?: NetworkDiagramTestHook }).__networkDiagram = hook;
     return () => {
       deckRef.current = null;
       deck.finalize();
@@ -190,7 +190,7 @@ export function NetworkDiagram({
   const project = (p: Point) => (view ? toScreen(view, size, p) : p);
 
   return (
-    <div
+    <section
       ref={frame}
       className={`${styles.frame} ${styles.plain}`}
       style={{ height, cursor: drag ? "grabbing" : hover ? (moveMode && hover.id.startsWith("bus:") ? "move" : "pointer") : "grab", touchAction: "none" }}
@@ -200,7 +200,6 @@ export function NetworkDiagram({
       data-lines={data.lines.length}
       data-buses={data.buses.length}
       data-congested-lines={congested}
-      role="region"
       aria-label={ariaLabel}
     >
       <div ref={host} className={styles.canvas} style={{ position: "relative", transformOrigin: "0 0" }} />
@@ -231,7 +230,7 @@ export function NetworkDiagram({
           Drawing the diagram…
         </div>
       )}
-    </div>
+    </section>
   );
 }
 
@@ -257,6 +256,7 @@ function DragMark({ data, busId, position, project }: { data: GridMapData; busId
     <g>
       {ends.map((p, k) => {
         const q = project(p);
+        // biome-ignore lint/suspicious/noArrayIndexKey: the dashed lines to a dragged bus's neighbours: a fresh list each frame, nothing kept per line
         return <line key={k} x1={q[0]} y1={q[1]} x2={at[0]} y2={at[1]} stroke="rgb(0,180,255)" strokeWidth={3} strokeDasharray="6 4" />;
       })}
       <circle cx={at[0]} cy={at[1]} r={7} fill="rgb(0,180,255)" />

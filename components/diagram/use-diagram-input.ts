@@ -25,7 +25,7 @@ const HIT_PX = 7;
 const CLICK_PX = 4;
 
 export interface DiagramInputOptions {
-  frame: RefObject<HTMLDivElement | null>;
+  frame: RefObject<HTMLElement | null>;
   data: GridMapData;
   index: HitIndex;
   mode: RenderMode;

@@ -65,6 +65,7 @@ export function LightModelForm({ options, onChange, disabled }: { options: Light
         {options.custom.length > 0 && (
           <div className={styles.chips}>
             {options.custom.map((c, k) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the chips show the list in its order and hold no state; two offers may be the same fraction, so the position is the identity
               <span key={k} className={styles.chip} data-testid="lm-custom-chip">
                 {(c.fraction * 100).toFixed(0)} %
                 <button type="button" aria-label={`Remove custom point ${k + 1}`} onClick={() => set({ custom: options.custom.filter((_, j) => j !== k) })}>

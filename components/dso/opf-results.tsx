@@ -190,6 +190,7 @@ export function OpfBindingTable({ binding }: { binding: BindingConstraint[] }) {
         </thead>
         <tbody>
           {sorted.slice(0, 100).map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result; the index only tells apart rows with the same kind, element and side
             <tr key={`${c.kind}-${c.element}-${c.side}-${i}`}>
               <td>{KIND_LABEL[c.kind]}</td>
               <td>{element(c)}</td>

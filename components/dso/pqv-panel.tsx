@@ -186,6 +186,7 @@ function PqvResults({ gridId, result, options }: { gridId: string; result: PqvJo
           <table className="data" data-testid="pqv-cost">
             <tbody>
               {finished.costModel.coefficients.map((c, k) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the k-th coefficient is the k-th term of the cost model (COST_TERMS[k]): the position is the identity
                 <tr key={k}>
                   <td>{COST_TERMS[k]}</td>
                   <td className="num">{c.toPrecision(6)}</td>

@@ -188,6 +188,7 @@ function DispatchResult(p: {
             </thead>
             <tbody>
               {post.details.slice(0, 200).map((d, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result, never reordered, and rows have no id
                 <tr key={i}>
                   <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
                   <td>{d.element}</td>

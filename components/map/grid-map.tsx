@@ -61,7 +61,7 @@ interface Hover {
  */
 export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = "Grid map", testId = "grid-map", overlayLayers }: GridMapProps) {
   const container = useRef<HTMLDivElement>(null);
-  const frame = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
   const [status, setStatus] = useState<MapStatus>("loading");
@@ -105,7 +105,7 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
       },
       renderedFeatures: (layers) => (map.isStyleLoaded() ? map.queryRenderedFeatures({ layers: layers.filter((l) => map.getLayer(l)) }).length : 0),
     };
-    if (frame.current) (frame.current as HTMLDivElement & { __gridMap?: GridMapTestHook }).__gridMap = hook;
+    if (frame.current) (frame.current as HTMLElement & { __gridMap?: GridMapTestHook }).__gridMap = hook;
     let renderedOnce = false;
     let loaded = false;
     const maybeReady = () => {
@@ -158,7 +158,7 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
   }).length;
 
   return (
-    <div
+    <section
       ref={frame}
       className={styles.frame}
       style={{ height }}
@@ -166,7 +166,6 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
       data-map-state={status}
       data-lines={data.lines.length}
       data-congested-lines={congested}
-      role="region"
       aria-label={ariaLabel}
     >
       <div ref={container} className={styles.canvas} />
@@ -176,6 +175,6 @@ export function GridMap({ data, state = {}, onSelect, height = 520, ariaLabel = 
           {status === "error" ? `Map error: ${error}` : "Loading map…"}
         </div>
       )}
-    </div>
+    </section>
   );
 }

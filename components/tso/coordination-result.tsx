@@ -70,6 +70,7 @@ export function CoordinationResultView({ result, wallMs }: { result: CoordinateR
             </thead>
             <tbody>
               {result.binding.map((b, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result, never reordered, and rows have no id
                 <tr key={i}>
                   <td>
                     {b.kind}

@@ -116,6 +116,7 @@ export function DemoMaps({ models, runId, validations }: { models: PublishedMode
   return (
     <>
       {demo.length > 1 && (
+        // biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons styled as tabs (flex), not form fields; role="group" names the row
         <div className={styles.tabs} role="group" aria-label="Demonstrator grid">
           {demo.map((m) => (
             <button key={m.gridId} type="button" className="btn btn-small" aria-pressed={m.gridId === selected?.gridId} onClick={() => setTab(m.gridId)}>
