@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # All of the project's tests, as the README's quick start (line 2) and CI (.ci/run) run them:
-# install what a fresh clone lacks, unit and integration tests (vitest) on SQLite, the
+# install what a fresh clone lacks, lint and format check (Biome), unit and integration tests (vitest) on SQLite, the
 # integration tests again on a throw-away PostgreSQL server, one production build, type
 # checks, dead code (knip), the end-to-end stories in Debian's Chromium (Playwright), then the
 # specs that start their own servers (kill tests; two servers on one PostgreSQL database).
@@ -16,6 +16,9 @@ fi
 
 step "setup: Prisma client, public/highs.wasm"
 npm run -s setup
+
+step "lint and format (biome ci: zero findings, code formatted)"
+npx biome ci .
 
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
