@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
+import { syntheticFeederJson } from "@/e2e/synthetic-feeder";
 import type { Benchmark } from "@/lib/bench/types";
 import { BID_LIMITS } from "@/lib/limits";
 import { describeConcurrentReads, measureConcurrentReads } from "@/lib/testing/concurrent-reads";
@@ -10,7 +11,7 @@ import type { EventLoopWindow } from "./event-loop-probe";
 
 const fn = (body: string) => `function mpc = hostile\n${body}\n`;
 
-/** The hostile inputs, as (name, route, file name, text). */
+/** The hostile inputs, and one large valid grid (the path that stores), as (name, route, file name, text). */
 function hostileFiles(): [string, "/api/grids" | "/api/portfolios", string, string][] {
   const header = "bidId,owner,direction,totalMW,priceEURperMWh,minActivationMW,indivisible,assetId,grid,location,assetMW,share\n";
   const csv = header + Array.from({ length: BID_LIMITS.rows + 10 }, (_, i) => `b${i},agg-solarpool,up,1,50,,,u${i},g,,,`).join("\n");
@@ -19,6 +20,7 @@ function hostileFiles(): [string, "/api/grids" | "/api/portfolios", string, stri
     ["zeros(1e5,1e5)", "/api/grids", "zeros.m", fn("x = zeros(1e5,1e5);")],
     ["(((…))) 20,000 deep", "/api/grids", "deep.m", fn(`x = ${"(".repeat(20_000)}1${")".repeat(20_000)};`)],
     ["a 12 MB matrix literal of 6 million zeros", "/api/grids", "literal.m", fn(`x = [${"0 ".repeat(6_000_000)}];`)],
+    ["a valid 60,000-bus feeder, 10 MB of project JSON (stored)", "/api/grids", "feeder-60000.json", syntheticFeederJson(60_000)],
     ["repeated sums of a 4-million-element matrix", "/api/grids", "sums.m", fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100))],
     ["a 4 MB portfolio CSV beyond the row limit", "/api/portfolios", "huge.csv", csv],
   ];
