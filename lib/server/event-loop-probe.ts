@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
  */
 
 /** Timer period of the histogram, ms: a stall shows as its length plus at most this. */
-export const LOOP_PROBE_RESOLUTION_MS = 1;
+const LOOP_PROBE_RESOLUTION_MS = 1;
 
 export interface EventLoopWindow {
   /** Longest the event loop was held in the window, ms (perf_hooks' delay: interval beyond the timer's period included). */

@@ -24,7 +24,7 @@ export type GridUpload = FileUpload;
  * resolves at once: without a pause the copy of 12 MB (and the page faults of writing
  * fresh memory, about 250 ms on a busy machine) ran as one task and held every other request.
  */
-export const BODY_COPY_SLICE_BYTES = 256 * 1024;
+const BODY_COPY_SLICE_BYTES = 256 * 1024;
 
 /**
  * Read at most `limit` bytes of the body; refuses larger bodies without buffering them.
