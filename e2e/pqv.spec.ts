@@ -46,6 +46,12 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   await expect(panel.getByTestId("pqv-slices")).toHaveAttribute("data-state", "drawn", { timeout: 30_000 });
   const sign = (await panel.getByTestId("pqv-accuracy").innerText()).match(/Sign test[^:]*: ([\d.]+) %/);
   expect(Number(sign?.[1])).toBeGreaterThanOrEqual(95);
+  // The inner polytope: every AC-OPF-checked point inside it was feasible.
+  const inner = (await panel.getByTestId("pqv-hull").innerText()).match(/(\d+) planes.*inside it: (\d+) of (\d+) feasible/s);
+  note("pqv-hull", await panel.getByTestId("pqv-hull").innerText());
+  expect(Number(inner?.[1])).toBeGreaterThanOrEqual(4);
+  expect(Number(inner?.[3])).toBeGreaterThan(0);
+  expect(Number(inner?.[2])).toBe(Number(inner?.[3]));
   await page.screenshot({ path: join(ARTIFACTS, "dso-pqv.png"), fullPage: true });
   await panel.getByTestId("pqv-publish").click();
   await expect(panel.getByTestId("pqv-published")).toBeVisible();
@@ -59,6 +65,11 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   const api = await apiAs(baseURL!, "tso");
   const body = (await (await api.get("/api/tso/regions")).json()) as { regions: { kind: string; region: Record<string, unknown> }[] };
   const pqv = body.regions.find((r) => r.kind === "pqv")!;
-  expect(Object.keys(pqv.region).sort()).toEqual(["axes", "box", "costModel", "createdAt", "fit", "polynomial", "regionId", "schema", "vRange", "version"].sort());
+  expect(Object.keys(pqv.region).sort()).toEqual(["axes", "box", "costModel", "createdAt", "fit", "hull", "polynomial", "regionId", "schema", "vRange", "version"].sort());
+  // The inner polytope: planes a·p + b·q + c·v ≤ d only (its vertices are PCC exchanges, no unit's dispatch).
+  const hull = pqv.region.hull as { planes: number[][] };
+  expect(Object.keys(hull)).toEqual(["planes"]);
+  expect(hull.planes.length).toBeGreaterThanOrEqual(4);
+  for (const plane of hull.planes) expect(plane.every((x) => Number.isFinite(x)) && plane.length === 4).toBe(true);
   expect(JSON.stringify(body)).not.toMatch(/pv-b\d|bat-b\d|ev-b\d|hp-b\d|"boundary"/);
 });

@@ -133,7 +133,7 @@ function PqvTable({ regions }: { regions: PqvEntry[] }) {
               <tr key={r.id} data-grid={r.gridName}>
                 <td>{r.gridName}</td>
                 <td>{r.dso}</td>
-                <td className="small">
+                <td className="small prose">
                   degree {g.fit.degree}, {g.polynomial.coefficients.length} coefficients, held-out error {g.fit.heldOutError.toExponential(1)}, accuracy {(100 * g.fit.accuracy).toFixed(1)} %
                   {g.hull ? `; inner polytope of ${g.hull.planes.length} planes (the OPF's constraint)` : "; no inner polytope (the OPF keeps the polynomial)"}
                 </td>

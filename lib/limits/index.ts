@@ -108,11 +108,13 @@ export const REGION_LIMITS = {
 
 /** Upload parsing and other heavy server work in the worker pool (lib/server/pool). */
 export const POOL_LIMITS = {
-  /** An upload's parsing running longer (waiting for a thread included) is stopped and its worker thread terminated, ms. */
+  /** An upload's parsing running longer on its thread is stopped and the thread terminated, ms (the wait for a thread is not counted). */
   taskTimeoutMs: 10_000,
+  /** A task that waited this long for a thread (behind BCM runs, say) is taken off the queue and answered 503, ms. */
+  queueWaitMs: 60_000,
   /** The same for a BCM run, whose MILP (and, when infeasible, the deliverable maximum) legitimately takes seconds, ms. */
   bcmTimeoutMs: 120_000,
-  /** Tasks waiting for a thread beyond this are refused (503) rather than queued. */
+  /** Tasks waiting for a thread beyond this are refused (429) rather than queued. */
   maxQueue: 64,
   /** Heap of one worker thread, MB (typed arrays are bounded by the importers' element limits). */
   maxOldGenerationSizeMb: 2048,

@@ -27,10 +27,10 @@ export type LargeTextColumn = keyof typeof COLUMNS;
 export type SharedText = Uint8Array<SharedArrayBuffer>;
 
 /**
- * The text in `column` of the row `id` as UTF-8 bytes on a SharedArrayBuffer, read slice by
- * slice; null when there is no such row. Both databases slice characters (a byte slice
- * could cut a character in two; Prisma's SQLite adapter does not return the BLOB of an
- * expression), encoded here.
+ * The text in `column` of the row `id` as UTF-8 bytes on a SharedArrayBuffer; null when there
+ * is no such row. SQLite's is read slice by slice in characters (a byte slice could cut a
+ * character in two; Prisma's SQLite adapter does not return the BLOB of an expression),
+ * encoded here; PostgreSQL's in one query.
  */
 export async function readSharedText(prisma: PrismaClient, column: LargeTextColumn, id: string): Promise<SharedText | null> {
   const { table, column: col } = COLUMNS[column];
@@ -43,15 +43,19 @@ export async function readSharedText(prisma: PrismaClient, column: LargeTextColu
   if (!lengths.length || lengths[0].n === null) return null;
   const bytes = new Uint8Array(new SharedArrayBuffer(Number(lengths[0].n)));
   const encoder = new TextEncoder();
+  if (!sqlite) {
+    // PostgreSQL answers asynchronously (the driver parses the socket's chunks as they come),
+    // and a slice of a compressed TOAST value decompresses it from the start each time: one
+    // query for the whole text.
+    const [row] = await prisma.$queryRawUnsafe<{ text: string | null }[]>(`SELECT "${col}" AS text FROM "${table}" WHERE "id" = $1`, id);
+    const written = row?.text ? encoder.encodeInto(row.text, bytes).written : 0;
+    if (written !== bytes.length) throw new Error(`${column} of ${id} changed while it was read (${written} of ${bytes.length} bytes)`);
+    return bytes;
+  }
   let at = 0; // bytes written
   for (let from = 1; at < bytes.length; from += SLICE_BYTES) {
     if (from > 1) await yieldToLoop();
-    const [row] = await prisma.$queryRawUnsafe<{ part: string | null }[]>(
-      sqlite ? `SELECT substr("${col}", ?, ?) AS part FROM "${table}" WHERE "id" = ?` : `SELECT substring("${col}" FROM $1::int FOR $2::int) AS part FROM "${table}" WHERE "id" = $3`,
-      from,
-      SLICE_BYTES,
-      id,
-    );
+    const [row] = await prisma.$queryRawUnsafe<{ part: string | null }[]>(`SELECT substr("${col}", ?, ?) AS part FROM "${table}" WHERE "id" = ?`, from, SLICE_BYTES, id);
     const part = row?.part;
     if (part === null || part === undefined || part.length === 0) break; // the row changed under us: what we have is cut short
     at += encoder.encodeInto(part, bytes.subarray(at)).written;

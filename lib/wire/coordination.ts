@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SetPoint } from "@/lib/coordination/tso-opf";
 import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 
 /**
@@ -60,21 +61,12 @@ export type CoordinationRunInput = z.infer<typeof coordinationRunSchema>;
 export type SetPointStatus = "sent" | "accepted" | "rejected";
 
 /** A set-point as the TSO sees it: its own numbers, the region's grid and DSO, and the DSO's answer. */
-export interface TsoSetPointView {
+export interface TsoSetPointView extends SetPoint {
   id: string;
   regionId: string;
   gridName: string;
   dso: string;
   method: string;
-  tsBus: number;
-  label: string;
-  pMw: number;
-  qMvar: number;
-  vPu: number;
-  dsCostPerH: number;
-  lmpP: number;
-  lmpQ: number;
-  onBoundary: boolean;
   status: SetPointStatus;
   reason: string | null;
   respondedAt: string | null;

@@ -1,4 +1,5 @@
 import type { BidGroup } from "@/lib/clearing/milp";
+import type { ValidationResult } from "@/lib/clearing/validate";
 import type { LightModel } from "@/lib/sensitivity/light-model";
 
 /**
@@ -52,18 +53,12 @@ export interface TsoMarket {
 }
 
 /** What the DSO side tells the TSO about a dispatch in its grid: a verdict and metrics, elements by opaque id. */
-export interface TsoValidation {
+/** The errors of the light model against the AC power flow are ValidationResult's; the violations only counted. */
+export interface TsoValidation extends Pick<ValidationResult, "converged" | "vMaePu" | "vRmsePu" | "vMaxErrPu" | "lMaePct" | "lRmsePct" | "lMaxErrPct"> {
   lightModelId: string;
   gridId: string;
   gridName: string;
   verdict: "no violation" | "violations" | "not converged";
-  converged: boolean;
-  vMaePu: number;
-  vRmsePu: number;
-  vMaxErrPu: number;
-  lMaePct: number;
-  lRmsePct: number;
-  lMaxErrPct: number;
   violations: number;
   /** Largest excess over a limit, by kind (0 without violations): what the AC-verified loop tightens by. */
   worstExcess: { voltagePu: number; loadingPct: number };

@@ -11,7 +11,7 @@ import { RegionFormatError } from "@/lib/regions/published";
 import { LightModelError } from "@/lib/sensitivity/light-model";
 import { API_ERROR_STATUS, ApiError, type ApiErrorCode } from "../api-error";
 import type { TaskInput, TaskName, TaskOutput } from "./tasks";
-import type { WorkerReply } from "./worker-entry";
+import type { WorkerMessage, WorkerReply } from "./worker-entry";
 
 /**
  * The server's worker pool: upload parsing and other CPU-heavy work run here, on
@@ -48,6 +48,13 @@ function poolThreads(): number {
 
 let pool: Piscina | null = null;
 
+/**
+ * Tasks handed to the pool and not yet taken by a thread. Piscina keeps a task that has an
+ * abort signal (every task here has one) in a queue its maxQueue does not count (piscina
+ * 5.3.2, `skipQueue`), so the limit of waiting tasks is kept here.
+ */
+let waitingTasks = 0;
+
 function getPool(): Piscina {
   if (pool) return pool;
   const filename = poolWorkerPath();
@@ -60,7 +67,7 @@ function getPool(): Piscina {
     minThreads: 1,
     maxThreads: threads,
     idleTimeout: 60_000,
-    maxQueue: POOL_LIMITS.maxQueue,
+    maxQueue: POOL_LIMITS.maxQueue, // not applied to tasks with a signal: see waitingTasks
     resourceLimits: { maxOldGenerationSizeMb: POOL_LIMITS.maxOldGenerationSizeMb },
     // The worker is plain JavaScript: no loader flags (tsx's --import under the CLI, bench
     // and tests), whose module hooks would route the worker's imports through this thread.
@@ -71,23 +78,59 @@ function getPool(): Piscina {
 
 /**
  * Run a task on the pool and return its result. Bad input throws the importer's
- * typed error as the task did; a task past its time limit throws ApiError 400
- * naming the limit; a full queue ApiError 429.
+ * typed error as the task did; a task running past its time limit throws ApiError 400
+ * naming the limit. The limit counts from the moment a thread takes the task (the
+ * worker flags `started`): the wait in the queue is limited apart, by queueWaitMs
+ * (ApiError 503, nothing wrong with the input), and a full queue is ApiError 429.
  */
-export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, opts: { timeoutMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<TaskOutput<N>> {
+export async function runTask<N extends TaskName>(task: N, input: TaskInput<N>, opts: { timeoutMs?: number; queueWaitMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<TaskOutput<N>> {
   const timeoutMs = opts.timeoutMs ?? POOL_LIMITS.taskTimeoutMs;
+  const queueWaitMs = opts.queueWaitMs ?? POOL_LIMITS.queueWaitMs;
   const p = getPool();
+  if (waitingTasks >= POOL_LIMITS.maxQueue) throw new ApiError("too_many_requests", "the server is busy with other uploads and runs; try again in a moment");
+  waitingTasks++;
+  let inQueue = true;
+  const leaveQueue = () => {
+    if (inQueue) waitingTasks--;
+    inQueue = false;
+  };
+  const abort = new AbortController();
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  let stoppedFor: "running" | "queued" | null = null;
+  let runTimer: NodeJS.Timeout | undefined;
+  let settled = false;
+  // Resolves when the worker takes the task (or after queueWaitMs without it, or when the task settles first).
+  const waiting = Atomics.waitAsync(started, 0, 0, queueWaitMs);
+  void Promise.resolve(waiting.value).then(() => {
+    leaveQueue();
+    if (settled) return;
+    if (Atomics.load(started, 0) === 1) {
+      runTimer = setTimeout(() => {
+        stoppedFor = "running";
+        abort.abort();
+      }, timeoutMs);
+    } else {
+      stoppedFor = "queued";
+      abort.abort();
+    }
+  });
   let reply: WorkerReply;
   try {
-    reply = (await p.run({ task, input }, { signal: AbortSignal.timeout(timeoutMs), transferList: opts.transfer })) as WorkerReply;
+    reply = (await p.run({ task, input, started } satisfies WorkerMessage, { signal: abort.signal, transferList: opts.transfer })) as WorkerReply;
   } catch (e) {
     const err = e as Error;
-    if (err.name === "AbortError" || /aborted/i.test(err.message)) {
-      throw new ApiError("bad_request", `the work took longer than ${formatCount(timeoutMs / 1000)} s (the limit) and was stopped`);
+    if (stoppedFor === "running") throw new ApiError("bad_request", `the work took longer than ${formatCount(timeoutMs / 1000)} s (the limit) and was stopped`);
+    if (stoppedFor === "queued") {
+      throw new ApiError("service_unavailable", `the server is busy: the work waited ${formatCount(queueWaitMs / 1000)} s for a free thread; try again in a moment`, { "retry-after": "5" });
     }
     if (/queue is at limit/i.test(err.message)) throw new ApiError("too_many_requests", "the server is busy with other uploads and runs; try again in a moment");
     // A worker that died (out of memory, terminated) takes only its task with it.
     throw new Error(`pool task ${task} failed: ${err.message}`, { cause: e });
+  } finally {
+    settled = true;
+    leaveQueue();
+    clearTimeout(runTimer);
+    Atomics.notify(started, 0); // a waiter still pending (the task never started) ends now
   }
   if (reply.ok) return reply.value as TaskOutput<N>;
   if (reply.name === "ApiError" && reply.code && reply.code in API_ERROR_STATUS) throw new ApiError(reply.code as ApiErrorCode, reply.message);

@@ -31,7 +31,18 @@ try {
 
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; name: string; message: string; code?: string; stack?: string };
 
-export default async function run(msg: { task: TaskName; input: unknown }): Promise<WorkerReply> {
+/** A task as the pool sends it: `started` is set to 1 (and notified) when this thread takes it, which starts its time limit. */
+export interface WorkerMessage {
+  task: TaskName;
+  input: unknown;
+  started?: Int32Array<SharedArrayBuffer>;
+}
+
+export default async function run(msg: WorkerMessage): Promise<WorkerReply> {
+  if (msg.started) {
+    Atomics.store(msg.started, 0, 1);
+    Atomics.notify(msg.started, 0);
+  }
   const task = TASKS[msg.task] as ((input: unknown) => unknown) | undefined;
   if (!task) return { ok: false, name: "Error", message: `unknown pool task '${String(msg.task)}'` };
   try {
