@@ -69,9 +69,10 @@ function buildTsoNetwork(ts: Network, assignments: PccAssignment[], pqvBoxMargin
   const buses = ts.buses.map((b) => (replaced.has(b.id) ? { ...b, pdMw: 0, qdMvar: 0 } : b));
   const dsGens: Generator[] = assignments.map((a, k) => {
     const box = a.rep.box;
-    // Around a PQV polynomial the box only keeps the optimizer off the polynomial's far side:
-    // 5 % wider, it never binds together with the surface it bounds (which stalls the
-    // interior point on degenerate multipliers). A PQ region's box is its own extent.
+    // Around a PQV region the box only keeps the optimizer off the polynomial's far side (or
+    // bounds the inner polytope, whose extreme points lie on it): 5 % wider, it never binds
+    // together with the surface or the planes it bounds (which stalls the interior point on
+    // degenerate multipliers). A PQ region's box is its own extent.
     const m = a.rep.polynomial ? pqvBoxMargin : 0;
     const dp = m * (box.pMax - box.pMin);
     const dq = m * (box.qMax - box.qMin);
