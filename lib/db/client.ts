@@ -10,6 +10,7 @@ import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-pg/
 import { defaultDatabaseFile, DeploymentError, deploymentMode, type Env } from "./deployment";
 import { applyMigrations, readMigrations, type MigrationReport } from "./migrate";
 import { postgresDriver, sqliteDriver } from "./migration-drivers";
+import { registerSqliteFile } from "./sqlite-writer";
 import { DatabaseUnavailableError } from "./unavailable";
 
 /**
@@ -85,7 +86,9 @@ async function migrateDatabaseFile(file: string, dir = migrationsDir("sqlite")):
 export async function openDatabase(file: string, dir = migrationsDir("sqlite")): Promise<{ prisma: PrismaClient; report: MigrationReport }> {
   const report = await migrateDatabaseFile(file, dir);
   const adapter = new PrismaBetterSqlite3({ url: `file:${file}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
-  return { prisma: new PrismaClient({ adapter }), report };
+  const prisma = new PrismaClient({ adapter });
+  registerSqliteFile(prisma, file, SQLITE_BUSY_TIMEOUT_MS);
+  return { prisma, report };
 }
 
 /** Bring a PostgreSQL database's schema up to date (one connection, closed afterwards). */

@@ -42,7 +42,8 @@ function detailJson(detail: Record<string, unknown> | undefined): string | null 
   return json.length <= DETAIL_MAX_CHARS ? json : JSON.stringify({ truncated: json.slice(0, DETAIL_MAX_CHARS - 40) });
 }
 
-function auditData(input: AuditInput): Prisma.AuditEventCreateInput {
+/** The row of an event, for a caller that inserts it itself (lib/db/sqlite-writer.ts insertRows). */
+export function auditData(input: AuditInput): Prisma.AuditEventCreateInput {
   const ctx = currentRequestContext();
   const actor = input.actor !== undefined ? input.actor : (ctx?.user ?? null);
   return {

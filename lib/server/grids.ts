@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
-import { auditedTransaction, recordAudit } from "./audit";
+import { auditData, auditedTransaction, recordAudit } from "./audit";
+import { insertRows } from "@/lib/db/sqlite-writer";
 import { ApiError } from "./api-error";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
@@ -51,18 +52,21 @@ export async function storeNetworkJson(
     fpuCount: net.fpuCount,
     networkJson: net.networkJson,
   };
-  const row = await auditedTransaction(
-    prisma,
-    {
-      action: source.sourceFormat === "generated" ? "grid.generate" : "grid.upload",
-      objectType: "grid",
-      objectId: data.id,
-      ownerId,
-      detail: { name: data.name, fileName: data.fileName, buses: data.busCount },
-    },
-    (tx) => tx.grid.create({ data, select: SUMMARY_SELECT }),
-  );
-  return toSummary(row);
+  const createdAt = new Date();
+  const event = auditData({
+    action: source.sourceFormat === "generated" ? "grid.generate" : "grid.upload",
+    objectType: "grid",
+    objectId: data.id,
+    ownerId,
+    detail: { name: data.name, fileName: data.fileName, buses: data.busCount },
+  });
+  // Off the request thread on SQLite (lib/db/sqlite-writer.ts): the text is up to tens of MB.
+  await insertRows(prisma, [
+    { model: "grid", data: { ...data, createdAt, demoMode: false, publishedName: null } },
+    { model: "auditEvent", data: event },
+  ]);
+  const { networkJson: _n, ownerId: _o, ...row } = data;
+  return toSummary({ ...row, createdAt });
 }
 
 export async function listOwnGrids(prisma: PrismaClient, user: SessionUser): Promise<GridSummary[]> {

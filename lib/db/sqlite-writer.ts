@@ -1,0 +1,110 @@
+import "server-only";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { serializableTransaction } from "./transaction";
+
+/**
+ * Inserting a large row without holding the event loop. better-sqlite3 answers synchronously:
+ * Prisma's INSERT of a 10 MB grid held the server's only JavaScript thread — every other
+ * request — for the 100–300 ms SQLite takes to write it (measured, issue 14). On SQLite the
+ * rows go to a thread of their own (lib/db/sqlite-writer-thread.mjs) with its own connection
+ * to the same file, written in one transaction; in WAL mode the server's reads go on meanwhile.
+ * PostgreSQL's driver is asynchronous already: there the rows are created with Prisma, in one
+ * transaction.
+ */
+
+/** The rows this writes, by model: Prisma's create inputs (scalar fields only). */
+export type RowInsert = { model: "grid"; data: Prisma.GridUncheckedCreateInput } | { model: "auditEvent"; data: Prisma.AuditEventUncheckedCreateInput };
+
+const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", auditEvent: "AuditEvent" };
+
+/** The SQLite file of each client opened by lib/db/client.ts openDatabase (PostgreSQL clients have none). */
+const sqliteFiles = new WeakMap<object, { file: string; busyTimeoutMs: number }>();
+
+export function registerSqliteFile(prisma: object, file: string, busyTimeoutMs: number): void {
+  sqliteFiles.set(prisma, { file, busyTimeoutMs });
+}
+
+/** Insert `rows` in one transaction: all or none. Dates and booleans must be set (no column defaults are relied on). */
+export async function insertRows(prisma: PrismaClient, rows: RowInsert[]): Promise<void> {
+  const sqlite = sqliteFiles.get(prisma);
+  if (!sqlite) {
+    await serializableTransaction(prisma, async (tx) => {
+      for (const row of rows) {
+        if (row.model === "grid") await tx.grid.create({ data: row.data, select: { id: true } });
+        else await tx.auditEvent.create({ data: row.data, select: { id: true } });
+      }
+    });
+    return;
+  }
+  await writer().run({
+    ...sqlite,
+    inserts: rows.map(({ model, data }) => {
+      const entries = Object.entries(data).filter(([, v]) => v !== undefined);
+      return { table: TABLES[model], columns: entries.map(([c]) => c), values: entries.map(([, v]) => sqliteValue(v)) };
+    }),
+  });
+}
+
+/** A value as Prisma's SQLite adapter stores it: DateTime as ISO-8601 text with "+00:00", Boolean as 0/1. */
+function sqliteValue(v: unknown): string | number | null {
+  if (v === null) return null;
+  if (v instanceof Date) return v.toISOString().replace(/Z$/, "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "string" || typeof v === "number") return v;
+  throw new Error(`insertRows: a ${typeof v} cannot be stored in a column`);
+}
+
+interface WriterJob {
+  file: string;
+  busyTimeoutMs: number;
+  inserts: { table: string; columns: string[]; values: (string | number | null)[] }[];
+}
+
+type WriterReply = { id: number; ok: true } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+
+/** The writer thread: started on first use and kept; it holds the process open only while a job is pending. */
+class WriterThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  failed = false;
+
+  constructor() {
+    // No loader flags (tsx's under the CLI and tests): the thread is plain JavaScript.
+    this.worker = new Worker(join(/*turbopackIgnore: true*/ process.cwd(), "lib", "db", "sqlite-writer-thread.mjs"), { execArgv: [] });
+    this.worker.unref();
+    this.worker.on("message", (reply: WriterReply) => {
+      const job = this.pending.get(reply.id);
+      if (!job) return;
+      this.pending.delete(reply.id);
+      if (!this.pending.size) this.worker.unref();
+      if (reply.ok) job.resolve();
+      else job.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code }));
+    });
+    const fail = (e: Error) => {
+      this.failed = true;
+      for (const job of this.pending.values()) job.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
+  }
+
+  run(job: WriterJob): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, ...job });
+    });
+  }
+}
+
+let thread: WriterThread | null = null;
+
+function writer(): WriterThread {
+  if (!thread || thread.failed) thread = new WriterThread();
+  return thread;
+}
