@@ -17,9 +17,11 @@ function run({ file, busyTimeoutMs, inserts }) {
   try {
     db.pragma("foreign_keys = ON");
     const statements = inserts.map(({ table, columns }) => db.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`));
+    const utf8 = new TextDecoder();
     db.transaction(() => {
       inserts.forEach(({ values }, k) => {
-        statements[k].run(...values);
+        // A { utf8 } value is a text sent as bytes (transferred, not copied, by the server's thread).
+        statements[k].run(...values.map((v) => (v !== null && typeof v === "object" ? utf8.decode(v.utf8) : v)));
       });
     }).immediate();
   } finally {

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, dropPostgresDatabase } from "@/lib/server/test-harness";
 import { openDatabase, openPostgres, type PrismaClient } from "./client";
-import { insertRows } from "./sqlite-writer";
+import { insertRows, Utf8Text } from "./sqlite-writer";
 
 // insertRows on the dialect of this run: SQLite (its writer thread) or, under
 // scripts/with-postgres.sh, PostgreSQL (Prisma in one transaction).
@@ -65,14 +65,16 @@ function auditRow(objectId: string) {
 }
 
 describe("insertRows", () => {
-  it("stores rows that Prisma reads back exactly as it would have written them (dates to the millisecond, booleans, nulls, a 9 MB text)", async () => {
+  it("stores rows that Prisma reads back exactly as it would have written them (dates to the millisecond, booleans, nulls, a 4 MB text given as UTF-8 bytes)", async () => {
     const big = JSON.stringify({ buses: Array.from({ length: 150_000 }, (_, i) => ({ id: i, name: `bus ${i} ü` })) });
     expect(big.length).toBeGreaterThan(4_000_000);
     const ours = gridRow("ours", big);
     const theirs = gridRow("theirs", big);
     const event = auditRow(ours.id);
+    // The text as UTF-8 bytes (how uploads hand it on, transferred to the writer thread), the rest as values.
+    const utf8 = new TextEncoder().encode(big);
     await insertRows(prisma, [
-      { model: "grid", data: ours },
+      { model: "grid", data: { ...ours, networkJson: new Utf8Text(utf8) } },
       { model: "auditEvent", data: event },
     ]);
     await prisma.grid.create({ data: theirs });

@@ -14,8 +14,24 @@ import { serializableTransaction } from "./transaction";
  * transaction.
  */
 
+/**
+ * A text column's value given as UTF-8 bytes: on SQLite they are transferred to the writer
+ * thread and decoded there, so the request thread neither copies nor decodes a large text.
+ * The bytes are unusable once inserted.
+ */
+export class Utf8Text {
+  constructor(readonly bytes: Uint8Array<ArrayBuffer>) {}
+
+  text(): string {
+    return new TextDecoder().decode(this.bytes);
+  }
+}
+
+/** Prisma's create input with any text column given as Utf8Text instead. */
+type WithUtf8<T> = { [K in keyof T]: T[K] extends string ? T[K] | Utf8Text : T[K] };
+
 /** The rows this writes, by model: Prisma's create inputs (scalar fields only). */
-export type RowInsert = { model: "grid"; data: Prisma.GridUncheckedCreateInput } | { model: "auditEvent"; data: Prisma.AuditEventUncheckedCreateInput };
+export type RowInsert = { model: "grid"; data: WithUtf8<Prisma.GridUncheckedCreateInput> } | { model: "auditEvent"; data: WithUtf8<Prisma.AuditEventUncheckedCreateInput> };
 
 const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", auditEvent: "AuditEvent" };
 
@@ -32,19 +48,28 @@ export async function insertRows(prisma: PrismaClient, rows: RowInsert[]): Promi
   if (!sqlite) {
     await serializableTransaction(prisma, async (tx) => {
       for (const row of rows) {
-        if (row.model === "grid") await tx.grid.create({ data: row.data, select: { id: true } });
-        else await tx.auditEvent.create({ data: row.data, select: { id: true } });
+        if (row.model === "grid") await tx.grid.create({ data: decoded(row.data), select: { id: true } });
+        else await tx.auditEvent.create({ data: decoded(row.data), select: { id: true } });
       }
     });
     return;
   }
-  await writer().run({
-    ...sqlite,
-    inserts: rows.map(({ model, data }) => {
-      const entries = Object.entries(data).filter(([, v]) => v !== undefined);
-      return { table: TABLES[model], columns: entries.map(([c]) => c), values: entries.map(([, v]) => sqliteValue(v)) };
-    }),
+  const transfer: ArrayBuffer[] = [];
+  const inserts = rows.map(({ model, data }) => {
+    const entries = Object.entries(data).filter(([, v]) => v !== undefined);
+    const values = entries.map(([, v]) => {
+      if (!(v instanceof Utf8Text)) return sqliteValue(v);
+      transfer.push(v.bytes.buffer);
+      return { utf8: v.bytes };
+    });
+    return { table: TABLES[model], columns: entries.map(([c]) => c), values };
   });
+  await writer().run({ ...sqlite, inserts }, transfer);
+}
+
+/** The row with its Utf8Text values decoded (PostgreSQL: the driver sends strings). */
+function decoded<T extends object>(data: WithUtf8<T>): T {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof Utf8Text ? v.text() : v])) as T;
 }
 
 /** A value as Prisma's SQLite adapter stores it: DateTime as ISO-8601 text with "+00:00", Boolean as 0/1. */
@@ -59,7 +84,8 @@ function sqliteValue(v: unknown): string | number | null {
 interface WriterJob {
   file: string;
   busyTimeoutMs: number;
-  inserts: { table: string; columns: string[]; values: (string | number | null)[] }[];
+  /** A value { utf8 } is a text given as UTF-8 bytes (decoded by the thread). */
+  inserts: { table: string; columns: string[]; values: (string | number | null | { utf8: Uint8Array })[] }[];
 }
 
 type WriterReply = { id: number; ok: true } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
@@ -92,12 +118,12 @@ class WriterThread {
     this.worker.on("exit", (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
   }
 
-  run(job: WriterJob): Promise<void> {
+  run(job: WriterJob, transfer: ArrayBuffer[]): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, ...job });
+      this.worker.postMessage({ id, ...job }, transfer);
     });
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
 import { auditData, auditedTransaction, recordAudit } from "./audit";
-import { insertRows } from "@/lib/db/sqlite-writer";
+import { insertRows, Utf8Text } from "@/lib/db/sqlite-writer";
 import { ApiError } from "./api-error";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
@@ -31,14 +31,17 @@ function toSummary(row: SummaryRow): GridSummary {
 /** Store an already validated network for its owner. */
 export async function storeNetwork(prisma: PrismaClient, ownerId: string, net: Network, source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null }): Promise<GridSummary> {
   const counts = { busCount: net.buses.length, branchCount: net.branches.length, fpuCount: net.fpus.length };
-  return storeNetworkJson(prisma, ownerId, { ...counts, networkJson: writeNetworkJson(net) }, source);
+  return storeNetworkJson(prisma, ownerId, { ...counts, networkUtf8: new TextEncoder().encode(writeNetworkJson(net)) }, source);
 }
 
-/** Store a validated network already serialized (by the worker pool) as project JSON, with its audit event. */
+/**
+ * Store a validated network already serialized (by the worker pool) as project JSON in UTF-8,
+ * with its audit event. The bytes are handed on (transferred: unusable afterwards).
+ */
 export async function storeNetworkJson(
   prisma: PrismaClient,
   ownerId: string,
-  net: { networkJson: string; busCount: number; branchCount: number; fpuCount: number },
+  net: { networkUtf8: Uint8Array<ArrayBuffer>; busCount: number; branchCount: number; fpuCount: number },
   source: { name: string; sourceFormat: GridSourceFormat; fileName: string | null },
 ): Promise<GridSummary> {
   const data = {
@@ -50,7 +53,6 @@ export async function storeNetworkJson(
     busCount: net.busCount,
     branchCount: net.branchCount,
     fpuCount: net.fpuCount,
-    networkJson: net.networkJson,
   };
   const createdAt = new Date();
   const event = auditData({
@@ -62,10 +64,10 @@ export async function storeNetworkJson(
   });
   // Off the request thread on SQLite (lib/db/sqlite-writer.ts): the text is up to tens of MB.
   await insertRows(prisma, [
-    { model: "grid", data: { ...data, createdAt, demoMode: false, publishedName: null } },
+    { model: "grid", data: { ...data, networkJson: new Utf8Text(net.networkUtf8), createdAt, demoMode: false, publishedName: null } },
     { model: "auditEvent", data: event },
   ]);
-  const { networkJson: _n, ownerId: _o, ...row } = data;
+  const { ownerId: _o, ...row } = data;
   return toSummary({ ...row, createdAt });
 }
 
@@ -81,9 +83,10 @@ export async function listOwnGrids(prisma: PrismaClient, user: SessionUser): Pro
  */
 export async function createGridFromFile(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; text: string; name?: string }): Promise<GridSummary> {
   if (!upload.text.trim()) throw new ApiError("bad_request", `${upload.fileName}: the file is empty`);
-  let parsed: Awaited<ReturnType<typeof runTask<"parseGrid">>>;
+  let parsed: Awaited<ReturnType<typeof runTask<"parseGridBytes">>>;
   try {
-    parsed = await runTask("parseGrid", { fileName: upload.fileName, text: upload.text });
+    const utf8 = new TextEncoder().encode(upload.text);
+    parsed = await runTask("parseGridBytes", { fileName: upload.fileName, utf8 }, { transfer: [utf8.buffer] });
   } catch (e) {
     if (e instanceof ApiError) throw new ApiError(e.code, `${upload.fileName}: ${e.message}`);
     throw new ApiError("bad_request", `${upload.fileName}: ${describeGridError(e)}`);

@@ -1,5 +1,6 @@
 import "server-only";
 import { setPriority } from "node:os";
+import { move, transferableSymbol, valueSymbol } from "piscina";
 import { TASKS, type TaskName } from "./tasks";
 
 /**
@@ -46,10 +47,33 @@ export default async function run(msg: WorkerMessage): Promise<WorkerReply> {
   const task = TASKS[msg.task] as ((input: unknown) => unknown) | undefined;
   if (!task) return { ok: false, name: "Error", message: `unknown pool task '${String(msg.task)}'` };
   try {
-    return { ok: true, value: await task(msg.input) };
+    return transferringBytes({ ok: true, value: await task(msg.input) });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const code = (err as { code?: unknown }).code;
     return { ok: false, name: err.name, message: err.message, code: typeof code === "string" ? code : undefined, stack: err.stack };
   }
+}
+
+/**
+ * The reply, with the buffers of the byte arrays among its value's fields (a stored grid's
+ * text, see tasks.ts ParsedGrid) moved instead of copied: the request thread receives them
+ * without copying. Only arrays that own their whole ArrayBuffer are moved.
+ */
+function transferringBytes(reply: WorkerReply & { ok: true }): WorkerReply {
+  const value = reply.value;
+  if (!value || typeof value !== "object") return reply;
+  const buffers = Object.values(value)
+    .filter((v): v is Uint8Array<ArrayBuffer> => v instanceof Uint8Array && v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
+    .map((v) => v.buffer);
+  if (!buffers.length) return reply;
+  // piscina's protocol for a result with transferables: the two symbols, marked by move().
+  return move({
+    get [transferableSymbol]() {
+      return buffers;
+    },
+    get [valueSymbol]() {
+      return reply;
+    },
+  }) as unknown as WorkerReply;
 }
