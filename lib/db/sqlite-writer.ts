@@ -31,9 +31,12 @@ export class Utf8Text {
 type WithUtf8<T> = { [K in keyof T]: T[K] extends string ? T[K] | Utf8Text : T[K] };
 
 /** The rows this writes, by model: Prisma's create inputs (scalar fields only). */
-export type RowInsert = { model: "grid"; data: WithUtf8<Prisma.GridUncheckedCreateInput> } | { model: "auditEvent"; data: WithUtf8<Prisma.AuditEventUncheckedCreateInput> };
+export type RowInsert =
+  | { model: "grid"; data: WithUtf8<Prisma.GridUncheckedCreateInput> }
+  | { model: "lightModel"; data: WithUtf8<Prisma.LightModelUncheckedCreateInput> }
+  | { model: "auditEvent"; data: WithUtf8<Prisma.AuditEventUncheckedCreateInput> };
 
-const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", auditEvent: "AuditEvent" };
+const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", lightModel: "LightModel", auditEvent: "AuditEvent" };
 
 /** The SQLite file of each client opened by lib/db/client.ts openDatabase (PostgreSQL clients have none). */
 const sqliteFiles = new WeakMap<object, { file: string; busyTimeoutMs: number }>();
@@ -49,6 +52,7 @@ export async function insertRows(prisma: PrismaClient, rows: RowInsert[]): Promi
     await serializableTransaction(prisma, async (tx) => {
       for (const row of rows) {
         if (row.model === "grid") await tx.grid.create({ data: decoded(row.data), select: { id: true } });
+        else if (row.model === "lightModel") await tx.lightModel.create({ data: decoded(row.data), select: { id: true } });
         else await tx.auditEvent.create({ data: decoded(row.data), select: { id: true } });
       }
     });

@@ -8,7 +8,8 @@ import { LIGHT_MODEL_LIMITS } from "@/lib/limits";
 import { scanJsonText } from "@/lib/limits/json-scan";
 import { ApiError } from "./api-error";
 import { recordAudit } from "./audit";
-import { publishLightModel, publishLightModelWith, serializeLightModel, storeCheckedLightModel, storeCheckedLightModelIn, type SerializedLightModel } from "./market";
+import { auditedTransaction } from "./audit";
+import { checkPublishableName, lightModelBytes, publishLightModel, serializeLightModel, storeLightModelBytes, type SerializedLightModelBytes } from "./market";
 import type { LightModelSummary } from "@/lib/wire/dso";
 
 /**
@@ -45,7 +46,7 @@ const lightModelUploadSchema = z.strictObject({
  * the worker pool (task "checkLightModelUpload"): a model of up to 256 MB is parsed,
  * decoded and checked without holding the request thread.
  */
-export function prepareLightModelUpload(body: Uint8Array, networkJson: string): { model: SerializedLightModel; publish: boolean } {
+export function prepareLightModelUpload(body: Uint8Array, networkJson: string): { model: SerializedLightModelBytes; publish: boolean } {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body);
@@ -67,7 +68,7 @@ export function prepareLightModelUpload(body: Uint8Array, networkJson: string): 
     throw new ApiError("bad_request", (issue.path.length ? `${issue.path.join(".")}: ` : "") + issue.message);
   }
   const { lightModel, key } = checkLightModelUpload(networkJson, res.data.lightModel, res.data.key);
-  return { model: serializeLightModel(lightModel, key), publish: res.data.publish };
+  return { model: lightModelBytes(serializeLightModel(lightModel, key)), publish: res.data.publish };
 }
 
 /** The light model (strict schema) and its key, checked against each other and against the grid's network. */
@@ -119,14 +120,26 @@ function checkLightModelUpload(networkJson: string, rawModel: unknown, rawKey: u
 }
 
 /**
- * Store a checked light model for a grid; when publishing, it replaces the grid's
- * published one (publishLightModel: one published model per grid). Storing and
- * publishing are one transaction, so a refused publish leaves nothing behind.
+ * Store a checked light model for a grid; when publishing, it replaces the grid's published
+ * one (publishLightModel: one published model per grid). The model is stored first, on its
+ * own (off the request thread, lib/server/market.ts storeLightModelBytes), then published: a
+ * name another published grid holds is refused before anything is stored, and a publish
+ * refused after the store (a name taken in between) removes the stored model again. A server
+ * stopped between the two leaves the model stored and unpublished, as "store" would.
  */
-export async function storeUploadedLightModel(prisma: PrismaClient, gridId: string, upload: { model: SerializedLightModel; publish: boolean }): Promise<LightModelSummary> {
-  if (!upload.publish) return storeCheckedLightModel(prisma, gridId, upload.model);
-  // Stored and published in one transaction: both or neither.
-  return publishLightModelWith(prisma, gridId, async (tx) => (await storeCheckedLightModelIn(tx, gridId, upload.model)).id);
+export async function storeUploadedLightModel(prisma: PrismaClient, gridId: string, upload: { model: SerializedLightModelBytes; publish: boolean }): Promise<LightModelSummary> {
+  if (upload.publish) await checkPublishableName(prisma, gridId);
+  const stored = await storeLightModelBytes(prisma, gridId, upload.model);
+  if (!upload.publish) return stored;
+  try {
+    return await publishLightModel(prisma, gridId, stored.id);
+  } catch (e) {
+    const { ownerId } = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });
+    await auditedTransaction(prisma, { action: "lightmodel.discard", objectType: "lightModel", objectId: stored.id, ownerId, detail: { gridId, reason: "its publish was refused" } }, (tx) =>
+      tx.lightModel.deleteMany({ where: { id: stored.id, gridId, published: false } }),
+    );
+    throw e;
+  }
 }
 
 /** The stored light model of a grid (the TSO-visible part), as its JSON text; 404 when the grid has no such model. */

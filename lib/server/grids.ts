@@ -5,6 +5,7 @@ import { describeGridError, writeNetworkJson, type Network } from "@/lib/grid";
 import { auditData, auditedTransaction, recordAudit } from "./audit";
 import { insertRows, Utf8Text } from "@/lib/db/sqlite-writer";
 import { ApiError } from "./api-error";
+import { readSharedText, type SharedText } from "./db-text";
 import { cleanGridName, nameTakenMessage, publishedNameKey } from "./grid-names";
 import { runTask } from "./pool";
 import { serializableTransaction } from "@/lib/db/transaction";
@@ -95,16 +96,27 @@ export async function createGridFromFile(prisma: PrismaClient, user: SessionUser
   return storeNetworkJson(prisma, user.id, parsed, { name, sourceFormat: parsed.sourceFormat, fileName: upload.fileName });
 }
 
-/** A grid the user owns; 404 when it does not exist, 403 when it belongs to someone else. */
+/**
+ * A grid the user owns, without its network's text (up to tens of MB: getOwnedGridNetwork);
+ * 404 when it does not exist, 403 when it belongs to someone else.
+ */
 export async function getOwnedGrid(prisma: PrismaClient, user: SessionUser, id: string) {
-  const grid = await prisma.grid.findUnique({ where: { id } });
+  const grid = await prisma.grid.findUnique({ where: { id }, omit: { networkJson: true } });
   if (!grid) throw new ApiError("not_found", `no grid with id ${id}`);
   if (grid.ownerId !== user.id) throw new ApiError("forbidden", "this grid belongs to another operator");
   return grid;
 }
 
+/** The network of a grid the user owns (project JSON) as UTF-8 bytes, read without holding the request thread (lib/server/db-text.ts). */
+export async function getOwnedGridNetwork(prisma: PrismaClient, user: SessionUser, id: string): Promise<SharedText> {
+  await getOwnedGrid(prisma, user, id);
+  const text = await readSharedText(prisma, "Grid.networkJson", id);
+  if (!text) throw new ApiError("not_found", `no grid with id ${id}`);
+  return text;
+}
+
 export async function getOwnedGridSummary(prisma: PrismaClient, user: SessionUser, id: string): Promise<GridSummary> {
-  const { networkJson: _n, ownerId: _o, ...row } = await getOwnedGrid(prisma, user, id);
+  const { ownerId: _o, ...row } = await getOwnedGrid(prisma, user, id);
   return toSummary(row);
 }
 

@@ -5,7 +5,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseNetworkJson, type Network } from "@/lib/grid";
 import { registryFromDso, type GridAssetRegistry } from "@/lib/market";
 import { parseLightModel, type LightModel, type LightModelKey } from "@/lib/sensitivity/light-model";
-import { recordAudit } from "./audit";
+import { auditData, recordAudit } from "./audit";
+import { insertRows, Utf8Text } from "@/lib/db/sqlite-writer";
 import { decodeSharedText, readSharedText, type SharedText } from "./db-text";
 import { ApiError } from "./api-error";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
@@ -72,13 +73,38 @@ export function serializeLightModel(lm: LightModel, key: LightModelKey): Seriali
   };
 }
 
-/** Store a light model already checked and serialized (by the worker pool, see lib/server/dso-light-models.ts). */
-export function storeCheckedLightModel(prisma: PrismaClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
-  return serializableTransaction(prisma, (tx) => storeCheckedLightModelIn(tx, gridId, m));
+/** A checked light model as the worker pool hands it over: its texts as UTF-8 bytes (transferred, see lib/server/pool/tasks.ts). */
+export interface SerializedLightModelBytes extends Omit<SerializedLightModel, "modelJson" | "keyJson"> {
+  modelUtf8: Uint8Array<ArrayBuffer>;
+  keyUtf8: Uint8Array<ArrayBuffer>;
 }
 
-/** storeCheckedLightModel inside the caller's transaction, with its audit event. */
-export async function storeCheckedLightModelIn(prisma: Prisma.TransactionClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
+export function lightModelBytes({ modelJson, keyJson, ...counts }: SerializedLightModel): SerializedLightModelBytes {
+  const utf8 = new TextEncoder();
+  return { ...counts, modelUtf8: utf8.encode(modelJson), keyUtf8: utf8.encode(keyJson) };
+}
+
+/**
+ * Store a checked light model, unpublished, with its audit event, in one transaction: on
+ * SQLite by the writer thread (lib/db/sqlite-writer.ts), as a model of 4–15 MB held the
+ * request thread for hundreds of milliseconds. The bytes are unusable afterwards.
+ */
+export async function storeLightModelBytes(prisma: PrismaClient, gridId: string, m: SerializedLightModelBytes): Promise<LightModelSummary> {
+  const { ownerId } = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });
+  const { modelUtf8, keyUtf8, ...counts } = m;
+  const row = { id: randomUUID(), gridId, ...counts, sizeBytes: modelUtf8.byteLength, published: false, publishedAt: null, createdAt: new Date() };
+  await insertRows(prisma, [
+    { model: "lightModel", data: { ...row, modelJson: new Utf8Text(modelUtf8), keyJson: new Utf8Text(keyUtf8) } },
+    {
+      model: "auditEvent",
+      data: auditData({ action: "lightmodel.store", objectType: "lightModel", objectId: row.id, ownerId, detail: { gridId, operatingPoints: m.operatingPoints, locations: m.locations } }),
+    },
+  ]);
+  return toSummary(row);
+}
+
+/** Store a checked light model inside the caller's transaction, with its audit event. */
+async function storeCheckedLightModelIn(prisma: Prisma.TransactionClient, gridId: string, m: SerializedLightModel): Promise<LightModelSummary> {
   const id = randomUUID();
   const { ownerId } = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { ownerId: true } });
   await recordAudit(prisma, { action: "lightmodel.store", objectType: "lightModel", objectId: id, ownerId, detail: { gridId, operatingPoints: m.operatingPoints, locations: m.locations } });
@@ -109,16 +135,22 @@ async function publishedNameTaken(db: Pick<PrismaClient, "grid">, gridId: string
   return others.find((o) => publishedNameKey(o.name) === key)?.name ?? null;
 }
 
+/** The grid's name and published-name key when no other published grid holds that name; 409 otherwise. */
+export async function checkPublishableName(prisma: PrismaClient, gridId: string): Promise<{ grid: { name: string; ownerId: string }; key: string }> {
+  const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true, ownerId: true } });
+  const key = publishedNameKey(grid.name);
+  const clash = await publishedNameTaken(prisma, gridId, key);
+  if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
+  return { grid, key };
+}
+
 /**
  * Publish the light model `prepare` names (it may store it first, in the same
  * transaction: an upload with publish is stored and published, or neither), with its
  * audit event.
  */
-export async function publishLightModelWith(prisma: PrismaClient, gridId: string, prepare: (tx: Prisma.TransactionClient) => Promise<string>): Promise<LightModelSummary> {
-  const grid = await prisma.grid.findUniqueOrThrow({ where: { id: gridId }, select: { name: true, ownerId: true } });
-  const key = publishedNameKey(grid.name);
-  const clash = await publishedNameTaken(prisma, gridId, key);
-  if (clash) throw new ApiError("conflict", nameTakenMessage(clash));
+async function publishLightModelWith(prisma: PrismaClient, gridId: string, prepare: (tx: Prisma.TransactionClient) => Promise<string>): Promise<LightModelSummary> {
+  const { grid, key } = await checkPublishableName(prisma, gridId);
   try {
     return await serializableTransaction(prisma, async (tx) => {
       const lightModelId = await prepare(tx);

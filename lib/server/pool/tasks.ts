@@ -4,6 +4,7 @@ import { describeGridError, detectGridFormat, parseGridFile, writeNetworkJson } 
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
 import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
+import { decodeSharedText, type SharedText } from "../db-text";
 import { prepareTransmissionGrid } from "../coordination";
 import { ApiError } from "../api-error";
 import { parsePortfolioUpload } from "../portfolio-upload";
@@ -108,9 +109,19 @@ export const TASKS = {
     return computeBcmRun(input);
   },
 
-  /** A light-model upload's raw body checked against the grid and serialized for storage (the body is transferred, not copied). */
-  checkLightModelUpload(input: { body: Uint8Array; networkJson: string }) {
-    return prepareLightModelUpload(input.body, input.networkJson);
+  /**
+   * A light-model upload's raw body checked against the grid and serialized for storage. The
+   * body comes transferred and the grid's text shared (lib/server/db-text.ts), the model's texts
+   * go back as transferred bytes: the request thread copies none of them.
+   */
+  checkLightModelUpload(input: { body: Uint8Array; network: SharedText }) {
+    return prepareLightModelUpload(input.body, decodeSharedText(input.network));
+  },
+
+  /** The bus ids of a stored network, in order (its text shared, see lib/server/db-text.ts; validated when stored). */
+  busIds(input: { network: SharedText }): number[] {
+    const net = JSON.parse(decodeSharedText(input.network)) as { buses: { id: number }[] };
+    return net.buses.map((b) => b.id);
   },
 
   /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */

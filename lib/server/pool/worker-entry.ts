@@ -56,16 +56,17 @@ export default async function run(msg: WorkerMessage): Promise<WorkerReply> {
 }
 
 /**
- * The reply, with the buffers of the byte arrays among its value's fields (a stored grid's
- * text, see tasks.ts ParsedGrid) moved instead of copied: the request thread receives them
- * without copying. Only arrays that own their whole ArrayBuffer are moved.
+ * The reply, with the buffers of the byte arrays among its value's fields and their fields (a
+ * stored grid's text, see tasks.ts ParsedGrid; a light model's) moved instead of copied: the
+ * request thread receives them without copying. Only arrays that own their whole ArrayBuffer
+ * are moved.
  */
 function transferringBytes(reply: WorkerReply & { ok: true }): WorkerReply {
   const value = reply.value;
   if (!value || typeof value !== "object") return reply;
-  const buffers = Object.values(value)
-    .filter((v): v is Uint8Array<ArrayBuffer> => v instanceof Uint8Array && v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
-    .map((v) => v.buffer);
+  const owning = (v: unknown): v is Uint8Array<ArrayBuffer> => v instanceof Uint8Array && v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
+  const fields = Object.values(value).flatMap((v) => (v && typeof v === "object" && !ArrayBuffer.isView(v) && !Array.isArray(v) ? [v, ...Object.values(v)] : [v]));
+  const buffers = fields.filter(owning).map((v) => v.buffer);
   if (!buffers.length) return reply;
   // piscina's protocol for a result with transferables: the two symbols, marked by move().
   return move({

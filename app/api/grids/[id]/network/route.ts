@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute } from "@/lib/server/errors";
-import { getOwnedGrid } from "@/lib/server/grids";
+import { getOwnedGridNetwork } from "@/lib/server/grids";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -13,8 +13,9 @@ type Ctx = { params: Promise<{ id: string }> };
 export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
   const user = await requireUser(req, ["DSO"]);
   const { id } = await ctx.params;
-  const grid = await getOwnedGrid(await getPrisma(), user, id);
-  return new Response(grid.networkJson, {
+  const network = await getOwnedGridNetwork(await getPrisma(), user, id);
+  // A copy off the shared buffer (a response body cannot be shared memory): a memcpy, no decoding.
+  return new Response(new Uint8Array(network), {
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "private, no-store" },
   });
 });
