@@ -1,7 +1,9 @@
 import type { PuNetwork } from "../grid/per-unit";
 import { BlockLU2 } from "../sparse/block-lu";
-import { fromTriplets, type CscMatrix } from "../sparse/csc";
+import type { CscMatrix } from "../sparse/csc";
 import { SparseLU } from "../sparse/lu";
+import { fillJacobian, jacobianPattern, scalarJacobian, type ElectricalState, type JacobianPattern } from "./jacobian";
+import { analyzeTopology } from "./topology";
 import { branchAdmittances, buildYbus, type BranchAdmittances, type Ybus } from "./ybus";
 
 export type PowerFlowStatus = "converged" | "max_iterations" | "diverged" | "singular" | "no_slack";
@@ -51,12 +53,9 @@ export class PowerFlowSolver {
   readonly ref: Int32Array;
   readonly pv: Int32Array;
   readonly pq: Int32Array;
-  /**
-   * Block of each bus in the Jacobian (-1 for slack and de-energized buses). Every
-   * block holds the bus's angle and magnitude: rows (P_i, Q_i) and columns
-   * (Va_i, Vm_i). For PV buses the Q row is replaced by dVm_i = 0, which leaves the
-   * Newton step identical to MATPOWER's reduced Jacobian while keeping 2x2 blocks.
-   */
+  /** The Jacobian's block pattern (lib/powerflow/jacobian.ts): one 2x2 block per energized non-slack bus. */
+  private readonly pattern: JacobianPattern;
+  /** Block of each bus in the Jacobian (-1 for slack and de-energized buses). */
   readonly blockOf: Int32Array;
   /** Bus of each block. */
   readonly blockBus: Int32Array;
@@ -65,10 +64,8 @@ export class PowerFlowSolver {
   readonly jacPtr: Int32Array;
   readonly jacRow: Int32Array;
   readonly jacValues: Float64Array;
-  /** Block position of each Ybus entry in the Jacobian pattern (-1 if none), and its slot in the LU storage. */
-  private readonly ybusBlock: Int32Array;
+  /** Slot of each Ybus entry in the LU storage (-1 if none). */
   private readonly ybusSlot: Int32Array;
-  private readonly ybusRow: Int32Array;
   private readonly isPv: Uint8Array;
   readonly lu: BlockLU2;
   /** Pivoting scalar LU, built only if a 2x2 diagonal block turns singular. */
@@ -91,147 +88,47 @@ export class PowerFlowSolver {
   private readonly f: Float64Array;
   private evaluated: NewtonSolution | null = null;
   private readonly dx: Float64Array;
+  /** The work arrays above, as fillJacobian reads them. */
+  private readonly electrical: ElectricalState;
 
   constructor(pu: PuNetwork) {
     this.pu = pu;
     const nb = pu.nb;
-    const genOn = new Uint8Array(nb);
-    for (let g = 0; g < pu.ng; g++) if (pu.genStatus[g]) genOn[pu.genBus[g]] = 1;
+    const topo = analyzeTopology(pu);
+    this.energized = topo.energized;
+    this.islandedBuses = topo.islandedBuses;
+    this.activeBranch = topo.activeBranch;
+    this.ref = topo.ref;
+    this.pv = topo.pv;
+    this.pq = topo.pq;
+    this.genAtBus = topo.genAtBus;
+    this.controllingGenerators = topo.controllingGenerators;
+    this.tapRe = topo.tapRe;
+    this.tapIm = topo.tapIm;
+    this.branchY = branchAdmittances(pu, topo.activeBranch);
+    // Shunts of de-energized buses do not matter; their rows stay out of the Jacobian.
+    this.ybus = buildYbus(pu, this.branchY, topo.activeBranch);
 
-    // Energized buses: reachable from a slack bus with a generator.
-    const adj: number[][] = Array.from({ length: nb }, () => []);
-    for (let l = 0; l < pu.nl; l++) {
-      if (!pu.brStatus[l]) continue;
-      const f = pu.brFrom[l];
-      const t = pu.brTo[l];
-      if (pu.busType[f] === 4 || pu.busType[t] === 4) continue;
-      adj[f].push(t);
-      adj[t].push(f);
-    }
-    let roots: number[] = [];
-    for (let i = 0; i < nb; i++) if (pu.busType[i] === 3 && genOn[i]) roots.push(i);
-    if (roots.length === 0) {
-      // MATPOWER's bustypes: without a slack bus, the first PV bus becomes the reference.
-      for (let i = 0; i < nb; i++) {
-        if (pu.busType[i] === 2 && genOn[i]) {
-          roots = [i];
-          break;
-        }
-      }
-    }
-    const energized = new Uint8Array(nb);
-    const queue = [...roots];
-    for (const r of roots) energized[r] = 1;
-    while (queue.length) {
-      const i = queue.pop()!;
-      for (const k of adj[i]) {
-        if (!energized[k]) {
-          energized[k] = 1;
-          queue.push(k);
-        }
-      }
-    }
-    this.energized = energized;
-    this.islandedBuses = [];
-    for (let i = 0; i < nb; i++) if (!energized[i] && pu.busType[i] !== 4) this.islandedBuses.push(i);
-    const active = new Uint8Array(pu.nl);
-    for (let l = 0; l < pu.nl; l++) active[l] = pu.brStatus[l] && energized[pu.brFrom[l]] && energized[pu.brTo[l]] ? 1 : 0;
-    this.activeBranch = active;
-
-    const ref: number[] = [];
-    const pv: number[] = [];
-    const pq: number[] = [];
-    const rootSet = new Set(roots);
-    for (let i = 0; i < nb; i++) {
-      if (!energized[i]) continue;
-      if (rootSet.has(i) || (pu.busType[i] === 3 && genOn[i])) ref.push(i);
-      else if (pu.busType[i] === 2 && genOn[i]) pv.push(i);
-      else pq.push(i);
-    }
-    this.ref = Int32Array.from(ref);
-    this.pv = Int32Array.from(pv);
-    this.pq = Int32Array.from(pq);
-    this.genAtBus = new Uint8Array(nb);
-    for (const i of ref) this.genAtBus[i] = genOn[i];
-    for (const i of pv) this.genAtBus[i] = 1;
-
-    this.tapRe = new Float64Array(pu.nl);
-    this.tapIm = new Float64Array(pu.nl);
-    for (let l = 0; l < pu.nl; l++) {
-      this.tapRe[l] = pu.brTap[l] * Math.cos(pu.brShift[l]);
-      this.tapIm[l] = pu.brTap[l] * Math.sin(pu.brShift[l]);
-    }
-    this.controllingGenerators = new Map();
-    for (let g = 0; g < pu.ng; g++) {
-      const b = pu.genBus[g];
-      if (!pu.genStatus[g] || !this.genAtBus[b]) continue;
-      const list = this.controllingGenerators.get(b) ?? [];
-      list.push(g);
-      this.controllingGenerators.set(b, list);
-    }
-    this.branchY = branchAdmittances(pu, active);
-    const ybus = buildYbus(pu, this.branchY, active);
-    // Shunts of de-energized buses do not matter; keep their rows out of the Jacobian.
-    this.ybus = ybus;
-
-    // Jacobian blocks: one per energized non-slack bus, in bus order.
-    const blockOf = new Int32Array(nb).fill(-1);
-    const blockBus: number[] = [];
-    for (const i of [...pv, ...pq].sort((a, b) => a - b)) {
-      blockOf[i] = blockBus.length;
-      blockBus.push(i);
-    }
-    this.blockOf = blockOf;
-    this.blockBus = Int32Array.from(blockBus);
-    const nB = blockBus.length;
-    this.nBlocks = nB;
-    this.isPv = new Uint8Array(nb);
-    for (const i of pv) this.isPv[i] = 1;
-
-    const nnzY = ybus.rowPtr[nb];
-    const ybusRow = new Int32Array(nnzY);
-    for (let i = 0; i < nb; i++) for (let p = ybus.rowPtr[i]; p < ybus.rowPtr[i + 1]; p++) ybusRow[p] = i;
-    this.ybusRow = ybusRow;
-    // Block pattern by block column k: rows i with Y_ik != 0 (Ybus is structurally symmetric).
-    const jacPtr = new Int32Array(nB + 1);
-    for (let b = 0; b < nB; b++) {
-      const k = blockBus[b];
-      let c = 0;
-      for (let p = ybus.rowPtr[k]; p < ybus.rowPtr[k + 1]; p++) if (blockOf[ybus.colIdx[p]] >= 0) c++;
-      jacPtr[b + 1] = jacPtr[b] + c;
-    }
-    const jacRow = new Int32Array(jacPtr[nB]);
-    const slot = new Map<number, number>();
-    for (let b = 0; b < nB; b++) {
-      const k = blockBus[b];
-      let o = jacPtr[b];
-      for (let p = ybus.rowPtr[k]; p < ybus.rowPtr[k + 1]; p++) {
-        const i = ybus.colIdx[p];
-        if (blockOf[i] < 0) continue;
-        jacRow[o] = blockOf[i];
-        slot.set(blockOf[i] * nB + b, o);
-        o++;
-      }
-    }
-    this.jacPtr = jacPtr;
-    this.jacRow = jacRow;
-    this.jacValues = new Float64Array(4 * jacPtr[nB]);
-    this.ybusBlock = new Int32Array(nnzY).fill(-1);
-    for (let p = 0; p < nnzY; p++) {
-      const bi = blockOf[ybusRow[p]];
-      const bk = blockOf[ybus.colIdx[p]];
-      if (bi >= 0 && bk >= 0) this.ybusBlock[p] = slot.get(bi * nB + bk)!;
-    }
-    this.lu = new BlockLU2(jacPtr, jacRow);
-    this.ybusSlot = Int32Array.from(this.ybusBlock, (o) => (o < 0 ? -1 : this.lu.inputSlot[o]));
+    const pattern = jacobianPattern(this.ybus, nb, topo.pv, topo.pq);
+    this.pattern = pattern;
+    this.blockOf = pattern.blockOf;
+    this.blockBus = pattern.blockBus;
+    this.nBlocks = pattern.nBlocks;
+    this.isPv = pattern.isPv;
+    this.jacPtr = pattern.jacPtr;
+    this.jacRow = pattern.jacRow;
+    this.jacValues = new Float64Array(4 * pattern.jacPtr[pattern.nBlocks]);
+    this.lu = new BlockLU2(pattern.jacPtr, pattern.jacRow);
+    this.ybusSlot = Int32Array.from(pattern.ybusBlock, (o) => (o < 0 ? -1 : this.lu.inputSlot[o]));
 
     this.vr = new Float64Array(nb);
     this.vi = new Float64Array(nb);
     this.ir = new Float64Array(nb);
     this.ii = new Float64Array(nb);
     this.vabs = new Float64Array(nb);
-    this.f = new Float64Array(2 * nB);
-    this.dx = new Float64Array(2 * nB);
+    this.f = new Float64Array(2 * pattern.nBlocks);
+    this.dx = new Float64Array(2 * pattern.nBlocks);
+    this.electrical = { vr: this.vr, vi: this.vi, vabs: this.vabs, ir: this.ir, ii: this.ii };
   }
 
   /** The network's own injections (p.u.). */
@@ -335,12 +232,12 @@ export class PowerFlowSolver {
   private factorize(): boolean {
     if (!this.useFallback) {
       this.lu.clearFill();
-      this.fillJacobian(this.lu.values, this.ybusSlot);
+      fillJacobian(this.lu.values, this.ybusSlot, this.ybus, this.pattern, this.electrical);
       if (this.lu.factor()) return true;
     }
     // A 2x2 diagonal block is (near) singular: use the scalar LU with pivoting.
     this.useFallback = true;
-    this.fillJacobian(this.jacValues, this.ybusBlock);
+    fillJacobian(this.jacValues, this.pattern.ybusBlock, this.ybus, this.pattern, this.electrical);
     this.fallback ??= this.buildFallback();
     const fb = this.fallback;
     const v = fb.jac.values;
@@ -350,30 +247,8 @@ export class PowerFlowSolver {
   }
 
   private buildFallback(): { lu: SparseLU; map: Int32Array; jac: CscMatrix } {
-    const nB = this.nBlocks;
-    const ti: number[] = [];
-    const tj: number[] = [];
-    const src: number[] = [];
-    for (let b = 0; b < nB; b++) {
-      for (let o = this.jacPtr[b]; o < this.jacPtr[b + 1]; o++) {
-        const r = this.jacRow[o];
-        for (let e = 0; e < 4; e++) {
-          ti.push(2 * r + (e >> 1));
-          tj.push(2 * b + (e & 1));
-          src.push(4 * o + e);
-        }
-      }
-    }
-    // Positions are unique, so fromTriplets keeps one entry per triplet; map them back.
-    const jac = fromTriplets(
-      2 * nB,
-      2 * nB,
-      ti,
-      tj,
-      Float64Array.from(src, (_, k) => k),
-    );
-    const map = Int32Array.from(jac.values, (k) => src[k]);
-    const order = new Int32Array(2 * nB);
+    const { jac, map } = scalarJacobian(this.pattern);
+    const order = new Int32Array(2 * this.nBlocks);
     this.lu.perm.forEach((b, k) => {
       order[2 * k] = 2 * b;
       order[2 * k + 1] = 2 * b + 1;
@@ -462,53 +337,5 @@ export class PowerFlowSolver {
       }
     }
     return norm;
-  }
-
-  /**
-   * Jacobian values from the current voltage and currents (MATPOWER's dSbus_dV):
-   *   dS/dVa = j diag(V) conj(diag(I) - Y diag(V)),
-   *   dS/dVm = diag(V) conj(Y diag(V/|V|)) + conj(diag(I)) diag(V/|V|).
-   */
-  private fillJacobian(J: Float64Array, slots: Int32Array): void {
-    const { re, im, colIdx } = this.ybus;
-    const { vr, vi, ir, ii, ybusRow, isPv, vabs } = this;
-    const nnz = colIdx.length;
-    for (let p = 0; p < nnz; p++) {
-      const o = slots[p];
-      if (o < 0) continue;
-      const i = ybusRow[p];
-      const k = colIdx[p];
-      // W = Y_ik V_k ; V_i conj(W) = a + jb
-      const wr = re[p] * vr[k] - im[p] * vi[k];
-      const wi = re[p] * vi[k] + im[p] * vr[k];
-      const a = vr[i] * wr + vi[i] * wi;
-      const b = vi[i] * wr - vr[i] * wi;
-      // -j (a + jb) = b - ja
-      let dPa = b;
-      let dQa = -a;
-      const vmk = vabs[k];
-      let dPm = a / vmk;
-      let dQm = b / vmk;
-      if (i === k) {
-        // c + jd = V_i conj(I_i)
-        const c = vr[i] * ir[i] + vi[i] * ii[i];
-        const d = vi[i] * ir[i] - vr[i] * ii[i];
-        dPa -= d;
-        dQa += c;
-        dPm += c / vmk;
-        dQm += d / vmk;
-      }
-      const q = 4 * o;
-      const pvk = isPv[k];
-      J[q] = dPa;
-      J[q + 1] = pvk ? 0 : dPm;
-      if (isPv[i]) {
-        J[q + 2] = 0;
-        J[q + 3] = i === k ? 1 : 0;
-      } else {
-        J[q + 2] = dQa;
-        J[q + 3] = pvk ? 0 : dQm;
-      }
-    }
   }
 }
