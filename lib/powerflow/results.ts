@@ -44,15 +44,12 @@ export interface PowerFlowResult {
   solveMs: number;
 }
 
-/** Branch flows, losses, slack and generator outputs for a Newton solution (MATPOWER's pfsoln). */
-export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj: Injections, solveMs: number): PowerFlowResult {
+/** Branch flows, losses and loadings in MW / MVAr / % of rateA (MATPOWER's pfsoln and get_losses). */
+function branchFlows(solver: PowerFlowSolver) {
   const pu = solver.pu;
   const base = pu.baseMVA;
-  const nb = pu.nb;
   const nl = pu.nl;
-  const { vm, va } = sol;
-  if (!solver.holdsStateOf(sol)) solver.evaluate(vm, va);
-  const { vr, vi, ir, ii } = solver.state;
+  const { vr, vi } = solver.state;
   const y = solver.branchY;
   const pF = new Float64Array(nl);
   const qF = new Float64Array(nl);
@@ -109,15 +106,32 @@ export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj
       }
     }
   }
+  return {
+    pFromMw: pF,
+    qFromMvar: qF,
+    pToMw: pT,
+    qToMvar: qT,
+    loadingPct: loading,
+    branchLossPMw: lossP,
+    branchLossQMvar: lossQ,
+    lossPMw: totLossP,
+    lossQMvar: totLossQ,
+    maxLoadingPct: maxLoading,
+    maxLoadingBranch,
+  };
+}
 
-  // Injections at each bus: S_i = V_i conj(I_i) with I = Ybus V (from the solver's state).
-  const sP = new Float64Array(nb);
-  const sQ = new Float64Array(nb);
-  for (let i = 0; i < nb; i++) {
-    sP[i] = vr[i] * ir[i] + vi[i] * ii[i];
-    sQ[i] = vi[i] * ir[i] - vr[i] * ii[i];
-  }
-
+/**
+ * Generator outputs and the slack's, MW / MVAr: set-points, then the reactive output at
+ * voltage-controlled buses and the active output at slack buses from the bus injections
+ * S_i = V_i conj(I_i) (the solver's state), split among a bus's generators as MATPOWER does.
+ */
+function generatorOutputs(solver: PowerFlowSolver, inj: Injections) {
+  const pu = solver.pu;
+  const base = pu.baseMVA;
+  const { vr, vi, ir, ii } = solver.state;
+  const injectionP = (i: number) => vr[i] * ir[i] + vi[i] * ii[i];
+  const injectionQ = (i: number) => vi[i] * ir[i] - vr[i] * ii[i];
   const genP = new Float64Array(pu.ng);
   const genQ = new Float64Array(pu.ng);
   const pg = inj.genPg ?? pu.genPg;
@@ -131,7 +145,7 @@ export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj
   // then in proportion to each generator's reactive range.
   const byBus = solver.controllingGenerators;
   for (const [b, gens] of byBus) {
-    const qTot = (sQ[b] + inj.qd[b]) * base;
+    const qTot = (injectionQ(b) + inj.qd[b]) * base;
     if (gens.length === 1) {
       genQ[gens[0]] = qTot;
       continue;
@@ -152,7 +166,7 @@ export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj
   let slackP = 0;
   let slackQ = 0;
   for (const b of solver.ref) {
-    const pTot = (sP[b] + inj.pd[b]) * base;
+    const pTot = (injectionP(b) + inj.pd[b]) * base;
     const gens = byBus.get(b) ?? [];
     if (gens.length) {
       let others = 0;
@@ -160,14 +174,18 @@ export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj
       genP[gens[0]] = pTot - others;
     }
     slackP += pTot;
-    slackQ += (sQ[b] + inj.qd[b]) * base;
+    slackQ += (injectionQ(b) + inj.qd[b]) * base;
   }
+  return { genPMw: genP, genQMvar: genQ, slackPMw: slackP, slackQMvar: slackQ };
+}
 
+/** Lowest and highest voltage magnitude over the energized buses, with their bus ids (-1 when none). */
+function voltageExtremes(solver: PowerFlowSolver, vm: Float64Array) {
   let vmMin = Infinity;
   let vmMax = -Infinity;
   let vmMinBus = -1;
   let vmMaxBus = -1;
-  for (let i = 0; i < nb; i++) {
+  for (let i = 0; i < solver.pu.nb; i++) {
     if (!solver.energized[i]) continue;
     if (vm[i] < vmMin) {
       vmMin = vm[i];
@@ -178,45 +196,42 @@ export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj
       vmMaxBus = i;
     }
   }
-  const vaDeg = new Float64Array(nb);
-  for (let i = 0; i < nb; i++) vaDeg[i] = va[i] * RAD;
-  const converged = sol.status === "converged";
-  const islandedBusIds = solver.islandedBuses.map((i) => pu.busIds[i]);
-  let message = converged ? "converged" : describeStatus(sol);
+  const id = (i: number) => (i >= 0 ? solver.pu.busIds[i] : -1);
+  return { vmMin, vmMinBusId: id(vmMinBus), vmMax, vmMaxBusId: id(vmMaxBus) };
+}
+
+/** The sentence for the user: the status, and any de-energized buses with the load they leave unserved. */
+function resultMessage(solver: PowerFlowSolver, sol: NewtonSolution, inj: Injections, islandedBusIds: number[]): string {
+  let message = sol.status === "converged" ? "converged" : describeStatus(sol);
   if (islandedBusIds.length) {
-    const lost = solver.islandedBuses.reduce((s, i) => s + inj.pd[i], 0) * base;
+    const lost = solver.islandedBuses.reduce((s, i) => s + inj.pd[i], 0) * solver.pu.baseMVA;
     message += `; ${islandedBusIds.length} bus(es) not connected to a slack bus are de-energized (${lost.toFixed(3)} MW of load unserved): ${islandedBusIds.slice(0, 10).join(", ")}${islandedBusIds.length > 10 ? ", ..." : ""}`;
   }
+  return message;
+}
+
+/** Branch flows, losses, slack and generator outputs for a Newton solution (MATPOWER's pfsoln). */
+export function computeResults(solver: PowerFlowSolver, sol: NewtonSolution, inj: Injections, solveMs: number): PowerFlowResult {
+  const pu = solver.pu;
+  const { vm, va } = sol;
+  if (!solver.holdsStateOf(sol)) solver.evaluate(vm, va);
+  const vaDeg = new Float64Array(pu.nb);
+  for (let i = 0; i < pu.nb; i++) vaDeg[i] = va[i] * RAD;
+  const islandedBusIds = solver.islandedBuses.map((i) => pu.busIds[i]);
   return {
     status: sol.status,
-    converged,
+    converged: sol.status === "converged",
     iterations: sol.iterations,
     maxMismatchPu: sol.maxMismatchPu,
-    message,
-    baseMVA: base,
+    message: resultMessage(solver, sol, inj, islandedBusIds),
+    baseMVA: pu.baseMVA,
     busIds: pu.busIds,
-    vm: sol.vm,
+    vm,
     vaDeg,
     islandedBusIds,
-    pFromMw: pF,
-    qFromMvar: qF,
-    pToMw: pT,
-    qToMvar: qT,
-    loadingPct: loading,
-    branchLossPMw: lossP,
-    branchLossQMvar: lossQ,
-    lossPMw: totLossP,
-    lossQMvar: totLossQ,
-    slackPMw: slackP,
-    slackQMvar: slackQ,
-    genPMw: genP,
-    genQMvar: genQ,
-    vmMin,
-    vmMinBusId: vmMinBus >= 0 ? pu.busIds[vmMinBus] : -1,
-    vmMax,
-    vmMaxBusId: vmMaxBus >= 0 ? pu.busIds[vmMaxBus] : -1,
-    maxLoadingPct: maxLoading,
-    maxLoadingBranch,
+    ...branchFlows(solver),
+    ...generatorOutputs(solver, inj),
+    ...voltageExtremes(solver, vm),
     solveMs,
   };
 }
