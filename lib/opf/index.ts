@@ -3,7 +3,7 @@ import { AcOpf, type OpfSolveOptions } from "./solver";
 import type { OpfSolution } from "./solution";
 
 export { AcOpf, type OpfSolveOptions, type OpfWarmStart } from "./solver";
-export { OpfInputError } from "./model";
+export { OpfInputError } from "./input-error";
 export type { LinearConstraint, LocalFunction } from "./layout";
 export type { OpfObjective } from "./kkt";
 export type { BindingConstraint, OpfSolution } from "./solution";

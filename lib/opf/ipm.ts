@@ -125,15 +125,7 @@ export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult
   if (converged()) return done("converged", convergedMessage(), 0);
 
   for (let it = 1; it <= opts.maxIterations; it++) {
-    // Right-hand side [−N; −g] in KKT unknown order.
-    for (let v = 0; v < nx; v++) {
-      const u = layout.kktOfVar[v];
-      if (u >= 0) rhs[u] = -sys.n[v];
-    }
-    for (let i = 0; i < neq / 2; i++) {
-      rhs[layout.kktOfLamP[i]] = -sys.g[2 * i];
-      rhs[layout.kktOfLamQ[i]] = -sys.g[2 * i + 1];
-    }
+    newtonRightHandSide(sys, rhs);
     saved.set(ldl.values);
     const gammaForInertia = opts.exactNewtonEndgame === false ? Infinity : gamma;
     let delta = factorWithInertiaCorrection(sys, saved, lastDelta, false, gammaForInertia);
@@ -149,39 +141,12 @@ export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult
       return done("numerical_error", why, it - 1, Number.isFinite(f) ? "kkt" : "nonfinite");
     }
     if (delta > 0) lastDelta = delta;
-    for (let v = 0; v < nx; v++) {
-      const u = layout.kktOfVar[v];
-      dx[v] = u >= 0 ? sol[u] : 0;
-    }
-    for (let i = 0; i < neq / 2; i++) {
-      dlam[2 * i] = sol[layout.kktOfLamP[i]];
-      dlam[2 * i + 1] = sol[layout.kktOfLamQ[i]];
-    }
-    // dz = −h − z − ∇hᵀ dx,  dμ = −μ + (γ − μ dz)/z
-    const { rowPtr, rowVar, rowGrad } = layout;
-    for (let j = 0; j < niq; j++) {
-      let s = 0;
-      for (let a = rowPtr[j]; a < rowPtr[j + 1]; a++) s += rowGrad[a] * dx[rowVar[a]];
-      dz[j] = -sys.h[j] - p.z[j] - s;
-      dmu[j] = -p.mu[j] + (gamma - p.mu[j] * dz[j]) / p.z[j];
-    }
-    let ap = 1;
-    let ad = 1;
-    for (let j = 0; j < niq; j++) {
-      if (dz[j] < 0) ap = Math.min(ap, (XI * p.z[j]) / -dz[j]);
-      if (dmu[j] < 0) ad = Math.min(ad, (XI * p.mu[j]) / -dmu[j]);
-    }
-    for (let v = 0; v < nx; v++) p.x[v] += ap * dx[v];
-    for (let j = 0; j < niq; j++) {
-      p.z[j] += ap * dz[j];
-      p.mu[j] += ad * dmu[j];
-    }
-    for (let i = 0; i < neq; i++) p.lam[i] += ad * dlam[i];
-    if (niq > 0) {
-      let zmu = 0;
-      for (let j = 0; j < niq; j++) zmu += p.z[j] * p.mu[j];
-      gamma = (SIGMA * zmu) / niq;
-    }
+    unpackNewtonStep(sys, sol, dx, dlam);
+    inequalityStep(sys, p, dx, gamma, dz, dmu);
+    const ap = fractionToBoundary(p.z, dz);
+    const ad = fractionToBoundary(p.mu, dmu);
+    takeStep(p, ap, ad, dx, dlam, dz, dmu);
+    if (niq > 0) gamma = (SIGMA * dot(p.z, p.mu)) / niq;
     f0 = f;
     f = sys.evaluate(p, gamma);
     conds = measure(sys, p, f * sys.costScale, f0 * sys.costScale);
@@ -199,6 +164,60 @@ export function runIpm(sys: KktSystem, p: IpmPoint, opts: IpmOptions): IpmResult
   return done("max_iterations", `no convergence in ${opts.maxIterations} iterations`, opts.maxIterations, "max_iterations");
 }
 
+/** Right-hand side [−N; −g] of the Newton system, in KKT unknown order. */
+function newtonRightHandSide(sys: KktSystem, rhs: Float64Array): void {
+  const layout = sys.layout;
+  for (let v = 0; v < sys.model.nx; v++) {
+    const u = layout.kktOfVar[v];
+    if (u >= 0) rhs[u] = -sys.n[v];
+  }
+  for (let i = 0; i < sys.g.length / 2; i++) {
+    rhs[layout.kktOfLamP[i]] = -sys.g[2 * i];
+    rhs[layout.kktOfLamQ[i]] = -sys.g[2 * i + 1];
+  }
+}
+
+/** dx and dλ out of the Newton system's solution (0 for variables not in the KKT system). */
+function unpackNewtonStep(sys: KktSystem, sol: Float64Array, dx: Float64Array, dlam: Float64Array): void {
+  const layout = sys.layout;
+  for (let v = 0; v < dx.length; v++) {
+    const u = layout.kktOfVar[v];
+    dx[v] = u >= 0 ? sol[u] : 0;
+  }
+  for (let i = 0; i < sys.g.length / 2; i++) {
+    dlam[2 * i] = sol[layout.kktOfLamP[i]];
+    dlam[2 * i + 1] = sol[layout.kktOfLamQ[i]];
+  }
+}
+
+/** dz = −h − z − ∇hᵀ dx,  dμ = −μ + (γ − μ dz)/z */
+function inequalityStep(sys: KktSystem, p: IpmPoint, dx: Float64Array, gamma: number, dz: Float64Array, dmu: Float64Array): void {
+  const { rowPtr, rowVar, rowGrad } = sys.layout;
+  for (let j = 0; j < dz.length; j++) {
+    let s = 0;
+    for (let a = rowPtr[j]; a < rowPtr[j + 1]; a++) s += rowGrad[a] * dx[rowVar[a]];
+    dz[j] = -sys.h[j] - p.z[j] - s;
+    dmu[j] = -p.mu[j] + (gamma - p.mu[j] * dz[j]) / p.z[j];
+  }
+}
+
+/** Longest step α ≤ 1 that keeps v + α dv above (1 − ξ) v (fraction to the boundary). */
+function fractionToBoundary(v: Float64Array, dv: Float64Array): number {
+  let alpha = 1;
+  for (let j = 0; j < dv.length; j++) if (dv[j] < 0) alpha = Math.min(alpha, (XI * v[j]) / -dv[j]);
+  return alpha;
+}
+
+/** x, z += αp (dx, dz); μ, λ += αd (dμ, dλ). */
+function takeStep(p: IpmPoint, ap: number, ad: number, dx: Float64Array, dlam: Float64Array, dz: Float64Array, dmu: Float64Array): void {
+  for (let v = 0; v < dx.length; v++) p.x[v] += ap * dx[v];
+  for (let j = 0; j < dz.length; j++) {
+    p.z[j] += ap * dz[j];
+    p.mu[j] += ad * dmu[j];
+  }
+  for (let i = 0; i < dlam.length; i++) p.lam[i] += ad * dlam[i];
+}
+
 /** MIPS's convergence measures at the current point (scaled objective). */
 function measure(sys: KktSystem, p: IpmPoint, fs: number, f0s: number) {
   const { layout, g, h, lx } = sys;
@@ -210,8 +229,7 @@ function measure(sys: KktSystem, p: IpmPoint, fs: number, f0s: number) {
   const zInf = infNorm(p.z);
   let lxInf = 0;
   for (let v = 0; v < lx.length; v++) if (layout.free[v]) lxInf = Math.max(lxInf, Math.abs(lx[v]));
-  let zmu = 0;
-  for (let j = 0; j < p.z.length; j++) zmu += p.z[j] * p.mu[j];
+  const zmu = dot(p.z, p.mu);
   return {
     feasCond: Math.max(gInf, hMax) / (1 + Math.max(xInf, zInf)),
     gradCond: lxInf / (1 + Math.max(infNorm(p.lam), infNorm(p.mu))),
@@ -224,6 +242,12 @@ function infNorm(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }
 
 function hasNaN(a: Float64Array): boolean {

@@ -1,6 +1,7 @@
 import { endFlow, newEndFlow, type EndFlow } from "./branch-flow";
 import { RowKind, type KktLayout, type LinearConstraint, type LocalFunction } from "./layout";
-import { polyCost, type OpfModel } from "./model";
+import { polyCost } from "./costs";
+import type { OpfModel } from "./model";
 
 /** What the OPF minimizes besides (or instead of) the generators' costs. */
 export interface OpfObjective {

@@ -1,6 +1,8 @@
 import { toPerUnit, type PuNetwork } from "../grid/per-unit";
-import type { GenCost, Network } from "../grid/types";
+import type { Network } from "../grid/types";
 import { branchAdmittances, type BranchAdmittances } from "../powerflow/ybus";
+import { type CostCurve, generatorCosts } from "./costs";
+import { OpfInputError } from "./input-error";
 
 /**
  * MATPOWER's standard AC optimal power flow (polar voltages, generator P and Q as
@@ -11,28 +13,6 @@ import { branchAdmittances, type BranchAdmittances } from "../powerflow/ybus";
  * Variables x = [Va (nb), Vm (nb), Pg (ng), Qg (ng), y (ny)], with y the cost of each
  * piecewise-linear cost curve (MATPOWER's "CCV" formulation: y ≥ each segment).
  */
-
-/** Input the OPF cannot work with; the message names the element and is meant for the user. */
-export class OpfInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OpfInputError";
-  }
-}
-
-/** A cost curve on one variable (Pg or Qg in p.u.), in $/h of the variable in MW/MVAr. */
-export interface CostCurve {
-  /** Variable index in x. */
-  variable: number;
-  /** 2: polynomial, coefficients c0, c1, ... (ascending, per MW^k); 1: piecewise linear. */
-  model: 1 | 2;
-  /** Polynomial coefficients, ascending powers of the MW value. */
-  poly: Float64Array;
-  /** Piecewise linear: breakpoints in MW/MVAr and $/h (n ≥ 2), and the y variable. */
-  pwX: Float64Array;
-  pwY: Float64Array;
-  yVariable: number;
-}
 
 /** One inequality of the angle-difference kind: lo ≤ Va_f − Va_t ≤ hi (radians). */
 export interface AngleLimit {
@@ -109,64 +89,13 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
   const requireCosts = opts.requireCosts ?? true;
   const pu = toPerUnit(net);
   const base = net.baseMVA;
-  const busPos = new Int32Array(net.buses.length).fill(-1);
-  const buses: number[] = [];
-  net.buses.forEach((b, i) => {
-    if (b.type !== "NONE") {
-      busPos[i] = buses.length;
-      buses.push(i);
-    }
-  });
+  const { buses, busPos } = participatingBuses(net);
   const nb = buses.length;
-  if (nb === 0) throw new OpfInputError("the grid has no energized bus (every bus is of type 4, isolated)");
-
-  for (const i of buses) {
-    const b = net.buses[i];
-    if (!(b.vminPu <= b.vmaxPu)) {
-      throw new OpfInputError(`bus ${b.id}: Vmin ${b.vminPu} p.u. exceeds Vmax ${b.vmaxPu} p.u.`);
-    }
-    if (!(b.vmaxPu > 0)) throw new OpfInputError(`bus ${b.id}: Vmax ${b.vmaxPu} p.u. must be positive`);
-  }
-
-  const branchList: number[] = [];
-  net.branches.forEach((br, l) => {
-    if (!br.inService) return;
-    const f = busPos[pu.brFrom[l]];
-    const t = busPos[pu.brTo[l]];
-    if (f < 0 || t < 0) return;
-    if (br.rPu === 0 && br.xPu === 0) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}) has zero impedance`);
-    if (br.rateAMva < 0) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}): rateA ${br.rateAMva} MVA is negative`);
-    branchList.push(l);
-  });
-  const branches = Int32Array.from(branchList);
+  const branches = participatingBranches(net, pu, busPos);
   const nl = branches.length;
-
-  const genList: number[] = [];
-  net.generators.forEach((g, k) => {
-    if (!g.inService) return;
-    const bi = busPos[pu.busIndex.get(g.bus)!];
-    if (bi < 0) return;
-    if (!(g.pminMw <= g.pmaxMw)) throw new OpfInputError(`generator ${g.id} at bus ${g.bus}: Pmin ${g.pminMw} MW exceeds Pmax ${g.pmaxMw} MW`);
-    if (!(g.qminMvar <= g.qmaxMvar)) {
-      throw new OpfInputError(`generator ${g.id} at bus ${g.bus}: Qmin ${g.qminMvar} MVAr exceeds Qmax ${g.qmaxMvar} MVAr`);
-    }
-    genList.push(k);
-  });
-  const gens = Int32Array.from(genList);
+  const { gens, genPos, genBus } = participatingGenerators(net, pu, busPos);
   const ng = gens.length;
-  const genPos = new Int32Array(net.generators.length).fill(-1);
-  gens.forEach((k, j) => (genPos[k] = j));
-  const genBus = Int32Array.from(gens, (k) => busPos[pu.genBus[k]]);
-  const genLink = new Int32Array(ng).fill(-1);
-  for (const link of opts.links ?? []) {
-    const j = link.generator >= 0 && link.generator < genPos.length ? genPos[link.generator] : -1;
-    if (j < 0) throw new OpfInputError(`link: generator #${link.generator} is not an in-service generator of the grid`);
-    const bi = pu.busIndex.get(link.bus);
-    const lb = bi === undefined ? -1 : busPos[bi];
-    if (lb < 0) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: bus ${link.bus} is not an energized bus of the grid`);
-    if (lb === genBus[j]) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: it already sits at bus ${link.bus}`);
-    genLink[j] = lb;
-  }
+  const genLink = generatorLinks(net, pu, busPos, genPos, genBus, opts.links ?? []);
 
   // Islands: every participating bus must reach a reference bus through in-service branches.
   const refBuses = Int32Array.from(buses.map((i, j) => (net.buses[i].type === "REF" ? j : -1)).filter((j) => j >= 0));
@@ -178,69 +107,11 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
   const iPg = 2 * nb;
   const iQg = 2 * nb + ng;
   const iY = 2 * nb + 2 * ng;
-
-  // Costs: gencost rows of the in-service generators (P block, and the Q block when given).
-  const costs: CostCurve[] = [];
-  let ny = 0;
-  let hasGenCosts = ng > 0;
-  for (let j = 0; j < ng; j++) {
-    const g = net.generators[gens[j]];
-    if (!g.cost) {
-      hasGenCosts = false;
-      if (requireCosts) {
-        throw new OpfInputError(`generator ${g.id} at bus ${g.bus} has no cost: the OPF needs mpc.gencost with a row for every generator`);
-      }
-      continue;
-    }
-    costs.push(costCurve(g.cost, iPg + j, `generator ${g.id} at bus ${g.bus}`, () => iY + ny++));
-    if (g.qCost) costs.push(costCurve(g.qCost, iQg + j, `generator ${g.id} at bus ${g.bus} (reactive cost)`, () => iY + ny++));
-  }
+  const { costs, ny, hasGenCosts } = generatorCosts(net, gens, { iPg, iQg, iY }, requireCosts);
   if (requireCosts && ng === 0) throw new OpfInputError("the grid has no in-service generator to dispatch");
   const nx = iY + ny;
-
-  const xmin = new Float64Array(nx).fill(-Infinity);
-  const xmax = new Float64Array(nx).fill(Infinity);
-  for (let j = 0; j < nb; j++) {
-    const b = net.buses[buses[j]];
-    xmin[iVm + j] = b.vminPu;
-    xmax[iVm + j] = b.vmaxPu;
-  }
-  for (const r of refBuses) {
-    const va = net.buses[buses[r]].vaDeg * DEG;
-    xmin[iVa + r] = va;
-    xmax[iVa + r] = va;
-  }
-  for (let j = 0; j < ng; j++) {
-    const g = net.generators[gens[j]];
-    xmin[iPg + j] = g.pminMw / base;
-    xmax[iPg + j] = g.pmaxMw / base;
-    xmin[iQg + j] = g.qminMvar / base;
-    xmax[iQg + j] = g.qmaxMvar / base;
-  }
-
-  // MATPOWER's makeAang: a limit applies where ANGMIN/ANGMAX is non-zero and within ±360°.
-  const angleLimits: AngleLimit[] = [];
-  for (let t = 0; t < nl; t++) {
-    const br = net.branches[branches[t]];
-    const lo = br.angMinDeg !== 0 && br.angMinDeg > -360 ? br.angMinDeg * DEG : -Infinity;
-    const hi = br.angMaxDeg !== 0 && br.angMaxDeg < 360 ? br.angMaxDeg * DEG : Infinity;
-    if (lo > hi) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}): ANGMIN ${br.angMinDeg}° exceeds ANGMAX ${br.angMaxDeg}°`);
-    if (lo > -Infinity || hi < Infinity) angleLimits.push({ branch: t, lo, hi });
-  }
-
-  const all = branchAdmittances(pu);
-  const pick = (a: Float64Array) => Float64Array.from(branches, (l) => a[l]);
-  const y: BranchAdmittances = {
-    yffRe: pick(all.yffRe),
-    yffIm: pick(all.yffIm),
-    yftRe: pick(all.yftRe),
-    yftIm: pick(all.yftIm),
-    ytfRe: pick(all.ytfRe),
-    ytfIm: pick(all.ytfIm),
-    yttRe: pick(all.yttRe),
-    yttIm: pick(all.yttIm),
-  };
-  const rate = Float64Array.from(branches, (l) => (pu.brRate[l] >= 1e10 / base ? 0 : pu.brRate[l]));
+  const { xmin, xmax } = variableBounds(net, buses, refBuses, gens, { nx, iVa, iVm, iPg, iQg });
+  const angleLimits = branchAngleLimits(net, branches);
 
   return {
     network: net,
@@ -258,8 +129,8 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
     branches,
     brFrom: Int32Array.from(branches, (l) => busPos[pu.brFrom[l]]),
     brTo: Int32Array.from(branches, (l) => busPos[pu.brTo[l]]),
-    y,
-    rate,
+    y: pickAdmittances(branchAdmittances(pu), branches),
+    rate: Float64Array.from(branches, (l) => (pu.brRate[l] >= 1e10 / base ? 0 : pu.brRate[l])),
     angleLimits,
     pd: Float64Array.from(buses, (i) => pu.pd[i]),
     qd: Float64Array.from(buses, (i) => pu.qd[i]),
@@ -280,31 +151,135 @@ export function buildOpfModel(net: Network, opts: BuildOpfOptions = {}): OpfMode
   };
 }
 
-function costCurve(c: GenCost, variable: number, who: string, newY: () => number): CostCurve {
-  if (c.model === 2) {
-    if (c.coeffs.length === 0) throw new OpfInputError(`${who}: a polynomial cost needs at least one coefficient`);
-    // MATPOWER lists c(n-1) ... c0; keep ascending powers.
-    const poly = Float64Array.from(c.coeffs).reverse();
-    return { variable, model: 2, poly, pwX: new Float64Array(0), pwY: new Float64Array(0), yVariable: -1 };
-  }
-  const n = c.coeffs.length / 2;
-  if (!Number.isInteger(n) || n < 2) throw new OpfInputError(`${who}: a piecewise-linear cost needs at least two (MW, $/h) points`);
-  const pwX = new Float64Array(n);
-  const pwY = new Float64Array(n);
-  for (let s = 0; s < n; s++) {
-    pwX[s] = c.coeffs[2 * s];
-    pwY[s] = c.coeffs[2 * s + 1];
-  }
-  let lastSlope = -Infinity;
-  for (let s = 0; s + 1 < n; s++) {
-    if (!(pwX[s + 1] > pwX[s])) throw new OpfInputError(`${who}: piecewise-linear cost points must have increasing MW values (${pwX[s]}, ${pwX[s + 1]})`);
-    const m = (pwY[s + 1] - pwY[s]) / (pwX[s + 1] - pwX[s]);
-    if (m < lastSlope - 1e-12 * Math.abs(lastSlope)) {
-      throw new OpfInputError(`${who}: piecewise-linear cost is not convex (slope ${m} after ${lastSlope} $/MWh)`);
+/** Buses that take part (type ≠ 4) and the map back from network positions (-1 if out); checks their voltage limits. */
+function participatingBuses(net: Network): { buses: number[]; busPos: Int32Array } {
+  const busPos = new Int32Array(net.buses.length).fill(-1);
+  const buses: number[] = [];
+  net.buses.forEach((b, i) => {
+    if (b.type !== "NONE") {
+      busPos[i] = buses.length;
+      buses.push(i);
     }
-    lastSlope = m;
+  });
+  if (buses.length === 0) throw new OpfInputError("the grid has no energized bus (every bus is of type 4, isolated)");
+  for (const i of buses) {
+    const b = net.buses[i];
+    if (!(b.vminPu <= b.vmaxPu)) {
+      throw new OpfInputError(`bus ${b.id}: Vmin ${b.vminPu} p.u. exceeds Vmax ${b.vmaxPu} p.u.`);
+    }
+    if (!(b.vmaxPu > 0)) throw new OpfInputError(`bus ${b.id}: Vmax ${b.vmaxPu} p.u. must be positive`);
   }
-  return { variable, model: 1, poly: new Float64Array(0), pwX, pwY, yVariable: newY() };
+  return { buses, busPos };
+}
+
+/** In-service branches between participating buses; refuses zero impedances and negative ratings. */
+function participatingBranches(net: Network, pu: PuNetwork, busPos: Int32Array): Int32Array {
+  const branchList: number[] = [];
+  net.branches.forEach((br, l) => {
+    if (!br.inService) return;
+    const f = busPos[pu.brFrom[l]];
+    const t = busPos[pu.brTo[l]];
+    if (f < 0 || t < 0) return;
+    if (br.rPu === 0 && br.xPu === 0) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}) has zero impedance`);
+    if (br.rateAMva < 0) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}): rateA ${br.rateAMva} MVA is negative`);
+    branchList.push(l);
+  });
+  return Int32Array.from(branchList);
+}
+
+/** In-service generators at participating buses, their positions back and their OPF buses; checks their P and Q limits. */
+function participatingGenerators(net: Network, pu: PuNetwork, busPos: Int32Array): { gens: Int32Array; genPos: Int32Array; genBus: Int32Array } {
+  const genList: number[] = [];
+  net.generators.forEach((g, k) => {
+    if (!g.inService) return;
+    const bi = busPos[pu.busIndex.get(g.bus)!];
+    if (bi < 0) return;
+    if (!(g.pminMw <= g.pmaxMw)) throw new OpfInputError(`generator ${g.id} at bus ${g.bus}: Pmin ${g.pminMw} MW exceeds Pmax ${g.pmaxMw} MW`);
+    if (!(g.qminMvar <= g.qmaxMvar)) {
+      throw new OpfInputError(`generator ${g.id} at bus ${g.bus}: Qmin ${g.qminMvar} MVAr exceeds Qmax ${g.qmaxMvar} MVAr`);
+    }
+    genList.push(k);
+  });
+  const gens = Int32Array.from(genList);
+  const genPos = new Int32Array(net.generators.length).fill(-1);
+  gens.forEach((k, j) => (genPos[k] = j));
+  const genBus = Int32Array.from(gens, (k) => busPos[pu.genBus[k]]);
+  return { gens, genPos, genBus };
+}
+
+/** OPF bus where each linked generator's injection is withdrawn again (-1 for an ordinary generator). */
+function generatorLinks(net: Network, pu: PuNetwork, busPos: Int32Array, genPos: Int32Array, genBus: Int32Array, links: { generator: number; bus: number }[]): Int32Array {
+  const genLink = new Int32Array(genBus.length).fill(-1);
+  for (const link of links) {
+    const j = link.generator >= 0 && link.generator < genPos.length ? genPos[link.generator] : -1;
+    if (j < 0) throw new OpfInputError(`link: generator #${link.generator} is not an in-service generator of the grid`);
+    const bi = pu.busIndex.get(link.bus);
+    const lb = bi === undefined ? -1 : busPos[bi];
+    if (lb < 0) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: bus ${link.bus} is not an energized bus of the grid`);
+    if (lb === genBus[j]) throw new OpfInputError(`link of generator ${net.generators[link.generator].id}: it already sits at bus ${link.bus}`);
+    genLink[j] = lb;
+  }
+  return genLink;
+}
+
+/** Default bounds: ±Infinity where unbounded, Vm and generator limits, Va of reference buses fixed at the case's angle. */
+function variableBounds(
+  net: Network,
+  buses: number[],
+  refBuses: Int32Array,
+  gens: Int32Array,
+  at: { nx: number; iVa: number; iVm: number; iPg: number; iQg: number },
+): { xmin: Float64Array; xmax: Float64Array } {
+  const { nx, iVa, iVm, iPg, iQg } = at;
+  const base = net.baseMVA;
+  const xmin = new Float64Array(nx).fill(-Infinity);
+  const xmax = new Float64Array(nx).fill(Infinity);
+  for (let j = 0; j < buses.length; j++) {
+    const b = net.buses[buses[j]];
+    xmin[iVm + j] = b.vminPu;
+    xmax[iVm + j] = b.vmaxPu;
+  }
+  for (const r of refBuses) {
+    const va = net.buses[buses[r]].vaDeg * DEG;
+    xmin[iVa + r] = va;
+    xmax[iVa + r] = va;
+  }
+  for (let j = 0; j < gens.length; j++) {
+    const g = net.generators[gens[j]];
+    xmin[iPg + j] = g.pminMw / base;
+    xmax[iPg + j] = g.pmaxMw / base;
+    xmin[iQg + j] = g.qminMvar / base;
+    xmax[iQg + j] = g.qmaxMvar / base;
+  }
+  return { xmin, xmax };
+}
+
+/** MATPOWER's makeAang: a limit applies where ANGMIN/ANGMAX is non-zero and within ±360°. */
+function branchAngleLimits(net: Network, branches: Int32Array): AngleLimit[] {
+  const angleLimits: AngleLimit[] = [];
+  for (let t = 0; t < branches.length; t++) {
+    const br = net.branches[branches[t]];
+    const lo = br.angMinDeg !== 0 && br.angMinDeg > -360 ? br.angMinDeg * DEG : -Infinity;
+    const hi = br.angMaxDeg !== 0 && br.angMaxDeg < 360 ? br.angMaxDeg * DEG : Infinity;
+    if (lo > hi) throw new OpfInputError(`branch ${br.id} (${br.from}-${br.to}): ANGMIN ${br.angMinDeg}° exceeds ANGMAX ${br.angMaxDeg}°`);
+    if (lo > -Infinity || hi < Infinity) angleLimits.push({ branch: t, lo, hi });
+  }
+  return angleLimits;
+}
+
+/** Admittances of the OPF branches (index = OPF branch) out of those of all branches. */
+function pickAdmittances(all: BranchAdmittances, branches: Int32Array): BranchAdmittances {
+  const pick = (a: Float64Array) => Float64Array.from(branches, (l) => a[l]);
+  return {
+    yffRe: pick(all.yffRe),
+    yffIm: pick(all.yffIm),
+    yftRe: pick(all.yftRe),
+    yftIm: pick(all.yftIm),
+    ytfRe: pick(all.ytfRe),
+    ytfIm: pick(all.ytfIm),
+    yttRe: pick(all.yttRe),
+    yttIm: pick(all.yttIm),
+  };
 }
 
 function checkIslands(net: Network, nb: number, buses: number[], branches: Int32Array, busPos: Int32Array, pu: PuNetwork, refBuses: Int32Array): void {
@@ -335,19 +310,4 @@ function checkIslands(net: Network, nb: number, buses: number[], branches: Int32
       `bus${cut.length > 1 ? "es" : ""} ${shown} ${cut.length > 1 ? "are" : "is"} in an island without a reference bus (type 3): connect ${cut.length > 1 ? "them" : "it"}, give the island a reference bus, or set ${cut.length > 1 ? "them" : "it"} to type 4 (isolated)`,
     );
   }
-}
-
-/** Cost in $/h of a curve at its variable's value v (p.u.), with first and second derivatives w.r.t. v. */
-export function polyCost(c: CostCurve, v: number, base: number): { f: number; df: number; d2f: number } {
-  const p = v * base;
-  const k = c.poly;
-  let f = 0;
-  let d = 0;
-  let d2 = 0;
-  for (let j = k.length - 1; j >= 0; j--) {
-    d2 = d2 * p + 2 * d;
-    d = d * p + f;
-    f = f * p + k[j];
-  }
-  return { f, df: d * base, d2f: d2 * base * base };
 }

@@ -5,10 +5,11 @@ import { toPerUnit } from "../grid/per-unit";
 import { solvePowerFlow } from "../powerflow";
 import { readSharedCase } from "../testing/shared";
 import { mulberry32 } from "../util/mulberry32";
-import { boundaryDer, buildLinDistFlow, buildLossModel, buildRegionProblem, computePqRegions, evalLoss, regionNetwork, type BoundaryPoint, type RegionProblem } from "./index";
+import { buildLinDistFlow, buildLossModel, buildRegionProblem, computePqRegions, evalLoss, regionNetwork, type RegionProblem } from "./index";
 import { area, boxPolygon, clipHalfPlane, contains, densify, hausdorff, iou, type Point } from "./polygon";
 import { acCompensation, clipToBox } from "./loss";
 import { evalAffine } from "./lindistflow";
+import { replayBoundaryPoint } from "./regions.fixtures";
 
 const shared = (name: string) => parseMatpowerCase(readSharedCase(name));
 
@@ -181,25 +182,6 @@ function withInjection(problem: RegionProblem, pg: number, qg: number): Network 
   };
 }
 
-/** Re-run a boundary point as an AC power flow with its dispatch: the slack's P and Q, and the voltages. */
-function replay(problem: RegionProblem, b: BoundaryPoint) {
-  const net = regionNetwork(problem);
-  const byBus = new Map<number, [number, number]>();
-  for (const d of boundaryDer(b, problem.units)) {
-    const cur = byBus.get(d.bus) ?? [0, 0];
-    byBus.set(d.bus, [cur[0] + d.pMW, cur[1] + d.qMVAr]);
-  }
-  const pfNet: Network = {
-    ...net,
-    generators: net.generators.slice(0, 1),
-    buses: net.buses.map((bus) => {
-      const inj = byBus.get(bus.id);
-      return inj ? { ...bus, pdMw: bus.pdMw - inj[0], qdMvar: bus.qdMvar - inj[1] } : bus;
-    }),
-  };
-  return { pf: solvePowerFlow(pfNet, { tol: 1e-10 }), net: pfNet };
-}
-
 describe("the exact region and the comparison (Fig. 2)", () => {
   for (const name of ["case10ba", "case33mg", "case118zh", "case33bw"]) {
     it(`${name}: every boundary point replays in AC (p, q within 1e-3, voltages within limits); U_SLC beats U_LDS and reaches IoU 0.9`, async () => {
@@ -208,7 +190,7 @@ describe("the exact region and the comparison (Fig. 2)", () => {
       expect(ex.failures).toEqual([]);
       expect(ex.boundary.length).toBeGreaterThanOrEqual(48);
       for (const b of ex.boundary) {
-        const { pf, net } = replay(r.problem, b);
+        const { pf, net } = replayBoundaryPoint(r.problem, b);
         expect(pf.converged).toBe(true);
         expect(Math.abs(pf.slackPMw - b.pMw)).toBeLessThan(1e-3);
         expect(Math.abs(pf.slackQMvar - b.qMvar)).toBeLessThan(1e-3);

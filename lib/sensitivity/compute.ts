@@ -1,7 +1,10 @@
-import { toPerUnit } from "../grid/per-unit";
+import { toPerUnit, type PuNetwork } from "../grid/per-unit";
 import type { Network } from "../grid/types";
 import { computeResults, PowerFlowSolver, type PowerFlowResult } from "../powerflow";
+import { loadingGradients } from "./loading-gradient";
 import type { FlexLocation, OperatingPointSpec } from "./locations";
+import { monitoredElements, screenElements, type SolvedPoint } from "./monitored";
+import { loadingResponse, StateSensitivity } from "./state-sensitivity";
 
 /**
  * Piecewise sensitivity matrices of [P004] (eq. 3-8): at each
@@ -41,16 +44,12 @@ export interface SensitivityOptions {
   onProgress?: (done: number, total: number, stage: string) => void;
 }
 
-export interface OperatingPointSensitivity {
+/** An operating point's flexibility and sensitivity matrices: all the light model carries of it. */
+export interface OperatingPointMatrices {
   id: string;
   label: string;
-  converged: boolean;
-  message: string;
   pFlexMw: Float64Array;
   qFlexMvar: Float64Array;
-  vmMin: number;
-  vmMax: number;
-  maxLoadingPct: number | null;
   /** Base values at the point: monitored voltages (p.u.) and signed loadings (%). */
   v: Float64Array;
   l: Float64Array;
@@ -60,6 +59,14 @@ export interface OperatingPointSensitivity {
   ltdf: Float64Array;
   vtdfQ?: Float64Array;
   ltdfQ?: Float64Array;
+}
+
+export interface OperatingPointSensitivity extends OperatingPointMatrices {
+  converged: boolean;
+  message: string;
+  vmMin: number;
+  vmMax: number;
+  maxLoadingPct: number | null;
   /** The full power flow (DSO side only; never part of the light model). */
   pf: PowerFlowResult;
 }
@@ -86,82 +93,26 @@ export function operatingPointInjections(solver: PowerFlowSolver, locBus: Int32A
   return { pd, qd };
 }
 
-/** Signed loading of each branch and which end carries the larger |S| (for derivatives). */
-interface LoadingGradient {
-  /** d(loading %)/d(theta_f, theta_t, v_f, v_t) per monitored branch, 4 per branch. */
-  g: Float64Array;
-}
-
-function loadingGradients(solver: PowerFlowSolver, branches: Int32Array, vm: Float64Array, va: Float64Array): LoadingGradient {
-  const pu = solver.pu;
-  const y = solver.branchY;
-  const g = new Float64Array(4 * branches.length);
-  for (let m = 0; m < branches.length; m++) {
-    const l = branches[m];
-    const f = pu.brFrom[l];
-    const t = pu.brTo[l];
-    const vf = vm[f];
-    const vt = vm[t];
-    const d = va[f] - va[t];
-    const c = Math.cos(d);
-    const s = Math.sin(d);
-    // S_f = conj(Yff) vf^2 + conj(Yft) vf vt e^{j d} ; S_t = conj(Ytt) vt^2 + conj(Ytf) vf vt e^{-j d}
-    const aRe = y.yftRe[l] * c + y.yftIm[l] * s; // conj(Yft) e^{jd}
-    const aIm = y.yftRe[l] * s - y.yftIm[l] * c;
-    const bRe = y.ytfRe[l] * c - y.ytfIm[l] * s; // conj(Ytf) e^{-jd}
-    const bIm = -y.ytfRe[l] * s - y.ytfIm[l] * c;
-    const sfRe = y.yffRe[l] * vf * vf + aRe * vf * vt;
-    const sfIm = -y.yffIm[l] * vf * vf + aIm * vf * vt;
-    const stRe = y.yttRe[l] * vt * vt + bRe * vf * vt;
-    const stIm = -y.yttIm[l] * vt * vt + bIm * vf * vt;
-    const magF = Math.hypot(sfRe, sfIm);
-    const magT = Math.hypot(stRe, stIm);
-    const rate = pu.brRate[l];
-    const sign = sfRe >= 0 ? 1 : -1;
-    // Derivatives of the end with the larger |S| w.r.t. (theta_f, theta_t, v_f, v_t).
-    let dRe: number[];
-    let dIm: number[];
-    let mag: number;
-    let pRe: number;
-    let pIm: number;
-    if (magF >= magT) {
-      mag = magF;
-      pRe = sfRe;
-      pIm = sfIm;
-      // dS_f/dtheta_f = j A vf vt, dS_f/dtheta_t = -j A vf vt, dS_f/dvf = 2 conj(Yff) vf + A vt, dS_f/dvt = A vf
-      dRe = [-aIm * vf * vt, aIm * vf * vt, 2 * y.yffRe[l] * vf + aRe * vt, aRe * vf];
-      dIm = [aRe * vf * vt, -aRe * vf * vt, -2 * y.yffIm[l] * vf + aIm * vt, aIm * vf];
-    } else {
-      mag = magT;
-      pRe = stRe;
-      pIm = stIm;
-      // S_t depends on -d: dS_t/dtheta_f = -j B vf vt, dS_t/dtheta_t = j B vf vt
-      dRe = [bIm * vf * vt, -bIm * vf * vt, bRe * vt, 2 * y.yttRe[l] * vt + bRe * vf];
-      dIm = [-bRe * vf * vt, bRe * vf * vt, bIm * vt, -2 * y.yttIm[l] * vt + bIm * vf];
-    }
-    if (mag === 0 || !(rate > 0)) continue;
-    const k = (sign * 100) / (rate * mag);
-    for (let e = 0; e < 4; e++) g[4 * m + e] = k * (pRe * dRe[e] + pIm * dIm[e]);
-  }
-  return { g };
+/** Network position of each location's bus. */
+function locationBuses(pu: PuNetwork, locations: FlexLocation[]): Int32Array {
+  return Int32Array.from(locations, (l) => {
+    const i = pu.busIndex.get(l.bus);
+    if (i === undefined) throw new Error(`location ${l.id}: unknown bus ${l.bus}`);
+    return i;
+  });
 }
 
 export function computeSensitivities(net: Network, locations: FlexLocation[], ops: OperatingPointSpec[], opts: SensitivityOptions = {}): SensitivityModel {
   const t0 = performance.now();
   const pu = toPerUnit(net);
   const solver = new PowerFlowSolver(pu);
-  const base = pu.baseMVA;
   const nLoc = locations.length;
-  const locBus = Int32Array.from(locations, (l) => {
-    const i = pu.busIndex.get(l.bus);
-    if (i === undefined) throw new Error(`location ${l.id}: unknown bus ${l.bus}`);
-    return i;
-  });
+  const locBus = locationBuses(pu, locations);
   const progress = opts.onProgress ?? (() => {});
   const totalSteps = 2 * ops.length;
 
   // 1. AC power flow at every operating point.
-  const solved = ops.map((op, k) => {
+  const solved: SolvedPoint[] = ops.map((op, k) => {
     if (op.pFlexMw.length !== nLoc) throw new Error(`operating point '${op.id}' has ${op.pFlexMw.length} values for ${nLoc} locations`);
     const inj = operatingPointInjections(solver, locBus, op.pFlexMw, op.qFlexMvar);
     const sol = solver.solve(inj, { tol: opts.tol });
@@ -171,176 +122,30 @@ export function computeSensitivities(net: Network, locations: FlexLocation[], op
   });
 
   // 2. Monitored elements.
-  const branchIndex = new Map(net.branches.map((b, l) => [b.id, l]));
-  let monBus: number[];
-  if (opts.monitoredBuses) {
-    monBus = opts.monitoredBuses.map((id) => {
-      const i = pu.busIndex.get(id);
-      if (i === undefined) throw new Error(`monitored bus ${id} does not exist`);
-      return i;
-    });
-  } else {
-    monBus = [...solver.pq].sort((a, b) => a - b);
-  }
-  let monBr: number[];
-  if (opts.monitoredBranches) {
-    monBr = opts.monitoredBranches.map((id) => {
-      const l = branchIndex.get(id);
-      if (l === undefined) throw new Error(`monitored branch ${id} does not exist`);
-      if (!(pu.brRate[l] > 0)) throw new Error(`monitored branch ${id} has no rating, so no loading in %`);
-      return l;
-    });
-  } else {
-    monBr = [];
-    for (let l = 0; l < pu.nl; l++) if (solver.activeBranch[l] && pu.brRate[l] > 0) monBr.push(l);
-  }
-  if (opts.restrict) {
-    const r = opts.restrict;
-    monBus = monBus.filter((i) => solved.some(({ pf }) => pf.vm[i] <= r.vMinPu + r.voltageMarginPu || pf.vm[i] >= r.vMaxPu - r.voltageMarginPu));
-    monBr = monBr.filter((l) => solved.some(({ pf }) => Math.abs(pf.loadingPct[l]) >= 100 - r.loadingMarginPct));
-  }
-  const reactive = !!opts.reactive;
-  const nB = solver.nBlocks;
-  const rhs = new Float64Array(2 * nB);
-  const dx = new Float64Array(2 * nB);
-  const pvSet = new Set(solver.pv);
-  // Offsets of theta and v of a bus in the state vector (-1 for slack/fixed).
-  const thetaIdx = (i: number) => (solver.blockOf[i] < 0 ? -1 : 2 * solver.blockOf[i]);
-  const vIdx = (i: number) => (solver.blockOf[i] < 0 || pvSet.has(i) ? -1 : 2 * solver.blockOf[i] + 1);
-  const locP = Int32Array.from(locBus, (i) => thetaIdx(i));
-
+  const state = new StateSensitivity(solver);
+  const locP = Int32Array.from(locBus, (i) => state.thetaIdx(i));
+  let mon = monitoredElements(net, pu, solver, solved, opts);
   if (opts.screen) {
-    // Range of each candidate's prediction over the offered box, one column at a time.
-    const sc = opts.screen;
-    const keepBus = new Uint8Array(monBus.length);
-    const keepBr = new Uint8Array(monBr.length);
-    const candBr = Int32Array.from(monBr);
-    const busV = Int32Array.from(monBus, vIdx);
-    const brIdx = new Int32Array(4 * monBr.length);
-    monBr.forEach((b, m) => {
-      brIdx[4 * m] = thetaIdx(pu.brFrom[b]);
-      brIdx[4 * m + 1] = thetaIdx(pu.brTo[b]);
-      brIdx[4 * m + 2] = vIdx(pu.brFrom[b]);
-      brIdx[4 * m + 3] = vIdx(pu.brTo[b]);
-    });
-    solved.forEach(({ op, sol, pf }, k) => {
-      if (sol.status !== "converged") return;
-      if (!solver.factorizeAt(sol.vm, sol.va)) throw new Error(`singular Jacobian at operating point '${op.id}'`);
-      const { g } = loadingGradients(solver, candBr, sol.vm, sol.va);
-      const vLo = new Float64Array(monBus.length);
-      const vHi = new Float64Array(monBus.length);
-      const lLo = new Float64Array(monBr.length);
-      const lHi = new Float64Array(monBr.length);
-      for (let j = 0; j < nLoc; j++) {
-        const r = locP[j];
-        if (r < 0) continue;
-        const down = locations[j].offeredDownMw - op.pFlexMw[j];
-        const up = locations[j].offeredUpMw - op.pFlexMw[j];
-        rhs.fill(0);
-        rhs[r] = 1 / base;
-        solver.solveJacobian(rhs, dx);
-        for (let m = 0; m < busV.length; m++) {
-          if (busV[m] < 0) continue;
-          const a = dx[busV[m]];
-          vLo[m] += Math.min(a * down, a * up);
-          vHi[m] += Math.max(a * down, a * up);
-        }
-        for (let m = 0; m < candBr.length; m++) {
-          let a = 0;
-          for (let e = 0; e < 4; e++) {
-            const q = brIdx[4 * m + e];
-            if (q >= 0) a += g[4 * m + e] * dx[q];
-          }
-          lLo[m] += Math.min(a * down, a * up);
-          lHi[m] += Math.max(a * down, a * up);
-        }
-      }
-      monBus.forEach((i, m) => {
-        const v = pf.vm[i];
-        if (v + vLo[m] <= sc.vMinPu + sc.marginVPu || v + vHi[m] >= sc.vMaxPu - sc.marginVPu) keepBus[m] = 1;
-      });
-      monBr.forEach((b, m) => {
-        const l = pf.loadingPct[b];
-        if (Math.max(Math.abs(l + lLo[m]), Math.abs(l + lHi[m])) >= sc.loadingMaxPct - sc.marginLPct) keepBr[m] = 1;
-      });
-      progress(k + 1, totalSteps, `screening at '${op.id}'`);
-    });
-    monBus = monBus.filter((_, m) => keepBus[m]);
-    monBr = monBr.filter((_, m) => keepBr[m]);
+    mon = screenElements(state, solver, solved, locations, locP, mon, opts.screen, (k, id) => progress(k + 1, totalSteps, `screening at '${id}'`));
   }
-  const nMB = monBus.length;
-  const nML = monBr.length;
-  const monBrArr = Int32Array.from(monBr);
-  const strategy = opts.strategy ?? (nLoc <= nMB + nML ? "columns" : "rows");
+  const monBus = mon.buses;
+  const monBr = mon.branches;
+  const strategy = opts.strategy ?? (nLoc <= monBus.length + monBr.length ? "columns" : "rows");
 
   // 3. Sensitivities at every operating point.
-  const points: OperatingPointSensitivity[] = solved.map(({ op, sol, pf }, k) => {
-    const v = Float64Array.from(monBus, (i) => pf.vm[i]);
-    const l = Float64Array.from(monBr, (b) => pf.loadingPct[b]);
-    const vtdf = new Float64Array(nMB * nLoc);
-    const ltdf = new Float64Array(nML * nLoc);
-    const vtdfQ = reactive ? new Float64Array(nMB * nLoc) : undefined;
-    const ltdfQ = reactive ? new Float64Array(nML * nLoc) : undefined;
-    if (sol.status === "converged") {
-      if (!solver.factorizeAt(sol.vm, sol.va)) throw new Error(`singular Jacobian at operating point '${op.id}'`);
-      const { g } = loadingGradients(solver, monBrArr, sol.vm, sol.va);
-      const monV = Int32Array.from(monBus, vIdx);
-      const brIdx = new Int32Array(4 * nML);
-      for (let m = 0; m < nML; m++) {
-        const b = monBr[m];
-        brIdx[4 * m] = thetaIdx(pu.brFrom[b]);
-        brIdx[4 * m + 1] = thetaIdx(pu.brTo[b]);
-        brIdx[4 * m + 2] = vIdx(pu.brFrom[b]);
-        brIdx[4 * m + 3] = vIdx(pu.brTo[b]);
-      }
-      const locQ = Int32Array.from(locBus, (i) => vIdx(i));
-      if (strategy === "columns") {
-        const column = (rowOf: Int32Array, j: number, vt: Float64Array, lt: Float64Array) => {
-          const r = rowOf[j];
-          if (r < 0) return; // injection at the slack or a voltage-controlled bus: no effect
-          rhs.fill(0);
-          rhs[r] = 1 / base;
-          solver.solveJacobian(rhs, dx);
-          for (let m = 0; m < nMB; m++) vt[m * nLoc + j] = monV[m] < 0 ? 0 : dx[monV[m]];
-          for (let m = 0; m < nML; m++) {
-            let s = 0;
-            for (let e = 0; e < 4; e++) {
-              const q = brIdx[4 * m + e];
-              if (q >= 0) s += g[4 * m + e] * dx[q];
-            }
-            lt[m * nLoc + j] = s;
-          }
-        };
-        for (let j = 0; j < nLoc; j++) {
-          column(locP, j, vtdf, ltdf);
-          if (reactive) column(locQ, j, vtdfQ!, ltdfQ!);
-        }
-      } else {
-        const row = (m: number, fill: (r: Float64Array) => void, outP: Float64Array, outQ: Float64Array | undefined) => {
-          rhs.fill(0);
-          fill(rhs);
-          solver.solveJacobianTranspose(rhs, dx);
-          for (let j = 0; j < nLoc; j++) {
-            outP[m * nLoc + j] = locP[j] < 0 ? 0 : dx[locP[j]] / base;
-            if (outQ) outQ[m * nLoc + j] = locQ[j] < 0 ? 0 : dx[locQ[j]] / base;
-          }
-        };
-        for (let m = 0; m < nMB; m++) {
-          if (monV[m] < 0) continue;
-          row(m, (r) => (r[monV[m]] = 1), vtdf, vtdfQ);
-        }
-        for (let m = 0; m < nML; m++) {
-          row(
-            m,
-            (r) => {
-              for (let e = 0; e < 4; e++) if (brIdx[4 * m + e] >= 0) r[brIdx[4 * m + e]] += g[4 * m + e];
-            },
-            ltdf,
-            ltdfQ,
-          );
-        }
-      }
-    }
+  const at: PointContext = {
+    solver,
+    state,
+    monBus,
+    monBr: Int32Array.from(monBr),
+    locP,
+    locQ: Int32Array.from(locBus, (i) => state.vIdx(i)),
+    reactive: !!opts.reactive,
+    strategy,
+  };
+  const points: OperatingPointSensitivity[] = solved.map((point, k) => {
+    const { op, pf } = point;
+    const m = pointMatrices(at, point);
     progress(ops.length + k + 1, totalSteps, `sensitivities at '${op.id}'`);
     return {
       id: op.id,
@@ -352,12 +157,12 @@ export function computeSensitivities(net: Network, locations: FlexLocation[], op
       vmMin: pf.vmMin,
       vmMax: pf.vmMax,
       maxLoadingPct: pf.maxLoadingPct,
-      v,
-      l,
-      vtdf,
-      ltdf,
-      vtdfQ,
-      ltdfQ,
+      v: m.v,
+      l: m.l,
+      vtdf: m.vtdf,
+      ltdf: m.ltdf,
+      vtdfQ: m.vtdfQ,
+      ltdfQ: m.ltdfQ,
       pf,
     };
   });
@@ -370,4 +175,90 @@ export function computeSensitivities(net: Network, locations: FlexLocation[], op
     strategy,
     computeMs: performance.now() - t0,
   };
+}
+
+/** What the sensitivities at every operating point share. */
+interface PointContext {
+  solver: PowerFlowSolver;
+  state: StateSensitivity;
+  monBus: number[];
+  monBr: Int32Array;
+  /** State rows of P (theta) and Q (v) injections at each location (-1: no effect). */
+  locP: Int32Array;
+  locQ: Int32Array;
+  reactive: boolean;
+  strategy: "columns" | "rows";
+}
+
+/** Base values and sensitivity matrices of one operating point (zero matrices where the power flow did not converge). */
+type PointMatrices = Pick<OperatingPointMatrices, "v" | "l" | "vtdf" | "ltdf" | "vtdfQ" | "ltdfQ">;
+
+function pointMatrices(at: PointContext, { op, sol, pf }: SolvedPoint): PointMatrices {
+  const { monBus, monBr, reactive } = at;
+  const nLoc = at.locP.length;
+  const nMB = monBus.length;
+  const nML = monBr.length;
+  const m: PointMatrices = {
+    v: Float64Array.from(monBus, (i) => pf.vm[i]),
+    l: Float64Array.from(monBr, (b) => pf.loadingPct[b]),
+    vtdf: new Float64Array(nMB * nLoc),
+    ltdf: new Float64Array(nML * nLoc),
+    vtdfQ: reactive ? new Float64Array(nMB * nLoc) : undefined,
+    ltdfQ: reactive ? new Float64Array(nML * nLoc) : undefined,
+  };
+  if (sol.status !== "converged") return m;
+  at.state.factorizeAt(sol.vm, sol.va, op.id);
+  const { g } = loadingGradients(at.solver, monBr, sol.vm, sol.va);
+  const monV = Int32Array.from(monBus, (i) => at.state.vIdx(i));
+  const brIdx = at.state.branchStateIndex(monBr);
+  if (at.strategy === "columns") byColumns(at, m, g, monV, brIdx);
+  else byRows(at, m, g, monV, brIdx);
+  return m;
+}
+
+/** One Jacobian solve per location (and per location's Q with `reactive`): a column of every matrix. */
+function byColumns(at: PointContext, m: PointMatrices, g: Float64Array, monV: Int32Array, brIdx: Int32Array): void {
+  const { state, locP, locQ, reactive } = at;
+  const nLoc = locP.length;
+  const nMB = monV.length;
+  const nML = at.monBr.length;
+  const column = (rowOf: Int32Array, j: number, vt: Float64Array, lt: Float64Array) => {
+    const r = rowOf[j];
+    if (r < 0) return; // injection at the slack or a voltage-controlled bus: no effect
+    const dx = state.solveUnitInjection(r);
+    for (let k = 0; k < nMB; k++) vt[k * nLoc + j] = monV[k] < 0 ? 0 : dx[monV[k]];
+    for (let k = 0; k < nML; k++) lt[k * nLoc + j] = loadingResponse(g, brIdx, k, dx);
+  };
+  for (let j = 0; j < nLoc; j++) {
+    column(locP, j, m.vtdf, m.ltdf);
+    if (reactive) column(locQ, j, m.vtdfQ!, m.ltdfQ!);
+  }
+}
+
+/** One transposed Jacobian solve per monitored voltage and branch: a row of the P (and Q) matrices. */
+function byRows(at: PointContext, m: PointMatrices, g: Float64Array, monV: Int32Array, brIdx: Int32Array): void {
+  const { state, locP, locQ } = at;
+  const base = at.solver.pu.baseMVA;
+  const nLoc = locP.length;
+  const row = (k: number, fill: (r: Float64Array) => void, outP: Float64Array, outQ: Float64Array | undefined) => {
+    const dx = state.solveTransposed(fill);
+    for (let j = 0; j < nLoc; j++) {
+      outP[k * nLoc + j] = locP[j] < 0 ? 0 : dx[locP[j]] / base;
+      if (outQ) outQ[k * nLoc + j] = locQ[j] < 0 ? 0 : dx[locQ[j]] / base;
+    }
+  };
+  for (let k = 0; k < monV.length; k++) {
+    if (monV[k] < 0) continue;
+    row(k, (r) => (r[monV[k]] = 1), m.vtdf, m.vtdfQ);
+  }
+  for (let k = 0; k < at.monBr.length; k++) {
+    row(
+      k,
+      (r) => {
+        for (let e = 0; e < 4; e++) if (brIdx[4 * k + e] >= 0) r[brIdx[4 * k + e]] += g[4 * k + e];
+      },
+      m.ltdf,
+      m.ltdfQ,
+    );
+  }
 }

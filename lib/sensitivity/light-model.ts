@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OperatingPointSensitivity, SensitivityModel } from "./compute";
+import type { OperatingPointMatrices, OperatingPointSensitivity, SensitivityModel } from "./compute";
 import { mulberry32 } from "../util/mulberry32";
 import { formatCount, LIGHT_MODEL_LIMITS } from "../limits";
 import { scanJsonText } from "../limits/json-scan";
@@ -406,18 +406,7 @@ export function describeLightModel(lm: LightModel): { field: string; shape: stri
 }
 
 /** Decoded matrices of a light model's operating points (for the clearing). */
-export interface DecodedOperatingPoint {
-  id: string;
-  label: string;
-  pFlexMw: Float64Array;
-  qFlexMvar: Float64Array;
-  v: Float64Array;
-  l: Float64Array;
-  vtdf: Float64Array;
-  ltdf: Float64Array;
-  vtdfQ?: Float64Array;
-  ltdfQ?: Float64Array;
-}
+export type DecodedOperatingPoint = OperatingPointMatrices;
 
 export function decodeOperatingPoints(lm: LightModel): DecodedOperatingPoint[] {
   return lm.operatingPoints.map((op) => ({

@@ -1,3 +1,4 @@
+import { filledPattern, findInColumn, inversePermutation } from "./elimination-tree";
 import { minimumDegreeOrder } from "./ordering";
 
 /**
@@ -50,68 +51,23 @@ export class BlockLU2 {
       }
     }
     const perm = order ?? minimumDegreeOrder(adj.map((a) => Int32Array.from(a)));
-    const iperm = new Int32Array(n);
-    for (let k = 0; k < n; k++) iperm[perm[k]] = k;
+    const iperm = inversePermutation(perm);
     this.perm = perm;
     this.iperm = iperm;
-
-    // Symbolic factorization via the elimination tree: the pattern of L(:,k) is the
-    // later neighbours of k plus the patterns of its children, minus k.
-    const children: number[][] = Array.from({ length: n }, () => []);
-    const lcols: Int32Array[] = new Array(n);
-    const mark = new Int32Array(n).fill(-1);
-    for (let k = 0; k < n; k++) {
-      const pat: number[] = [];
-      mark[k] = k;
-      for (const j of adj[perm[k]]) {
-        const r = iperm[j];
-        if (r > k && mark[r] !== k) {
-          mark[r] = k;
-          pat.push(r);
-        }
-      }
-      for (const c of children[k]) {
-        const lc = lcols[c];
-        for (let t = 0; t < lc.length; t++) {
-          const r = lc[t];
-          if (r > k && mark[r] !== k) {
-            mark[r] = k;
-            pat.push(r);
-          }
-        }
-      }
-      pat.sort((a, b) => a - b);
-      lcols[k] = Int32Array.from(pat);
-      if (pat.length) children[pat[0]].push(k);
-    }
-    const Lp = new Int32Array(n + 1);
-    for (let k = 0; k < n; k++) Lp[k + 1] = Lp[k] + lcols[k].length;
+    const { Lp, Li } = filledPattern(adj, perm, iperm);
     const nnzL = Lp[n];
-    const Li = new Int32Array(nnzL);
-    for (let k = 0; k < n; k++) Li.set(lcols[k], Lp[k]);
     this.Lp = Lp;
     this.Li = Li;
     this.nnzL = nnzL;
 
     // Slots: D_k = k, L(r,k) = n + p, U(k,r) = n + nnzL + p, where Li[p] = r in column k.
-    const offsetIn = (k: number, r: number): number => {
-      let lo = Lp[k];
-      let hi = Lp[k + 1] - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (Li[mid] === r) return mid;
-        if (Li[mid] < r) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return -1;
-    };
     const slotOf = (r: number, c: number): number => {
       if (r === c) return r;
       if (r > c) {
-        const p = offsetIn(c, r);
+        const p = findInColumn(Lp, Li, c, r);
         return p < 0 ? -1 : n + p;
       }
-      const p = offsetIn(r, c);
+      const p = findInColumn(Lp, Li, r, c);
       return p < 0 ? -1 : n + nnzL + p;
     };
     const nSlots = n + 2 * nnzL;
@@ -260,12 +216,9 @@ export class BlockLU2 {
   solve(b: ArrayLike<number>, out: Float64Array = new Float64Array(2 * this.n)): Float64Array {
     if (!this.ok) throw new Error("BlockLU2.solve before a successful factorization");
     const n = this.n;
-    const { perm, Lp, Li, Dinv, y, nnzL } = this;
+    const { Lp, Li, Dinv, y, nnzL } = this;
     const v = this.values;
-    for (let k = 0; k < n; k++) {
-      y[2 * k] = b[2 * perm[k]];
-      y[2 * k + 1] = b[2 * perm[k] + 1];
-    }
+    this.permuteIn(b);
     // L y = P b (column-oriented)
     for (let k = 0; k < n; k++) {
       const y0 = y[2 * k];
@@ -292,23 +245,16 @@ export class BlockLU2 {
       y[2 * k] = Dinv[k4] * s0 + Dinv[k4 + 1] * s1;
       y[2 * k + 1] = Dinv[k4 + 2] * s0 + Dinv[k4 + 3] * s1;
     }
-    for (let k = 0; k < n; k++) {
-      out[2 * perm[k]] = y[2 * k];
-      out[2 * perm[k] + 1] = y[2 * k + 1];
-    }
-    return out;
+    return this.permuteOut(out);
   }
 
   /** Solve A^T x = b. */
   solveTranspose(b: ArrayLike<number>, out: Float64Array = new Float64Array(2 * this.n)): Float64Array {
     if (!this.ok) throw new Error("BlockLU2.solveTranspose before a successful factorization");
     const n = this.n;
-    const { perm, Lp, Li, Dinv, y, nnzL } = this;
+    const { Lp, Li, Dinv, y, nnzL } = this;
     const v = this.values;
-    for (let k = 0; k < n; k++) {
-      y[2 * k] = b[2 * perm[k]];
-      y[2 * k + 1] = b[2 * perm[k] + 1];
-    }
+    this.permuteIn(b);
     // U^T w = b (column-oriented on U^T): w_k = D_k^-T y_k; y_c -= U(k,c)^T w_k
     for (let k = 0; k < n; k++) {
       const k4 = 4 * k;
@@ -339,6 +285,21 @@ export class BlockLU2 {
       y[2 * k] = s0;
       y[2 * k + 1] = s1;
     }
+    return this.permuteOut(out);
+  }
+
+  /** y = P b: the right-hand side in pivot order. */
+  private permuteIn(b: ArrayLike<number>): void {
+    const { n, perm, y } = this;
+    for (let k = 0; k < n; k++) {
+      y[2 * k] = b[2 * perm[k]];
+      y[2 * k + 1] = b[2 * perm[k] + 1];
+    }
+  }
+
+  /** out = Pᵀ y: the solution back in original block order. */
+  private permuteOut(out: Float64Array): Float64Array {
+    const { n, perm, y } = this;
     for (let k = 0; k < n; k++) {
       out[2 * perm[k]] = y[2 * k];
       out[2 * perm[k] + 1] = y[2 * k + 1];

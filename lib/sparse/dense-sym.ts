@@ -122,59 +122,38 @@ const BK_ALPHA = (1 + Math.sqrt(17)) / 8;
  * the inverse is not written.
  */
 export function symmetricInverse(m: Float64Array, offset: number, n: number, inv: Float64Array, invOffset: number, ws: BunchKaufmanWorkspace, inertia: Int32Array): void {
-  const { a, perm, piv, col } = ws;
+  const { a, perm } = ws;
   for (let i = 0; i < n; i++) {
     perm[i] = i;
     for (let j = 0; j < n; j++) a[i * n + j] = 0.5 * (m[offset + i * n + j] + m[offset + j * n + i]);
   }
   inertia[0] = inertia[1] = inertia[2] = 0;
-  // Factor: after step k, a holds L below the pivots (strictly lower) and B on its blocks.
+  if (bunchKaufmanFactor(n, ws, inertia)) invertFactored(n, ws, inv, invOffset);
+}
+
+/**
+ * Factor ws.a (n × n) in place: after step k, a holds L below the pivots (strictly
+ * lower) and B on its blocks, ws.piv the pivot sizes and ws.perm the interchanges.
+ * Counts the pivots' eigenvalue signs in `inertia`; returns false at a zero pivot.
+ */
+function bunchKaufmanFactor(n: number, ws: BunchKaufmanWorkspace, inertia: Int32Array): boolean {
+  const a = ws.a;
   let k = 0;
   while (k < n) {
-    const akk = Math.abs(a[k * n + k]);
-    let lambda = 0;
-    let r = k;
-    for (let i = k + 1; i < n; i++) {
-      const x = Math.abs(a[i * n + k]);
-      if (x > lambda) {
-        lambda = x;
-        r = i;
-      }
-    }
-    if (Math.max(akk, lambda) === 0 || !Number.isFinite(akk + lambda)) {
+    const size = choosePivot(n, ws, k);
+    if (size === 0) {
       inertia[2]++;
-      return;
-    }
-    let size = 1;
-    if (akk < BK_ALPHA * lambda) {
-      let sigma = 0;
-      for (let j = k; j < n; j++) if (j !== r) sigma = Math.max(sigma, Math.abs(a[j * n + r]));
-      if (akk * sigma >= BK_ALPHA * lambda * lambda) {
-        // 1×1 pivot at k, no interchange
-      } else if (Math.abs(a[r * n + r]) >= BK_ALPHA * sigma) swapSym(a, perm, n, k, r);
-      else {
-        swapSym(a, perm, n, k + 1, r);
-        size = 2;
-      }
+      return false;
     }
     if (size === 1) {
       const d = a[k * n + k];
       if (d === 0) {
         inertia[2]++;
-        return;
+        return false;
       }
       if (d > 0) inertia[0]++;
       else inertia[1]++;
-      piv[k] = 1;
-      for (let i = k + 1; i < n; i++) col[i] = a[i * n + k];
-      for (let i = k + 1; i < n; i++) {
-        const li = col[i] / d;
-        for (let j = k + 1; j <= i; j++) {
-          a[i * n + j] -= li * col[j];
-          a[j * n + i] = a[i * n + j];
-        }
-        a[i * n + k] = li;
-      }
+      eliminate1x1(n, ws, k, d);
     } else {
       const d11 = a[k * n + k];
       const d21 = a[(k + 1) * n + k];
@@ -182,35 +161,90 @@ export function symmetricInverse(m: Float64Array, offset: number, n: number, inv
       const det = d11 * d22 - d21 * d21;
       if (det === 0 || !Number.isFinite(det)) {
         inertia[2] += 2;
-        return;
+        return false;
       }
       if (det < 0) {
         inertia[0]++;
         inertia[1]++;
       } else if (d11 + d22 > 0) inertia[0] += 2;
       else inertia[1] += 2;
-      piv[k] = 2;
-      piv[k + 1] = 0;
-      // [l_i1 l_i2] = [a_ik a_i,k+1] D⁻¹; trailing block −= W D⁻¹ Wᵀ (W = original columns).
-      const c2 = ws.col2;
-      for (let i = k + 2; i < n; i++) {
-        col[i] = a[i * n + k];
-        c2[i] = a[i * n + k + 1];
-      }
-      for (let i = k + 2; i < n; i++) {
-        const l1 = (col[i] * d22 - c2[i] * d21) / det;
-        const l2 = (c2[i] * d11 - col[i] * d21) / det;
-        for (let j = k + 2; j <= i; j++) {
-          a[i * n + j] -= l1 * col[j] + l2 * c2[j];
-          a[j * n + i] = a[i * n + j];
-        }
-        a[i * n + k] = l1;
-        a[i * n + k + 1] = l2;
-      }
+      eliminate2x2(n, ws, k, d11, d21, d22, det);
     }
     k += size;
   }
-  // Inverse column by column: solve A x = e_c via P, L, B.
+  return true;
+}
+
+/**
+ * Bunch–Kaufman's pivot choice at step k, with the symmetric interchange it calls for:
+ * 1 (a 1×1 pivot), 2 (a 2×2 pivot at k, k+1) or 0 when column k is zero or not finite.
+ */
+function choosePivot(n: number, ws: BunchKaufmanWorkspace, k: number): number {
+  const { a, perm } = ws;
+  const akk = Math.abs(a[k * n + k]);
+  let lambda = 0;
+  let r = k;
+  for (let i = k + 1; i < n; i++) {
+    const x = Math.abs(a[i * n + k]);
+    if (x > lambda) {
+      lambda = x;
+      r = i;
+    }
+  }
+  if (Math.max(akk, lambda) === 0 || !Number.isFinite(akk + lambda)) return 0;
+  if (akk >= BK_ALPHA * lambda) return 1;
+  let sigma = 0;
+  for (let j = k; j < n; j++) if (j !== r) sigma = Math.max(sigma, Math.abs(a[j * n + r]));
+  if (akk * sigma >= BK_ALPHA * lambda * lambda) return 1; // 1×1 pivot at k, no interchange
+  if (Math.abs(a[r * n + r]) >= BK_ALPHA * sigma) {
+    swapSym(a, perm, n, k, r);
+    return 1;
+  }
+  swapSym(a, perm, n, k + 1, r);
+  return 2;
+}
+
+/** Eliminate with the 1×1 pivot d at k: l_i = a_ik / d, trailing block −= l cᵀ. */
+function eliminate1x1(n: number, ws: BunchKaufmanWorkspace, k: number, d: number): void {
+  const { a, piv, col } = ws;
+  piv[k] = 1;
+  for (let i = k + 1; i < n; i++) col[i] = a[i * n + k];
+  for (let i = k + 1; i < n; i++) {
+    const li = col[i] / d;
+    for (let j = k + 1; j <= i; j++) {
+      a[i * n + j] -= li * col[j];
+      a[j * n + i] = a[i * n + j];
+    }
+    a[i * n + k] = li;
+  }
+}
+
+/** Eliminate with the 2×2 pivot D = [d11 d21; d21 d22] (determinant det) at k, k+1. */
+function eliminate2x2(n: number, ws: BunchKaufmanWorkspace, k: number, d11: number, d21: number, d22: number, det: number): void {
+  const { a, piv, col } = ws;
+  piv[k] = 2;
+  piv[k + 1] = 0;
+  // [l_i1 l_i2] = [a_ik a_i,k+1] D⁻¹; trailing block −= W D⁻¹ Wᵀ (W = original columns).
+  const c2 = ws.col2;
+  for (let i = k + 2; i < n; i++) {
+    col[i] = a[i * n + k];
+    c2[i] = a[i * n + k + 1];
+  }
+  for (let i = k + 2; i < n; i++) {
+    const l1 = (col[i] * d22 - c2[i] * d21) / det;
+    const l2 = (c2[i] * d11 - col[i] * d21) / det;
+    for (let j = k + 2; j <= i; j++) {
+      a[i * n + j] -= l1 * col[j] + l2 * c2[j];
+      a[j * n + i] = a[i * n + j];
+    }
+    a[i * n + k] = l1;
+    a[i * n + k + 1] = l2;
+  }
+}
+
+/** Inverse of the factored matrix, column by column: solve A x = e_c via P, L, B; written to inv at invOffset. */
+function invertFactored(n: number, ws: BunchKaufmanWorkspace, inv: Float64Array, invOffset: number): void {
+  const { a, perm, piv, col } = ws;
   for (let c = 0; c < n; c++) {
     // y = P e_c: position where original index c sits.
     for (let i = 0; i < n; i++) col[i] = perm[i] === c ? 1 : 0;

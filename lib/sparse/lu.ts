@@ -80,128 +80,49 @@ export class SparseLU {
     const { colPtr: Ap, rowIdx: Ai, q } = this;
     const x = this.work;
     const pinv = this.pinv.fill(-1);
-    let capL = Math.max(4 * Ap[n], n) + n;
-    let capU = capL;
-    const Lp: Int32Array = new Int32Array(n + 1);
-    let Li: Int32Array = new Int32Array(capL);
-    let Lx: Float64Array = new Float64Array(capL);
-    const Up: Int32Array = new Int32Array(n + 1);
-    let Ui: Int32Array = new Int32Array(capU);
-    let Ux: Float64Array = new Float64Array(capU);
-    const Ud = new Float64Array(n);
+    const f = new GrowingFactors(n, Math.max(4 * Ap[n], n) + n);
     const xi = new Int32Array(n); // reach, topological order in xi[top..n)
     const stack = new Int32Array(n);
     const pstack = new Int32Array(n);
     const mark = new Int32Array(n).fill(-1);
-    let lnz = 0;
-    let unz = 0;
 
     for (let k = 0; k < n; k++) {
-      Lp[k] = lnz;
-      Up[k] = unz;
-      if (lnz + n > capL) {
-        capL = 2 * capL + n;
-        Li = grow32(Li, capL);
-        Lx = grow64(Lx, capL);
-      }
-      if (unz + n > capU) {
-        capU = 2 * capU + n;
-        Ui = grow32(Ui, capU);
-        Ux = grow64(Ux, capU);
-      }
+      f.startColumn(k);
       const col = q[k];
-      // Reach of A(:,col) in the graph of L (original row indices), by DFS.
-      let top = n;
-      for (let p = Ap[col]; p < Ap[col + 1]; p++) {
-        const start = Ai[p];
-        if (mark[start] === k) continue;
-        let head = 0;
-        stack[0] = start;
-        while (head >= 0) {
-          const i = stack[head];
-          const j = pinv[i];
-          if (mark[i] !== k) {
-            mark[i] = k;
-            pstack[head] = j < 0 ? 0 : Lp[j];
-          }
-          let pushed = false;
-          if (j >= 0) {
-            const end = Lp[j + 1];
-            for (let pp = pstack[head]; pp < end; pp++) {
-              const r = Li[pp];
-              if (mark[r] === k) continue;
-              pstack[head] = pp + 1;
-              stack[++head] = r;
-              pushed = true;
-              break;
-            }
-          }
-          if (!pushed) {
-            head--;
-            xi[--top] = i;
-          }
-        }
-      }
-      // Sparse triangular solve x = L \ A(:,col) on the reach.
-      for (let p = top; p < n; p++) x[xi[p]] = 0;
-      for (let p = Ap[col]; p < Ap[col + 1]; p++) x[Ai[p]] += values[p];
-      for (let p = top; p < n; p++) {
-        const i = xi[p];
-        const j = pinv[i];
-        if (j < 0) continue;
-        const xj = x[i];
-        for (let pp = Lp[j]; pp < Lp[j + 1]; pp++) x[Li[pp]] -= Lx[pp] * xj;
-      }
-      // Pivot: largest candidate, unless the diagonal is within the threshold.
-      let ipiv = -1;
-      let amax = -1;
-      for (let p = top; p < n; p++) {
-        const i = xi[p];
-        if (pinv[i] < 0) {
-          const t = Math.abs(x[i]);
-          if (t > amax) {
-            amax = t;
-            ipiv = i;
-          }
-        } else {
-          Ui[unz] = pinv[i];
-          Ux[unz++] = x[i];
-        }
-      }
-      if (ipiv < 0 || !(amax > 0) || !Number.isFinite(amax)) {
+      const top = reach(Ap, Ai, col, k, f.Lp, f.Li, pinv, mark, xi, stack, pstack);
+      solveOnReach(Ap, Ai, values, col, xi, top, pinv, f.Lp, f.Li, f.Lx, x);
+      const ipiv = storeUAndPickPivot(f, x, xi, top, pinv, col, mark[col] === k, this.tol);
+      if (ipiv < 0) {
         this.factored = false;
         x.fill(0);
         return "singular";
       }
-      if (pinv[col] < 0 && mark[col] === k && Math.abs(x[col]) >= amax * this.tol) ipiv = col;
-      const pivot = x[ipiv];
-      Ud[k] = pivot;
+      f.Ud[k] = x[ipiv];
       pinv[ipiv] = k;
-      for (let p = top; p < n; p++) {
-        const i = xi[p];
-        if (pinv[i] < 0) {
-          Li[lnz] = i;
-          Lx[lnz++] = x[i] / pivot;
-        }
-      }
+      storeLColumn(f, x, xi, top, pinv, x[ipiv]);
     }
-    Lp[n] = lnz;
-    Up[n] = unz;
     x.fill(0);
-    // Rows of L to pivot order.
-    for (let p = 0; p < lnz; p++) Li[p] = pinv[Li[p]];
-    const prow = this.prow;
-    for (let i = 0; i < n; i++) prow[pinv[i]] = i;
-    this.Lp = Lp;
-    this.Li = Li.slice(0, lnz);
-    this.Lx = Lx.slice(0, lnz);
-    this.Up = Up;
-    this.Ui = Ui.slice(0, unz);
-    this.Ux = Ux.slice(0, unz);
-    this.Ud = Ud;
-    this.factored = true;
+    this.adopt(f);
     this.stats.factorizations++;
     return "ok";
+  }
+
+  /** Take over the factors `factor` built: rows of L to pivot order, storage trimmed. */
+  private adopt(f: GrowingFactors): void {
+    const n = this.n;
+    const { pinv, prow } = this;
+    f.Lp[n] = f.lnz;
+    f.Up[n] = f.unz;
+    for (let p = 0; p < f.lnz; p++) f.Li[p] = pinv[f.Li[p]];
+    for (let i = 0; i < n; i++) prow[pinv[i]] = i;
+    this.Lp = f.Lp;
+    this.Li = f.Li.slice(0, f.lnz);
+    this.Lx = f.Lx.slice(0, f.lnz);
+    this.Up = f.Up;
+    this.Ui = f.Ui.slice(0, f.unz);
+    this.Ux = f.Ux.slice(0, f.unz);
+    this.Ud = f.Ud;
+    this.factored = true;
   }
 
   /**
@@ -259,8 +180,7 @@ export class SparseLU {
     if (!this.factored) throw new Error("SparseLU.solve before a successful factorization");
     const n = this.n;
     const { Lp, Li, Lx, Up, Ui, Ux, Ud, prow, q } = this;
-    const y = this.work;
-    for (let k = 0; k < n; k++) y[k] = b[prow[k]];
+    const y = gather(b, prow, this.work);
     for (let k = 0; k < n; k++) {
       const yk = y[k];
       if (yk !== 0) for (let p = Lp[k]; p < Lp[k + 1]; p++) y[Li[p]] -= Lx[p] * yk;
@@ -270,11 +190,7 @@ export class SparseLU {
       y[k] = yk;
       if (yk !== 0) for (let p = Up[k]; p < Up[k + 1]; p++) y[Ui[p]] -= Ux[p] * yk;
     }
-    for (let k = 0; k < n; k++) {
-      out[q[k]] = y[k];
-      y[k] = 0;
-    }
-    return out;
+    return scatterAndClear(y, q, out);
   }
 
   /** Solve A^T x = b. */
@@ -282,8 +198,7 @@ export class SparseLU {
     if (!this.factored) throw new Error("SparseLU.solveTranspose before a successful factorization");
     const n = this.n;
     const { Lp, Li, Lx, Up, Ui, Ux, Ud, prow, q } = this;
-    const y = this.work;
-    for (let k = 0; k < n; k++) y[k] = b[q[k]];
+    const y = gather(b, q, this.work);
     // U^T w = z (forward): row k of U^T is column k of U.
     for (let k = 0; k < n; k++) {
       let s = y[k];
@@ -296,12 +211,190 @@ export class SparseLU {
       for (let p = Lp[k]; p < Lp[k + 1]; p++) s -= Lx[p] * y[Li[p]];
       y[k] = s;
     }
-    for (let k = 0; k < n; k++) {
-      out[prow[k]] = y[k];
-      y[k] = 0;
-    }
-    return out;
+    return scatterAndClear(y, prow, out);
   }
+}
+
+/** L and U of a `factor` in progress, in storage that grows as columns are added. */
+class GrowingFactors {
+  readonly Lp: Int32Array;
+  readonly Up: Int32Array;
+  readonly Ud: Float64Array;
+  Li: Int32Array;
+  Lx: Float64Array;
+  Ui: Int32Array;
+  Ux: Float64Array;
+  lnz = 0;
+  unz = 0;
+  private capL: number;
+  private capU: number;
+
+  constructor(
+    private readonly n: number,
+    capacity: number,
+  ) {
+    this.capL = capacity;
+    this.capU = capacity;
+    this.Lp = new Int32Array(n + 1);
+    this.Li = new Int32Array(capacity);
+    this.Lx = new Float64Array(capacity);
+    this.Up = new Int32Array(n + 1);
+    this.Ui = new Int32Array(capacity);
+    this.Ux = new Float64Array(capacity);
+    this.Ud = new Float64Array(n);
+  }
+
+  /** Open column k, with room for n more entries in each of L and U. */
+  startColumn(k: number): void {
+    const n = this.n;
+    this.Lp[k] = this.lnz;
+    this.Up[k] = this.unz;
+    if (this.lnz + n > this.capL) {
+      this.capL = 2 * this.capL + n;
+      this.Li = grow32(this.Li, this.capL);
+      this.Lx = grow64(this.Lx, this.capL);
+    }
+    if (this.unz + n > this.capU) {
+      this.capU = 2 * this.capU + n;
+      this.Ui = grow32(this.Ui, this.capU);
+      this.Ux = grow64(this.Ux, this.capU);
+    }
+  }
+}
+
+/**
+ * Reach of A(:,col) in the graph of L (original row indices), by DFS: the rows column k
+ * of the factors can touch, in topological order in xi[top..n). Returns top.
+ */
+function reach(
+  Ap: Int32Array,
+  Ai: Int32Array,
+  col: number,
+  k: number,
+  Lp: Int32Array,
+  Li: Int32Array,
+  pinv: Int32Array,
+  mark: Int32Array,
+  xi: Int32Array,
+  stack: Int32Array,
+  pstack: Int32Array,
+): number {
+  let top = xi.length;
+  for (let p = Ap[col]; p < Ap[col + 1]; p++) {
+    const start = Ai[p];
+    if (mark[start] === k) continue;
+    let head = 0;
+    stack[0] = start;
+    while (head >= 0) {
+      const i = stack[head];
+      const j = pinv[i];
+      if (mark[i] !== k) {
+        mark[i] = k;
+        pstack[head] = j < 0 ? 0 : Lp[j];
+      }
+      let pushed = false;
+      if (j >= 0) {
+        const end = Lp[j + 1];
+        for (let pp = pstack[head]; pp < end; pp++) {
+          const r = Li[pp];
+          if (mark[r] === k) continue;
+          pstack[head] = pp + 1;
+          stack[++head] = r;
+          pushed = true;
+          break;
+        }
+      }
+      if (!pushed) {
+        head--;
+        xi[--top] = i;
+      }
+    }
+  }
+  return top;
+}
+
+/**
+ * Store the already pivoted rows of x on the reach as U(:,k) and pick the pivot row among
+ * the others: the largest candidate, unless the diagonal (when on the reach) is within the
+ * threshold. Returns -1 when no candidate is nonzero and finite.
+ */
+function storeUAndPickPivot(f: GrowingFactors, x: Float64Array, xi: Int32Array, top: number, pinv: Int32Array, col: number, diagonalReached: boolean, tol: number): number {
+  const { Ui, Ux } = f;
+  let unz = f.unz;
+  let ipiv = -1;
+  let amax = -1;
+  for (let p = top; p < xi.length; p++) {
+    const i = xi[p];
+    if (pinv[i] < 0) {
+      const t = Math.abs(x[i]);
+      if (t > amax) {
+        amax = t;
+        ipiv = i;
+      }
+    } else {
+      Ui[unz] = pinv[i];
+      Ux[unz++] = x[i];
+    }
+  }
+  f.unz = unz;
+  if (ipiv < 0 || !(amax > 0) || !Number.isFinite(amax)) return -1;
+  if (pinv[col] < 0 && diagonalReached && Math.abs(x[col]) >= amax * tol) ipiv = col;
+  return ipiv;
+}
+
+/** Sparse triangular solve x = L \ A(:,col) on the reach xi[top..n). */
+function solveOnReach(
+  Ap: Int32Array,
+  Ai: Int32Array,
+  values: Float64Array,
+  col: number,
+  xi: Int32Array,
+  top: number,
+  pinv: Int32Array,
+  Lp: Int32Array,
+  Li: Int32Array,
+  Lx: Float64Array,
+  x: Float64Array,
+): void {
+  const n = xi.length;
+  for (let p = top; p < n; p++) x[xi[p]] = 0;
+  for (let p = Ap[col]; p < Ap[col + 1]; p++) x[Ai[p]] += values[p];
+  for (let p = top; p < n; p++) {
+    const i = xi[p];
+    const j = pinv[i];
+    if (j < 0) continue;
+    const xj = x[i];
+    for (let pp = Lp[j]; pp < Lp[j + 1]; pp++) x[Li[pp]] -= Lx[pp] * xj;
+  }
+}
+
+/** L(:,k) = the rows of x on the reach not yet pivoted, divided by the pivot. */
+function storeLColumn(f: GrowingFactors, x: Float64Array, xi: Int32Array, top: number, pinv: Int32Array, pivot: number): void {
+  const { Li, Lx } = f;
+  let lnz = f.lnz;
+  for (let p = top; p < xi.length; p++) {
+    const i = xi[p];
+    if (pinv[i] < 0) {
+      Li[lnz] = i;
+      Lx[lnz++] = x[i] / pivot;
+    }
+  }
+  f.lnz = lnz;
+}
+
+/** y[k] = b[from[k]]: a right-hand side in pivot order. */
+function gather(b: ArrayLike<number>, from: Int32Array, y: Float64Array): Float64Array {
+  for (let k = 0; k < from.length; k++) y[k] = b[from[k]];
+  return y;
+}
+
+/** out[to[k]] = y[k], leaving y zero for the next solve. */
+function scatterAndClear(y: Float64Array, to: Int32Array, out: Float64Array): Float64Array {
+  for (let k = 0; k < to.length; k++) {
+    out[to[k]] = y[k];
+    y[k] = 0;
+  }
+  return out;
 }
 
 function grow32(a: Int32Array, cap: number): Int32Array {

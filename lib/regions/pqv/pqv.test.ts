@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseMatpowerCase } from "../../grid/matpower";
 import type { Network } from "../../grid/types";
-import { solvePowerFlow } from "../../powerflow";
 import { readSharedCase } from "../../testing/shared";
 import { generateDistrict } from "../../district";
 import { mulberry32 } from "../../util/mulberry32";
-import { boundaryDer, regionNetwork, type BoundaryPoint, type RegionProblem } from "../index";
+import { replayBoundaryPoint } from "../regions.fixtures";
 import { computePqvRegion, evalCost, evalPoly, evalPqvPolynomial, fibonacciDirections, fit3L, parseUnitList, toPhysical } from "./index";
 
 const shared = (name: string) => parseMatpowerCase(readSharedCase(name));
@@ -66,25 +65,6 @@ describe("3L implicit polynomial fit", () => {
   });
 });
 
-/** Re-run a boundary point as an AC power flow with its dispatch and its PCC voltage. */
-function replay(problem: RegionProblem, b: BoundaryPoint) {
-  const net = regionNetwork(problem);
-  const inj = new Map<number, [number, number]>();
-  for (const d of boundaryDer(b, problem.units)) {
-    const cur = inj.get(d.bus) ?? [0, 0];
-    inj.set(d.bus, [cur[0] + d.pMW, cur[1] + d.qMVAr]);
-  }
-  const pfNet: Network = {
-    ...net,
-    generators: [{ ...net.generators[0], vgPu: b.vPu }],
-    buses: net.buses.map((bus) => {
-      const s = inj.get(bus.id);
-      return s ? { ...bus, pdMw: bus.pdMw - s[0], qdMvar: bus.qdMvar - s[1] } : bus;
-    }),
-  };
-  return { pf: solvePowerFlow(pfNet, { tol: 1e-10 }), net: pfNet };
-}
-
 describe("PQV feasible operating region (paper 002)", () => {
   for (const [name, ties, n] of [
     ["case33bw", false, 200],
@@ -97,7 +77,7 @@ describe("PQV feasible operating region (paper 002)", () => {
       expect(r.trace.boundary.length).toBeGreaterThanOrEqual(n);
       expect(r.problem.unitSource).toBe(name === "district" ? "fpus" : "default-set");
       for (const b of r.trace.boundary) {
-        const { pf, net } = replay(r.problem, b);
+        const { pf, net } = replayBoundaryPoint(r.problem, b, (g) => ({ ...g, vgPu: b.vPu }));
         expect(pf.converged).toBe(true);
         expect(Math.abs(pf.slackPMw - b.pMw)).toBeLessThan(1e-3);
         expect(Math.abs(pf.slackQMvar - b.qMvar)).toBeLessThan(1e-3);
