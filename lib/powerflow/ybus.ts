@@ -1,3 +1,4 @@
+import { findInColumn } from "../sparse/elimination-tree";
 import type { PuNetwork } from "../grid/per-unit";
 
 /**
@@ -94,16 +95,10 @@ export function buildYbus(pu: PuNetwork, br: BranchAdmittances, active?: Uint8Ar
   const re = new Float64Array(nnz);
   const im = new Float64Array(nnz);
   const pos = (i: number, j: number): number => {
-    let lo = rowPtr[i];
-    let hi = rowPtr[i + 1] - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = colIdx[mid];
-      if (c === j) return mid;
-      if (c < j) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    throw new Error("Ybus pattern error");
+    // Rows of the CSR pattern are sorted: the same search as a sorted CSC column's.
+    const p = findInColumn(rowPtr, colIdx, i, j);
+    if (p < 0) throw new Error("Ybus pattern error");
+    return p;
   };
   for (let l = 0; l < pu.nl; l++) {
     if (!(active ? active[l] : pu.brStatus[l])) continue;
