@@ -1,5 +1,6 @@
 import { GridFormatError } from "./errors";
-import { type Mat, runMatlab, type Struct, type Value } from "./matlab/interpreter";
+import { runMatlab } from "./matlab/interpreter";
+import type { Mat, Struct, Value } from "./matlab/values";
 import type { Branch, Bus, BusType, GenCost, Generator, Network } from "./types";
 import { validateNetwork } from "./validate";
 
