@@ -1,6 +1,6 @@
 import { GridFormatError } from "../errors";
 import { checkAllocation } from "./budget";
-import type { Expr } from "./parser";
+import type { Expr } from "./ast";
 import { charCodes, fromCharCodes, grow, Mat, spend, type Cell, type Value } from "./values";
 
 /**

@@ -5,7 +5,8 @@ import { applyOperator, hcat, map1, transpose } from "./arithmetic";
 import { checkAllocation, EvalBudget, withBudget } from "./budget";
 import { callBuiltin } from "./builtins";
 import { assignIndex, readIndex } from "./indexing";
-import { matlabStatements, type Expr, type LPath, type MatRow, type Stmt } from "./parser";
+import type { Expr, LPath, MatRow, Stmt } from "./ast";
+import { matlabStatements } from "./parser";
 import { MATPOWER_INDEX_FUNCTIONS } from "./matpower-constants";
 import { dimExtent, logicalScalar, Mat, scalarOf, spend, toNumeric, type Struct, type Value } from "./values";
 
