@@ -6,7 +6,7 @@ import { DISTRICT_BASE_MVA, MV_TYPE, round6, STATION_TRAFO, TRANSFORMER_PLANNING
 import { buildFeeders } from "./feeders";
 import { buildingFpus } from "./fpus";
 import { round7, type LonLat } from "./geo";
-import { dijkstra, type ShortestPaths } from "./graph";
+import { dijkstra, pathLength, type ShortestPaths } from "./graph";
 import { buildMvRings } from "./mv-rings";
 import { SCENARIO } from "./profiles";
 import { createRng, hashString } from "./random";
@@ -53,8 +53,7 @@ export function buildGridFromBuildings(input: BuildOptions): District {
 
   // 20 kV open rings through the substations.
   const rings = buildMvRings(g, pccNode, pccSp, stations, order, sid, (id, a, b, path, inService) => {
-    let len = 0;
-    for (let i = 1; i < path.length; i++) len += Math.hypot(g.x[path[i]] - g.x[path[i - 1]], g.y[path[i]] - g.y[path[i - 1]]);
+    const len = pathLength(g, path);
     const from = a < 0 ? pccBus : mvBusOf[a];
     const to = b < 0 ? pccBus : mvBusOf[b];
     grid.addLine(id, from, to, LINE_TYPES[MV_TYPE], len / 1000, path.map(grid.nodeLl), 1, inService);

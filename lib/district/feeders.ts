@@ -1,7 +1,7 @@
 import { type GridAssembly, typeName } from "./assembly";
 import { addProfile, CABLE_PLANNING_UTILISATION, designMva, dropPu, FEEDER_TYPE, feederType, HEAVY_FEEDER_TYPE, round6, type Acc } from "./design";
 import type { XY } from "./geo";
-import type { Graph, ShortestPaths } from "./graph";
+import { pathLength, type Graph, type ShortestPaths } from "./graph";
 import { coincidenceFactor, DESIGN_POWER_FACTOR, SCENARIO, type BuildingProfile } from "./profiles";
 import type { RoutingGraph } from "./routing";
 import { LINE_TYPES, LV_KV, lineRatingMva, type LineType, type LineTypeName } from "./standard-types";
@@ -222,8 +222,7 @@ function addFeeder(c: FeederContext, tree: FeederTree, cuts: FeederCuts, limit: 
     }
     path.push(p);
     path.reverse();
-    let len = 0;
-    for (let j = 1; j < path.length; j++) len += Math.hypot(g.x[path[j]] - g.x[path[j - 1]], g.y[path[j]] - g.y[path[j - 1]]);
+    const len = pathLength(g, path);
     const id = `lv-${F}-${i + 1}`;
     grid.addLine(id, busOf.get(p)!, busOf.get(v)!, type, len / 1000, path.map(grid.nodeLl), parallel);
     lengthKm += len / 1000;
