@@ -3,7 +3,7 @@ import { buildGraph, dijkstra, GridIndex, pathTo, UnionFind } from "./graph";
 import { weightedKMeans } from "./kmeans";
 import { createRng } from "./random";
 import { solveTsp, tourLength } from "./tsp";
-import { rectanglesOverlap } from "./layout";
+import { rectanglesOverlap } from "./layout-plots";
 import { orientedRectangle, polygonAreaCentroid, projectOnSegment } from "./geo";
 import { buildNeighbourRouting, buildStreetRouting } from "./routing";
 

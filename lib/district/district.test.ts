@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseMatpowerCase, validateNetwork, writeMatpowerCase } from "../grid";
 import { solvePowerFlow } from "../powerflow";
 import { analyzeFlexibilityExtremes, DEFAULT_DISTRICT_SEED, generateDistrict, LINE_TYPES, TRANSFORMER_TYPES, type District } from ".";
-import { DISTRICT_BASE_MVA } from "./build";
+import { DISTRICT_BASE_MVA } from "./design";
 
 const haversineKm = (a: [number, number], b: [number, number]) => {
   const R = 6371.0088;

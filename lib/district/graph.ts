@@ -139,6 +139,13 @@ export function dijkstra(g: Graph, sources: ArrayLike<number>): ShortestPaths {
   return { dist, parent, source };
 }
 
+/** Length of a path of nodes (sum of the straight segments between them), in the graph's units. */
+export function pathLength(g: Graph, path: number[]): number {
+  let len = 0;
+  for (let i = 1; i < path.length; i++) len += Math.hypot(g.x[path[i]] - g.x[path[i - 1]], g.y[path[i]] - g.y[path[i - 1]]);
+  return len;
+}
+
 /** Node sequence from the path's source to `target` (empty if unreachable). */
 export function pathTo(sp: ShortestPaths, target: number): number[] {
   if (!Number.isFinite(sp.dist[target])) return [];

@@ -24,6 +24,16 @@ export interface StreetInput {
   coordinates: LonLat[];
 }
 
+/** What a district grid is built from: buildings, optionally streets and the point where the 20 kV feed enters. */
+export interface BuildOptions {
+  buildings: BuildingInput[];
+  streets?: StreetInput[];
+  seed?: number;
+  /** Where the 20 kV feeder enters the district; defaults to the street node farthest from the load centre. */
+  pcc?: { lon: number; lat: number };
+  name?: string;
+}
+
 export interface Building {
   id: string;
   name?: string;

@@ -1,5 +1,6 @@
 import { GridFormatError } from "./errors";
-import { type Mat, runMatlab, type Struct, type Value } from "./matlab/interpreter";
+import { runMatlab } from "./matlab/interpreter";
+import type { Mat, Struct, Value } from "./matlab/values";
 import type { Branch, Bus, BusType, GenCost, Generator, Network } from "./types";
 import { validateNetwork } from "./validate";
 
@@ -41,6 +42,31 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
 
   const names = cellOfStrings(mpc, "bus_name", bus.rows);
 
+  const { buses, seen } = readBuses(bus, names);
+  const generators = readGenerators(gen, seen);
+  const branches = readBranches(branch, seen);
+
+  attachGenCosts(mpc, generators);
+
+  const net: Network = {
+    name: opts.name ?? prog.functionName ?? "case",
+    baseMVA,
+    buses,
+    branches,
+    generators,
+    loads: [],
+    fpus: [],
+    meta: { source: "matpower" },
+  };
+  validateNetwork(net, (msg, ref) => {
+    const m = ref.kind === "bus" ? bus : ref.kind === "branch" ? branch : gen;
+    return new GridFormatError(msg, rowWhere(m, ref.kind, ref.index));
+  });
+  return net;
+}
+
+/** The buses of mpc.bus, and the row of each bus number (for the generators' and branches' references). */
+function readBuses(bus: Mat, names: string[] | undefined): { buses: Bus[]; seen: Map<number, number> } {
   const buses: Bus[] = [];
   const seen = new Map<number, number>();
   for (let r = 0; r < bus.rows; r++) {
@@ -75,7 +101,11 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
     if (names) b.name = names[r];
     buses.push(b);
   }
+  return { buses, seen };
+}
 
+/** The generators of mpc.gen, each padded to MATPOWER version 2's 21 columns. */
+function readGenerators(gen: Mat, seen: Map<number, number>): Generator[] {
   const generators: Generator[] = [];
   for (let r = 0; r < gen.rows; r++) {
     const where = rowWhere(gen, "gen", r);
@@ -98,7 +128,11 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
       extra,
     });
   }
+  return generators;
+}
 
+/** The branches of mpc.branch; a branch with a tap ratio or phase shift is a transformer. */
+function readBranches(branch: Mat, seen: Map<number, number>): Branch[] {
   const branches: Branch[] = [];
   for (let r = 0; r < branch.rows; r++) {
     const where = rowWhere(branch, "branch", r);
@@ -127,24 +161,7 @@ export function parseMatpowerCase(text: string, opts: MatpowerImportOptions = {}
     if (extra.length) br.extra = extra;
     branches.push(br);
   }
-
-  attachGenCosts(mpc, generators);
-
-  const net: Network = {
-    name: opts.name ?? prog.functionName ?? "case",
-    baseMVA,
-    buses,
-    branches,
-    generators,
-    loads: [],
-    fpus: [],
-    meta: { source: "matpower" },
-  };
-  validateNetwork(net, (msg, ref) => {
-    const m = ref.kind === "bus" ? bus : ref.kind === "branch" ? branch : gen;
-    return new GridFormatError(msg, rowWhere(m, ref.kind, ref.index));
-  });
-  return net;
+  return branches;
 }
 
 function findCase(vars: Map<string, Value>, outputs: string[]): Struct {

@@ -27,29 +27,17 @@ export function validateNetwork(net: Network, err: ErrorFactory = fieldErrors): 
     if (busIdx.has(b.id)) throw err(`duplicate bus id ${b.id}`, { kind: "bus", index: i });
     busIdx.set(b.id, i);
   });
-  const uniqueIds = (kind: ElementRef["kind"], ids: string[]) => {
+  const uniqueIds = (kind: ElementRef["kind"], list: { id: string }[]) => {
     const seen = new Set<string>();
-    ids.forEach((id, i) => {
+    list.forEach(({ id }, i) => {
       if (seen.has(id)) throw err(`duplicate ${kind} id '${id}'`, { kind, index: i });
       seen.add(id);
     });
   };
-  uniqueIds(
-    "branch",
-    net.branches.map((b) => b.id),
-  );
-  uniqueIds(
-    "gen",
-    net.generators.map((g) => g.id),
-  );
-  uniqueIds(
-    "load",
-    net.loads.map((l) => l.id),
-  );
-  uniqueIds(
-    "fpu",
-    net.fpus.map((f) => f.id),
-  );
+  uniqueIds("branch", net.branches);
+  uniqueIds("gen", net.generators);
+  uniqueIds("load", net.loads);
+  uniqueIds("fpu", net.fpus);
 
   net.branches.forEach((br, i) => {
     if (!busIdx.has(br.from)) throw err(`branch ${br.id} starts at unknown bus ${br.from}`, { kind: "branch", index: i });

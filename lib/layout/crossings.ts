@@ -4,6 +4,8 @@
  * near-linear on sparse grids of many thousand buses.
  */
 
+import { pointExtent } from "./extent";
+
 const EPS = 1e-9;
 
 function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
@@ -78,16 +80,7 @@ export function countCrossings(x: ArrayLike<number>, y: ArrayLike<number>, ea: A
 export function minPointDistance(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (n < 2) return Infinity;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, x[i]);
-    maxX = Math.max(maxX, x[i]);
-    minY = Math.min(minY, y[i]);
-    maxY = Math.max(maxY, y[i]);
-  }
+  const { minX, minY, maxX, maxY } = pointExtent(x, y, n);
   const cell = Math.max(Math.sqrt(((maxX - minX) * (maxY - minY)) / n), EPS);
   const grid = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
  * the grid's large-scale shape, so only the local structure is left to resolve, in
  * O(n) per sweep. Typed arrays only, no randomness: the same grid gives the same drawing.
  */
+import { pointExtent } from "./extent";
 import type { Component, LayoutGraph } from "./graph";
 
 export interface SpringOptions {
@@ -30,18 +31,9 @@ export const DEFAULT_SPRING: SpringOptions = { sweeps: 300, repulsion: 0.2, cuto
 export function refineWithSprings(g: LayoutGraph, c: Component, x: Float64Array, y: Float64Array, opts: SpringOptions = DEFAULT_SPRING): number {
   const size = c.nodes.length;
   if (size < 2) return 0;
-  const local = new Map<number, number>();
-  c.nodes.forEach((v, i) => local.set(v, i));
   const px = Float64Array.from(c.nodes, (v) => x[v]);
   const py = Float64Array.from(c.nodes, (v) => y[v]);
-  const nb: number[] = [];
-  const nptr = new Int32Array(size + 1);
-  for (let i = 0; i < size; i++) {
-    const u = c.nodes[i];
-    for (let q = g.ptr[u]; q < g.ptr[u + 1]; q++) nb.push(local.get(g.adj[q])!);
-    nptr[i + 1] = nb.length;
-  }
-  const adj = Int32Array.from(nb);
+  const { nptr, adj } = localAdjacency(g, c);
   const K = 1;
   const CK2 = opts.repulsion * K * K;
   const R = opts.cutoff * K;
@@ -54,28 +46,7 @@ export function refineWithSprings(g: LayoutGraph, c: Component, x: Float64Array,
   const order = new Int32Array(size);
   let sweep = 0;
   for (; sweep < opts.sweeps; sweep++) {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < size; i++) {
-      minX = Math.min(minX, px[i]);
-      maxX = Math.max(maxX, px[i]);
-      minY = Math.min(minY, py[i]);
-      maxY = Math.max(maxY, py[i]);
-    }
-    const cols = Math.min(4096, Math.floor((maxX - minX) / R) + 1);
-    const rows = Math.min(4096, Math.floor((maxY - minY) / R) + 1);
-    const start = new Int32Array(cols * rows + 1);
-    for (let i = 0; i < size; i++) {
-      const cx = Math.min(cols - 1, Math.floor((px[i] - minX) / R));
-      const cy = Math.min(rows - 1, Math.floor((py[i] - minY) / R));
-      cellOf[i] = cy * cols + cx;
-      start[cellOf[i] + 1]++;
-    }
-    for (let k = 0; k < cols * rows; k++) start[k + 1] += start[k];
-    const fill = start.slice(0, cols * rows);
-    for (let i = 0; i < size; i++) order[fill[cellOf[i]]++] = i;
+    const { cols, rows, start } = bucketBuses(px, py, R, cellOf, order);
 
     const energy0 = energy;
     energy = 0;
@@ -147,4 +118,41 @@ export function refineWithSprings(g: LayoutGraph, c: Component, x: Float64Array,
     y[v] = py[i];
   });
   return sweep;
+}
+
+/** The component's adjacency in local numbering (position in c.nodes), as CSR: neighbours of i are adj[nptr[i]] to adj[nptr[i + 1] - 1]. */
+function localAdjacency(g: LayoutGraph, c: Component): { nptr: Int32Array; adj: Int32Array } {
+  const size = c.nodes.length;
+  const local = new Map<number, number>();
+  c.nodes.forEach((v, i) => local.set(v, i));
+  const nb: number[] = [];
+  const nptr = new Int32Array(size + 1);
+  for (let i = 0; i < size; i++) {
+    const u = c.nodes[i];
+    for (let q = g.ptr[u]; q < g.ptr[u + 1]; q++) nb.push(local.get(g.adj[q])!);
+    nptr[i + 1] = nb.length;
+  }
+  return { nptr, adj: Int32Array.from(nb) };
+}
+
+/**
+ * Uniform grid of cell R over the buses (counting sort by cell): fills cellOf and
+ * order (the buses cell by cell); the buses of cell k are order[start[k]] to order[start[k + 1] - 1].
+ */
+function bucketBuses(px: Float64Array, py: Float64Array, R: number, cellOf: Int32Array, order: Int32Array): { cols: number; rows: number; start: Int32Array } {
+  const size = px.length;
+  const { minX, minY, maxX, maxY } = pointExtent(px, py, size);
+  const cols = Math.min(4096, Math.floor((maxX - minX) / R) + 1);
+  const rows = Math.min(4096, Math.floor((maxY - minY) / R) + 1);
+  const start = new Int32Array(cols * rows + 1);
+  for (let i = 0; i < size; i++) {
+    const cx = Math.min(cols - 1, Math.floor((px[i] - minX) / R));
+    const cy = Math.min(rows - 1, Math.floor((py[i] - minY) / R));
+    cellOf[i] = cy * cols + cx;
+    start[cellOf[i] + 1]++;
+  }
+  for (let k = 0; k < cols * rows; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, cols * rows);
+  for (let i = 0; i < size; i++) order[fill[cellOf[i]]++] = i;
+  return { cols, rows, start };
 }

@@ -18,8 +18,16 @@ export interface TreeDrawing {
   maxBreadth: number;
 }
 
-/** The breadth-first spanning tree of a component: parent and ordered children (CSR). */
-function spanningTree(g: LayoutGraph, c: Component) {
+/** The breadth-first spanning tree of a component in local numbering (BFS order): parent and ordered children (CSR). */
+interface SpanningTree {
+  size: number;
+  parent: Int32Array;
+  /** Children of v: children[first[v]] to children[first[v + 1] - 1]. */
+  first: Int32Array;
+  children: Int32Array;
+}
+
+function spanningTree(g: LayoutGraph, c: Component): SpanningTree {
   const size = c.nodes.length;
   // Local numbering: position in the BFS order (parents before children).
   const local = new Map<number, number>();
@@ -50,7 +58,8 @@ function spanningTree(g: LayoutGraph, c: Component) {
 
 /** Tidy tree of one radial component (c.cyclomatic must be 0); `separation` between neighbouring nodes of a depth. */
 export function drawTree(g: LayoutGraph, c: Component, separation = 1): TreeDrawing {
-  const { size, parent, first, children } = spanningTree(g, c);
+  const tree = spanningTree(g, c);
+  const { size, parent, first, children } = tree;
   const childAt = (v: number, k: number) => children[first[v] + k];
   const nChildren = (v: number) => first[v + 1] - first[v];
   const prelim = new Float64Array(size);
@@ -146,7 +155,14 @@ export function drawTree(g: LayoutGraph, c: Component, separation = 1): TreeDraw
   }
   prelim[0] = nChildren(0) > 0 ? mid[0] : 0;
 
-  // SECONDWALK, top-down: final breadth = preliminary + the modifiers of all ancestors.
+  return secondWalk(g, c, tree, prelim, mod);
+}
+
+/** SECONDWALK, top-down: final breadth = preliminary + the modifiers of all ancestors; breadths then start at 0. */
+function secondWalk(g: LayoutGraph, c: Component, tree: SpanningTree, prelim: Float64Array, mod: Float64Array): TreeDrawing {
+  const { size, first, children } = tree;
+  const childAt = (v: number, k: number) => children[first[v] + k];
+  const nChildren = (v: number) => first[v + 1] - first[v];
   const acc = new Float64Array(size);
   const depthLocal = new Int32Array(size);
   const breadthLocal = new Float64Array(size);

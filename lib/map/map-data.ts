@@ -83,6 +83,16 @@ function isGeography(v: unknown): v is DistrictGeography {
 
 const finite = (v: number | undefined): v is number => typeof v === "number" && Number.isFinite(v);
 
+/** What every step of gridMapData looks up: the network, bus indices and positions, and the buses buildings hang on. */
+interface MapIndex {
+  net: Network;
+  busIndex: Map<number, number>;
+  /** [lon, lat] of bus index i, or null. */
+  pos: (i: number) => [number, number] | null;
+  buildingBuses: Set<number>;
+}
+
+/** What the map draws of `net`: lines, buses, substations, the PCC and, for a district, its streets and buildings. */
 export function gridMapData(net: Network): GridMapData {
   const geo = isGeography(net.meta?.geography) ? net.meta.geography : null;
   const busIndex = new Map<number, number>();
@@ -92,6 +102,36 @@ export function gridMapData(net: Network): GridMapData {
     return finite(b.lon) && finite(b.lat) ? [b.lon, b.lat] : null;
   };
   const buildingBuses = new Set(net.loads.filter((l) => l.buildingId !== undefined).map((l) => l.bus));
+  const ix: MapIndex = { net, busIndex, pos, buildingBuses };
+  const { lines, transformers, trafoBuses, undrawnBranches } = mapLines(ix);
+  const { buses, undrawnBuses } = mapBuses(ix, trafoBuses);
+  const substations = mapSubstations(ix, geo, transformers);
+
+  const refIndex = net.buses.findIndex((b) => b.type === "REF");
+  const pccPos = geo ? ([geo.pcc.lon, geo.pcc.lat] as [number, number]) : refIndex >= 0 ? pos(refIndex) : null;
+  const pcc = pccPos ? { position: pccPos, busIndex: geo ? (busIndex.get(geo.pcc.bus) ?? refIndex) : refIndex } : null;
+
+  const { streets, buildings } = geographyFeatures(geo);
+  return {
+    name: net.name,
+    coordinates: "geographic",
+    lines,
+    buses,
+    substations,
+    pcc,
+    streets,
+    buildings,
+    bounds: boundsOf(buses, lines, streets, buildings),
+    undrawnBranches,
+    undrawnBuses,
+    busCount: net.buses.length,
+    branchCount: net.branches.length,
+  };
+}
+
+/** Lines with a path (their geometry, else a straight line between their buses); transformers apart, as substations. */
+function mapLines(ix: MapIndex): { lines: MapLine[]; transformers: number[]; trafoBuses: Set<number>; undrawnBranches: number } {
+  const { net, busIndex, pos, buildingBuses } = ix;
   const trafoBuses = new Set<number>();
   const lines: MapLine[] = [];
   const transformers: number[] = [];
@@ -135,7 +175,12 @@ export function gridMapData(net: Network): GridMapData {
       lengthKm: br.lengthKm,
     });
   });
+  return { lines, transformers, trafoBuses, undrawnBranches };
+}
 
+/** Buses with a position, and the role each plays on the map. */
+function mapBuses(ix: MapIndex, trafoBuses: Set<number>): { buses: MapBus[]; undrawnBuses: number } {
+  const { net, pos, buildingBuses } = ix;
   const buses: MapBus[] = [];
   let undrawnBuses = 0;
   net.buses.forEach((b, i) => {
@@ -147,8 +192,12 @@ export function gridMapData(net: Network): GridMapData {
     const role: BusRole = b.type === "REF" ? "pcc" : trafoBuses.has(b.id) ? (b.baseKv >= 1 ? "mv" : "busbar") : buildingBuses.has(b.id) ? "building" : b.baseKv >= 1 ? "mv" : "junction";
     buses.push({ index: i, id: b.id, name: b.name ?? String(b.id), position: p, baseKv: b.baseKv, role });
   });
+  return { buses, undrawnBuses };
+}
 
-  // Substations: from the district geography, else one per transformer at its LV bus.
+/** Substations: from the district geography, else one per transformer at its LV bus. */
+function mapSubstations(ix: MapIndex, geo: DistrictGeography | null, transformers: number[]): MapSubstation[] {
+  const { net, busIndex, pos } = ix;
   const trafoByBuses = new Map<string, number>();
   for (const l of transformers) trafoByBuses.set(`${net.branches[l].from}:${net.branches[l].to}`, l);
   const substations: MapSubstation[] = [];
@@ -176,11 +225,11 @@ export function gridMapData(net: Network): GridMapData {
       substations.push({ id: br.name ?? br.id, position: p, transformerIndex: l, mvBusIndex: hv, lvBusIndex: lv, typeName: br.typeName, ratingMva: br.rateAMva });
     }
   }
+  return substations;
+}
 
-  const refIndex = net.buses.findIndex((b) => b.type === "REF");
-  const pccPos = geo ? ([geo.pcc.lon, geo.pcc.lat] as [number, number]) : refIndex >= 0 ? pos(refIndex) : null;
-  const pcc = pccPos ? { position: pccPos, busIndex: geo ? (busIndex.get(geo.pcc.bus) ?? refIndex) : refIndex } : null;
-
+/** The district's streets and buildings as GeoJSON (empty without a geography). */
+function geographyFeatures(geo: DistrictGeography | null): Pick<GridMapData, "streets" | "buildings"> {
   const streets: GridMapData["streets"] = {
     type: "FeatureCollection",
     features: (geo?.streets ?? [])
@@ -197,7 +246,11 @@ export function gridMapData(net: Network): GridMapData {
       }),
     ),
   };
+  return { streets, buildings };
+}
 
+/** [west, south, east, north] of everything drawn; null when nothing has coordinates. */
+function boundsOf(buses: MapBus[], lines: MapLine[], streets: GridMapData["streets"], buildings: GridMapData["buildings"]): GridMapData["bounds"] {
   let w = Infinity;
   let s = Infinity;
   let e = -Infinity;
@@ -215,19 +268,5 @@ export function gridMapData(net: Network): GridMapData {
     if (f.geometry.type === "Point") extend(f.geometry.coordinates);
     else f.geometry.coordinates[0].forEach(extend);
   }
-  return {
-    name: net.name,
-    coordinates: "geographic",
-    lines,
-    buses,
-    substations,
-    pcc,
-    streets,
-    buildings,
-    bounds: Number.isFinite(w) ? [w, s, e, n] : null,
-    undrawnBranches,
-    undrawnBuses,
-    busCount: net.buses.length,
-    branchCount: net.branches.length,
-  };
+  return Number.isFinite(w) ? [w, s, e, n] : null;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MATPOWER_LIMITS } from "../../limits";
-import { runMatlab, type Value } from "./interpreter";
+import { runMatlab } from "./interpreter";
+import type { Value } from "./values";
 
 /** A value as the table writes it: a scalar as a number, a matrix as rows, a string, a cell as { cell: rows }, a struct as an object. */
 type Plain = number | number[][] | string | { cell: Plain[][] } | { [field: string]: Plain };
