@@ -13,7 +13,8 @@ import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { PlotlyChart } from "./plotly-chart";
 import { buildPqvFigure, buildPqvSlices } from "./pqv-plots";
-import { defaultRegionWorkers } from "./use-region";
+
+import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
 import { usePqv } from "./use-pqv";
 
 const DEFAULTS: PqvJobOptions = { vRange: [0.95, 1.05], closeTies: false, unitListJson: null, directions: 200 };
@@ -29,7 +30,7 @@ const COST_TERMS = ["1", "p", "q", "v", "p²", "q²", "v²", "p·q", "p·v", "q�
 export function PqvPanel({ grid }: GridPanelProps) {
   const [options, setOptions] = useState<PqvJobOptions>(DEFAULTS);
   const [unitFile, setUnitFile] = useState<string | null>(null);
-  const [workers, setWorkers] = useState(defaultRegionWorkers);
+  const [workers, setWorkers] = useState(defaultPoolWorkers);
   const { job, run, cancel } = usePqv(grid.id);
   const running = job.phase === "running";
   const set = (patch: Partial<PqvJobOptions>) => setOptions((o) => ({ ...o, ...patch }));

@@ -8,7 +8,8 @@ import type { GridPanelProps } from "./grid-panel-props";
 import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { RegionResults } from "./region-results";
-import { defaultRegionWorkers, useRegion } from "./use-region";
+import { useRegion } from "./use-region";
+import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
 
 const DEFAULTS: RegionJobOptions = {
   units: "auto",
@@ -33,7 +34,7 @@ const METHOD_LABEL: Record<RegionMethod, string> = {
  */
 export function RegionPanel({ grid }: GridPanelProps) {
   const [options, setOptions] = useState<RegionJobOptions>(DEFAULTS);
-  const [workers, setWorkers] = useState(defaultRegionWorkers);
+  const [workers, setWorkers] = useState(defaultPoolWorkers);
   const { job, run, cancel } = useRegion(grid.id);
   const running = job.phase === "running";
   const set = (patch: Partial<RegionJobOptions>) => setOptions((o) => ({ ...o, ...patch }));

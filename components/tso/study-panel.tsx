@@ -10,7 +10,8 @@ import type { StudyJobResult } from "@/lib/client/study-job";
 import { studyCsv, type StudyMethodReport } from "@/lib/coordination/report";
 import type { CoordMethod } from "@/lib/coordination/representation";
 import { deviationFigure, METHOD_NAME, violationFigure } from "./study-plots";
-import { defaultStudyWorkers, useStudy } from "./use-study";
+import { useStudy } from "./use-study";
+import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
 
 const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
 
@@ -21,7 +22,7 @@ const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
  */
 export function StudyPanel() {
   const [methods, setMethods] = useState<CoordMethod[]>(["lds", "slc", "exact"]);
-  const [workers, setWorkers] = useState(defaultStudyWorkers);
+  const [workers, setWorkers] = useState(defaultPoolWorkers);
   const { job, run, cancel } = useStudy();
   const running = job.phase === "running";
   const toggle = (m: CoordMethod) => setMethods((ms) => (ms.includes(m) ? ms.filter((x) => x !== m) : ALL.filter((x) => x === m || ms.includes(x))));
