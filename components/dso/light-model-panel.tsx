@@ -1,10 +1,11 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
 import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panel-props";
-import { JobProgress } from "@/components/progress/job-progress";
+import { JobProgress, stageLabel } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { LightModelForm } from "./light-model-form";
 import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, OperatingPointsTable, SensitivityHeatmaps } from "./light-model-results";
@@ -79,30 +80,10 @@ export function LightModelPanel({ grid }: GridPanelProps) {
         >
           {done ? "Compute again" : "Compute light model"}
         </button>
-        {running && (
-          <>
-            <JobProgress
-              fraction={job.progress?.fraction ?? 0}
-              label={job.progress ? `${STAGE_LABEL[job.progress.stage]} — ${job.progress.message}` : "Starting the solver worker"}
-              testId="lm-progress"
-            />
-            <button type="button" className="btn" onClick={cancel} data-testid="lm-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={job.progress?.fraction ?? 0} label={stageLabel(job.progress, STAGE_LABEL)} testId="lm-progress" cancel={{ run: cancel, testId: "lm-cancel" }} />}
         {!running && <span className="muted small">Runs in the solver worker; the page stays responsive.</span>}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="lm-error">
-          The light model could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="lm-cancelled">
-          Cancelled. The solver worker was stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The light model could not be computed" testIds={{ error: "lm-error", cancelled: "lm-cancelled" }} />
       {done && (
         <div className="stack" data-testid="lm-result">
           <LightModelSummaryLine result={done.result} wallMs={done.wallMs} />

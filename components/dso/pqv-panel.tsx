@@ -1,5 +1,6 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { download } from "@/components/download";
 import { useMemo, useState } from "react";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
@@ -85,30 +86,14 @@ export function PqvPanel({ grid }: GridPanelProps) {
         <button type="button" className="btn btn-primary" disabled={running} onClick={() => void run(options, workers)} data-testid="pqv-compute">
           {job.phase === "done" ? "Compute again" : "Compute the PQV region"}
         </button>
-        {running && (
-          <>
-            <JobProgress fraction={Math.min(0.97, 0.03 + job.solved / expected)} label={job.message} testId="pqv-progress" />
-            <button type="button" className="btn" onClick={cancel} data-testid="pqv-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={Math.min(0.97, 0.03 + job.solved / expected)} label={job.message} testId="pqv-progress" cancel={{ run: cancel, testId: "pqv-cancel" }} />}
         {!running && (
           <span className="muted small">
             Runs in {workers} solver worker{workers > 1 ? "s" : ""}.
           </span>
         )}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="pqv-error">
-          The PQV region could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="pqv-cancelled">
-          Cancelled. The solver workers were stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The PQV region could not be computed" testIds={{ error: "pqv-error", cancelled: "pqv-cancelled" }} pool />
       {job.phase === "done" && <PqvResults gridId={grid.id} result={job.result} options={job.options} />}
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { RegionMethod } from "@/lib/regions";
 import { DEFAULT_DER } from "@/lib/regions/units";
@@ -93,12 +94,12 @@ export function RegionPanel({ grid }: GridPanelProps) {
           {job.phase === "done" ? "Compute again" : "Compute the regions"}
         </button>
         {running && (
-          <>
-            <JobProgress fraction={progressFraction(job.progress?.solved ?? 0, options)} label={job.progress?.message ?? "Starting the solver workers"} testId="region-progress" />
-            <button type="button" className="btn" onClick={cancel} data-testid="region-cancel">
-              Cancel
-            </button>
-          </>
+          <JobProgress
+            fraction={progressFraction(job.progress?.solved ?? 0, options)}
+            label={job.progress?.message ?? "Starting the solver workers"}
+            testId="region-progress"
+            cancel={{ run: cancel, testId: "region-cancel" }}
+          />
         )}
         {!running && (
           <span className="muted small">
@@ -106,16 +107,7 @@ export function RegionPanel({ grid }: GridPanelProps) {
           </span>
         )}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="region-error">
-          The region could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="region-cancelled">
-          Cancelled. The solver workers were stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The region could not be computed" testIds={{ error: "region-error", cancelled: "region-cancelled" }} pool />
       {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} options={job.options} />}
     </div>
   );

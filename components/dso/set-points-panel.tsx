@@ -1,5 +1,6 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { useCallback, useEffect, useState } from "react";
 import { answerSetPoint, fetchSetPoints } from "@/lib/client/coordination-api";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
@@ -125,22 +126,10 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
       )}
       {running && (
         <div className="run-bar">
-          <JobProgress fraction={job.fraction} label={job.label} testId="setpoint-progress" />
-          <button type="button" className="btn" onClick={cancel} data-testid="setpoint-cancel">
-            Cancel
-          </button>
+          <JobProgress fraction={job.fraction} label={job.label} testId="setpoint-progress" cancel={{ run: cancel, testId: "setpoint-cancel" }} />
         </div>
       )}
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="setpoint-dispatch-error">
-          The dispatch could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status">
-          Cancelled. The solver worker was stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The dispatch could not be computed" testIds={{ error: "setpoint-dispatch-error" }} />
       {job.phase === "done" && list && (
         <DispatchResult
           result={job.result}

@@ -1,5 +1,6 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { useMemo, useState } from "react";
 import { download } from "@/components/download";
 import { formatMs } from "@/components/dso/format";
@@ -52,30 +53,14 @@ export function StudyPanel() {
         <button type="button" className="btn btn-primary" disabled={running || methods.length === 0} onClick={() => void run(methods, workers)} data-testid="study-run">
           {job.phase === "done" ? "Run again" : "Run the study"}
         </button>
-        {running && (
-          <>
-            <JobProgress fraction={job.total ? job.done / job.total : 0} label={job.message} testId="study-progress" />
-            <button type="button" className="btn" onClick={cancel} data-testid="study-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={job.total ? job.done / job.total : 0} label={job.message} testId="study-progress" cancel={{ run: cancel, testId: "study-cancel" }} />}
         {!running && (
           <span className="muted small">
             Regions are built in {workers} solver worker{workers > 1 ? "s" : ""} (the DSOs&apos; offline step); the PQV regions take about a minute.
           </span>
         )}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="study-error">
-          The study could not run: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="study-cancelled">
-          Cancelled. The solver workers were stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The study could not run" testIds={{ error: "study-error", cancelled: "study-cancelled" }} pool />
       {job.phase === "done" && <StudyResults result={job.result} />}
     </div>
   );

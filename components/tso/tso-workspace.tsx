@@ -1,5 +1,6 @@
 "use client";
 
+import { JobEnd } from "@/components/progress/job-end";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { formatMs } from "@/components/dso/format";
@@ -127,16 +128,7 @@ export function TsoWorkspace({ models, runs: initialRuns }: { models: PublishedM
             <JobProgress fraction={job.fraction} label={job.label} testId="tso-progress" />
           </div>
         )}
-        {job.phase === "failed" && (
-          <div className="alert alert-error" role="alert" data-testid="tso-error">
-            The clearing failed: {job.message}
-          </div>
-        )}
-        {job.phase === "cancelled" && (
-          <div className="alert alert-warn" role="status" data-testid="tso-cancelled">
-            Cancelled. The solver worker was stopped.
-          </div>
-        )}
+        <JobEnd job={job} failed="The clearing failed" testIds={{ error: "tso-error", cancelled: "tso-cancelled" }} />
       </div>
 
       {done && (
