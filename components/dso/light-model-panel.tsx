@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
@@ -61,11 +62,7 @@ export function LightModelPanel({ grid }: GridPanelProps) {
   };
 
   return (
-    <div className="card" data-testid="light-model-panel">
-      <div className="card-title">
-        <h2>Light model for the TSO</h2>
-        <span className="muted small">sensitivity matrices at several operating points, opaque ids — the grid itself stays here</span>
-      </div>
+    <Card title="Light model for the TSO" note="sensitivity matrices at several operating points, opaque ids — the grid itself stays here" testId="light-model-panel">
       <LightModelForm options={options} onChange={setOptions} disabled={running} />
       <div className="run-bar">
         <button
@@ -128,6 +125,6 @@ export function LightModelPanel({ grid }: GridPanelProps) {
         </div>
       )}
       <StoredLightModels gridId={grid.id} version={version} />
-    </div>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { OpfStage } from "@/solver-worker/protocol";
@@ -26,11 +27,7 @@ export function OpfPanel({ grid }: GridPanelProps) {
   const running = job.phase === "running";
   const done = job.phase === "done" ? job : null;
   return (
-    <div className="card" data-testid="opf-panel">
-      <div className="card-title">
-        <h2>Optimal power flow</h2>
-        <span className="muted small">least-cost dispatch of the grid&apos;s generators within voltage, flow and generator limits; bus prices (LMPs)</span>
-      </div>
+    <Card title="Optimal power flow" note="least-cost dispatch of the grid's generators within voltage, flow and generator limits; bus prices (LMPs)" testId="opf-panel">
       <div className="run-bar">
         <button type="button" className="btn btn-primary" disabled={running} onClick={() => void run(closeTies)} data-testid="opf-run">
           {done ? "Run the OPF again" : "Run the optimal power flow"}
@@ -69,6 +66,6 @@ export function OpfPanel({ grid }: GridPanelProps) {
           )}
         </div>
       )}
-    </div>
+    </Card>
   );
 }

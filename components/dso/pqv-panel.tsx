@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { download } from "@/components/download";
 import { useMemo, useState } from "react";
@@ -37,11 +38,7 @@ export function PqvPanel({ grid }: GridPanelProps) {
   const set = (patch: Partial<PqvJobOptions>) => setOptions((o) => ({ ...o, ...patch }));
   const expected = 18 + options.directions * 1.4 + 150;
   return (
-    <div className="card" data-testid="pqv-panel">
-      <div className="card-title">
-        <h2>PQV region</h2>
-        <span className="muted small">the exchange (p, q) and PCC voltage v the grid can realise, as a polynomial and a cost for the TSO&apos;s AC-OPF</span>
-      </div>
+    <Card title="PQV region" note="the exchange (p, q) and PCC voltage v the grid can realise, as a polynomial and a cost for the TSO's AC-OPF" testId="pqv-panel">
       <div className={styles.form}>
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>PCC voltage</legend>
@@ -95,7 +92,7 @@ export function PqvPanel({ grid }: GridPanelProps) {
       </div>
       <JobEnd job={job} failed="The PQV region could not be computed" testIds={{ error: "pqv-error", cancelled: "pqv-cancelled" }} pool />
       {job.phase === "done" && <PqvResults gridId={grid.id} result={job.result} options={job.options} />}
-    </div>
+    </Card>
   );
 }
 

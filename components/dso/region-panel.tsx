@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { RegionMethod } from "@/lib/regions";
@@ -41,11 +42,7 @@ export function RegionPanel({ grid }: GridPanelProps) {
   const set = (patch: Partial<RegionJobOptions>) => setOptions((o) => ({ ...o, ...patch }));
   const toggle = (m: RegionMethod, on: boolean) => set({ methods: on ? [...options.methods, m].sort() : options.methods.filter((x) => x !== m) });
   return (
-    <div className="card" data-testid="region-panel">
-      <div className="card-title">
-        <h2>Flexibility region</h2>
-        <span className="muted small">which exchange with the transmission grid (p, q at the PCC) your units can deliver inside every limit</span>
-      </div>
+    <Card title="Flexibility region" note="which exchange with the transmission grid (p, q at the PCC) your units can deliver inside every limit" testId="region-panel">
       <div className={styles.form}>
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>Units</legend>
@@ -109,7 +106,7 @@ export function RegionPanel({ grid }: GridPanelProps) {
       </div>
       <JobEnd job={job} failed="The region could not be computed" testIds={{ error: "region-error", cancelled: "region-cancelled" }} pool />
       {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} options={job.options} />}
-    </div>
+    </Card>
   );
 }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { JobEnd } from "@/components/progress/job-end";
 import { JobProgress } from "@/components/progress/job-progress";
@@ -68,11 +69,11 @@ export function CoordinationPanel() {
           setGridId(g.id);
         }}
       />
-      <div className="card" data-testid="coordination-card">
-        <div className="card-title">
-          <h2>Coordination with the DSOs&apos; regions</h2>
-          <span className="muted small">one AC-OPF of the transmission grid, each distribution system as its published region and cost at its PCC (paper 000 eq. 8)</span>
-        </div>
+      <Card
+        title="Coordination with the DSOs' regions"
+        note="one AC-OPF of the transmission grid, each distribution system as its published region and cost at its PCC (paper 000 eq. 8)"
+        testId="coordination-card"
+      >
         {error && (
           <div className="alert alert-error" role="alert">
             {error}
@@ -126,7 +127,7 @@ export function CoordinationPanel() {
             <SendSetPoints done={done} onSent={() => void refreshRuns()} />
           </>
         )}
-      </div>
+      </Card>
       <div className="card" data-testid="coordination-runs-card">
         <div className="card-title">
           <h2>Set-points sent</h2>

@@ -1,5 +1,6 @@
 "use client";
 
+import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useMemo, useState } from "react";
 import { download } from "@/components/download";
@@ -28,11 +29,7 @@ export function StudyPanel() {
   const running = job.phase === "running";
   const toggle = (m: CoordMethod) => setMethods((ms) => (ms.includes(m) ? ms.filter((x) => x !== m) : ALL.filter((x) => x === m || ms.includes(x))));
   return (
-    <div className="card" data-testid="study-panel">
-      <div className="card-title">
-        <h2>The 29-feeder study</h2>
-        <span className="muted small">case30 with 29 distribution systems attached by demand (paper 000 section IV-B)</span>
-      </div>
+    <Card title="The 29-feeder study" note="case30 with 29 distribution systems attached by demand (paper 000 section IV-B)" testId="study-panel">
       <div className={styles.form}>
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>Regions the DSOs publish</legend>
@@ -62,7 +59,7 @@ export function StudyPanel() {
       </div>
       <JobEnd job={job} failed="The study could not run" testIds={{ error: "study-error", cancelled: "study-cancelled" }} pool />
       {job.phase === "done" && <StudyResults result={job.result} />}
-    </div>
+    </Card>
   );
 }
 
