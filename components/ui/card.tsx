@@ -6,7 +6,7 @@ export function Card({ title, note, testId, children }: { title: ReactNode; note
     <div className="card" data-testid={testId}>
       <div className="card-title">
         <h2>{title}</h2>
-        {note && <span className="muted small">{note}</span>}
+        {note !== undefined && <span className="muted small">{note}</span>}
       </div>
       {children}
     </div>
