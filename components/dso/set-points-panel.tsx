@@ -83,46 +83,7 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
           No set-point from the TSO yet: publish a region with its cost, the TSO assigns it to a PCC bus and sends the coordination&apos;s set-point.
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="data" data-testid="setpoints-table">
-            <thead>
-              <tr>
-                <th>Sent</th>
-                <th>Region</th>
-                <th className="num">p (MW)</th>
-                <th className="num">q (MVAr)</th>
-                <th className="num">v (p.u.)</th>
-                <th>Status</th>
-                <th>Reason</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((sp) => (
-                <tr key={sp.id} data-status={sp.status} data-testid="setpoint-row">
-                  <td>{formatDateTime(sp.sentAt)}</td>
-                  <td>
-                    {sp.kind === "pqv" ? "PQV" : "PQ"} ({sp.method})
-                  </td>
-                  <td className="num">{f(sp.pMw)}</td>
-                  <td className="num">{f(sp.qMvar)}</td>
-                  <td className="num">{sp.kind === "pqv" ? f(sp.vPu) : <span title="a PQ region keeps the feeder's own PCC voltage">{f(sp.vPu)} (TSO side)</span>}</td>
-                  <td data-testid="setpoint-status">{STATUS_LABEL[sp.status] ?? sp.status}</td>
-                  <td>{sp.reason ?? ""}</td>
-                  <td>
-                    {sp.options ? (
-                      <button type="button" className="btn" disabled={running} onClick={() => void run(sp)} data-testid="setpoint-dispatch">
-                        Run dispatch
-                      </button>
-                    ) : (
-                      <span className="small muted">stored without its problem options: publish the region again</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SetPointsTable list={list} running={running} onDispatch={(sp) => void run(sp)} />
       )}
       {running && (
         <div className="run-bar">
@@ -141,6 +102,52 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
           onAnswer={(sp, status) => void answer(sp, status)}
         />
       )}
+    </div>
+  );
+}
+
+/** The set-points sent for this grid, with their status and reason, each with its dispatch to run. */
+function SetPointsTable({ list, running, onDispatch }: { list: DsoSetPointView[]; running: boolean; onDispatch: (sp: DsoSetPointView) => void }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="setpoints-table">
+        <thead>
+          <tr>
+            <th>Sent</th>
+            <th>Region</th>
+            <th className="num">p (MW)</th>
+            <th className="num">q (MVAr)</th>
+            <th className="num">v (p.u.)</th>
+            <th>Status</th>
+            <th>Reason</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((sp) => (
+            <tr key={sp.id} data-status={sp.status} data-testid="setpoint-row">
+              <td>{formatDateTime(sp.sentAt)}</td>
+              <td>
+                {sp.kind === "pqv" ? "PQV" : "PQ"} ({sp.method})
+              </td>
+              <td className="num">{f(sp.pMw)}</td>
+              <td className="num">{f(sp.qMvar)}</td>
+              <td className="num">{sp.kind === "pqv" ? f(sp.vPu) : <span title="a PQ region keeps the feeder's own PCC voltage">{f(sp.vPu)} (TSO side)</span>}</td>
+              <td data-testid="setpoint-status">{STATUS_LABEL[sp.status] ?? sp.status}</td>
+              <td>{sp.reason ?? ""}</td>
+              <td>
+                {sp.options ? (
+                  <button type="button" className="btn" disabled={running} onClick={() => onDispatch(sp)} data-testid="setpoint-dispatch">
+                    Run dispatch
+                  </button>
+                ) : (
+                  <span className="small muted">stored without its problem options: publish the region again</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
