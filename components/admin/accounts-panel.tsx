@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { RoleBadge } from "@/components/auth/role-badge";
@@ -118,17 +119,7 @@ function AccountsTable({ accounts, selfId, onReset }: { accounts: AccountSummary
   return (
     <Card title="Accounts" note={accounts.length} testId="accounts">
       <table className="data">
-        <thead>
-          <tr>
-            <th>User name</th>
-            <th>Operator</th>
-            <th>Role</th>
-            <th>Created</th>
-            <th>Password set</th>
-            <th className="num">Active sessions</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["User name", "Operator", "Role", "Created", "Password set", { num: "Active sessions" }, ""]} />
         <tbody>
           {accounts.map((a) => (
             <tr key={a.id} data-testid="account-row" data-username={a.username}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { safeNextPath } from "./next-path";
@@ -84,13 +85,7 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
             This platform runs in demo mode: these accounts exist only here, and every one has the password <code>{demoPassword}</code>. Click a name to fill the form.
           </p>
           <table className="data account-list">
-            <thead>
-              <tr>
-                <th>User name</th>
-                <th>Operator</th>
-                <th>Role</th>
-              </tr>
-            </thead>
+            <TableHead columns={["User name", "Operator", "Role"]} />
             <tbody>
               {demoAccounts.map((a) => (
                 <tr key={a.username}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { Fragment } from "react";
 import { formatMw } from "@/components/dso/format";
 import styles from "./bcm.module.css";
@@ -29,16 +30,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
       ) : (
         <div className={`table-wrap ${styles.scroll}`}>
           <table className="data">
-            <thead>
-              <tr>
-                <th>Bid</th>
-                <th>Direction</th>
-                <th className="num">Total MW</th>
-                <th className="num">€/MWh</th>
-                <th>Minimum</th>
-                <th className="num">Assets</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Bid", "Direction", { num: "Total MW" }, { num: "€/MWh" }, "Minimum", { num: "Assets" }]} />
             <tbody>
               {dis.bids.map((b) => (
                 <Fragment key={b.bidId}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useEffect, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import { fetchDsoBids } from "./api";
@@ -73,16 +74,7 @@ function GridBids({ grid }: { grid: DsoGridBids }) {
           </div>
           <div className="table-wrap">
             <table className="data">
-              <thead>
-                <tr>
-                  <th>Asset</th>
-                  <th>Connection</th>
-                  <th>Opaque location</th>
-                  <th className="num">MW</th>
-                  <th>Aggregator</th>
-                  <th>Aggregated bid</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Asset", "Connection", "Opaque location", { num: "MW" }, "Aggregator", "Aggregated bid"]} />
               <tbody>
                 {shown.map((b) => (
                   <tr key={b.assetBidId} data-testid="dso-bid-row">

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { Fragment, useMemo, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { AggregatedResult } from "@/lib/market";
@@ -35,18 +36,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
       ) : (
         <div className={`table-wrap ${styles.scroll}`}>
           <table className="data" data-testid="results-table">
-            <thead>
-              <tr>
-                <th>Bid</th>
-                <th>Direction</th>
-                <th className="num">€/MWh</th>
-                <th className="num">Offered MW</th>
-                <th className="num">Activated MW</th>
-                <th className="num">Fraction</th>
-                <th className="num">Cost €</th>
-                <th>State</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Bid", "Direction", { num: "€/MWh" }, { num: "Offered MW" }, { num: "Activated MW" }, { num: "Fraction" }, { num: "Cost €" }, "State"]} />
             <tbody>
               {rows.map(({ result: r, state, activatedAssets }) => (
                 <Fragment key={r.bidId}>

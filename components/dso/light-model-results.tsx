@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import type { LightModelOptions, SensitivitiesResult } from "@/solver-worker/protocol";
 import { formatMs, formatPct } from "./format";
@@ -11,16 +12,7 @@ export function OperatingPointsTable({ result }: { result: SensitivitiesResult }
   return (
     <div className="table-wrap">
       <table className="data" data-testid="lm-points">
-        <thead>
-          <tr>
-            <th>Operating point</th>
-            <th>AC power flow</th>
-            <th className="num">V min (p.u.)</th>
-            <th className="num">V max (p.u.)</th>
-            <th className="num">Max loading (%)</th>
-            <th className="num">Flexibility (MW)</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Operating point", "AC power flow", { num: "V min (p.u.)" }, { num: "V max (p.u.)" }, { num: "Max loading (%)" }, { num: "Flexibility (MW)" }]} />
         <tbody>
           {result.points.map((p) => (
             <tr key={p.id}>

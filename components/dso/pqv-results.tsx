@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import { download } from "@/components/download";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
@@ -51,13 +52,7 @@ function PqvFit({ result }: { result: PqvJobResult }) {
     <div>
       <h3>Implicit polynomial</h3>
       <table className="data" data-testid="pqv-fit">
-        <thead>
-          <tr>
-            <th>Degree</th>
-            <th className="num">Held-out error</th>
-            <th className="num">Largest</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Degree", { num: "Held-out error" }, { num: "Largest" }]} />
         <tbody>
           {fitted.degrees.map((d) => (
             <tr key={d.degree} className={d.degree === fitted.polynomial.degree ? "selected" : undefined}>

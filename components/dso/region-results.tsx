@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { download } from "@/components/download";
 import { useEffect, useMemo, useState } from "react";
 import type { RegionJobResult } from "@/lib/client/region-job";
@@ -104,16 +105,7 @@ function ComparisonTable({ result }: { result: RegionJobResult }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="region-comparison">
-        <thead>
-          <tr>
-            <th>Region</th>
-            <th className="num">Area (MW·MVAr)</th>
-            <th className="num">IoU with exact</th>
-            <th className="num">Hausdorff (MW/MVAr)</th>
-            <th className="num">AC-infeasible share</th>
-            <th>How</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Region", { num: "Area (MW·MVAr)" }, { num: "IoU with exact" }, { num: "Hausdorff (MW/MVAr)" }, { num: "AC-infeasible share" }, "How"]} />
         <tbody>
           {rows.map((r) => {
             const c = cmp.get(r.method as "lds" | "slc");
@@ -138,14 +130,7 @@ function UnitsTable({ units }: { units: RegionJobResult["prepared"]["summary"]["
   return (
     <div className="table-wrap">
       <table className="data">
-        <thead>
-          <tr>
-            <th>Unit</th>
-            <th>Bus</th>
-            <th className="num">P range (MW)</th>
-            <th className="num">Q range (MVAr)</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Unit", "Bus", { num: "P range (MW)" }, { num: "Q range (MVAr)" }]} />
         <tbody>
           {units.slice(0, 100).map((u) => (
             <tr key={u.id}>

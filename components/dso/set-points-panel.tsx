@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { JobEnd } from "@/components/progress/job-end";
 import { useCallback, useEffect, useState } from "react";
 import { answerSetPoint, fetchSetPoints } from "@/lib/client/coordination-api";
@@ -111,18 +112,7 @@ function SetPointsTable({ list, running, onDispatch }: { list: DsoSetPointView[]
   return (
     <div className="table-wrap">
       <table className="data" data-testid="setpoints-table">
-        <thead>
-          <tr>
-            <th>Sent</th>
-            <th>Region</th>
-            <th className="num">p (MW)</th>
-            <th className="num">q (MVAr)</th>
-            <th className="num">v (p.u.)</th>
-            <th>Status</th>
-            <th>Reason</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["Sent", "Region", { num: "p (MW)" }, { num: "q (MVAr)" }, { num: "v (p.u.)" }, "Status", "Reason", ""]} />
         <tbody>
           {list.map((sp) => (
             <tr key={sp.id} data-status={sp.status} data-testid="setpoint-row">
@@ -174,14 +164,7 @@ function DispatchResult(p: {
       {post.details.length > 0 && (
         <div className="table-wrap">
           <table className="data" data-testid="dispatch-violations">
-            <thead>
-              <tr>
-                <th>Limit</th>
-                <th>Element</th>
-                <th className="num">Value</th>
-                <th className="num">Limit</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Limit", "Element", { num: "Value" }, { num: "Limit" }]} />
             <tbody>
               {post.details.slice(0, 200).map((d, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result, never reordered, and rows have no id
@@ -202,16 +185,7 @@ function DispatchResult(p: {
         </summary>
         <div className="table-wrap">
           <table className="data" data-testid="dispatch-units">
-            <thead>
-              <tr>
-                <th>Unit</th>
-                <th>Bus</th>
-                <th className="num">P (MW)</th>
-                <th className="num">P range (MW)</th>
-                <th className="num">Q (MVAr)</th>
-                <th className="num">Q range (MVAr)</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Unit", "Bus", { num: "P (MW)" }, { num: "P range (MW)" }, { num: "Q (MVAr)" }, { num: "Q range (MVAr)" }]} />
             <tbody>
               {units.slice(0, 200).map((u, k) => (
                 <tr key={u.id}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useCallback, useEffect, useState } from "react";
 import { fetchDemoMode, fetchLightModels, lightModelDownloadUrl, publishStoredLightModel, saveDemoMode } from "@/lib/client/light-model-api";
 import { formatDateTime } from "./format";
@@ -61,18 +62,7 @@ export function StoredLightModels({ gridId, version }: { gridId: string; version
       ) : (
         <div className="table-wrap">
           <table className="data">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th className="num">Points</th>
-                <th className="num">Locations</th>
-                <th className="num">Monitored buses / branches</th>
-                <th>Q</th>
-                <th className="num">Size (kB)</th>
-                <th>TSO</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead columns={["Created", { num: "Points" }, { num: "Locations" }, { num: "Monitored buses / branches" }, "Q", { num: "Size (kB)" }, "TSO", ""]} />
             <tbody>
               {models.map((m) => (
                 <tr key={m.id} data-testid="lm-stored-row" data-published={m.published}>

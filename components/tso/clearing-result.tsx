@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import type { ClearResult } from "@/solver-worker/protocol";
 import { BidCells, BidHeadCells } from "./bid-cells";
@@ -22,13 +23,7 @@ export function ClearingResultView({ result, gridNames }: { result: ClearResult;
       <ClearingKpis result={result} totals={totals} />
       <div className="table-wrap">
         <table className="data" data-testid="clearing-grids">
-          <thead>
-            <tr>
-              <th>Grid</th>
-              <th>Linearization used (Voronoi cell, eq. 14h)</th>
-              <th className="num">Activated (MW)</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Grid", "Linearization used (Voronoi cell, eq. 14h)", { num: "Activated (MW)" }]} />
           <tbody>
             {c.grids.map((g, k) => (
               <tr key={g.gridId}>

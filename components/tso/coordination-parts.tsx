@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { type Dispatch, type SetStateAction, useState } from "react";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
@@ -69,15 +70,7 @@ export function RegionAssignTable({
   return (
     <div className="table-wrap">
       <table className="data" data-testid="coordination-assign">
-        <thead>
-          <tr>
-            <th>Grid</th>
-            <th>DSO</th>
-            <th>Region</th>
-            <th>Cost</th>
-            <th>PCC bus</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Grid", "DSO", "Region", "Cost", "PCC bus"]} />
         <tbody>
           {regions.map((e) => {
             const cost = regionCost(e);

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useMemo, useState } from "react";
@@ -87,18 +88,18 @@ function StudyResults({ result }: { result: StudyJobResult }) {
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="study-methods">
-          <thead>
-            <tr>
-              <th>Regions</th>
-              <th className="num">f ($/h)</th>
-              <th className="num">vs f*</th>
-              <th className="num">violations V / P / Q / branch</th>
-              <th className="num">worst unit (MW, MVAr) / voltage (p.u.)</th>
-              <th className="num">TSO OPF (ms)</th>
-              <th className="num">DSO solves (ms, sum / longest)</th>
-              <th className="num">regions (ms, summed)</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Regions",
+              { num: "f ($/h)" },
+              { num: "vs f*" },
+              { num: "violations V / P / Q / branch" },
+              { num: "worst unit (MW, MVAr) / voltage (p.u.)" },
+              { num: "TSO OPF (ms)" },
+              { num: "DSO solves (ms, sum / longest)" },
+              { num: "regions (ms, summed)" },
+            ]}
+          />
           <tbody>
             {r.methods.map((m) => (
               <tr key={m.method} data-method={m.method} data-violations={total(m)}>
