@@ -48,21 +48,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
                     <td className="num">{b.assets.length}</td>
                   </tr>
                   {isOpen(b.bidId) && (
-                    <SubTableRow
-                      colSpan={6}
-                      testId="asset-bids"
-                      head={
-                        <>
-                          <th>Asset</th>
-                          <th>Grid</th>
-                          <th>Connection</th>
-                          <th>Opaque location (what the TSO sees)</th>
-                          <th className="num">MW</th>
-                          <th className="num">€/MWh</th>
-                          <th>Per-asset bid</th>
-                        </>
-                      }
-                    >
+                    <SubTableRow colSpan={6} testId="asset-bids" columns={["Asset", "Grid", "Connection", "Opaque location (what the TSO sees)", { num: "MW" }, { num: "€/MWh" }, "Per-asset bid"]}>
                       {b.assets.map((a) => (
                         <tr key={a.assetBidId}>
                           <td className="mono">{a.assetId}</td>

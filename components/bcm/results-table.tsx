@@ -60,20 +60,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
                     </td>
                   </tr>
                   {isOpen(r.bidId) && (
-                    <SubTableRow
-                      colSpan={8}
-                      testId="result-assets"
-                      head={
-                        <>
-                          <th>Asset</th>
-                          <th>Grid</th>
-                          <th>Connection</th>
-                          <th className="num">Offered MW</th>
-                          <th className="num">Activated MW</th>
-                          <th>State</th>
-                        </>
-                      }
-                    >
+                    <SubTableRow colSpan={8} testId="result-assets" columns={["Asset", "Grid", "Connection", { num: "Offered MW" }, { num: "Activated MW" }, "State"]}>
                       {r.assets.map((a) => (
                         <tr key={`${a.grid}/${a.assetId}`}>
                           <td className="mono">{a.assetId}</td>
