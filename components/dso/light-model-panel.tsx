@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/progress/use-submit";
 import { Card } from "@/components/ui/card";
 import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
@@ -22,8 +23,6 @@ const STAGE_LABEL: Record<SensitivitiesStage, string> = {
   "light-model": "Encoding the light model",
 };
 
-type Save = { phase: "idle" } | { phase: "saving"; publish: boolean } | { phase: "saved"; summary: LightModelSummary } | { phase: "failed"; message: string };
-
 /**
  * The DSO's light model of the selected grid (provisioning paper eq. 3-10): choose the
  * operating points and what to monitor, compute it in the solver worker, look at the
@@ -33,7 +32,7 @@ type Save = { phase: "idle" } | { phase: "saving"; publish: boolean } | { phase:
 export function LightModelPanel({ grid }: GridPanelProps) {
   const [options, setOptions] = useState<LightModelOptions>(DEFAULT_LIGHT_MODEL_OPTIONS);
   const { job, compute, cancel } = useLightModel(grid.id);
-  const [save, setSave] = useState<Save>({ phase: "idle" });
+  const [save, submit, resetSave] = useSubmit<LightModelSummary, { publish: boolean }>();
   const [version, setVersion] = useState(0);
   const running = job.phase === "running";
   const done = job.phase === "done" ? job : null;
@@ -41,14 +40,7 @@ export function LightModelPanel({ grid }: GridPanelProps) {
 
   const store = async (publish: boolean) => {
     if (!lm) return;
-    setSave({ phase: "saving", publish });
-    try {
-      const summary = await uploadLightModel(grid.id, lm.json, lm.keyJson, publish);
-      setSave({ phase: "saved", summary });
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setSave({ phase: "failed", message: (e as Error).message });
-    }
+    if (await submit({ publish }, () => uploadLightModel(grid.id, lm.json, lm.keyJson, publish))) setVersion((v) => v + 1);
   };
 
   const download = () => {
@@ -70,7 +62,7 @@ export function LightModelPanel({ grid }: GridPanelProps) {
           className="btn btn-primary"
           disabled={running}
           onClick={() => {
-            setSave({ phase: "idle" });
+            resetSave();
             void compute(options);
           }}
           data-testid="lm-compute"
@@ -99,19 +91,19 @@ export function LightModelPanel({ grid }: GridPanelProps) {
               <h3>What crosses the boundary</h3>
               <BoundaryPanel result={done.result} />
               <div className={styles.actions}>
-                <button type="button" className="btn btn-primary" disabled={save.phase === "saving"} onClick={() => void store(true)} data-testid="lm-publish">
+                <button type="button" className="btn btn-primary" disabled={save.phase === "busy"} onClick={() => void store(true)} data-testid="lm-publish">
                   Publish to the TSO
                 </button>
-                <button type="button" className="btn" disabled={save.phase === "saving"} onClick={() => void store(false)} data-testid="lm-save">
+                <button type="button" className="btn" disabled={save.phase === "busy"} onClick={() => void store(false)} data-testid="lm-save">
                   Save without publishing
                 </button>
                 <button type="button" className="btn" onClick={download} data-testid="lm-download">
                   Download light model (JSON)
                 </button>
-                {save.phase === "saving" && <span className="muted small">{save.publish ? "Publishing…" : "Saving…"}</span>}
-                {save.phase === "saved" && (
+                {save.phase === "busy" && <span className="muted small">{save.publish ? "Publishing…" : "Saving…"}</span>}
+                {save.phase === "done" && (
                   <span className="alert alert-ok" role="status" data-testid="lm-saved">
-                    {save.summary.published ? "Published: the TSO now clears against this light model." : "Saved (not published)."}
+                    {save.result.published ? "Published: the TSO now clears against this light model." : "Saved (not published)."}
                   </span>
                 )}
                 {save.phase === "failed" && (

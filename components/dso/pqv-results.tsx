@@ -1,7 +1,8 @@
 "use client";
 
+import { useSubmit } from "@/components/progress/use-submit";
 import { TableHead } from "@/components/ui/table-head";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { download } from "@/components/download";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
 import { uploadRegion } from "@/lib/client/region-api";
@@ -106,7 +107,7 @@ function PqvCost({ costModel }: { costModel: PqvJobResult["finished"]["costModel
 function PqvActions({ gridId, result, options }: { gridId: string; result: PqvJobResult; options: PqvJobOptions }) {
   const { prepared, trace, fitted, finished } = result;
   const s = prepared.summary;
-  const [state, setState] = useState<{ phase: "idle" | "saving" } | { phase: "saved" } | { phase: "failed"; message: string }>({ phase: "idle" });
+  const [state, submit] = useSubmit<unknown>();
   const published = () =>
     publishPqvRegion({
       vRange: prepared.summary.vRange,
@@ -116,15 +117,7 @@ function PqvActions({ gridId, result, options }: { gridId: string; result: PqvJo
       fit: { heldOutError: best(fitted).heldOutError, accuracy: finished.fit.accuracy },
       hull: finished.hull,
     });
-  const publish = async () => {
-    setState({ phase: "saving" });
-    try {
-      await uploadRegion(gridId, published(), true, { kind: "pqv", vRange: options.vRange, closeTies: options.closeTies, unitListJson: options.unitListJson });
-      setState({ phase: "saved" });
-    } catch (e) {
-      setState({ phase: "failed", message: (e as Error).message });
-    }
-  };
+  const publish = () => submit({}, () => uploadRegion(gridId, published(), true, { kind: "pqv", vRange: options.vRange, closeTies: options.closeTies, unitListJson: options.unitListJson }));
   return (
     <div className="run-bar">
       <button
@@ -151,10 +144,10 @@ function PqvActions({ gridId, result, options }: { gridId: string; result: PqvJo
       >
         Download (JSON)
       </button>
-      <button type="button" className="btn btn-primary" disabled={state.phase === "saving"} onClick={() => void publish()} data-testid="pqv-publish">
+      <button type="button" className="btn btn-primary" disabled={state.phase === "busy"} onClick={() => void publish()} data-testid="pqv-publish">
         Publish to the TSO
       </button>
-      {state.phase === "saved" && (
+      {state.phase === "done" && (
         <span className="alert alert-ok" role="status" data-testid="pqv-published">
           Published: the TSO sees the polynomial and the cost coefficients only.
         </span>

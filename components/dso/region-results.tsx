@@ -1,5 +1,6 @@
 "use client";
 
+import { useSubmit } from "@/components/progress/use-submit";
 import { TableHead } from "@/components/ui/table-head";
 import { download } from "@/components/download";
 import { useEffect, useMemo, useState } from "react";
@@ -184,7 +185,7 @@ const BASIS_LABEL: Record<PublishedCostModel["basis"], string> = {
 
 function PublishRegion({ gridId, result, available, options }: { gridId: string; result: RegionJobResult; available: Method[]; options: RegionJobOptions }) {
   const [method, setMethod] = useState<Method>(available.includes("slc") ? "slc" : (available[0] ?? "exact"));
-  const [state, setState] = useState<{ phase: "idle" } | { phase: "saving" } | { phase: "saved"; summary: RegionSummary } | { phase: "failed"; message: string }>({ phase: "idle" });
+  const [state, submit] = useSubmit<RegionSummary>();
   const [stored, setStored] = useState<RegionSummary[]>([]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the stored list is fetched again after each save or failure (state is the trigger, not read)
   useEffect(() => {
@@ -194,9 +195,8 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
   }, [gridId, state]);
   if (available.length === 0) return null;
   const cost = costOf(result, method);
-  const publish = async () => {
-    setState({ phase: "saving" });
-    try {
+  const publish = () =>
+    submit({}, () => {
       const { prepared, exact } = result;
       const costModel = costOf(result, method).model ?? undefined;
       const region =
@@ -208,11 +208,8 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
       // The panel offers these unit choices only; a problem built otherwise is not stored (its dispatch cannot be rebuilt).
       const units = options.units === "file" || options.units === "default-set" ? null : options.units;
       const stored = units ? { kind: "pq" as const, units, der: options.der, closeTies: options.closeTies } : undefined;
-      setState({ phase: "saved", summary: await uploadRegion(gridId, region, true, stored) });
-    } catch (e) {
-      setState({ phase: "failed", message: (e as Error).message });
-    }
-  };
+      return uploadRegion(gridId, region, true, stored);
+    });
   return (
     <div className="stack">
       <div className="run-bar">
@@ -226,12 +223,12 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn-primary" disabled={state.phase === "saving"} onClick={() => void publish()} data-testid="region-publish">
+        <button type="button" className="btn btn-primary" disabled={state.phase === "busy"} onClick={() => void publish()} data-testid="region-publish">
           Publish region
         </button>
-        {state.phase === "saved" && (
+        {state.phase === "done" && (
           <span className="alert alert-ok" role="status" data-testid="region-published">
-            Published: the TSO now sees this {state.summary.method} region (coefficients only).
+            Published: the TSO now sees this {state.result.method} region (coefficients only).
           </span>
         )}
         {state.phase === "failed" && (

@@ -1,7 +1,8 @@
 "use client";
 
+import { useSubmit } from "@/components/progress/use-submit";
 import { TableHead } from "@/components/ui/table-head";
-import { type Dispatch, type SetStateAction, useState } from "react";
+import type { Dispatch, SetStateAction } from "react";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
@@ -111,13 +112,12 @@ type Done = Extract<CoordinationJob, { phase: "done" }>;
 
 /** Sends the optimal set-points of a finished coordination to the DSOs (each sees only its own). */
 export function SendSetPoints({ done, onSent }: { done: Done; onSent: () => void }) {
-  const [send, setSend] = useState<{ phase: "idle" } | { phase: "sending" } | { phase: "sent"; run: CoordinationRunView } | { phase: "failed"; message: string }>({ phase: "idle" });
+  const [send, submit] = useSubmit<CoordinationRunView>();
 
   const sendOut = async () => {
-    setSend({ phase: "sending" });
-    try {
-      const r = done.result;
-      const sent = await sendSetPoints({
+    const r = done.result;
+    const sent = await submit({}, () =>
+      sendSetPoints({
         transmissionGridId: done.gridId,
         replaceDemand: done.replaceDemand,
         result: { status: r.status, message: r.message, objective: r.objective, tsCostPerH: r.tsCostPerH, iterations: r.iterations, solveMs: r.solveMs, binding: r.binding },
@@ -133,12 +133,9 @@ export function SendSetPoints({ done, onSent }: { done: Done; onSent: () => void
           lmpQ,
           onBoundary,
         })),
-      });
-      setSend({ phase: "sent", run: sent });
-      onSent();
-    } catch (e) {
-      setSend({ phase: "failed", message: (e as Error).message });
-    }
+      }),
+    );
+    if (sent) onSent();
   };
 
   return (
@@ -146,15 +143,15 @@ export function SendSetPoints({ done, onSent }: { done: Done; onSent: () => void
       <button
         type="button"
         className="btn btn-primary"
-        disabled={send.phase === "sending" || send.phase === "sent" || done.result.status !== "optimal"}
+        disabled={send.phase === "busy" || send.phase === "done" || done.result.status !== "optimal"}
         onClick={() => void sendOut()}
         data-testid="coordination-send"
       >
         Send set-points
       </button>
-      {send.phase === "sent" && (
+      {send.phase === "done" && (
         <span className="alert alert-ok" role="status" data-testid="coordination-sent">
-          Sent {send.run.setPoints.length} set-point{send.run.setPoints.length === 1 ? "" : "s"}: each DSO sees only its own.
+          Sent {send.result.setPoints.length} set-point{send.result.setPoints.length === 1 ? "" : "s"}: each DSO sees only its own.
         </span>
       )}
       {send.phase === "failed" && (
