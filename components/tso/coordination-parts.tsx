@@ -1,11 +1,11 @@
 "use client";
 
+import { GRID_FILE } from "@/components/forms/grid-file";
 import { useSubmit } from "@/components/progress/use-submit";
 import { TableHead } from "@/components/ui/table-head";
 import type { Dispatch, SetStateAction } from "react";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from "@/lib/limits/uploads";
 import { PQV_REGION_SCHEMA, type PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/wire/coordination";
 import type { CoordinationJob } from "./use-coordination";
@@ -20,15 +20,12 @@ export function regionCost(e: PublishedRegionEntry): string | null {
 export function TransmissionGridUpload({ onUploaded }: { onUploaded: (g: TransmissionGridSummary) => void }) {
   return (
     <FileUploadForm
+      {...GRID_FILE}
       title="Transmission grid"
       id="ts-grid"
       fileLabel="Your transmission grid"
-      accept=".m,.json"
       hint="MATPOWER case (.m) or project network (.json) with a cost for every generator (mpc.gencost). Stored under the TSO; no DSO sees it."
       testIds={{ file: "ts-grid-file", error: "ts-grid-error", ok: "ts-grid-ok" }}
-      noFileMessage="choose a grid file first"
-      namePlaceholder="from the file"
-      precheck={(file) => (file.size > MAX_UPLOAD_BYTES ? `${file.name}: ${tooLargeMessage(file.size)}` : null)}
       upload={async (file, name) => {
         const g = await uploadTransmissionGrid(file, name);
         onUploaded(g);
