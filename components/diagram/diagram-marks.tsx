@@ -1,3 +1,4 @@
+import styles from "@/components/map/grid-map.module.css";
 import type { GridMapData } from "@/lib/map/map-data";
 
 type Point = [number, number];
@@ -29,5 +30,28 @@ export function DragMark({ data, busId, position, project }: { data: GridMapData
       })}
       <circle cx={at[0]} cy={at[1]} r={7} fill="rgb(0,180,255)" />
     </g>
+  );
+}
+
+/** The diagram's tools: the "Move buses" switch (when buses may be moved), zoom in and out, fit. */
+export function DiagramTools({ moveMode, zoomBy, fit }: { moveMode: { on: boolean; set: (on: boolean) => void } | null; zoomBy: (steps: number) => void; fit: () => void }) {
+  return (
+    <div className={styles.diagramTools}>
+      {moveMode && (
+        <label className={styles.diagramTool}>
+          <input type="checkbox" checked={moveMode.on} onChange={(e) => moveMode.set(e.target.checked)} data-testid="diagram-move-mode" />
+          Move buses
+        </label>
+      )}
+      <button type="button" className={styles.diagramTool} onClick={() => zoomBy(1)} aria-label="Zoom in">
+        +
+      </button>
+      <button type="button" className={styles.diagramTool} onClick={() => zoomBy(-1)} aria-label="Zoom out">
+        −
+      </button>
+      <button type="button" className={styles.diagramTool} onClick={fit} data-testid="diagram-fit">
+        Fit
+      </button>
+    </div>
   );
 }

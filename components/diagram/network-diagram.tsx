@@ -13,7 +13,7 @@ import type { DiagramOverlays } from "./overlays";
 import { useDiagramInput, type RenderMode } from "./use-diagram-input";
 import { toScreen } from "./view";
 import { drawView, type DrawState, initialDrawState, mountDeck, previewView } from "./diagram-deck";
-import { DragMark, HoverMark } from "./diagram-marks";
+import { DiagramTools, DragMark, HoverMark } from "./diagram-marks";
 
 /**
  * Props of the network diagram: a grid drawn from schematic coordinates on a plain
@@ -143,23 +143,7 @@ export function NetworkDiagram({
         {hover && !drag && <HoverMark data={data} id={hover.id} project={project} />}
         {drag && <DragMark data={data} busId={drag.busId} position={drag.position} project={project} />}
       </svg>
-      <div className={styles.diagramTools}>
-        {onMoveBus && (
-          <label className={styles.diagramTool}>
-            <input type="checkbox" checked={moveMode} onChange={(e) => setMoveMode(e.target.checked)} data-testid="diagram-move-mode" />
-            Move buses
-          </label>
-        )}
-        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(1)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(-1)} aria-label="Zoom out">
-          −
-        </button>
-        <button type="button" className={styles.diagramTool} onClick={input.fit} data-testid="diagram-fit">
-          Fit
-        </button>
-      </div>
+      <DiagramTools moveMode={onMoveBus ? { on: moveMode, set: setMoveMode } : null} zoomBy={input.zoomBy} fit={input.fit} />
       {hovered && hover && <MapTooltip description={hovered} x={hover.x} y={hover.y} rows={6} />}
       {status !== "ready" && (
         <div className={styles.status} role="status">
