@@ -1,6 +1,5 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { RoleBadge } from "@/components/auth/role-badge";
@@ -9,6 +8,7 @@ import { createAccount, fetchAccounts, resetAccountPassword } from "@/lib/client
 import type { AccountSummary } from "@/lib/wire/accounts";
 import { ROLE_LABEL, ROLES, type Role } from "@/lib/wire/roles";
 import { Card } from "@/components/ui/card";
+import { TableHead } from "@/components/ui/table-head";
 
 /** A generated password, shown once with whose it is. */
 type Issued = { username: string; password: string } | null;

@@ -1,9 +1,9 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { safeNextPath } from "./next-path";
+import { TableHead } from "@/components/ui/table-head";
 
 const ROLE_SHORT: Record<string, string> = { AGGREGATOR: "Aggregator", ADMIN: "Admin" };
 

@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { Fragment } from "react";
 import { formatMw } from "@/components/dso/format";
 import styles from "./bcm.module.css";
 import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 import type { GridRef, PortfolioDisaggregation } from "@/lib/wire/bcm";
+import { TableHead } from "@/components/ui/table-head";
 
 /** A portfolio's aggregated bids and, per bid, the per-asset bids the BCM splits it into. */
 export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisaggregation; portfolioName: string }) {

@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useEffect, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import { fetchDsoBids } from "./api";
 import styles from "./bcm.module.css";
 import type { DsoGridBids } from "@/lib/wire/bcm";
+import { TableHead } from "@/components/ui/table-head";
 
 const PAGE = 50;
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { type Column, TableHead } from "@/components/ui/table-head";
 import { useState, type ReactNode } from "react";
 import styles from "./bcm.module.css";
+import { type Column, TableHead } from "@/components/ui/table-head";
 
 /** Which rows of a table are expanded, by id. */
 export function useExpanded(): { isOpen: (id: string) => boolean; toggle: (id: string) => void } {

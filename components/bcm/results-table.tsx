@@ -1,9 +1,9 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { Fragment, useMemo, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { AggregatedResult } from "@/lib/market";
+import { TableHead } from "@/components/ui/table-head";
 import styles from "./bcm.module.css";
 import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 import { activationState, resultRows, type ActivationState, type ResultFilter } from "./results-view";

@@ -1,8 +1,5 @@
 "use client";
 
-import { useSubmit } from "@/components/progress/use-submit";
-import { Card } from "@/components/ui/card";
-import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
 import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
@@ -14,6 +11,9 @@ import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, Operating
 import { StoredLightModels } from "./stored-light-models";
 import { useLightModel } from "./use-light-model";
 import type { LightModelSummary } from "@/lib/wire/dso";
+import { useSubmit } from "@/components/progress/use-submit";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const STAGE_LABEL: Record<SensitivitiesStage, string> = {
   parse: "Reading the network",

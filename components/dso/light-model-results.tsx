@@ -1,8 +1,8 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import type { LightModelOptions, SensitivitiesResult } from "@/solver-worker/protocol";
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs, formatPct } from "./format";
 import styles from "./light-model.module.css";
 import { operatingPointProfiles, sensitivityHeatmap, type HeatmapChoice } from "./light-model-plots";

@@ -1,11 +1,11 @@
 "use client";
 
-import { Card } from "@/components/ui/card";
-import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { OpfStage } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panel-props";
 import { JobProgress, stageLabel } from "@/components/progress/job-progress";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 import { OpfBindingTable, OpfConvergencePlot, OpfDispatchTable, OpfLmpPlot, OpfSummary } from "./opf-results";
 import { useOpf } from "./use-opf";
 

@@ -1,9 +1,9 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo } from "react";
 import type { BindingConstraint } from "@/lib/opf/solution";
 import type { OpfPayload } from "@/solver-worker/protocol";
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs, formatMw } from "./format";
 import { buildConvergencePlot, buildLmpProfile } from "./opf-plots";
 import { PlotlyChart } from "./plotly-chart";

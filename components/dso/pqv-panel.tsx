@@ -1,7 +1,5 @@
 "use client";
 
-import { Card } from "@/components/ui/card";
-import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { PqvJobOptions } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panel-props";
@@ -9,6 +7,8 @@ import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 
 import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 import { usePqv } from "./use-pqv";
 import { PqvResults } from "./pqv-results";
 

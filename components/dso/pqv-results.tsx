@@ -1,7 +1,5 @@
 "use client";
 
-import { useSubmit } from "@/components/progress/use-submit";
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo } from "react";
 import { download } from "@/components/download";
 import type { PqvJobResult } from "@/lib/client/pqv-job";
@@ -9,6 +7,8 @@ import { uploadRegion } from "@/lib/client/region-api";
 import { publishPqvRegion } from "@/lib/regions/published";
 import { HULL_POINTS } from "@/lib/regions/pqv/hull";
 import type { PqvJobOptions } from "@/solver-worker/protocol";
+import { useSubmit } from "@/components/progress/use-submit";
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs } from "./format";
 import { PlotlyChart } from "./plotly-chart";
 import { buildPqvFigure, buildPqvSlices } from "./pqv-plots";

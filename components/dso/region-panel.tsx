@@ -1,7 +1,5 @@
 "use client";
 
-import { Card } from "@/components/ui/card";
-import { JobEnd } from "@/components/progress/job-end";
 import { useState } from "react";
 import type { RegionMethod } from "@/lib/regions";
 import { DEFAULT_DER } from "@/lib/regions/units";
@@ -12,6 +10,8 @@ import styles from "./light-model.module.css";
 import { RegionResults } from "./region-results";
 import { useRegion } from "./use-region";
 import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const DEFAULTS: RegionJobOptions = {
   units: "auto",

@@ -1,7 +1,5 @@
 "use client";
 
-import { useSubmit } from "@/components/progress/use-submit";
-import { TableHead } from "@/components/ui/table-head";
 import { download } from "@/components/download";
 import { useEffect, useMemo, useState } from "react";
 import type { RegionJobResult } from "@/lib/client/region-job";
@@ -9,6 +7,8 @@ import { fetchRegions, uploadRegion } from "@/lib/client/region-api";
 import type { PublishedCostModel } from "@/lib/coordination/cost-model";
 import { publishPqRegion, type RegionSummary } from "@/lib/regions/published";
 import type { RegionJobOptions } from "@/solver-worker/protocol";
+import { useSubmit } from "@/components/progress/use-submit";
+import { TableHead } from "@/components/ui/table-head";
 import { formatDateTime, formatMs } from "./format";
 import { PlotlyChart } from "./plotly-chart";
 import { boundaryCsv, buildRegionFigure } from "./region-plots";

@@ -1,7 +1,5 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
-import { JobEnd } from "@/components/progress/job-end";
 import { useCallback, useEffect, useState } from "react";
 import { answerSetPoint, fetchSetPoints } from "@/lib/client/coordination-api";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
@@ -10,6 +8,8 @@ import type { GridPanelProps } from "./grid-panel-props";
 import { JobProgress } from "@/components/progress/job-progress";
 import { usePostCoordination } from "./use-post-coordination";
 import type { DsoSetPointView } from "@/lib/wire/coordination";
+import { TableHead } from "@/components/ui/table-head";
+import { JobEnd } from "@/components/progress/job-end";
 
 const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 const STATUS_LABEL: Record<string, string> = { sent: "awaiting your answer", accepted: "accepted", rejected: "rejected" };

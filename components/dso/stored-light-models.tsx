@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useCallback, useEffect, useState } from "react";
 import { fetchDemoMode, fetchLightModels, lightModelDownloadUrl, publishStoredLightModel, saveDemoMode } from "@/lib/client/light-model-api";
 import { formatDateTime } from "./format";
 import styles from "./light-model.module.css";
 import type { LightModelSummary } from "@/lib/wire/dso";
+import { TableHead } from "@/components/ui/table-head";
 
 /** The grid's stored light models (the published one is what the TSO reads) and the demo-mode switch. */
 export function StoredLightModels({ gridId, version }: { gridId: string; version: number }) {

@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { Fragment, useCallback, useEffect, useState } from "react";
 import { fetchTsoRequests } from "@/lib/client/light-model-api";
 import { formatDateTime } from "./format";
 import type { GridPanelProps } from "./grid-panel-props";
 import type { TsoRequestView } from "@/lib/wire/dso";
+import { TableHead } from "@/components/ui/table-head";
 
 const KIND: Record<TsoRequestView["kind"], string> = { validate: "AC validation", relinearize: "re-linearization" };
 

@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import { BidCells, BidHeadCells } from "./bid-cells";
 import { summarizeBids } from "./dispatch-rows";
 import { Pager } from "./pager";
 import type { TsoMarket } from "@/lib/wire/tso";
+import { TableHead } from "@/components/ui/table-head";
 
 const PAGE = 25;
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo, useState } from "react";
 import type { ClearResult } from "@/solver-worker/protocol";
+import { TableHead } from "@/components/ui/table-head";
 import { BidCells, BidHeadCells } from "./bid-cells";
 import { dispatchRows, dispatchTotals, type DispatchFilter } from "./dispatch-rows";
 import { Pager } from "./pager";

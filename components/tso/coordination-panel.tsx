@@ -1,6 +1,5 @@
 "use client";
 
-import { Card } from "@/components/ui/card";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { JobEnd } from "@/components/progress/job-end";
 import { JobProgress } from "@/components/progress/job-progress";
@@ -8,6 +7,7 @@ import { fetchCoordinationRuns, fetchTransmissionGrids } from "@/lib/client/coor
 import { fetchPublishedRegions } from "@/lib/client/region-api";
 import type { PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/wire/coordination";
+import { Card } from "@/components/ui/card";
 import { CoordinationDiagram } from "./coordination-diagram";
 import { regionCost, RegionAssignTable, SendSetPoints, TransmissionGridSelect, TransmissionGridUpload } from "./coordination-parts";
 import { CoordinationResultView, CoordinationRuns } from "./coordination-result";

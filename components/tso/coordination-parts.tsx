@@ -1,13 +1,13 @@
 "use client";
 
-import { GRID_FILE } from "@/components/forms/grid-file";
-import { useSubmit } from "@/components/progress/use-submit";
-import { TableHead } from "@/components/ui/table-head";
 import type { Dispatch, SetStateAction } from "react";
 import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { sendSetPoints, uploadTransmissionGrid } from "@/lib/client/coordination-api";
 import { PQV_REGION_SCHEMA, type PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinationRunView, TransmissionGridSummary } from "@/lib/wire/coordination";
+import { GRID_FILE } from "@/components/forms/grid-file";
+import { useSubmit } from "@/components/progress/use-submit";
+import { TableHead } from "@/components/ui/table-head";
 import type { CoordinationJob } from "./use-coordination";
 
 /** Whether the TSO can put a published region into its OPF (a PQ region needs the DSO's cost). */

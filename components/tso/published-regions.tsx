@@ -1,11 +1,11 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useEffect, useMemo, useState } from "react";
 import { formatDateTime } from "@/components/dso/format";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import { fetchPublishedRegions } from "@/lib/client/region-api";
 import { PQV_REGION_SCHEMA, type PublishedPqRegion, type PublishedPqvRegion, type PublishedRegionEntry } from "@/lib/regions/published";
+import { TableHead } from "@/components/ui/table-head";
 
 type PqEntry = PublishedRegionEntry & { region: PublishedPqRegion };
 type PqvEntry = PublishedRegionEntry & { region: PublishedPqvRegion };

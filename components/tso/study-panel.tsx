@@ -1,8 +1,5 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
-import { Card } from "@/components/ui/card";
-import { JobEnd } from "@/components/progress/job-end";
 import { useMemo, useState } from "react";
 import { download } from "@/components/download";
 import { formatMs } from "@/components/dso/format";
@@ -15,6 +12,9 @@ import type { CoordMethod } from "@/lib/coordination/representation";
 import { deviationFigure, METHOD_NAME, violationFigure } from "./study-plots";
 import { useStudy } from "./use-study";
 import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
+import { TableHead } from "@/components/ui/table-head";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
 

@@ -1,12 +1,12 @@
 "use client";
 
-import { TableHead } from "@/components/ui/table-head";
 import { useMemo } from "react";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import type { ClearingIteration } from "@/lib/client/tso-clearing";
 import styles from "./tso.module.css";
 import { criticalLoadingFigure, criticalVoltageFigure } from "./validation-plots";
 import type { TsoValidation } from "@/lib/wire/tso";
+import { TableHead } from "@/components/ui/table-head";
 
 const sci = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : "—");
 
