@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { TopBar } from "@/components/nav/top-bar";
 import { currentUser } from "@/lib/server/auth";
-import "./globals.css";
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/forms.css";
+import "./styles/tables.css";
+import "./styles/pages.css";
+import "./styles/workspace.css";
 
 export const metadata: Metadata = {
   title: { default: "FlexPlat", template: "%s · FlexPlat" },

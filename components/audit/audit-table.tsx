@@ -1,4 +1,5 @@
 import { formatDateTime } from "@/components/dso/format";
+import { TableHead } from "@/components/ui/table-head";
 import styles from "./audit-table.module.css";
 import type { AuditEventView } from "@/lib/wire/accounts";
 
@@ -17,17 +18,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
   return (
     <div className="table-wrap">
       <table className="data">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Action</th>
-            <th>Object</th>
-            <th>Outcome</th>
-            <th>Details</th>
-            <th>Request</th>
-          </tr>
-        </thead>
+        <TableHead columns={["When", "Who", "Action", "Object", "Outcome", "Details", "Request"]} />
         <tbody>
           {events.map((e) => (
             <tr key={e.id} data-testid="audit-row" data-action={e.action} data-outcome={e.outcome}>

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "../forms/use-hydrated";
 import { safeNextPath } from "./next-path";
+import { TableHead } from "@/components/ui/table-head";
 
 const ROLE_SHORT: Record<string, string> = { AGGREGATOR: "Aggregator", ADMIN: "Admin" };
 
@@ -84,13 +85,7 @@ export function SignInForm({ next, demoAccounts, demoPassword, noAccountsYet }: 
             This platform runs in demo mode: these accounts exist only here, and every one has the password <code>{demoPassword}</code>. Click a name to fill the form.
           </p>
           <table className="data account-list">
-            <thead>
-              <tr>
-                <th>User name</th>
-                <th>Operator</th>
-                <th>Role</th>
-              </tr>
-            </thead>
+            <TableHead columns={["User name", "Operator", "Role"]} />
             <tbody>
               {demoAccounts.map((a) => (
                 <tr key={a.username}>

@@ -1,4 +1,4 @@
-import { ApiCallError } from "@/lib/client/api";
+import { ApiCallError, fileForm } from "@/lib/client/api";
 import type { DemoMap, DemoMapAsset } from "./demo-map";
 import type { BcmRunDetail, BcmRunSummary, DsoGridBids, PortfolioSummary, PortfolioDisaggregation } from "@/lib/wire/bcm";
 
@@ -14,10 +14,7 @@ async function json<T>(res: Response): Promise<T> {
 const enc = encodeURIComponent;
 
 export async function uploadPortfolio(file: File, name: string): Promise<PortfolioSummary> {
-  const form = new FormData();
-  form.set("file", file);
-  if (name.trim()) form.set("name", name.trim());
-  return (await json<{ portfolio: PortfolioSummary }>(await fetch("/api/portfolios", { method: "POST", body: form }))).portfolio;
+  return (await json<{ portfolio: PortfolioSummary }>(await fetch("/api/portfolios", { method: "POST", body: fileForm(file, name) }))).portfolio;
 }
 
 export async function deletePortfolio(id: string): Promise<void> {

@@ -5,6 +5,7 @@ import { formatMw } from "@/components/dso/format";
 import styles from "./bcm.module.css";
 import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 import type { GridRef, PortfolioDisaggregation } from "@/lib/wire/bcm";
+import { TableHead } from "@/components/ui/table-head";
 
 /** A portfolio's aggregated bids and, per bid, the per-asset bids the BCM splits it into. */
 export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisaggregation; portfolioName: string }) {
@@ -29,16 +30,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
       ) : (
         <div className={`table-wrap ${styles.scroll}`}>
           <table className="data">
-            <thead>
-              <tr>
-                <th>Bid</th>
-                <th>Direction</th>
-                <th className="num">Total MW</th>
-                <th className="num">€/MWh</th>
-                <th>Minimum</th>
-                <th className="num">Assets</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Bid", "Direction", { num: "Total MW" }, { num: "€/MWh" }, "Minimum", { num: "Assets" }]} />
             <tbody>
               {dis.bids.map((b) => (
                 <Fragment key={b.bidId}>
@@ -56,21 +48,7 @@ export function DisaggregationTable({ dis, portfolioName }: { dis: PortfolioDisa
                     <td className="num">{b.assets.length}</td>
                   </tr>
                   {isOpen(b.bidId) && (
-                    <SubTableRow
-                      colSpan={6}
-                      testId="asset-bids"
-                      head={
-                        <>
-                          <th>Asset</th>
-                          <th>Grid</th>
-                          <th>Connection</th>
-                          <th>Opaque location (what the TSO sees)</th>
-                          <th className="num">MW</th>
-                          <th className="num">€/MWh</th>
-                          <th>Per-asset bid</th>
-                        </>
-                      }
-                    >
+                    <SubTableRow colSpan={6} testId="asset-bids" columns={["Asset", "Grid", "Connection", "Opaque location (what the TSO sees)", { num: "MW" }, { num: "€/MWh" }, "Per-asset bid"]}>
                       {b.assets.map((a) => (
                         <tr key={a.assetBidId}>
                           <td className="mono">{a.assetId}</td>

@@ -5,6 +5,7 @@ import { formatMw } from "@/components/dso/format";
 import { fetchDsoBids } from "./api";
 import styles from "./bcm.module.css";
 import type { DsoGridBids } from "@/lib/wire/bcm";
+import { TableHead } from "@/components/ui/table-head";
 
 const PAGE = 50;
 
@@ -73,16 +74,7 @@ function GridBids({ grid }: { grid: DsoGridBids }) {
           </div>
           <div className="table-wrap">
             <table className="data">
-              <thead>
-                <tr>
-                  <th>Asset</th>
-                  <th>Connection</th>
-                  <th>Opaque location</th>
-                  <th className="num">MW</th>
-                  <th>Aggregator</th>
-                  <th>Aggregated bid</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Asset", "Connection", "Opaque location", { num: "MW" }, "Aggregator", "Aggregated bid"]} />
               <tbody>
                 {shown.map((b) => (
                   <tr key={b.assetBidId} data-testid="dso-bid-row">

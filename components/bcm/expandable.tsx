@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import styles from "./bcm.module.css";
+import { type Column, TableHead } from "@/components/ui/table-head";
 
 /** Which rows of a table are expanded, by id. */
 export function useExpanded(): { isOpen: (id: string) => boolean; toggle: (id: string) => void } {
@@ -27,14 +28,12 @@ export function ExpandButton({ id, open, onToggle }: { id: string; open: boolean
 }
 
 /** A row spanning the table with a sub-table (per-asset rows of an aggregated bid). */
-export function SubTableRow({ colSpan, testId, head, children }: { colSpan: number; testId: string; head: ReactNode; children: ReactNode }) {
+export function SubTableRow({ colSpan, testId, columns, children }: { colSpan: number; testId: string; columns: Column[]; children: ReactNode }) {
   return (
     <tr className={styles.subRow}>
       <td colSpan={colSpan}>
         <table className={styles.subTable} data-testid={testId}>
-          <thead>
-            <tr>{head}</tr>
-          </thead>
+          <TableHead columns={columns} />
           <tbody>{children}</tbody>
         </table>
       </td>

@@ -3,6 +3,7 @@
 import { Fragment, useMemo, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { AggregatedResult } from "@/lib/market";
+import { TableHead } from "@/components/ui/table-head";
 import styles from "./bcm.module.css";
 import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
 import { activationState, resultRows, type ActivationState, type ResultFilter } from "./results-view";
@@ -35,18 +36,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
       ) : (
         <div className={`table-wrap ${styles.scroll}`}>
           <table className="data" data-testid="results-table">
-            <thead>
-              <tr>
-                <th>Bid</th>
-                <th>Direction</th>
-                <th className="num">€/MWh</th>
-                <th className="num">Offered MW</th>
-                <th className="num">Activated MW</th>
-                <th className="num">Fraction</th>
-                <th className="num">Cost €</th>
-                <th>State</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Bid", "Direction", { num: "€/MWh" }, { num: "Offered MW" }, { num: "Activated MW" }, { num: "Fraction" }, { num: "Cost €" }, "State"]} />
             <tbody>
               {rows.map(({ result: r, state, activatedAssets }) => (
                 <Fragment key={r.bidId}>
@@ -70,20 +60,7 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
                     </td>
                   </tr>
                   {isOpen(r.bidId) && (
-                    <SubTableRow
-                      colSpan={8}
-                      testId="result-assets"
-                      head={
-                        <>
-                          <th>Asset</th>
-                          <th>Grid</th>
-                          <th>Connection</th>
-                          <th className="num">Offered MW</th>
-                          <th className="num">Activated MW</th>
-                          <th>State</th>
-                        </>
-                      }
-                    >
+                    <SubTableRow colSpan={8} testId="result-assets" columns={["Asset", "Grid", "Connection", { num: "Offered MW" }, { num: "Activated MW" }, "State"]}>
                       {r.assets.map((a) => (
                         <tr key={`${a.grid}/${a.assetId}`}>
                           <td className="mono">{a.assetId}</td>

@@ -2,7 +2,6 @@
 
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, useState } from "react";
-import { JobProgress } from "@/components/progress/job-progress";
 import { ElementDetails } from "@/components/map/element-details";
 import { FlowToolbar } from "@/components/map/flow-toolbar";
 import type { GridMapState } from "@/components/map/state";
@@ -14,6 +13,7 @@ import { describeDiagramElement } from "./describe";
 import { diagramData } from "./diagram-data";
 import { DiagramLegend } from "./diagram-legend";
 import { dsoOverlays, LAYOUT_ALGORITHM_TEXT, mergeOverlays, opfOverlays } from "./dso-overlays";
+import { LayoutStatus } from "./layout-status";
 import { useGridLayout } from "./use-grid-layout";
 
 // deck.gl touches the DOM when imported: load the diagram in the browser only.
@@ -110,46 +110,7 @@ export function DiagramPanel({ grid, net, text, result, opf = null }: DiagramPan
           <span className="muted small">{net.buses.length.toLocaleString("en")} buses: the diagram is drawn on request.</span>
         </div>
       )}
-      {(layout.phase === "loading" || layout.phase === "computing") && (
-        <div className="run-bar">
-          <JobProgress
-            testId="diagram-progress"
-            fraction={layout.phase === "computing" && layout.progress ? Math.max(0.05, layout.progress.fraction) : 0.02}
-            label={layout.phase === "loading" ? "Loading the stored layout" : (layout.progress?.message ?? "Starting the solver worker")}
-          />
-          {layout.phase === "computing" && (
-            <button type="button" className="btn" onClick={cancel} data-testid="diagram-cancel">
-              Cancel
-            </button>
-          )}
-        </div>
-      )}
-      {layout.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status">
-          Cancelled.{" "}
-          <button type="button" className="btn btn-small" onClick={recompute}>
-            Compute the layout
-          </button>
-        </div>
-      )}
-      {layout.phase === "failed" && (
-        <div className="alert alert-error" role="alert">
-          The diagram could not be drawn: {layout.phase === "failed" ? layout.message : ""}
-        </div>
-      )}
-      {built && "error" in built && (
-        <div className="alert alert-error" role="alert">
-          The stored layout does not fit this grid: {built.error}.{" "}
-          <button type="button" className="btn btn-small" onClick={recompute}>
-            Compute a new layout
-          </button>
-        </div>
-      )}
-      {layout.phase === "ready" && layout.saveError && (
-        <div className="alert alert-warn" role="status" data-testid="diagram-save-error">
-          {layout.saveError}
-        </div>
-      )}
+      <LayoutStatus layout={layout} buildError={built?.error ?? null} recompute={recompute} cancel={cancel} />
       {data && (
         <>
           <FlowToolbar flows={flows} fpuCount={net.fpus.length} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { Deck, OrthographicView, type Layer } from "@deck.gl/core";
+import type { Layer } from "@deck.gl/core";
 import { useEffect, useMemo, useRef, useState } from "react";
 import styles from "@/components/map/grid-map.module.css";
 import type { GridMapData } from "@/lib/map/map-data";
@@ -11,7 +11,9 @@ import { buildDiagramLayers } from "./diagram-layers";
 import { buildHitIndex } from "./hit-test";
 import type { DiagramOverlays } from "./overlays";
 import { useDiagramInput, type RenderMode } from "./use-diagram-input";
-import { cssTransformBetween, toScreen, type DiagramViewState } from "./view";
+import { toScreen } from "./view";
+import { drawView, type DrawState, initialDrawState, mountDeck, previewView } from "./diagram-deck";
+import { DiagramTools, DragMark, HoverMark } from "./diagram-marks";
 
 /**
  * Props of the network diagram: a grid drawn from schematic coordinates on a plain
@@ -39,17 +41,6 @@ export interface NetworkDiagramProps {
   overlayLayers?: Layer[];
 }
 
-/** What end-to-end tests may call on the diagram's frame element (`element.__networkDiagram`). */
-interface NetworkDiagramTestHook {
-  /** Screen position (CSS pixels from the frame's top left) of a bus, null if it is not drawn. */
-  project(busId: number): [number, number] | null;
-  zoom(): number;
-  /** "live" (redrawn on every view change) or "deferred" (moved while the view changes, redrawn when it rests). */
-  mode(): RenderMode;
-  /** The picture shows the current view: no redraw pending, no moved stand-in. */
-  settled(): boolean;
-}
-
 type DiagramStatus = "loading" | "ready";
 type Point = [number, number];
 
@@ -74,15 +65,10 @@ export function NetworkDiagram({
 }: NetworkDiagramProps) {
   const frame = useRef<HTMLElement>(null);
   const host = useRef<HTMLDivElement>(null);
-  const deckRef = useRef<Deck<OrthographicView> | null>(null);
+  const drawing = useRef<DrawState>(initialDrawState());
   const [status, setStatus] = useState<DiagramStatus>("loading");
   const [mode, setMode] = useState<RenderMode>("live");
   const [moveMode, setMoveMode] = useState(false);
-  const drawn = useRef<DiagramViewState | null>(null);
-  const pending = useRef<DiagramViewState | null>(null);
-  // When the last view change was handed to deck.gl, and how long until the page drew again.
-  const drawStart = useRef<number | null>(null);
-  const drawMs = useRef(0);
 
   const index = useMemo(() => buildHitIndex(data), [data]);
   // Nothing is picked on the GPU: hover and click are hit-tested on the CPU (hit-test.ts).
@@ -99,20 +85,9 @@ export function NetworkDiagram({
     moveMode,
     onSelect,
     onMoveBus,
-    draw: (view) => {
-      const deck = deckRef.current;
-      // The same view again draws nothing new (deck.gl compares it), so nothing would clear `pending`.
-      if (!deck || deck.props.viewState === view) return;
-      pending.current = view;
-      drawStart.current = performance.now();
-      deck.setProps({ viewState: view });
-    },
-    lastDrawMs: () => drawMs.current,
-    preview: (view) => {
-      const el = host.current;
-      if (!el) return;
-      el.style.transform = view && drawn.current ? cssTransformBetween(drawn.current, view, { width: el.clientWidth, height: el.clientHeight }) : "";
-    },
+    draw: (view) => drawView(drawing.current, view),
+    lastDrawMs: () => drawing.current.drawMs,
+    preview: (view) => previewView(drawing.current, host.current, view),
   });
   const currentView = input.current;
   const dataRef = useRef(data);
@@ -123,58 +98,19 @@ export function NetworkDiagram({
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    let rendered = false;
-    const deck = new Deck<OrthographicView>({
-      parent: el,
-      views: new OrthographicView({ id: "diagram", flipY: true }),
-      controller: false,
+    return mountDeck(drawing.current, {
+      host: el,
+      frame: frame.current,
       layers: layersRef.current,
-      // No multisampling: lines and dots are smoothed by their own shaders.
-      deviceProps: { type: "webgl", webgl: { antialias: false, preserveDrawingBuffer: false } },
-      onDeviceInitialized: (device) => setMode(device.info.gpuType === "cpu" ? "deferred" : "live"),
-      onAfterRender: () => {
-        // The picture now shows the view it was drawn for: drop the CSS stand-in.
-        if (pending.current) {
-          drawn.current = pending.current;
-          pending.current = null;
-          // The page shows the frame after the next one is due: a software renderer blocks here.
-          const t0 = drawStart.current;
-          if (t0 !== null) requestAnimationFrame(() => requestAnimationFrame(() => (drawMs.current = performance.now() - t0)));
-          const now = currentView();
-          el.style.transform = !now || now === drawn.current ? "" : cssTransformBetween(drawn.current, now, { width: el.clientWidth, height: el.clientHeight });
-        }
-        if (!rendered && drawn.current) {
-          rendered = true;
-          setStatus("ready");
-        }
-      },
-    });
-    deckRef.current = deck;
-    const initial = currentView();
-    if (initial) {
-      pending.current = initial;
-      deck.setProps({ viewState: initial });
-    }
-    const hook: NetworkDiagramTestHook = {
-      project: (busId) => {
-        const b = dataRef.current.buses.find((x) => x.id === busId);
-        const v = currentView();
-        return b && v ? toScreen(v, { width: el.clientWidth, height: el.clientHeight }, b.position) : null;
-      },
-      zoom: () => currentView()?.zoom ?? NaN,
+      currentView,
+      data: () => dataRef.current,
       mode: () => modeRef.current,
-      settled: () => pending.current === null && !el.style.transform && drawn.current !== null && drawn.current === currentView(),
-    };
-    if (frame.current) (frame.current as HTMLElement & { __networkDiagram?: NetworkDiagramTestHook }).__networkDiagram = hook;
-    return () => {
-      deckRef.current = null;
-      deck.finalize();
-      // finalize() leaves the canvas in the page; a remount (React's strict mode) would stack a second one beside it.
-      for (const canvas of el.querySelectorAll("canvas")) canvas.remove();
-    };
+      onMode: setMode,
+      onReady: () => setStatus("ready"),
+    });
   }, [currentView]);
   useEffect(() => {
-    deckRef.current?.setProps({ layers });
+    drawing.current.deck?.setProps({ layers });
   }, [layers]);
 
   const { view, size, hover, drag } = input;
@@ -207,23 +143,7 @@ export function NetworkDiagram({
         {hover && !drag && <HoverMark data={data} id={hover.id} project={project} />}
         {drag && <DragMark data={data} busId={drag.busId} position={drag.position} project={project} />}
       </svg>
-      <div className={styles.diagramTools}>
-        {onMoveBus && (
-          <label className={styles.diagramTool}>
-            <input type="checkbox" checked={moveMode} onChange={(e) => setMoveMode(e.target.checked)} data-testid="diagram-move-mode" />
-            Move buses
-          </label>
-        )}
-        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(1)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" className={styles.diagramTool} onClick={() => input.zoomBy(-1)} aria-label="Zoom out">
-          −
-        </button>
-        <button type="button" className={styles.diagramTool} onClick={input.fit} data-testid="diagram-fit">
-          Fit
-        </button>
-      </div>
+      <DiagramTools moveMode={onMoveBus ? { on: moveMode, set: setMoveMode } : null} zoomBy={input.zoomBy} fit={input.fit} />
       {hovered && hover && <MapTooltip description={hovered} x={hover.x} y={hover.y} rows={6} />}
       {status !== "ready" && (
         <div className={styles.status} role="status">
@@ -231,35 +151,5 @@ export function NetworkDiagram({
         </div>
       )}
     </section>
-  );
-}
-
-/** The hovered bus ringed, or the hovered line traced, over the picture (no redraw of the grid). */
-function HoverMark({ data, id, project }: { data: GridMapData; id: string; project: (p: Point) => Point }) {
-  if (id.startsWith("bus:")) {
-    const b = data.buses.find((x) => `bus:${x.id}` === id);
-    if (!b) return null;
-    const [x, y] = project(b.position);
-    return <circle cx={x} cy={y} r={9} className="hover-ring" fill="none" stroke="rgb(0,180,255)" strokeWidth={3} />;
-  }
-  const l = data.lines.find((x) => `branch:${x.id}` === id);
-  if (!l) return null;
-  const [a, b] = [project(l.path[0]), project(l.path[l.path.length - 1])];
-  return <line x1={a[0]} y1={a[1]} x2={b[0]} y2={b[1]} stroke="rgba(0,180,255,0.75)" strokeWidth={7} strokeLinecap="round" />;
-}
-
-/** A bus being dragged: where it would go and its lines to its neighbours. */
-function DragMark({ data, busId, position, project }: { data: GridMapData; busId: number; position: Point; project: (p: Point) => Point }) {
-  const at = project(position);
-  const ends = data.lines.flatMap((l) => (l.from === busId ? [l.path[l.path.length - 1]] : l.to === busId ? [l.path[0]] : []));
-  return (
-    <g>
-      {ends.map((p, k) => {
-        const q = project(p);
-        // biome-ignore lint/suspicious/noArrayIndexKey: the dashed lines to a dragged bus's neighbours: a fresh list each frame, nothing kept per line
-        return <line key={k} x1={q[0]} y1={q[1]} x2={at[0]} y2={at[1]} stroke="rgb(0,180,255)" strokeWidth={3} strokeDasharray="6 4" />;
-      })}
-      <circle cx={at[0]} cy={at[1]} r={7} fill="rgb(0,180,255)" />
-    </g>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import type { GridMapData, MapLine } from "@/lib/map/map-data";
-import { elementId } from "@/components/map/state";
-import { hitTest, type Hit, type HitIndex } from "./hit-test";
-import { fitView, panView, toWorld, zoomViewAt, type DiagramViewState } from "./view";
+import type { GridMapData } from "@/lib/map/map-data";
+import type { HitIndex } from "./hit-test";
+import { fitView, zoomViewAt, type DiagramViewState } from "./view";
+import { attachPointer } from "./diagram-pointer";
 
 type Point = [number, number];
 export type Size = { width: number; height: number };
@@ -19,10 +19,6 @@ const SETTLE_MS = { min: 220, max: 1500 } as const;
 function settleDelay(lastDrawMs: number): number {
   return Math.round(Math.min(SETTLE_MS.max, Math.max(SETTLE_MS.min, lastDrawMs / 2)));
 }
-/** Pointer tolerance for hover and click, CSS pixels. */
-const HIT_PX = 7;
-/** A press that moves less than this is a click, not a pan. */
-const CLICK_PX = 4;
 
 export interface DiagramInputOptions {
   frame: RefObject<HTMLElement | null>;
@@ -54,8 +50,6 @@ export interface DiagramInput {
   zoomBy: (steps: number) => void;
   fit: () => void;
 }
-
-const idOf = (h: Hit | null) => (!h ? null : h.kind === "bus" ? elementId.bus(h.bus.id) : elementId.branch((h.line as MapLine).id));
 
 /**
  * Pan (drag), zoom (wheel, double click, buttons), hover and click on the diagram, and
@@ -156,84 +150,7 @@ export function useDiagramInput(o: DiagramInputOptions): DiagramInput {
   useEffect(() => {
     const el = o.frame.current;
     if (!el) return;
-    type Press = { x: number; y: number; start: DiagramViewState; moved: boolean; busId: number | null };
-    let press: Press | null = null;
-    let hoverReq: number | null = null;
-    const local = (e: MouseEvent): Point => {
-      const r = el.getBoundingClientRect();
-      return [e.clientX - r.left, e.clientY - r.top];
-    };
-    const hitAt = (q: Point): Hit | null => {
-      const v = viewRef.current;
-      if (!v) return null;
-      return hitTest(live.current.index, toWorld(v, sizeRef.current, q), HIT_PX / 2 ** v.zoom);
-    };
-    const onDown = (e: PointerEvent) => {
-      if (e.button !== 0 || !viewRef.current || (e.target as HTMLElement).closest("label, button")) return;
-      const q = local(e);
-      const h = live.current.moveMode && live.current.onMoveBus ? hitAt(q) : null;
-      press = { x: q[0], y: q[1], start: viewRef.current, moved: false, busId: h?.kind === "bus" ? h.bus.id : null };
-      pressing.current = true;
-      el.setPointerCapture(e.pointerId);
-      setHover(null);
-    };
-    const onMove = (e: PointerEvent) => {
-      const q = local(e);
-      if (press) {
-        if (!press.moved && Math.hypot(q[0] - press.x, q[1] - press.y) < CLICK_PX) return;
-        press.moved = true;
-        if (press.busId !== null) setDrag({ busId: press.busId, position: toWorld(viewRef.current!, sizeRef.current, q) });
-        else show(panView(press.start, q[0] - press.x, q[1] - press.y));
-        return;
-      }
-      if (hoverReq !== null) return;
-      hoverReq = requestAnimationFrame(() => {
-        hoverReq = null;
-        const id = idOf(hitAt(q));
-        setHover(id ? { id, x: q[0], y: q[1] } : null);
-      });
-    };
-    const onUp = (e: PointerEvent) => {
-      const p = press;
-      press = null;
-      pressing.current = false;
-      if (!p) return;
-      publish(true);
-      if (p.moved && p.busId === null && live.current.mode === "deferred") scheduleDraw();
-      const q = local(e);
-      if (!p.moved) live.current.onSelect?.(idOf(hitAt(q)));
-      else if (p.busId !== null) {
-        setDrag(null);
-        live.current.onMoveBus?.(p.busId, toWorld(viewRef.current!, sizeRef.current, q));
-      }
-    };
-    const onWheel = (e: WheelEvent) => {
-      if (!viewRef.current) return;
-      e.preventDefault();
-      setHover(null);
-      show(zoomViewAt(viewRef.current, sizeRef.current, -e.deltaY / 400, local(e)));
-    };
-    const onDouble = (e: MouseEvent) => {
-      if (viewRef.current && !(e.target as HTMLElement).closest("label, button")) show(zoomViewAt(viewRef.current, sizeRef.current, 1, local(e)));
-    };
-    const onLeave = () => setHover(null);
-    el.addEventListener("pointerdown", onDown);
-    el.addEventListener("pointermove", onMove);
-    el.addEventListener("pointerup", onUp);
-    el.addEventListener("pointercancel", onUp);
-    el.addEventListener("pointerleave", onLeave);
-    el.addEventListener("wheel", onWheel, { passive: false });
-    el.addEventListener("dblclick", onDouble);
-    return () => {
-      el.removeEventListener("pointerdown", onDown);
-      el.removeEventListener("pointermove", onMove);
-      el.removeEventListener("pointerup", onUp);
-      el.removeEventListener("pointercancel", onUp);
-      el.removeEventListener("pointerleave", onLeave);
-      el.removeEventListener("wheel", onWheel);
-      el.removeEventListener("dblclick", onDouble);
-      if (hoverReq !== null) cancelAnimationFrame(hoverReq);
-    };
+    return attachPointer(el, { options: live, view: viewRef, size: sizeRef, pressing, show, publish, scheduleDraw, setHover, setDrag });
   }, [o.frame, show, scheduleDraw, publish]);
 
   useEffect(

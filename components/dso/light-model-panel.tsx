@@ -4,13 +4,16 @@ import { useState } from "react";
 import { uploadLightModel } from "@/lib/client/light-model-api";
 import { DEFAULT_LIGHT_MODEL_OPTIONS, type LightModelOptions, type SensitivitiesStage } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panel-props";
-import { JobProgress } from "@/components/progress/job-progress";
+import { JobProgress, stageLabel } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { LightModelForm } from "./light-model-form";
 import { BoundaryPanel, LightModelSummaryLine, OperatingPointProfiles, OperatingPointsTable, SensitivityHeatmaps } from "./light-model-results";
 import { StoredLightModels } from "./stored-light-models";
 import { useLightModel } from "./use-light-model";
 import type { LightModelSummary } from "@/lib/wire/dso";
+import { useSubmit } from "@/components/progress/use-submit";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const STAGE_LABEL: Record<SensitivitiesStage, string> = {
   parse: "Reading the network",
@@ -19,8 +22,6 @@ const STAGE_LABEL: Record<SensitivitiesStage, string> = {
   sensitivities: "Sensitivities from the Jacobian",
   "light-model": "Encoding the light model",
 };
-
-type Save = { phase: "idle" } | { phase: "saving"; publish: boolean } | { phase: "saved"; summary: LightModelSummary } | { phase: "failed"; message: string };
 
 /**
  * The DSO's light model of the selected grid (provisioning paper eq. 3-10): choose the
@@ -31,7 +32,7 @@ type Save = { phase: "idle" } | { phase: "saving"; publish: boolean } | { phase:
 export function LightModelPanel({ grid }: GridPanelProps) {
   const [options, setOptions] = useState<LightModelOptions>(DEFAULT_LIGHT_MODEL_OPTIONS);
   const { job, compute, cancel } = useLightModel(grid.id);
-  const [save, setSave] = useState<Save>({ phase: "idle" });
+  const [save, submit, resetSave] = useSubmit<LightModelSummary, { publish: boolean }>();
   const [version, setVersion] = useState(0);
   const running = job.phase === "running";
   const done = job.phase === "done" ? job : null;
@@ -39,14 +40,7 @@ export function LightModelPanel({ grid }: GridPanelProps) {
 
   const store = async (publish: boolean) => {
     if (!lm) return;
-    setSave({ phase: "saving", publish });
-    try {
-      const summary = await uploadLightModel(grid.id, lm.json, lm.keyJson, publish);
-      setSave({ phase: "saved", summary });
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setSave({ phase: "failed", message: (e as Error).message });
-    }
+    if (await submit({ publish }, () => uploadLightModel(grid.id, lm.json, lm.keyJson, publish))) setVersion((v) => v + 1);
   };
 
   const download = () => {
@@ -60,11 +54,7 @@ export function LightModelPanel({ grid }: GridPanelProps) {
   };
 
   return (
-    <div className="card" data-testid="light-model-panel">
-      <div className="card-title">
-        <h2>Light model for the TSO</h2>
-        <span className="muted small">sensitivity matrices at several operating points, opaque ids — the grid itself stays here</span>
-      </div>
+    <Card title="Light model for the TSO" note="sensitivity matrices at several operating points, opaque ids — the grid itself stays here" testId="light-model-panel">
       <LightModelForm options={options} onChange={setOptions} disabled={running} />
       <div className="run-bar">
         <button
@@ -72,37 +62,17 @@ export function LightModelPanel({ grid }: GridPanelProps) {
           className="btn btn-primary"
           disabled={running}
           onClick={() => {
-            setSave({ phase: "idle" });
+            resetSave();
             void compute(options);
           }}
           data-testid="lm-compute"
         >
           {done ? "Compute again" : "Compute light model"}
         </button>
-        {running && (
-          <>
-            <JobProgress
-              fraction={job.progress?.fraction ?? 0}
-              label={job.progress ? `${STAGE_LABEL[job.progress.stage]} — ${job.progress.message}` : "Starting the solver worker"}
-              testId="lm-progress"
-            />
-            <button type="button" className="btn" onClick={cancel} data-testid="lm-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={job.progress?.fraction ?? 0} label={stageLabel(job.progress, STAGE_LABEL)} testId="lm-progress" cancel={{ run: cancel, testId: "lm-cancel" }} />}
         {!running && <span className="muted small">Runs in the solver worker; the page stays responsive.</span>}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="lm-error">
-          The light model could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="lm-cancelled">
-          Cancelled. The solver worker was stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The light model could not be computed" testIds={{ error: "lm-error", cancelled: "lm-cancelled" }} />
       {done && (
         <div className="stack" data-testid="lm-result">
           <LightModelSummaryLine result={done.result} wallMs={done.wallMs} />
@@ -121,19 +91,19 @@ export function LightModelPanel({ grid }: GridPanelProps) {
               <h3>What crosses the boundary</h3>
               <BoundaryPanel result={done.result} />
               <div className={styles.actions}>
-                <button type="button" className="btn btn-primary" disabled={save.phase === "saving"} onClick={() => void store(true)} data-testid="lm-publish">
+                <button type="button" className="btn btn-primary" disabled={save.phase === "busy"} onClick={() => void store(true)} data-testid="lm-publish">
                   Publish to the TSO
                 </button>
-                <button type="button" className="btn" disabled={save.phase === "saving"} onClick={() => void store(false)} data-testid="lm-save">
+                <button type="button" className="btn" disabled={save.phase === "busy"} onClick={() => void store(false)} data-testid="lm-save">
                   Save without publishing
                 </button>
                 <button type="button" className="btn" onClick={download} data-testid="lm-download">
                   Download light model (JSON)
                 </button>
-                {save.phase === "saving" && <span className="muted small">{save.publish ? "Publishing…" : "Saving…"}</span>}
-                {save.phase === "saved" && (
+                {save.phase === "busy" && <span className="muted small">{save.publish ? "Publishing…" : "Saving…"}</span>}
+                {save.phase === "done" && (
                   <span className="alert alert-ok" role="status" data-testid="lm-saved">
-                    {save.summary.published ? "Published: the TSO now clears against this light model." : "Saved (not published)."}
+                    {save.result.published ? "Published: the TSO now clears against this light model." : "Saved (not published)."}
                   </span>
                 )}
                 {save.phase === "failed" && (
@@ -147,6 +117,6 @@ export function LightModelPanel({ grid }: GridPanelProps) {
         </div>
       )}
       <StoredLightModels gridId={grid.id} version={version} />
-    </div>
+    </Card>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import type { LightModelOptions, SensitivitiesResult } from "@/solver-worker/protocol";
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs, formatPct } from "./format";
 import styles from "./light-model.module.css";
 import { operatingPointProfiles, sensitivityHeatmap, type HeatmapChoice } from "./light-model-plots";
@@ -11,16 +12,7 @@ export function OperatingPointsTable({ result }: { result: SensitivitiesResult }
   return (
     <div className="table-wrap">
       <table className="data" data-testid="lm-points">
-        <thead>
-          <tr>
-            <th>Operating point</th>
-            <th>AC power flow</th>
-            <th className="num">V min (p.u.)</th>
-            <th className="num">V max (p.u.)</th>
-            <th className="num">Max loading (%)</th>
-            <th className="num">Flexibility (MW)</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Operating point", "AC power flow", { num: "V min (p.u.)" }, { num: "V max (p.u.)" }, { num: "Max loading (%)" }, { num: "Flexibility (MW)" }]} />
         <tbody>
           {result.points.map((p) => (
             <tr key={p.id}>

@@ -3,7 +3,9 @@
 import { useState } from "react";
 import type { OpfStage } from "@/solver-worker/protocol";
 import type { GridPanelProps } from "./grid-panel-props";
-import { JobProgress } from "@/components/progress/job-progress";
+import { JobProgress, stageLabel } from "@/components/progress/job-progress";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 import { OpfBindingTable, OpfConvergencePlot, OpfDispatchTable, OpfLmpPlot, OpfSummary } from "./opf-results";
 import { useOpf } from "./use-opf";
 
@@ -25,11 +27,7 @@ export function OpfPanel({ grid }: GridPanelProps) {
   const running = job.phase === "running";
   const done = job.phase === "done" ? job : null;
   return (
-    <div className="card" data-testid="opf-panel">
-      <div className="card-title">
-        <h2>Optimal power flow</h2>
-        <span className="muted small">least-cost dispatch of the grid&apos;s generators within voltage, flow and generator limits; bus prices (LMPs)</span>
-      </div>
+    <Card title="Optimal power flow" note="least-cost dispatch of the grid's generators within voltage, flow and generator limits; bus prices (LMPs)" testId="opf-panel">
       <div className="run-bar">
         <button type="button" className="btn btn-primary" disabled={running} onClick={() => void run(closeTies)} data-testid="opf-run">
           {done ? "Run the OPF again" : "Run the optimal power flow"}
@@ -37,35 +35,16 @@ export function OpfPanel({ grid }: GridPanelProps) {
         <label className="small">
           <input type="checkbox" checked={closeTies} disabled={running} onChange={(e) => setCloseTies(e.target.checked)} data-testid="opf-close-ties" /> close tie branches (meshed)
         </label>
-        {running && (
-          <>
-            <JobProgress
-              fraction={job.progress?.fraction ?? 0}
-              label={job.progress ? `${STAGE_LABEL[job.progress.stage]} — ${job.progress.message}` : "Starting the solver worker"}
-              testId="opf-progress"
-            />
-            <button type="button" className="btn" onClick={cancel} data-testid="opf-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={job.progress?.fraction ?? 0} label={stageLabel(job.progress, STAGE_LABEL)} testId="opf-progress" cancel={{ run: cancel, testId: "opf-cancel" }} />}
         {!running && <span className="muted small">Runs in the solver worker; the page stays responsive.</span>}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="opf-error">
-          The OPF could not run: {job.message}
-          {/has no cost/.test(job.message) && (
-            <div className="small" style={{ marginTop: "0.4rem" }}>
-              An optimal power flow minimizes the generators&apos; costs, so it needs a cost for each of them (MATPOWER&apos;s <code>mpc.gencost</code>). Upload the case with its gencost to run it.
-            </div>
-          )}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="opf-cancelled">
-          Cancelled. The solver worker was stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The OPF could not run" testIds={{ error: "opf-error", cancelled: "opf-cancelled" }}>
+        {job.phase === "failed" && /has no cost/.test(job.message) && (
+          <div className="small" style={{ marginTop: "0.4rem" }}>
+            An optimal power flow minimizes the generators&apos; costs, so it needs a cost for each of them (MATPOWER&apos;s <code>mpc.gencost</code>). Upload the case with its gencost to run it.
+          </div>
+        )}
+      </JobEnd>
       {done && (
         <div className="stack" data-testid="opf-result">
           <OpfSummary result={done.result} wallMs={done.wallMs} />
@@ -87,6 +66,6 @@ export function OpfPanel({ grid }: GridPanelProps) {
           )}
         </div>
       )}
-    </div>
+    </Card>
   );
 }

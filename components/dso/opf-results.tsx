@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import type { BindingConstraint } from "@/lib/opf/solution";
 import type { OpfPayload } from "@/solver-worker/protocol";
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs, formatMw } from "./format";
 import { buildConvergencePlot, buildLmpProfile } from "./opf-plots";
 import { PlotlyChart } from "./plotly-chart";
@@ -126,17 +127,7 @@ export function OpfDispatchTable({ result }: { result: OpfPayload }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="opf-dispatch">
-        <thead>
-          <tr>
-            <th>Generator</th>
-            <th>Bus</th>
-            <th className="num">P (MW)</th>
-            <th className="num">P range (MW)</th>
-            <th className="num">Q (MVAr)</th>
-            <th className="num">Q range (MVAr)</th>
-            <th className="num">LMP at bus ($/MWh)</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Generator", "Bus", { num: "P (MW)" }, { num: "P range (MW)" }, { num: "Q (MVAr)" }, { num: "Q range (MVAr)" }, { num: "LMP at bus ($/MWh)" }]} />
         <tbody>
           {rows.slice(0, 200).map(({ id, k }) => {
             const pAt = at(g.pgMw[k], g.pminMw[k], g.pmaxMw[k]);
@@ -179,15 +170,7 @@ export function OpfBindingTable({ binding }: { binding: BindingConstraint[] }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="opf-binding">
-        <thead>
-          <tr>
-            <th>Limit</th>
-            <th>Element</th>
-            <th className="num">Value</th>
-            <th className="num">Limit</th>
-            <th className="num">Shadow price</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Limit", "Element", { num: "Value" }, { num: "Limit" }, { num: "Shadow price" }]} />
         <tbody>
           {sorted.slice(0, 100).map((c, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result; the index only tells apart rows with the same kind, element and side

@@ -8,7 +8,10 @@ import type { GridPanelProps } from "./grid-panel-props";
 import { JobProgress } from "@/components/progress/job-progress";
 import styles from "./light-model.module.css";
 import { RegionResults } from "./region-results";
-import { defaultRegionWorkers, useRegion } from "./use-region";
+import { useRegion } from "./use-region";
+import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const DEFAULTS: RegionJobOptions = {
   units: "auto",
@@ -33,17 +36,13 @@ const METHOD_LABEL: Record<RegionMethod, string> = {
  */
 export function RegionPanel({ grid }: GridPanelProps) {
   const [options, setOptions] = useState<RegionJobOptions>(DEFAULTS);
-  const [workers, setWorkers] = useState(defaultRegionWorkers);
+  const [workers, setWorkers] = useState(defaultPoolWorkers);
   const { job, run, cancel } = useRegion(grid.id);
   const running = job.phase === "running";
   const set = (patch: Partial<RegionJobOptions>) => setOptions((o) => ({ ...o, ...patch }));
   const toggle = (m: RegionMethod, on: boolean) => set({ methods: on ? [...options.methods, m].sort() : options.methods.filter((x) => x !== m) });
   return (
-    <div className="card" data-testid="region-panel">
-      <div className="card-title">
-        <h2>Flexibility region</h2>
-        <span className="muted small">which exchange with the transmission grid (p, q at the PCC) your units can deliver inside every limit</span>
-      </div>
+    <Card title="Flexibility region" note="which exchange with the transmission grid (p, q at the PCC) your units can deliver inside every limit" testId="region-panel">
       <div className={styles.form}>
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>Units</legend>
@@ -92,12 +91,12 @@ export function RegionPanel({ grid }: GridPanelProps) {
           {job.phase === "done" ? "Compute again" : "Compute the regions"}
         </button>
         {running && (
-          <>
-            <JobProgress fraction={progressFraction(job.progress?.solved ?? 0, options)} label={job.progress?.message ?? "Starting the solver workers"} testId="region-progress" />
-            <button type="button" className="btn" onClick={cancel} data-testid="region-cancel">
-              Cancel
-            </button>
-          </>
+          <JobProgress
+            fraction={progressFraction(job.progress?.solved ?? 0, options)}
+            label={job.progress?.message ?? "Starting the solver workers"}
+            testId="region-progress"
+            cancel={{ run: cancel, testId: "region-cancel" }}
+          />
         )}
         {!running && (
           <span className="muted small">
@@ -105,18 +104,9 @@ export function RegionPanel({ grid }: GridPanelProps) {
           </span>
         )}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="region-error">
-          The region could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="region-cancelled">
-          Cancelled. The solver workers were stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The region could not be computed" testIds={{ error: "region-error", cancelled: "region-cancelled" }} pool />
       {job.phase === "done" && <RegionResults gridId={grid.id} result={job.result} options={job.options} />}
-    </div>
+    </Card>
   );
 }
 

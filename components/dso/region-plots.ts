@@ -38,6 +38,22 @@ function rowLimit(kind: LinearRow["kind"]): LimitKind {
 
 const closed = (poly: Point[]) => (poly.length ? [...poly, poly[0]] : []);
 
+/** A linear region (U_LDS, U_SLC) as a filled outline, without hover. */
+function linearRegionTrace(name: string, poly: Point[], fillcolor: string, lineColor: string): Data {
+  const c = closed(poly);
+  return {
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: c.map((p) => p[0]),
+    y: c.map((p) => p[1]),
+    fill: "toself",
+    fillcolor,
+    line: { color: lineColor, width: 1.5 },
+    hoverinfo: "skip",
+  };
+}
+
 /** Unit ids and buses, in the problem's order (the points carry their injections by index). */
 export type UnitRef = { id: string; bus: number };
 
@@ -58,34 +74,8 @@ export interface RegionFigureInput {
  */
 export function buildRegionFigure(input: RegionFigureInput): { data: Data[]; layout: Partial<Layout> } {
   const data: Data[] = [];
-  if (input.lds) {
-    const c = closed(input.lds);
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name: "U_LDS (LinDistFlow)",
-      x: c.map((p) => p[0]),
-      y: c.map((p) => p[1]),
-      fill: "toself",
-      fillcolor: "rgba(192,57,43,0.14)",
-      line: { color: "rgba(192,57,43,0.9)", width: 1.5 },
-      hoverinfo: "skip",
-    });
-  }
-  if (input.slc) {
-    const c = closed(input.slc);
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name: "U_SLC (loss-compensated)",
-      x: c.map((p) => p[0]),
-      y: c.map((p) => p[1]),
-      fill: "toself",
-      fillcolor: "rgba(30,132,73,0.16)",
-      line: { color: "rgba(30,132,73,0.95)", width: 1.5 },
-      hoverinfo: "skip",
-    });
-  }
+  if (input.lds) data.push(linearRegionTrace("U_LDS (LinDistFlow)", input.lds, "rgba(192,57,43,0.14)", "rgba(192,57,43,0.9)"));
+  if (input.slc) data.push(linearRegionTrace("U_SLC (loss-compensated)", input.slc, "rgba(30,132,73,0.16)", "rgba(30,132,73,0.95)"));
   if (input.exact?.length) {
     const c = closed(input.exact.map((b) => [b.pMw, b.qMvar] as Point));
     data.push({ type: "scatter", mode: "lines", name: "exact (AC-OPF)", x: c.map((p) => p[0]), y: c.map((p) => p[1]), line: { color: "#111111", width: 2 }, hoverinfo: "skip" });

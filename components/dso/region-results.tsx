@@ -7,6 +7,8 @@ import { fetchRegions, uploadRegion } from "@/lib/client/region-api";
 import type { PublishedCostModel } from "@/lib/coordination/cost-model";
 import { publishPqRegion, type RegionSummary } from "@/lib/regions/published";
 import type { RegionJobOptions } from "@/solver-worker/protocol";
+import { useSubmit } from "@/components/progress/use-submit";
+import { TableHead } from "@/components/ui/table-head";
 import { formatDateTime, formatMs } from "./format";
 import { PlotlyChart } from "./plotly-chart";
 import { boundaryCsv, buildRegionFigure } from "./region-plots";
@@ -104,16 +106,7 @@ function ComparisonTable({ result }: { result: RegionJobResult }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="region-comparison">
-        <thead>
-          <tr>
-            <th>Region</th>
-            <th className="num">Area (MW·MVAr)</th>
-            <th className="num">IoU with exact</th>
-            <th className="num">Hausdorff (MW/MVAr)</th>
-            <th className="num">AC-infeasible share</th>
-            <th>How</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Region", { num: "Area (MW·MVAr)" }, { num: "IoU with exact" }, { num: "Hausdorff (MW/MVAr)" }, { num: "AC-infeasible share" }, "How"]} />
         <tbody>
           {rows.map((r) => {
             const c = cmp.get(r.method as "lds" | "slc");
@@ -138,14 +131,7 @@ function UnitsTable({ units }: { units: RegionJobResult["prepared"]["summary"]["
   return (
     <div className="table-wrap">
       <table className="data">
-        <thead>
-          <tr>
-            <th>Unit</th>
-            <th>Bus</th>
-            <th className="num">P range (MW)</th>
-            <th className="num">Q range (MVAr)</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Unit", "Bus", { num: "P range (MW)" }, { num: "Q range (MVAr)" }]} />
         <tbody>
           {units.slice(0, 100).map((u) => (
             <tr key={u.id}>
@@ -199,7 +185,7 @@ const BASIS_LABEL: Record<PublishedCostModel["basis"], string> = {
 
 function PublishRegion({ gridId, result, available, options }: { gridId: string; result: RegionJobResult; available: Method[]; options: RegionJobOptions }) {
   const [method, setMethod] = useState<Method>(available.includes("slc") ? "slc" : (available[0] ?? "exact"));
-  const [state, setState] = useState<{ phase: "idle" } | { phase: "saving" } | { phase: "saved"; summary: RegionSummary } | { phase: "failed"; message: string }>({ phase: "idle" });
+  const [state, submit] = useSubmit<RegionSummary>();
   const [stored, setStored] = useState<RegionSummary[]>([]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the stored list is fetched again after each save or failure (state is the trigger, not read)
   useEffect(() => {
@@ -209,9 +195,8 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
   }, [gridId, state]);
   if (available.length === 0) return null;
   const cost = costOf(result, method);
-  const publish = async () => {
-    setState({ phase: "saving" });
-    try {
+  const publish = () =>
+    submit({}, () => {
       const { prepared, exact } = result;
       const costModel = costOf(result, method).model ?? undefined;
       const region =
@@ -223,11 +208,8 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
       // The panel offers these unit choices only; a problem built otherwise is not stored (its dispatch cannot be rebuilt).
       const units = options.units === "file" || options.units === "default-set" ? null : options.units;
       const stored = units ? { kind: "pq" as const, units, der: options.der, closeTies: options.closeTies } : undefined;
-      setState({ phase: "saved", summary: await uploadRegion(gridId, region, true, stored) });
-    } catch (e) {
-      setState({ phase: "failed", message: (e as Error).message });
-    }
-  };
+      return uploadRegion(gridId, region, true, stored);
+    });
   return (
     <div className="stack">
       <div className="run-bar">
@@ -241,12 +223,12 @@ function PublishRegion({ gridId, result, available, options }: { gridId: string;
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn-primary" disabled={state.phase === "saving"} onClick={() => void publish()} data-testid="region-publish">
+        <button type="button" className="btn btn-primary" disabled={state.phase === "busy"} onClick={() => void publish()} data-testid="region-publish">
           Publish region
         </button>
-        {state.phase === "saved" && (
+        {state.phase === "done" && (
           <span className="alert alert-ok" role="status" data-testid="region-published">
-            Published: the TSO now sees this {state.summary.method} region (coefficients only).
+            Published: the TSO now sees this {state.result.method} region (coefficients only).
           </span>
         )}
         {state.phase === "failed" && (

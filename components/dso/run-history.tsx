@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { useDsoStore } from "./dso-store-context";
 import { formatDateTime, formatKw, formatMs, formatPu } from "./format";
 
@@ -15,17 +16,7 @@ export function RunHistory() {
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="run-history">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Status</th>
-              <th className="num">Iterations</th>
-              <th className="num">V min (p.u.)</th>
-              <th className="num">at bus</th>
-              <th className="num">Losses (kW)</th>
-              <th className="num">Solve (ms)</th>
-            </tr>
-          </thead>
+          <TableHead columns={["When", "Status", { num: "Iterations" }, { num: "V min (p.u.)" }, { num: "at bus" }, { num: "Losses (kW)" }, { num: "Solve (ms)" }]} />
           <tbody>
             {history.map((r) => (
               <tr key={r.id}>

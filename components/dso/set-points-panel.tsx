@@ -8,6 +8,8 @@ import type { GridPanelProps } from "./grid-panel-props";
 import { JobProgress } from "@/components/progress/job-progress";
 import { usePostCoordination } from "./use-post-coordination";
 import type { DsoSetPointView } from "@/lib/wire/coordination";
+import { TableHead } from "@/components/ui/table-head";
+import { JobEnd } from "@/components/progress/job-end";
 
 const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 const STATUS_LABEL: Record<string, string> = { sent: "awaiting your answer", accepted: "accepted", rejected: "rejected" };
@@ -82,65 +84,14 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
           No set-point from the TSO yet: publish a region with its cost, the TSO assigns it to a PCC bus and sends the coordination&apos;s set-point.
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="data" data-testid="setpoints-table">
-            <thead>
-              <tr>
-                <th>Sent</th>
-                <th>Region</th>
-                <th className="num">p (MW)</th>
-                <th className="num">q (MVAr)</th>
-                <th className="num">v (p.u.)</th>
-                <th>Status</th>
-                <th>Reason</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((sp) => (
-                <tr key={sp.id} data-status={sp.status} data-testid="setpoint-row">
-                  <td>{formatDateTime(sp.sentAt)}</td>
-                  <td>
-                    {sp.kind === "pqv" ? "PQV" : "PQ"} ({sp.method})
-                  </td>
-                  <td className="num">{f(sp.pMw)}</td>
-                  <td className="num">{f(sp.qMvar)}</td>
-                  <td className="num">{sp.kind === "pqv" ? f(sp.vPu) : <span title="a PQ region keeps the feeder's own PCC voltage">{f(sp.vPu)} (TSO side)</span>}</td>
-                  <td data-testid="setpoint-status">{STATUS_LABEL[sp.status] ?? sp.status}</td>
-                  <td>{sp.reason ?? ""}</td>
-                  <td>
-                    {sp.options ? (
-                      <button type="button" className="btn" disabled={running} onClick={() => void run(sp)} data-testid="setpoint-dispatch">
-                        Run dispatch
-                      </button>
-                    ) : (
-                      <span className="small muted">stored without its problem options: publish the region again</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SetPointsTable list={list} running={running} onDispatch={(sp) => void run(sp)} />
       )}
       {running && (
         <div className="run-bar">
-          <JobProgress fraction={job.fraction} label={job.label} testId="setpoint-progress" />
-          <button type="button" className="btn" onClick={cancel} data-testid="setpoint-cancel">
-            Cancel
-          </button>
+          <JobProgress fraction={job.fraction} label={job.label} testId="setpoint-progress" cancel={{ run: cancel, testId: "setpoint-cancel" }} />
         </div>
       )}
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="setpoint-dispatch-error">
-          The dispatch could not be computed: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status">
-          Cancelled. The solver worker was stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The dispatch could not be computed" testIds={{ error: "setpoint-dispatch-error" }} />
       {job.phase === "done" && list && (
         <DispatchResult
           result={job.result}
@@ -152,6 +103,41 @@ export function SetPointsPanel({ grid }: GridPanelProps) {
           onAnswer={(sp, status) => void answer(sp, status)}
         />
       )}
+    </div>
+  );
+}
+
+/** The set-points sent for this grid, with their status and reason, each with its dispatch to run. */
+function SetPointsTable({ list, running, onDispatch }: { list: DsoSetPointView[]; running: boolean; onDispatch: (sp: DsoSetPointView) => void }) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid="setpoints-table">
+        <TableHead columns={["Sent", "Region", { num: "p (MW)" }, { num: "q (MVAr)" }, { num: "v (p.u.)" }, "Status", "Reason", ""]} />
+        <tbody>
+          {list.map((sp) => (
+            <tr key={sp.id} data-status={sp.status} data-testid="setpoint-row">
+              <td>{formatDateTime(sp.sentAt)}</td>
+              <td>
+                {sp.kind === "pqv" ? "PQV" : "PQ"} ({sp.method})
+              </td>
+              <td className="num">{f(sp.pMw)}</td>
+              <td className="num">{f(sp.qMvar)}</td>
+              <td className="num">{sp.kind === "pqv" ? f(sp.vPu) : <span title="a PQ region keeps the feeder's own PCC voltage">{f(sp.vPu)} (TSO side)</span>}</td>
+              <td data-testid="setpoint-status">{STATUS_LABEL[sp.status] ?? sp.status}</td>
+              <td>{sp.reason ?? ""}</td>
+              <td>
+                {sp.options ? (
+                  <button type="button" className="btn" disabled={running} onClick={() => onDispatch(sp)} data-testid="setpoint-dispatch">
+                    Run dispatch
+                  </button>
+                ) : (
+                  <span className="small muted">stored without its problem options: publish the region again</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -178,14 +164,7 @@ function DispatchResult(p: {
       {post.details.length > 0 && (
         <div className="table-wrap">
           <table className="data" data-testid="dispatch-violations">
-            <thead>
-              <tr>
-                <th>Limit</th>
-                <th>Element</th>
-                <th className="num">Value</th>
-                <th className="num">Limit</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Limit", "Element", { num: "Value" }, { num: "Limit" }]} />
             <tbody>
               {post.details.slice(0, 200).map((d, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result, never reordered, and rows have no id
@@ -206,16 +185,7 @@ function DispatchResult(p: {
         </summary>
         <div className="table-wrap">
           <table className="data" data-testid="dispatch-units">
-            <thead>
-              <tr>
-                <th>Unit</th>
-                <th>Bus</th>
-                <th className="num">P (MW)</th>
-                <th className="num">P range (MW)</th>
-                <th className="num">Q (MVAr)</th>
-                <th className="num">Q range (MVAr)</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Unit", "Bus", { num: "P (MW)" }, { num: "P range (MW)" }, { num: "Q (MVAr)" }, { num: "Q range (MVAr)" }]} />
             <tbody>
               {units.slice(0, 200).map((u, k) => (
                 <tr key={u.id}>

@@ -5,6 +5,7 @@ import { fetchDemoMode, fetchLightModels, lightModelDownloadUrl, publishStoredLi
 import { formatDateTime } from "./format";
 import styles from "./light-model.module.css";
 import type { LightModelSummary } from "@/lib/wire/dso";
+import { TableHead } from "@/components/ui/table-head";
 
 /** The grid's stored light models (the published one is what the TSO reads) and the demo-mode switch. */
 export function StoredLightModels({ gridId, version }: { gridId: string; version: number }) {
@@ -61,18 +62,7 @@ export function StoredLightModels({ gridId, version }: { gridId: string; version
       ) : (
         <div className="table-wrap">
           <table className="data">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th className="num">Points</th>
-                <th className="num">Locations</th>
-                <th className="num">Monitored buses / branches</th>
-                <th>Q</th>
-                <th className="num">Size (kB)</th>
-                <th>TSO</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead columns={["Created", { num: "Points" }, { num: "Locations" }, { num: "Monitored buses / branches" }, "Q", { num: "Size (kB)" }, "TSO", ""]} />
             <tbody>
               {models.map((m) => (
                 <tr key={m.id} data-testid="lm-stored-row" data-published={m.published}>

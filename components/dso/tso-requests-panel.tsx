@@ -5,6 +5,7 @@ import { fetchTsoRequests } from "@/lib/client/light-model-api";
 import { formatDateTime } from "./format";
 import type { GridPanelProps } from "./grid-panel-props";
 import type { TsoRequestView } from "@/lib/wire/dso";
+import { TableHead } from "@/components/ui/table-head";
 
 const KIND: Record<TsoRequestView["kind"], string> = { validate: "AC validation", relinearize: "re-linearization" };
 
@@ -61,18 +62,7 @@ export function TsoRequestsPanel({ grid }: GridPanelProps) {
         </p>
       ) : (
         <table className="data" data-testid="tso-requests-table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>TSO account</th>
-              <th>Request</th>
-              <th className="num">P_E (MW)</th>
-              <th className="num">Iteration</th>
-              <th className="num">Dispatched here (MW)</th>
-              <th className="num">Locations</th>
-              <th>Outcome</th>
-            </tr>
-          </thead>
+          <TableHead columns={["When", "TSO account", "Request", { num: "P_E (MW)" }, { num: "Iteration" }, { num: "Dispatched here (MW)" }, { num: "Locations" }, "Outcome"]} />
           <tbody>
             {requests.map((r) => (
               <Fragment key={r.id}>
@@ -100,14 +90,7 @@ export function TsoRequestsPanel({ grid }: GridPanelProps) {
                   <tr>
                     <td colSpan={8}>
                       <table className="data" data-testid="tso-request-dispatch">
-                        <thead>
-                          <tr>
-                            <th>Opaque location</th>
-                            <th>Bus</th>
-                            <th className="num">MW</th>
-                            <th className="num">MVAr</th>
-                          </tr>
-                        </thead>
+                        <TableHead columns={["Opaque location", "Bus", { num: "MW" }, { num: "MVAr" }]} />
                         <tbody>
                           {r.dispatch.map((d) => (
                             <tr key={d.location}>

@@ -1,63 +1,40 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import { fetchNetworkText } from "@/lib/client/api";
-import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
+import { useCallback } from "react";
 import type { OpfPayload, OpfStage, StageProgress } from "@/solver-worker/protocol";
-import { useDsoStoreApi } from "./dso-store-context";
+import { endedEarly, type SolverJob } from "@/components/progress/use-solver-workers";
+import { networkText, useGridJob } from "./use-grid-job";
 
 /** Performance marks around each OPF job (tests find the job on the timeline with them). */
 const OPF_MARK_START = "flexplat:opf-start";
 const OPF_MARK_END = "flexplat:opf-end";
 
-export type OpfJob =
-  | { phase: "idle" }
-  | { phase: "running"; progress: StageProgress<OpfStage> | null }
-  | { phase: "done"; result: OpfPayload; wallMs: number; closeTies: boolean }
-  | { phase: "failed"; message: string }
-  | { phase: "cancelled" };
+export type OpfJob = SolverJob<{ progress: StageProgress<OpfStage> | null }, { result: OpfPayload; wallMs: number; closeTies: boolean }>;
 
 /** The AC OPF of the selected grid in the solver worker (the network goes as unparsed JSON text). */
 export function useOpf(gridId: string) {
-  const store = useDsoStoreApi();
-  const client = useRef<SolverClient | null>(null);
-  const [job, setJob] = useState<OpfJob>({ phase: "idle" });
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the worker of the previous one (gridId is the trigger)
-  useEffect(() => {
-    setJob({ phase: "idle" });
-    return () => {
-      client.current?.dispose();
-      client.current = null;
-    };
-  }, [gridId]);
+  const { store, job, setJob, workers, cancel } = useGridJob<OpfJob>(gridId, { phase: "idle" });
 
   const run = useCallback(
     async (closeTies: boolean) => {
       setJob({ phase: "running", progress: null });
       try {
-        const s = store.getState();
-        let text = s.network?.gridId === gridId ? s.network.text : null;
-        if (text === null) {
-          text = await fetchNetworkText(gridId);
-          store.getState().setNetwork({ gridId, text });
-        }
-        client.current ??= createBrowserSolverClient();
+        const text = await networkText(store, gridId);
+        const [client] = workers(1);
         performance.mark(OPF_MARK_START);
         const t0 = performance.now();
-        const result = await client.current.run("opf", { network: text, options: { closeTies } }, { onProgress: (progress) => setJob({ phase: "running", progress }) });
+        const result = await client.run("opf", { network: text, options: { closeTies } }, { onProgress: (progress) => setJob({ phase: "running", progress }) });
         const wallMs = performance.now() - t0;
         performance.mark(OPF_MARK_END);
         setJob({ phase: "done", result, wallMs, closeTies });
         // Drawn on the network diagram only when the OPF ran on the grid as it is drawn.
         store.getState().setOpf(closeTies || result.summary.objective === null ? null : { gridId, result });
       } catch (e) {
-        setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", message: (e as Error).message });
+        setJob(endedEarly(e));
       }
     },
-    [gridId, store],
+    [gridId, store, setJob, workers],
   );
 
-  const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
   return { job, run, cancel };
 }

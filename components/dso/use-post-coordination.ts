@@ -1,10 +1,10 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef } from "react";
 import { fetchNetworkText } from "@/lib/client/api";
-import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
 import type { PostCoordinateResult } from "@/solver-worker/protocol";
-import { useDsoStoreApi } from "./dso-store-context";
+import { endedEarly } from "@/components/progress/use-solver-workers";
+import { useGridJob } from "./use-grid-job";
 import type { DsoSetPointView } from "@/lib/wire/coordination";
 
 /** Performance marks around each post-coordination dispatch (tests find it on the timeline). */
@@ -20,18 +20,8 @@ export type PostJob =
 
 /** The DSO's dispatch at a TSO set-point (paper 000 section IV-B) in the solver worker; cancel terminates it. */
 export function usePostCoordination(gridId: string) {
-  const store = useDsoStoreApi();
-  const client = useRef<SolverClient | null>(null);
+  const { store, job, setJob, workers, cancel } = useGridJob<PostJob>(gridId, { phase: "idle" });
   const prefetched = useRef<{ gridId: string; text: string } | null>(null);
-  const [job, setJob] = useState<PostJob>({ phase: "idle" });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job and drops the worker of the previous one (gridId is the trigger)
-  useEffect(() => {
-    setJob({ phase: "idle" });
-    return () => {
-      client.current?.dispose();
-      client.current = null;
-    };
-  }, [gridId]);
 
   const run = useCallback(
     async (sp: DsoSetPointView) => {
@@ -46,9 +36,9 @@ export function usePostCoordination(gridId: string) {
           text = await fetchNetworkText(gridId);
           prefetched.current = { gridId, text };
         }
-        client.current ??= createBrowserSolverClient();
+        const [client] = workers(1);
         performance.mark(POST_MARK_START);
-        const result = await client.current.run(
+        const result = await client.run(
           "post-coordinate",
           { network: text, options, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, ...(sp.kind === "pqv" ? { vPu: sp.vPu } : {}) } },
           { onProgress: (p) => setJob({ phase: "running", setPointId: sp.id, label: p.message, fraction: p.fraction }) },
@@ -56,22 +46,21 @@ export function usePostCoordination(gridId: string) {
         performance.mark(POST_MARK_END);
         setJob({ phase: "done", setPointId: sp.id, result, wallMs: performance.now() - t0 });
       } catch (e) {
-        setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", setPointId: sp.id, message: (e as Error).message });
+        const ended = endedEarly(e);
+        setJob(ended.phase === "cancelled" ? ended : { ...ended, setPointId: sp.id });
       }
     },
-    [gridId, store],
+    [gridId, store, setJob, workers],
   );
   /** Start the worker and load the grid ahead of a dispatch (a set-point is waiting for an answer). */
   const prepare = useCallback(() => {
-    client.current ??= createBrowserSolverClient();
-    client.current.warm();
+    workers(1)[0].warm();
     // Kept here, not in the store: other panels react to the store's network.
     if (store.getState().network?.gridId === gridId || prefetched.current?.gridId === gridId) return;
     fetchNetworkText(gridId).then(
       (text) => (prefetched.current = { gridId, text }),
       () => {},
     );
-  }, [gridId, store]);
-  const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
+  }, [gridId, store, workers]);
   return { job, run, cancel, prepare };
 }

@@ -117,66 +117,52 @@ function sizing(data: GridMapData): Sizing {
  * stable so deck.gl only updates what changed.
  */
 export function buildGridLayers(data: GridMapData, state: GridMapState = {}): Layer[] {
+  const g = prepareGrid(data, state);
+  return [...lineLayers(data, g), ...pointLayers(data, g)];
+}
+
+/** What the layers of one picture share: results that can be shown, sizes, line styles and order, the selection. */
+function prepareGrid(data: GridMapData, state: GridMapState) {
   const { loading, vm } = usableResults(data, state);
   const z = sizing(data);
   const schematic = data.coordinates === "schematic";
-  const lineUnits = { widthUnits: z.widthUnits, widthMinPixels: 1, widthMaxPixels: z.widthMaxPixels } as const;
   const styles = new Map<MapLine, LineStyle>();
   for (const l of data.lines) styles.set(l, lineStyle(l, loading));
   const st = (l: MapLine) => styles.get(l)!;
   // Draw order: service cables, LV, MV; congested lines last, on top.
   const ordered = [...data.lines].sort((a, b) => Number(st(a).congested) - Number(st(b).congested) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.index - b.index);
-  const congested = ordered.filter((l) => st(l).congested);
   const selected = state.selectedId ?? null;
-  const selectedLines = selected?.startsWith("branch:") ? data.lines.filter((l) => elementId.branch(l.id) === selected) : [];
-  const drawnBuses = schematic ? data.buses : data.buses.filter((b) => BUS_RADIUS[b.role] > 0);
-  const selectedPoints: [number, number][] = [];
-  if (selected?.startsWith("bus:")) for (const b of data.buses) if (elementId.bus(b.id) === selected) selectedPoints.push(b.position);
-  if (selected?.startsWith("substation:")) for (const s of data.substations) if (elementId.substation(s.id) === selected) selectedPoints.push(s.position);
   const version = `${loading ? "L" : "-"}${vm ? "V" : "-"}:${selected ?? ""}`;
-  const subStyles = new Map(data.substations.map((s) => [s, substationStyle(s, loading)]));
-  const labels: { text: string; position: [number, number] }[] = [
-    ...data.substations.map((s) => ({ text: s.id, position: s.position })),
-    ...(data.pcc ? [{ text: data.pcc.label ?? "PCC", position: data.pcc.position }] : []),
-  ];
+  return { loading, vm, z, schematic, st, ordered, selected, version };
+}
 
+type PreparedGrid = ReturnType<typeof prepareGrid>;
+
+/** The lines, under them the casing of MV cables and the halos of congested and selected lines. */
+function lineLayers(data: GridMapData, { z, schematic, st, ordered, selected, version }: PreparedGrid): Layer[] {
+  const lineUnits = { widthUnits: z.widthUnits, widthMinPixels: 1, widthMaxPixels: z.widthMaxPixels } as const;
+  const congested = ordered.filter((l) => st(l).congested);
+  const selectedLines = selected?.startsWith("branch:") ? data.lines.filter((l) => elementId.branch(l.id) === selected) : [];
+  /** A wider line of one colour under the lines it is given. */
+  const under = (id: string, lines: MapLine[], color: typeof SELECTION, extraWidth: number) =>
+    new PathLayer<MapLine>({
+      id,
+      data: lines,
+      getPath: (l) => l.path,
+      getColor: color,
+      getWidth: (l) => (st(l).width + extraWidth) * z.width,
+      ...lineUnits,
+      capRounded: true,
+      jointRounded: true,
+      updateTriggers: { getWidth: version },
+    });
   // On the diagram every line of 1 kV and more would be cased; the level shows in the tooltip instead.
   const mvLines = schematic ? [] : ordered.filter((l) => l.kind === "mv" && l.inService);
   return [
     // 20 kV cables get a dark casing, so they read apart from 0.4 kV feeders at any loading.
-    new PathLayer<MapLine>({
-      id: LAYER_IDS.mvCasing,
-      data: mvLines,
-      getPath: (l) => l.path,
-      getColor: MV_CASING,
-      getWidth: (l) => (st(l).width + 4) * z.width,
-      ...lineUnits,
-      capRounded: true,
-      jointRounded: true,
-      updateTriggers: { getWidth: version },
-    }),
-    new PathLayer<MapLine>({
-      id: LAYER_IDS.congestedHalo,
-      data: congested,
-      getPath: (l) => l.path,
-      getColor: CONGESTED_HALO,
-      getWidth: (l) => (st(l).width + 5) * z.width,
-      ...lineUnits,
-      capRounded: true,
-      jointRounded: true,
-      updateTriggers: { getWidth: version },
-    }),
-    new PathLayer<MapLine>({
-      id: LAYER_IDS.selectionHalo,
-      data: selectedLines,
-      getPath: (l) => l.path,
-      getColor: SELECTION,
-      getWidth: (l) => (st(l).width + 9) * z.width,
-      ...lineUnits,
-      capRounded: true,
-      jointRounded: true,
-      updateTriggers: { getWidth: version },
-    }),
+    under(LAYER_IDS.mvCasing, mvLines, MV_CASING, 4),
+    under(LAYER_IDS.congestedHalo, congested, CONGESTED_HALO, 5),
+    under(LAYER_IDS.selectionHalo, selectedLines, SELECTION, 9),
     new PathLayer<MapLine>({
       id: LAYER_IDS.lines,
       data: ordered,
@@ -191,6 +177,21 @@ export function buildGridLayers(data: GridMapData, state: GridMapState = {}): La
       highlightColor: [0, 180, 255, 200],
       updateTriggers: { getColor: version, getWidth: version },
     }),
+  ];
+}
+
+/** Buses, substations, the PCC, the ring around a selected point and the labels. */
+function pointLayers(data: GridMapData, { loading, vm, z, schematic, selected, version }: PreparedGrid): Layer[] {
+  const drawnBuses = schematic ? data.buses : data.buses.filter((b) => BUS_RADIUS[b.role] > 0);
+  const selectedPoints: [number, number][] = [];
+  if (selected?.startsWith("bus:")) for (const b of data.buses) if (elementId.bus(b.id) === selected) selectedPoints.push(b.position);
+  if (selected?.startsWith("substation:")) for (const s of data.substations) if (elementId.substation(s.id) === selected) selectedPoints.push(s.position);
+  const subStyles = new Map(data.substations.map((s) => [s, substationStyle(s, loading)]));
+  const labels: { text: string; position: [number, number] }[] = [
+    ...data.substations.map((s) => ({ text: s.id, position: s.position })),
+    ...(data.pcc ? [{ text: data.pcc.label ?? "PCC", position: data.pcc.position }] : []),
+  ];
+  return [
     new ScatterplotLayer<MapBus>({
       id: LAYER_IDS.buses,
       data: drawnBuses,

@@ -5,6 +5,7 @@ import { BidCells, BidHeadCells } from "./bid-cells";
 import { summarizeBids } from "./dispatch-rows";
 import { Pager } from "./pager";
 import type { TsoMarket } from "@/lib/wire/tso";
+import { TableHead } from "@/components/ui/table-head";
 
 const PAGE = 25;
 
@@ -23,16 +24,7 @@ export function BidsPanel({ market, gridNames }: { market: TsoMarket; gridNames:
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="tso-bid-summary">
-          <thead>
-            <tr>
-              <th>Grid</th>
-              <th>Aggregator</th>
-              <th className="num">Bids</th>
-              <th className="num">Up (MW)</th>
-              <th className="num">Down (MW)</th>
-              <th className="num">Price (€/MWh)</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Grid", "Aggregator", { num: "Bids" }, { num: "Up (MW)" }, { num: "Down (MW)" }, { num: "Price (€/MWh)" }]} />
           <tbody>
             {summary.map((s) => (
               <tr key={`${s.gridId}-${s.owner}`}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { TableHead } from "@/components/ui/table-head";
 import { formatMs } from "@/components/dso/format";
 import type { CoordinateResult } from "@/solver-worker/protocol";
 import type { CoordinationRunView } from "@/lib/wire/coordination";
@@ -19,20 +20,20 @@ export function CoordinationResultView({ result, wallMs }: { result: CoordinateR
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="coordination-setpoints">
-          <thead>
-            <tr>
-              <th>PCC bus</th>
-              <th>Distribution system</th>
-              <th className="num">p (MW)</th>
-              <th className="num">q (MVAr)</th>
-              <th className="num">v (p.u.)</th>
-              <th className="num">DSO cost ($/h)</th>
-              <th className="num">LMP P ($/MWh)</th>
-              <th className="num">LMP Q ($/MVArh)</th>
-              <th>On the region&apos;s boundary</th>
-              <th>Cost model</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "PCC bus",
+              "Distribution system",
+              { num: "p (MW)" },
+              { num: "q (MVAr)" },
+              { num: "v (p.u.)" },
+              { num: "DSO cost ($/h)" },
+              { num: "LMP P ($/MWh)" },
+              { num: "LMP Q ($/MVArh)" },
+              "On the region's boundary",
+              "Cost model",
+            ]}
+          />
           <tbody>
             {result.setPoints.map((s) => (
               <tr key={s.regionId} data-bus={s.tsBus}>
@@ -59,15 +60,7 @@ export function CoordinationResultView({ result, wallMs }: { result: CoordinateR
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="coordination-binding">
-            <thead>
-              <tr>
-                <th>Limit</th>
-                <th>Element</th>
-                <th className="num">Value</th>
-                <th className="num">Limit</th>
-                <th className="num">Multiplier ($/h per unit)</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Limit", "Element", { num: "Value" }, { num: "Limit" }, { num: "Multiplier ($/h per unit)" }]} />
             <tbody>
               {result.binding.map((b, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: a read-only table of one result, never reordered, and rows have no id
@@ -103,18 +96,7 @@ export function CoordinationRuns({ runs }: { runs: CoordinationRunView[] }) {
             {new Date(r.createdAt).toLocaleString()} · {r.transmissionGridName} · {r.status} · {r.objective.toFixed(2)} $/h
           </p>
           <table className="data" data-testid="coordination-run-table">
-            <thead>
-              <tr>
-                <th>PCC bus</th>
-                <th>Grid</th>
-                <th>DSO</th>
-                <th className="num">p (MW)</th>
-                <th className="num">q (MVAr)</th>
-                <th className="num">v (p.u.)</th>
-                <th>Answer</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
+            <TableHead columns={["PCC bus", "Grid", "DSO", { num: "p (MW)" }, { num: "q (MVAr)" }, { num: "v (p.u.)" }, "Answer", "Reason"]} />
             <tbody>
               {r.setPoints.map((s) => (
                 <tr key={s.id} data-bus={s.tsBus} data-status={s.status}>

@@ -1,4 +1,5 @@
 import { formatDateTime } from "@/components/dso/format";
+import { TableHead } from "@/components/ui/table-head";
 import type { PublishedModelSummary } from "@/lib/wire/tso";
 
 /** The light models the DSOs published: all the TSO knows of their grids. */
@@ -9,19 +10,7 @@ export function PublishedModels({ models }: { models: PublishedModelSummary[] })
   return (
     <div className="table-wrap">
       <table className="data" data-testid="tso-light-models">
-        <thead>
-          <tr>
-            <th>Grid</th>
-            <th>DSO</th>
-            <th>Published</th>
-            <th>Operating points</th>
-            <th className="num">Locations</th>
-            <th className="num">Monitored (buses / branches)</th>
-            <th>Q</th>
-            <th className="num">Size (MB)</th>
-            <th>Map</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Grid", "DSO", "Published", "Operating points", { num: "Locations" }, { num: "Monitored (buses / branches)" }, "Q", { num: "Size (MB)" }, "Map"]} />
         <tbody>
           {models.map((m) => (
             <tr key={m.id}>

@@ -5,6 +5,7 @@ import { formatDateTime } from "@/components/dso/format";
 import { PlotlyChart } from "@/components/dso/plotly-chart";
 import { fetchPublishedRegions } from "@/lib/client/region-api";
 import { PQV_REGION_SCHEMA, type PublishedPqRegion, type PublishedPqvRegion, type PublishedRegionEntry } from "@/lib/regions/published";
+import { TableHead } from "@/components/ui/table-head";
 
 type PqEntry = PublishedRegionEntry & { region: PublishedPqRegion };
 type PqvEntry = PublishedRegionEntry & { region: PublishedPqvRegion };
@@ -63,18 +64,7 @@ export function PublishedRegions() {
       {pq.length > 0 && (
         <div className="table-wrap">
           <table className="data" data-testid="tso-regions">
-            <thead>
-              <tr>
-                <th>Grid</th>
-                <th>DSO</th>
-                <th>Region</th>
-                <th className="num">Area (MW·MVAr)</th>
-                <th className="num">p range (MW)</th>
-                <th className="num">q range (MVAr)</th>
-                <th>Carries</th>
-                <th>Published</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Grid", "DSO", "Region", { num: "Area (MW·MVAr)" }, { num: "p range (MW)" }, { num: "q range (MVAr)" }, "Carries", "Published"]} />
             <tbody>
               {pq.map((r) => {
                 const ps = r.region.polygon.map((p) => p[0]);
@@ -114,18 +104,7 @@ function PqvTable({ regions }: { regions: PqvEntry[] }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="tso-pqv-regions">
-        <thead>
-          <tr>
-            <th>Grid</th>
-            <th>DSO</th>
-            <th>Polynomial</th>
-            <th className="num">p (MW)</th>
-            <th className="num">q (MVAr)</th>
-            <th className="num">v (p.u.)</th>
-            <th>Cost model</th>
-            <th>Published</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Grid", "DSO", "Polynomial", { num: "p (MW)" }, { num: "q (MVAr)" }, { num: "v (p.u.)" }, "Cost model", "Published"]} />
         <tbody>
           {regions.map((r) => {
             const g = r.region;

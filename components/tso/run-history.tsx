@@ -1,4 +1,5 @@
 import { formatDateTime } from "@/components/dso/format";
+import { TableHead } from "@/components/ui/table-head";
 import type { RunListItem } from "@/lib/wire/tso";
 
 /** The recent TSO clearings (ClearingRun, kind "tso"). */
@@ -7,19 +8,7 @@ export function TsoRunHistory({ runs }: { runs: RunListItem[] }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid="tso-runs">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>By</th>
-            <th className="num">Requested (MW)</th>
-            <th>Mode</th>
-            <th>Status</th>
-            <th className="num">Activated (MW)</th>
-            <th className="num">Cost (€)</th>
-            <th className="num">Iterations</th>
-            <th className="num">Violations</th>
-          </tr>
-        </thead>
+        <TableHead columns={["When", "By", { num: "Requested (MW)" }, "Mode", "Status", { num: "Activated (MW)" }, { num: "Cost (€)" }, { num: "Iterations" }, { num: "Violations" }]} />
         <tbody>
           {runs.map((r) => (
             <tr key={r.id}>

@@ -10,7 +10,11 @@ import type { StudyJobResult } from "@/lib/client/study-job";
 import { studyCsv, type StudyMethodReport } from "@/lib/coordination/report";
 import type { CoordMethod } from "@/lib/coordination/representation";
 import { deviationFigure, METHOD_NAME, violationFigure } from "./study-plots";
-import { defaultStudyWorkers, useStudy } from "./use-study";
+import { useStudy } from "./use-study";
+import { defaultPoolWorkers } from "@/components/progress/use-solver-workers";
+import { TableHead } from "@/components/ui/table-head";
+import { Card } from "@/components/ui/card";
+import { JobEnd } from "@/components/progress/job-end";
 
 const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
 
@@ -21,16 +25,12 @@ const ALL: CoordMethod[] = ["lds", "slc", "exact", "pqv"];
  */
 export function StudyPanel() {
   const [methods, setMethods] = useState<CoordMethod[]>(["lds", "slc", "exact"]);
-  const [workers, setWorkers] = useState(defaultStudyWorkers);
+  const [workers, setWorkers] = useState(defaultPoolWorkers);
   const { job, run, cancel } = useStudy();
   const running = job.phase === "running";
   const toggle = (m: CoordMethod) => setMethods((ms) => (ms.includes(m) ? ms.filter((x) => x !== m) : ALL.filter((x) => x === m || ms.includes(x))));
   return (
-    <div className="card" data-testid="study-panel">
-      <div className="card-title">
-        <h2>The 29-feeder study</h2>
-        <span className="muted small">case30 with 29 distribution systems attached by demand (paper 000 section IV-B)</span>
-      </div>
+    <Card title="The 29-feeder study" note="case30 with 29 distribution systems attached by demand (paper 000 section IV-B)" testId="study-panel">
       <div className={styles.form}>
         <fieldset className={styles.fieldset} disabled={running}>
           <legend>Regions the DSOs publish</legend>
@@ -51,32 +51,16 @@ export function StudyPanel() {
         <button type="button" className="btn btn-primary" disabled={running || methods.length === 0} onClick={() => void run(methods, workers)} data-testid="study-run">
           {job.phase === "done" ? "Run again" : "Run the study"}
         </button>
-        {running && (
-          <>
-            <JobProgress fraction={job.total ? job.done / job.total : 0} label={job.message} testId="study-progress" />
-            <button type="button" className="btn" onClick={cancel} data-testid="study-cancel">
-              Cancel
-            </button>
-          </>
-        )}
+        {running && <JobProgress fraction={job.total ? job.done / job.total : 0} label={job.message} testId="study-progress" cancel={{ run: cancel, testId: "study-cancel" }} />}
         {!running && (
           <span className="muted small">
             Regions are built in {workers} solver worker{workers > 1 ? "s" : ""} (the DSOs&apos; offline step); the PQV regions take about a minute.
           </span>
         )}
       </div>
-      {job.phase === "failed" && (
-        <div className="alert alert-error" role="alert" data-testid="study-error">
-          The study could not run: {job.message}
-        </div>
-      )}
-      {job.phase === "cancelled" && (
-        <div className="alert alert-warn" role="status" data-testid="study-cancelled">
-          Cancelled. The solver workers were stopped.
-        </div>
-      )}
+      <JobEnd job={job} failed="The study could not run" testIds={{ error: "study-error", cancelled: "study-cancelled" }} pool />
       {job.phase === "done" && <StudyResults result={job.result} />}
-    </div>
+    </Card>
   );
 }
 
@@ -104,18 +88,18 @@ function StudyResults({ result }: { result: StudyJobResult }) {
       </div>
       <div className="table-wrap">
         <table className="data" data-testid="study-methods">
-          <thead>
-            <tr>
-              <th>Regions</th>
-              <th className="num">f ($/h)</th>
-              <th className="num">vs f*</th>
-              <th className="num">violations V / P / Q / branch</th>
-              <th className="num">worst unit (MW, MVAr) / voltage (p.u.)</th>
-              <th className="num">TSO OPF (ms)</th>
-              <th className="num">DSO solves (ms, sum / longest)</th>
-              <th className="num">regions (ms, summed)</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Regions",
+              { num: "f ($/h)" },
+              { num: "vs f*" },
+              { num: "violations V / P / Q / branch" },
+              { num: "worst unit (MW, MVAr) / voltage (p.u.)" },
+              { num: "TSO OPF (ms)" },
+              { num: "DSO solves (ms, sum / longest)" },
+              { num: "regions (ms, summed)" },
+            ]}
+          />
           <tbody>
             {r.methods.map((m) => (
               <tr key={m.method} data-method={m.method} data-violations={total(m)}>

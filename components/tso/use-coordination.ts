@@ -1,8 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { endedEarly, type SolverJob, useSolverWorkers } from "@/components/progress/use-solver-workers";
 import { fetchTransmissionNetwork } from "@/lib/client/coordination-api";
-import { createBrowserSolverClient, SolverCancelledError, type SolverClient } from "@/lib/client/solver-client";
 import type { PublishedRegionEntry } from "@/lib/regions/published";
 import type { CoordinateResult } from "@/solver-worker/protocol";
 
@@ -15,58 +15,56 @@ export interface Assignment {
   tsBus: number;
 }
 
-export type CoordinationJob =
-  | { phase: "idle" }
-  | { phase: "running"; label: string; fraction: number }
-  | { phase: "done"; result: CoordinateResult; gridId: string; replaceDemand: boolean; wallMs: number }
-  | { phase: "failed"; message: string }
-  | { phase: "cancelled" };
+export type CoordinationJob = SolverJob<{ label: string; fraction: number }, { result: CoordinateResult; gridId: string; replaceDemand: boolean; wallMs: number }>;
 
 /** The TSO's region-based AC-OPF in the solver worker; cancel terminates the worker. */
 export function useCoordination() {
-  const client = useRef<SolverClient | null>(null);
+  const { workers, cancel } = useSolverWorkers();
   const networks = useRef(new Map<string, string>());
   const [job, setJob] = useState<CoordinationJob>({ phase: "idle" });
-  useEffect(() => () => client.current?.dispose(), []);
 
   /** Load the grid and start the worker ahead of the run (while the operator assigns the regions). */
-  const prepare = useCallback((gridId: string) => {
-    client.current ??= createBrowserSolverClient();
-    client.current.warm();
-    if (!gridId || networks.current.has(gridId)) return;
-    fetchTransmissionNetwork(gridId).then(
-      (text) => networks.current.set(gridId, text),
-      () => {},
-    );
-  }, []);
-
-  const run = useCallback(async (gridId: string, assignments: Assignment[], replaceDemand: boolean) => {
-    setJob({ phase: "running", label: "Loading the transmission grid", fraction: 0 });
-    const t0 = performance.now();
-    try {
-      let text = networks.current.get(gridId);
-      if (text === undefined) {
-        text = await fetchTransmissionNetwork(gridId);
-        networks.current.set(gridId, text);
-      }
-      client.current ??= createBrowserSolverClient();
-      performance.mark(COORDINATE_MARK_START);
-      const result = await client.current.run(
-        "coordinate",
-        {
-          network: text,
-          replaceDemand,
-          assignments: assignments.map((a) => ({ regionId: a.entry.id, label: `${a.entry.gridName} (${a.entry.method})`, tsBus: a.tsBus, region: a.entry.region })),
-        },
-        { onProgress: (p) => setJob({ phase: "running", label: p.message, fraction: p.fraction }) },
+  const prepare = useCallback(
+    (gridId: string) => {
+      workers(1)[0].warm();
+      if (!gridId || networks.current.has(gridId)) return;
+      fetchTransmissionNetwork(gridId).then(
+        (text) => networks.current.set(gridId, text),
+        () => {},
       );
-      performance.mark(COORDINATE_MARK_END);
-      setJob({ phase: "done", result, gridId, replaceDemand, wallMs: performance.now() - t0 });
-    } catch (e) {
-      setJob(e instanceof SolverCancelledError ? { phase: "cancelled" } : { phase: "failed", message: (e as Error).message });
-    }
-  }, []);
+    },
+    [workers],
+  );
 
-  const cancel = useCallback(() => client.current?.cancel("cancelled by the operator"), []);
+  const run = useCallback(
+    async (gridId: string, assignments: Assignment[], replaceDemand: boolean) => {
+      setJob({ phase: "running", label: "Loading the transmission grid", fraction: 0 });
+      const t0 = performance.now();
+      try {
+        let text = networks.current.get(gridId);
+        if (text === undefined) {
+          text = await fetchTransmissionNetwork(gridId);
+          networks.current.set(gridId, text);
+        }
+        const [client] = workers(1);
+        performance.mark(COORDINATE_MARK_START);
+        const result = await client.run(
+          "coordinate",
+          {
+            network: text,
+            replaceDemand,
+            assignments: assignments.map((a) => ({ regionId: a.entry.id, label: `${a.entry.gridName} (${a.entry.method})`, tsBus: a.tsBus, region: a.entry.region })),
+          },
+          { onProgress: (p) => setJob({ phase: "running", label: p.message, fraction: p.fraction }) },
+        );
+        performance.mark(COORDINATE_MARK_END);
+        setJob({ phase: "done", result, gridId, replaceDemand, wallMs: performance.now() - t0 });
+      } catch (e) {
+        setJob(endedEarly(e));
+      }
+    },
+    [workers],
+  );
+
   return { job, run, cancel, prepare };
 }

@@ -6,6 +6,7 @@ import type { ClearingIteration } from "@/lib/client/tso-clearing";
 import styles from "./tso.module.css";
 import { criticalLoadingFigure, criticalVoltageFigure } from "./validation-plots";
 import type { TsoValidation } from "@/lib/wire/tso";
+import { TableHead } from "@/components/ui/table-head";
 
 const sci = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : "—");
 
@@ -14,19 +15,19 @@ export function ValidationTable({ validations }: { validations: TsoValidation[] 
   return (
     <div className="table-wrap">
       <table className="data" data-testid="validation-table">
-        <thead>
-          <tr>
-            <th>Grid</th>
-            <th>AC power flow</th>
-            <th className="num">Violations</th>
-            <th className="num">V MAE</th>
-            <th className="num">V RMSE</th>
-            <th className="num">Loading MAE</th>
-            <th className="num">Loading RMSE</th>
-            <th className="num">Max error V / loading</th>
-            <th className="num">PCC import (MW)</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            "Grid",
+            "AC power flow",
+            { num: "Violations" },
+            { num: "V MAE" },
+            { num: "V RMSE" },
+            { num: "Loading MAE" },
+            { num: "Loading RMSE" },
+            { num: "Max error V / loading" },
+            { num: "PCC import (MW)" },
+          ]}
+        />
         <tbody>
           {validations.map((v) => (
             <tr key={v.lightModelId} data-testid="validation-row" data-violations={v.violations} data-verdict={v.verdict}>
@@ -78,18 +79,9 @@ export function IterationsTable({ iterations }: { iterations: ClearingIteration[
   return (
     <div className="table-wrap">
       <table className="data" data-testid="iterations-table">
-        <thead>
-          <tr>
-            <th className="num">Iteration</th>
-            <th>Clearing</th>
-            <th className="num">Activated (MW)</th>
-            <th className="num">Cost (€)</th>
-            <th className="num">Violations</th>
-            <th className="num">Max error V (p.u.)</th>
-            <th className="num">Max error loading (%)</th>
-            <th>Then</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[{ num: "Iteration" }, "Clearing", { num: "Activated (MW)" }, { num: "Cost (€)" }, { num: "Violations" }, { num: "Max error V (p.u.)" }, { num: "Max error loading (%)" }, "Then"]}
+        />
         <tbody>
           {iterations.map((s) => (
             <tr key={s.iteration} data-testid="iteration-row" data-action={s.action}>

@@ -24,11 +24,16 @@ export async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function uploadGrid(file: File, name: string): Promise<GridSummary> {
+/** An upload's form: the file, and its name when the operator gave one. */
+export function fileForm(file: File, name: string): FormData {
   const form = new FormData();
   form.set("file", file);
   if (name.trim()) form.set("name", name.trim());
-  return (await json<{ grid: GridSummary }>(await fetch("/api/grids", { method: "POST", body: form }))).grid;
+  return form;
+}
+
+export async function uploadGrid(file: File, name: string): Promise<GridSummary> {
+  return (await json<{ grid: GridSummary }>(await fetch("/api/grids", { method: "POST", body: fileForm(file, name) }))).grid;
 }
 
 export async function deleteGrid(id: string): Promise<void> {

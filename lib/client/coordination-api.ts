@@ -1,4 +1,4 @@
-import { failure, json } from "./api";
+import { failure, fileForm, json } from "./api";
 import type { CoordinationRunInput, CoordinationRunView, DsoSetPointView, TransmissionGridSummary } from "@/lib/wire/coordination";
 
 /** The TSO's and the DSOs' calls around coordination (app/api/tso/transmission-grids, coordination-runs; app/api/grids/[id]/set-points). */
@@ -8,10 +8,7 @@ export async function fetchTransmissionGrids(signal?: AbortSignal): Promise<Tran
 }
 
 export async function uploadTransmissionGrid(file: File, name: string): Promise<TransmissionGridSummary> {
-  const form = new FormData();
-  form.set("file", file);
-  if (name.trim()) form.set("name", name.trim());
-  return (await json<{ grid: TransmissionGridSummary }>(await fetch("/api/tso/transmission-grids", { method: "POST", body: form }))).grid;
+  return (await json<{ grid: TransmissionGridSummary }>(await fetch("/api/tso/transmission-grids", { method: "POST", body: fileForm(file, name) }))).grid;
 }
 
 export async function fetchTransmissionNetwork(id: string): Promise<string> {
