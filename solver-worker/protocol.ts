@@ -7,7 +7,7 @@
  * To add a message type: add a row to SolverProtocol, a handler in HANDLERS
  * (solver-worker/handlers.ts), and call it with `client.run("<type>", request)`.
  */
-import type { MarketClearingResult } from "../lib/clearing/clear";
+import type { MarketClearingResult } from "../lib/clearing/result";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { StudyReport } from "../lib/coordination/report";
 import type { Represented } from "../lib/coordination/represent";
