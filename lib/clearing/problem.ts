@@ -28,14 +28,8 @@ export interface LimitRow {
   extreme: number;
 }
 
-export interface ClearingProblem {
-  lm: LightModel;
-  ops: DecodedOperatingPoint[];
-  bids: Bid[];
-  requestMw: number;
-  /** The fallback problem: no balance, maximize (1) or minimize (-1) the delivered total. */
-  maximizeDelivery?: 1 | -1;
-  reactive: boolean;
+/** The box of bid activations, per bid slot (location with bids): P in [lo, hi], Q in [qlo, qhi]. */
+interface ActivationBox {
   /** Location index (in the light model) of each bid slot, and the bids at each slot. */
   bidLoc: number[];
   bidsAt: number[][];
@@ -43,21 +37,21 @@ export interface ClearingProblem {
   hi: Float64Array;
   qlo: Float64Array;
   qhi: Float64Array;
+}
+
+export interface ClearingProblem extends ActivationBox {
+  lm: LightModel;
+  ops: DecodedOperatingPoint[];
+  bids: Bid[];
+  requestMw: number;
+  /** The fallback problem: no balance, maximize (1) or minimize (-1) the delivered total. */
+  maximizeDelivery?: 1 | -1;
+  reactive: boolean;
   /** Limit rows that can bind, after screening. */
   candidates: LimitRow[];
   screenedOut: number;
   /** (14h) rows: for each ordered pair (i, j), d = P_i − P_j, constant K and H_min. */
   voronoi: { i: number; j: number; d: Float64Array; k: number; hMin: number }[];
-}
-
-/** The box of bid activations, per bid slot (location with bids): P in [lo, hi], Q in [qlo, qhi]. */
-interface ActivationBox {
-  bidLoc: number[];
-  bidsAt: number[][];
-  lo: Float64Array;
-  hi: Float64Array;
-  qlo: Float64Array;
-  qhi: Float64Array;
 }
 
 /** Bids grouped into slots, one per light-model location that has bids, in order of first appearance. */
@@ -201,12 +195,7 @@ export function prepareClearing(
     requestMw,
     maximizeDelivery: opts.maximizeDelivery,
     reactive,
-    bidLoc: box.bidLoc,
-    bidsAt: box.bidsAt,
-    lo: box.lo,
-    hi: box.hi,
-    qlo: box.qlo,
-    qhi: box.qhi,
+    ...box,
     candidates,
     screenedOut,
     voronoi,
