@@ -4,6 +4,7 @@ import { clearMarket, prepareDso, type HighsLike } from "../clearing";
 import { nodeHighs } from "../clearing/highs-node";
 import { generateDistrict } from "../district";
 import { encodeMatrix, type LightModel } from "../sensitivity/light-model";
+import { lightModelHeader } from "../testing/light-model";
 import { parseAggregatedBidsCsv, parseAggregatedBidsJson, writeAggregatedBidsCsv, writeAggregatedBidsJson, type AggregatedBid } from "./aggregated";
 import { readCsvRows } from "../util/csv";
 import { aggregatedResultsCsv, demoPortfolios, disaggregate, reaggregate, registryFromDso, type AggregatedResult, type GridAssetRegistry } from "./bcm";
@@ -141,12 +142,7 @@ describe("bid congestion manager", () => {
 
   it("clears across two grids with one balance, honours a joint minimum, and conserves volumes exactly", () => {
     const lm = (locations: string[], ltdf: number[]): LightModel => ({
-      schema: "flexplat-light-model",
-      version: 1,
-      modelId: "t",
-      createdAt: "",
-      units: { injection: "MW", voltage: "p.u.", loading: "%", vtdf: "p.u./MW", ltdf: "%/MW", vtdfQ: "p.u./MVAr", ltdfQ: "%/MVAr" },
-      limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMinPct: -100, loadingMaxPct: 100 },
+      ...lightModelHeader("t", ""),
       locations,
       monitoredBuses: [],
       monitoredBranches: ["B"],
