@@ -1,4 +1,6 @@
-import { clearMarket, type GridBids, type HighsLike } from "../lib/clearing/clear";
+import { clearMarket } from "../lib/clearing/clear";
+import type { GridBids } from "../lib/clearing/problem";
+import type { HighsLike } from "../lib/clearing/solve";
 import { decodeOperatingPoints, parseLightModel, type DecodedOperatingPoint, type LightModel, type LightOperatingPoint } from "../lib/sensitivity/light-model";
 import { isHighsLoaded, loadHighs } from "./highs";
 import type { ClearGridInput, ClearRequest, ClearResult, ClearStage, JsonText, StageProgress } from "./protocol";

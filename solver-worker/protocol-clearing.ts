@@ -2,7 +2,7 @@
  * Message types of the market: the DSO's light model (sensitivities) and the TSO's
  * MILP clearing over the published light models. Part of the table in solver-worker/protocol.ts.
  */
-import type { MarketClearingResult } from "../lib/clearing/clear";
+import type { MarketClearingResult } from "../lib/clearing/result";
 import type { BidGroup } from "../lib/clearing/milp";
 import type { Network } from "../lib/grid/types";
 import type { Bid } from "../lib/market/bids";

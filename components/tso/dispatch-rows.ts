@@ -1,4 +1,4 @@
-import type { BidDispatch } from "@/lib/clearing/clear";
+import type { BidDispatch } from "@/lib/clearing/result";
 import type { TsoMarket } from "@/lib/wire/tso";
 
 /** Per grid and owner: how many bids, how much up and down, which prices. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runSchema } from "@/app/api/tso/runs/schema";
-import type { BidDispatch } from "@/lib/clearing/clear";
+import type { BidDispatch } from "@/lib/clearing/result";
 import type { ClearingOutcome } from "@/lib/client/tso-clearing";
 import { dispatchRows, dispatchTotals, summarizeBids } from "./dispatch-rows";
 import { runRecord } from "./run-record";

@@ -3,9 +3,11 @@ import { parseMatpowerCase } from "../grid/matpower";
 import type { Bid } from "../market/bids";
 import { defaultBids } from "../market/default-bids";
 import { readSharedCase } from "../testing/shared";
+import { lightModelHeader } from "../testing/light-model";
 import { decodeOperatingPoints, encodeMatrix, type LightModel } from "../sensitivity/light-model";
 import { checkDispatch } from "./check";
-import { clearBids, type HighsLike } from "./clear";
+import { clearBids } from "./clear";
+import type { HighsLike } from "./solve";
 import { addOperatingPoint, prepareDso, restoreDso } from "./dso";
 import { nodeHighs } from "./highs-node";
 import { validateDispatch } from "./validate";
@@ -19,12 +21,7 @@ beforeAll(async () => {
 /** A hand-made light model: locations A, B; one monitored bus; one monitored branch. */
 function tinyModel(points: { p: [number, number]; v: number; l: number; vtdf: [number, number]; ltdf: [number, number] }[]): LightModel {
   return {
-    schema: "flexplat-light-model",
-    version: 1,
-    modelId: "lm-test",
-    createdAt: new Date(0).toISOString(),
-    units: { injection: "MW", voltage: "p.u.", loading: "%", vtdf: "p.u./MW", ltdf: "%/MW", vtdfQ: "p.u./MVAr", ltdfQ: "%/MVAr" },
-    limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMinPct: -100, loadingMaxPct: 100 },
+    ...lightModelHeader("lm-test", new Date(0).toISOString()),
     locations: ["A", "B"],
     monitoredBuses: ["V1"],
     monitoredBranches: ["B1"],

@@ -1,5 +1,5 @@
 import loadHighs from "highs";
-import type { HighsLike } from "./clear";
+import type { HighsLike } from "./solve";
 
 let instance: Promise<HighsLike> | null = null;
 

@@ -1,6 +1,7 @@
 import type { Bid } from "./bid";
 import { decodeOperatingPoints, type LightModel } from "../sensitivity/light-model";
-import { clearBids, type ClearingOptions, type ClearingResult, type HighsLike } from "./clear";
+import { clearBids, type ClearingOptions, type ClearingResult } from "./clear";
+import type { HighsLike } from "./solve";
 import { addOperatingPoint, type DsoContext } from "./dso";
 import { validateDispatch, type ValidationResult } from "./validate";
 import { checkOfValidation, decideVerifyStep, VERIFY_DEFAULTS, type Tightening } from "./verify-step";

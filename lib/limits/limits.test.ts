@@ -6,6 +6,7 @@ import { BidFormatError, parseAggregatedBidsCsv, parseAggregatedBidsJson, parseB
 import { parsePublishedRegionText, RegionFormatError } from "../regions/published";
 import { LightModelError, parseLightModel, parseLightModelText } from "../sensitivity/light-model";
 import { readSharedCase, sharedCaseNames } from "../testing/shared";
+import { lightModelHeader } from "../testing/light-model";
 import { BID_LIMITS, GEOJSON_LIMITS, GRID_JSON_LIMITS, MATPOWER_LIMITS } from ".";
 import { scanJsonText } from "./json-scan";
 
@@ -142,12 +143,7 @@ describe("JSON importer limits", () => {
     const huge = { rows: n, cols: n, encoding: "f64-base64", data: "" };
     const zeros = Array(n).fill(0);
     const lm = {
-      schema: "flexplat-light-model",
-      version: 1,
-      modelId: "lm-1",
-      createdAt: "2026-01-01T00:00:00.000Z",
-      units: { injection: "MW", voltage: "p.u.", loading: "%", vtdf: "p.u./MW", ltdf: "%/MW", vtdfQ: "p.u./MVAr", ltdfQ: "%/MVAr" },
-      limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMinPct: -100, loadingMaxPct: 100 },
+      ...lightModelHeader("lm-1", "2026-01-01T00:00:00.000Z"),
       locations: ids("L"),
       monitoredBuses: ids("V"),
       monitoredBranches: ids("B"),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BID_LIMITS, formatCount } from "../limits";
 import { writeCsv } from "../util/csv";
-import { BidFormatError, cellText, parseBidJsonText, readBidCsv } from "./bids";
+import { BidFormatError, bidCsvFields, cellText, parseBidJsonText, readBidCsvTable } from "./bids";
 
 /**
  * An aggregator's portfolio bid (DigIPlat workflow, provisioning paper section II):
@@ -109,46 +109,23 @@ export function validateAggregatedBids(bids: AggregatedBid[], where: (i: number)
 const AGGREGATED_CSV_COLUMNS = ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "minActivationMW", "indivisible", "assetId", "grid", "location", "assetMW", "share"] as const;
 
 export function parseAggregatedBidsCsv(text: string, name = "portfolio.csv"): AggregatedBid[] {
-  const { header: head, rows } = readBidCsv(text, name);
-  const header = head.cells;
-  for (const h of header) {
-    if (!(AGGREGATED_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${head.line}: unknown column '${cellText(h)}'; expected ${AGGREGATED_CSV_COLUMNS.join(", ")}`);
-    }
-  }
-  for (const r of ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "assetId", "grid"]) {
-    if (!header.includes(r)) throw new BidFormatError(`${name} line ${head.line}: missing column '${r}'`);
-  }
+  const { header, rows } = readBidCsvTable(text, name, AGGREGATED_CSV_COLUMNS, ["bidId", "owner", "direction", "totalMW", "priceEURperMWh", "assetId", "grid"]);
   const bids = new Map<string, { bid: AggregatedBid; line: number }>();
-  for (const { cells, line } of rows) {
-    const at = `${name} line ${line}`;
-    if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
-    const get = (c: string) => (header.indexOf(c) >= 0 ? cells[header.indexOf(c)] : "");
-    const num = (c: string, required: boolean): number | undefined => {
-      const s = get(c);
-      if (s === "") {
-        if (required) throw new BidFormatError(`${at}: missing ${c}`);
-        return undefined;
-      }
-      const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
-      return v;
-    };
+  for (const row of rows) {
+    const { line } = row;
+    const { at, get, num, indivisible } = bidCsvFields(header, row, name);
     const id = get("bidId");
     if (!id) throw new BidFormatError(`${at}: missing bidId`);
     const direction = get("direction");
     if (direction !== "up" && direction !== "down") throw new BidFormatError(`${at}: direction '${cellText(direction)}' must be up or down`);
-    const indiv = get("indivisible").toLowerCase();
-    if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
-      throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
-    }
+    const indiv = indivisible();
     const fields = {
       owner: get("owner"),
       direction: direction as "up" | "down",
       volumeMw: num("totalMW", true)!,
       priceEurPerMwh: num("priceEURperMWh", true)!,
       minActivationMw: num("minActivationMW", false),
-      indivisible: ["true", "yes", "1"].includes(indiv) ? true : undefined,
+      indivisible: indiv ? true : undefined,
     };
     const asset: AggregatedAsset = { assetId: get("assetId"), grid: get("grid") };
     if (get("location")) asset.location = get("location");

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectBidFormatError } from "./bids.fixtures";
 import { clearMarket, prepareDso, type HighsLike } from "../clearing";
 import { nodeHighs } from "../clearing/highs-node";
 import { generateDistrict } from "../district";
 import { encodeMatrix, type LightModel } from "../sensitivity/light-model";
+import { lightModelHeader } from "../testing/light-model";
 import { parseAggregatedBidsCsv, parseAggregatedBidsJson, writeAggregatedBidsCsv, writeAggregatedBidsJson, type AggregatedBid } from "./aggregated";
 import { readCsvRows } from "../util/csv";
 import { aggregatedResultsCsv, demoPortfolios, disaggregate, reaggregate, registryFromDso, type AggregatedResult, type GridAssetRegistry } from "./bcm";
-import { BidFormatError } from "./bids";
 
 let highs: HighsLike;
 beforeAll(async () => {
@@ -47,17 +48,6 @@ const portfolio: AggregatedBid[] = [
   { id: "shares", owner: "agg-y", direction: "up", volumeMw: 0.01, priceEurPerMwh: 90, assets: [{ assetId: "pv-3", grid: "north", location: "bus:20", share: 1 }] },
 ];
 
-function fails(f: () => unknown, pattern: RegExp) {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BidFormatError);
-    expect((e as Error).message).toMatch(pattern);
-    return;
-  }
-  throw new Error("expected a BidFormatError");
-}
-
 describe("aggregated bids", () => {
   it("round-trip through CSV (one row per asset) and JSON", () => {
     expect(parseAggregatedBidsCsv(writeAggregatedBidsCsv(portfolio))).toEqual(portfolio);
@@ -86,17 +76,17 @@ describe("aggregated bids", () => {
     ["a bid id with '#' or spaces", () => parseAggregatedBidsCsv(`${H}\np#1,a,up,1,50,u1,north,,,\n`), /line 2: bid id "p#1" is not allowed/],
     ["a bid id starting with '-'", () => parseAggregatedBidsJson(JSON.stringify([{ ...portfolio[1], id: "-x" }])), /bid id "-x" is not allowed/],
   ];
-  for (const [what, f, pattern] of cases) it(`rejects ${what}`, () => fails(f, pattern));
+  for (const [what, f, pattern] of cases) it(`rejects ${what}`, () => expectBidFormatError(f, pattern));
 
   it("rejects unknown assets and grids, a location that is not the unit's, and volumes beyond a unit's offer", () => {
     const one = (asset: AggregatedBid["assets"][number], volumeMw = 0.001, owner = "agg-x"): AggregatedBid[] => [
       { id: "b", owner, direction: volumeMw > 0 ? "up" : "down", volumeMw, priceEurPerMwh: 1, assets: [asset] },
     ];
-    fails(() => disaggregate(one({ assetId: "nope", grid: "north" }), [registry]), /asset nope: Netz Nord has no unit 'nope'/);
-    fails(() => disaggregate(one({ assetId: "ev-1", grid: "Netz Nord" }), [registry]), /no grid with id 'Netz Nord' is on the market/);
-    fails(() => disaggregate(one({ assetId: "ev-1", grid: "north", location: "bus:99" }), [registry]), /location 'bus:99' is not where the unit connects \(bus:10\)/);
-    fails(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, 0.02), [registry]), /0\.02 MW upward exceeds what the unit offers \(0\.011000 MW\)/);
-    fails(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, -0.001), [registry]), /downward exceeds what the unit offers \(0\.000000 MW\)/);
+    expectBidFormatError(() => disaggregate(one({ assetId: "nope", grid: "north" }), [registry]), /asset nope: Netz Nord has no unit 'nope'/);
+    expectBidFormatError(() => disaggregate(one({ assetId: "ev-1", grid: "Netz Nord" }), [registry]), /no grid with id 'Netz Nord' is on the market/);
+    expectBidFormatError(() => disaggregate(one({ assetId: "ev-1", grid: "north", location: "bus:99" }), [registry]), /location 'bus:99' is not where the unit connects \(bus:10\)/);
+    expectBidFormatError(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, 0.02), [registry]), /0\.02 MW upward exceeds what the unit offers \(0\.011000 MW\)/);
+    expectBidFormatError(() => disaggregate(one({ assetId: "ev-1", grid: "north" }, -0.001), [registry]), /downward exceeds what the unit offers \(0\.000000 MW\)/);
   });
 
   it("caps each unit over all bids given: two bids on one unit together within its offer", () => {
@@ -104,7 +94,7 @@ describe("aggregated bids", () => {
       { id: "b1", owner: "agg-x", direction: "up", volumeMw: 0.008, priceEurPerMwh: 1, assets: [{ assetId: "ev-1", grid: "north" }] },
       { id: "b2", owner: "agg-x", direction: "up", volumeMw: 0.008, priceEurPerMwh: 1, assets: [{ assetId: "ev-1", grid: "north" }] },
     ];
-    fails(() => disaggregate(twice, [registry]), /unit ev-1 in Netz Nord: 0\.016000 MW upward over these bids exceeds what the unit offers \(0\.011000 MW\)/);
+    expectBidFormatError(() => disaggregate(twice, [registry]), /unit ev-1 in Netz Nord: 0\.016000 MW upward over these bids exceeds what the unit offers \(0\.011000 MW\)/);
     // Up and down are separate offers of the same unit.
     const both: AggregatedBid[] = [
       { id: "u", owner: "agg-x", direction: "up", volumeMw: 0.01, priceEurPerMwh: 1, assets: [{ assetId: "bat-2", grid: "north" }] },
@@ -152,12 +142,7 @@ describe("bid congestion manager", () => {
 
   it("clears across two grids with one balance, honours a joint minimum, and conserves volumes exactly", () => {
     const lm = (locations: string[], ltdf: number[]): LightModel => ({
-      schema: "flexplat-light-model",
-      version: 1,
-      modelId: "t",
-      createdAt: "",
-      units: { injection: "MW", voltage: "p.u.", loading: "%", vtdf: "p.u./MW", ltdf: "%/MW", vtdfQ: "p.u./MVAr", ltdfQ: "%/MVAr" },
-      limits: { vMinPu: 0.95, vMaxPu: 1.05, loadingMinPct: -100, loadingMaxPct: 100 },
+      ...lightModelHeader("t", ""),
       locations,
       monitoredBuses: [],
       monitoredBranches: ["B"],
@@ -275,7 +260,7 @@ describe("CSV round trip of portfolios and BCM results", () => {
     const crlf = `\uFEFF${writeAggregatedBidsCsv(tricky).replace(/\n/g, "\r\n")}`;
     expect(parseAggregatedBidsCsv(crlf)).toEqual(tricky);
     // The asset rows are on line 2 and lines 3-4 (a cell over two lines), so the bad row is on line 5.
-    fails(() => parseAggregatedBidsCsv(`${crlf}p-2,a,sideways,1,50,,,u3,north,,,\r\n`), /^portfolio\.csv line 5: direction 'sideways' must be up or down$/);
+    expectBidFormatError(() => parseAggregatedBidsCsv(`${crlf}p-2,a,sideways,1,50,,,u3,north,,,\r\n`), /^portfolio\.csv line 5: direction 'sideways' must be up or down$/);
   });
 
   it("writes the BCM results so that every cell reads back", () => {

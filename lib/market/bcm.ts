@@ -1,6 +1,6 @@
 import { fpuOfferMw, type Network } from "../grid/types";
 import { flexLocations } from "../sensitivity/locations";
-import type { BidDispatch } from "../clearing/clear";
+import type { BidDispatch } from "../clearing/result";
 import type { BidGroup } from "../clearing/milp";
 import type { LightModelKey } from "../sensitivity/light-model";
 import type { AggregatedBid } from "./aggregated";

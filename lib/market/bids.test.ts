@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { expectBidFormatError } from "./bids.fixtures";
 import { parseMatpowerCase } from "../grid/matpower";
 import { readSharedCase } from "../testing/shared";
-import { BidFormatError, parseBidsCsv, parseBidsFile, parseBidsJson, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
+import { parseBidsCsv, parseBidsFile, parseBidsJson, writeBidsCsv, writeBidsJson, type Bid } from "./bids";
 import { defaultBids } from "./default-bids";
 
 const known = new Set(["L-1", "L-2"]);
@@ -10,17 +11,6 @@ b1,agg-a,L-1,0.5,80,,,
 b2,agg-a,L-2,-0.25,12.5,0.1,,0.2
 "b,3",agg-b,L-1,1,99,,true,
 `;
-
-function fails(f: () => unknown, pattern: RegExp) {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BidFormatError);
-    expect((e as Error).message).toMatch(pattern);
-    return;
-  }
-  throw new Error("expected a BidFormatError");
-}
 
 describe("bid files", () => {
   it("reads CSV (quoted fields, optional columns) and round-trips CSV and JSON", () => {
@@ -53,7 +43,7 @@ describe("bid files", () => {
     ["JSON extra field", () => parseBidsJson(JSON.stringify({ bids: [{ id: "b", owner: "a", location: "L-1", volumeMw: 1, priceEurPerMwh: 3, colour: 1 }] }), known), /colour/],
     ["broken JSON", () => parseBidsJson("{bids:", known), /not valid JSON/],
   ];
-  for (const [what, f, pattern] of cases) it(`rejects: ${what}`, () => fails(f, pattern));
+  for (const [what, f, pattern] of cases) it(`rejects: ${what}`, () => expectBidFormatError(f, pattern));
 });
 
 describe("default bids", () => {
@@ -114,11 +104,11 @@ describe("CSV round trip of bids", () => {
 
   it("counts the lines of a quoted multi-line cell in later error messages", () => {
     const csv = `id,owner,location,volumeMW,priceEURperMWh,assetId\r\nb1,a,L-1,1,50,"two\r\nlines"\r\n# note\r\n\r\nb2,a,L-9,1,50,x\r\n`;
-    fails(() => parseBidsCsv(csv, known), /^bids\.csv line 6 \(b2\): unknown location 'L-9'/);
-    fails(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,"L-1\n\n",1\n`, known), /^bids\.csv line 2: 4 fields, the header has 5$/);
+    expectBidFormatError(() => parseBidsCsv(csv, known), /^bids\.csv line 6 \(b2\): unknown location 'L-9'/);
+    expectBidFormatError(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,"L-1\n\n",1\n`, known), /^bids\.csv line 2: 4 fields, the header has 5$/);
   });
 
   it("names the line of a quoted cell that is never closed", () => {
-    fails(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,L-1,1,50\nb2,"a,L-1,1,50\nb3,a,L-1,1,50\n`, known), /^bids\.csv line 3: a quoted cell is not closed$/);
+    expectBidFormatError(() => parseBidsCsv(`id,owner,location,volumeMW,priceEURperMWh\nb1,a,L-1,1,50\nb2,"a,L-1,1,50\nb3,a,L-1,1,50\n`, known), /^bids\.csv line 3: a quoted cell is not closed$/);
   });
 });

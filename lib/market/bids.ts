@@ -24,7 +24,7 @@ export interface BidCsvRow {
  * file's size before it is read, then each row's length, field count and the number of
  * data rows. Cells are trimmed and a neutralised formula cell reads back as it was.
  */
-export function readBidCsv(text: string, name: string): { header: BidCsvRow; rows: BidCsvRow[] } {
+function readBidCsv(text: string, name: string): { header: BidCsvRow; rows: BidCsvRow[] } {
   const over = checkTextBytes(text, BID_LIMITS.fileBytes);
   if (over) throw new BidFormatError(`${name}: ${over}`);
   const rows: BidCsvRow[] = [];
@@ -55,39 +55,58 @@ export function parseBidJsonText(text: string, name: string): unknown {
   }
 }
 
-/** Parse bids from CSV with a header row (column names as in BID_CSV_COLUMNS, any order). */
-export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = "bids.csv"): Bid[] {
+/** The header and data rows of a CSV bid or portfolio file whose header names only `columns`, each of `required` among them. */
+export function readBidCsvTable(text: string, name: string, columns: readonly string[], required: readonly string[]): { header: string[]; rows: BidCsvRow[] } {
   const { header: head, rows } = readBidCsv(text, name);
   const header = head.cells;
   for (const h of header) {
-    if (!(BID_CSV_COLUMNS as readonly string[]).includes(h)) {
-      throw new BidFormatError(`${name} line ${head.line}: unknown column '${cellText(h)}'; expected ${BID_CSV_COLUMNS.join(", ")}`);
+    if (!columns.includes(h)) {
+      throw new BidFormatError(`${name} line ${head.line}: unknown column '${cellText(h)}'; expected ${columns.join(", ")}`);
     }
   }
-  for (const r of REQUIRED) {
+  for (const r of required) {
     if (!header.includes(r)) throw new BidFormatError(`${name} line ${head.line}: missing column '${r}'`);
   }
-  const col = (c: string) => header.indexOf(c);
-  const bids: Bid[] = [];
-  const lineOf: number[] = [];
-  for (const { cells, line } of rows) {
-    const at = `${name} line ${line}`;
-    if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
-    const get = (c: string) => (col(c) >= 0 ? cells[col(c)] : "");
-    const num = (c: string, required: boolean): number | undefined => {
-      const s = get(c);
-      if (s === "") {
-        if (required) throw new BidFormatError(`${at}: missing ${c}`);
-        return undefined;
-      }
-      const v = Number(s);
-      if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
-      return v;
-    };
+  return { header, rows };
+}
+
+/**
+ * A data row of a CSV bid or portfolio file, read by column name: `get` a cell ("" for
+ * a column the file lacks), `num` a number (undefined if empty and not required) and
+ * `indivisible` the indivisible flag; each throws a BidFormatError naming the line (`at`).
+ */
+export function bidCsvFields(header: string[], { cells, line }: BidCsvRow, name: string) {
+  const at = `${name} line ${line}`;
+  if (cells.length !== header.length) throw new BidFormatError(`${at}: ${cells.length} fields, the header has ${header.length}`);
+  const get = (c: string) => (header.indexOf(c) >= 0 ? cells[header.indexOf(c)] : "");
+  const num = (c: string, required: boolean): number | undefined => {
+    const s = get(c);
+    if (s === "") {
+      if (required) throw new BidFormatError(`${at}: missing ${c}`);
+      return undefined;
+    }
+    const v = Number(s);
+    if (!Number.isFinite(v)) throw new BidFormatError(`${at}: ${c} '${cellText(s)}' is not a number`);
+    return v;
+  };
+  const indivisible = (): boolean => {
     const indiv = get("indivisible").toLowerCase();
     if (indiv !== "" && !["true", "false", "yes", "no", "1", "0"].includes(indiv)) {
       throw new BidFormatError(`${at}: indivisible '${cellText(get("indivisible"))}' must be true or false`);
     }
+    return ["true", "yes", "1"].includes(indiv);
+  };
+  return { at, get, num, indivisible };
+}
+
+/** Parse bids from CSV with a header row (column names as in BID_CSV_COLUMNS, any order). */
+export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = "bids.csv"): Bid[] {
+  const { header, rows } = readBidCsvTable(text, name, BID_CSV_COLUMNS, REQUIRED);
+  const bids: Bid[] = [];
+  const lineOf: number[] = [];
+  for (const row of rows) {
+    const { at, get, num, indivisible } = bidCsvFields(header, row, name);
+    const indiv = indivisible();
     for (const c of ["id", "owner", "location"]) if (get(c) === "") throw new BidFormatError(`${at}: missing ${c}`);
     const bid: Bid = {
       id: get("id"),
@@ -98,12 +117,12 @@ export function parseBidsCsv(text: string, knownLocations?: Set<string>, name = 
     };
     const min = num("minActivationMW", false);
     if (min !== undefined) bid.minActivationMw = min;
-    if (["true", "yes", "1"].includes(indiv)) bid.indivisible = true;
+    if (indiv) bid.indivisible = true;
     const q = num("qPerP", false);
     if (q !== undefined) bid.qPerP = q;
     if (get("assetId")) bid.assetId = get("assetId");
     bids.push(bid);
-    lineOf.push(line);
+    lineOf.push(row.line);
   }
   if (bids.length === 0) throw new BidFormatError(`${name}: no bids after the header`);
   return validateBids(bids, knownLocations, (i) => `${name} line ${lineOf[i]}`);

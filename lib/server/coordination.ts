@@ -10,6 +10,7 @@ import { cleanGridName } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
 import type { SessionUser } from "@/lib/wire/roles";
 import type { TransmissionGridSummary, CoordinationRunInput, SetPointStatus, CoordinationRunView, DsoSetPointView } from "@/lib/wire/coordination";
+import { GRID_AND_DSO } from "./published";
 
 /**
  * TSO–DSO coordination on the server (issue 13). The TSO's transmission grids are its own
@@ -180,7 +181,7 @@ export async function listCoordinationRuns(prisma: PrismaClient, user: SessionUs
     take: 20,
     include: {
       transmissionGrid: { select: { name: true } },
-      setPoints: { orderBy: { tsBus: "asc" }, include: { region: { select: { method: true } }, grid: { select: { name: true, owner: { select: { displayName: true } } } } } },
+      setPoints: { orderBy: { tsBus: "asc" }, include: { region: { select: { method: true } }, grid: GRID_AND_DSO } },
     },
   });
   return rows.map((r) => ({

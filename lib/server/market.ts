@@ -12,6 +12,7 @@ import { ApiError } from "./api-error";
 import { nameTakenMessage, publishedNameKey } from "./grid-names";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { testPause } from "./test-pause";
+import { GRID_AND_DSO, publishedOrigin } from "./published";
 import type { LightModelSummary } from "@/lib/wire/dso";
 
 /**
@@ -182,14 +183,11 @@ export interface PublishedLightModel {
 export async function publishedLightModels(prisma: PrismaClient): Promise<PublishedLightModel[]> {
   const rows = await prisma.lightModel.findMany({
     where: { published: true },
-    select: { id: true, gridId: true, modelJson: true, publishedAt: true, grid: { select: { name: true, owner: { select: { displayName: true } } } } },
+    select: { id: true, gridId: true, modelJson: true, publishedAt: true, grid: GRID_AND_DSO },
     orderBy: { publishedAt: "asc" },
   });
   return rows.map((r) => ({
-    id: r.id,
-    gridId: r.gridId,
-    gridName: r.grid.name,
-    dso: r.grid.owner.displayName,
+    ...publishedOrigin(r),
     publishedAt: r.publishedAt!.toISOString(),
     model: JSON.parse(r.modelJson) as LightModel,
   }));

@@ -6,6 +6,7 @@ import type { RegionProblemOptionsStored } from "@/lib/regions/problem-options";
 import { recordAudit } from "./audit";
 import { ApiError } from "./api-error";
 import { serializableTransaction } from "@/lib/db/transaction";
+import { GRID_AND_DSO, publishedOrigin } from "./published";
 
 /**
  * Flexibility regions on the server: a DSO stores what its browser computed, checked with
@@ -70,15 +71,12 @@ export async function listRegions(prisma: PrismaClient, gridId: string): Promise
 export async function publishedRegions(prisma: PrismaClient): Promise<PublishedRegionEntry[]> {
   const rows = await prisma.flexRegion.findMany({
     where: { published: true },
-    select: { id: true, gridId: true, kind: true, method: true, regionJson: true, publishedAt: true, grid: { select: { name: true, owner: { select: { displayName: true } } } } },
+    select: { id: true, gridId: true, kind: true, method: true, regionJson: true, publishedAt: true, grid: GRID_AND_DSO },
     orderBy: { publishedAt: "asc" },
   });
   // Re-parsed with the strict schema on the way out: only its fields can cross.
   return rows.map((r) => ({
-    id: r.id,
-    gridId: r.gridId,
-    gridName: r.grid.name,
-    dso: r.grid.owner.displayName,
+    ...publishedOrigin(r),
     kind: r.kind,
     method: r.method,
     publishedAt: r.publishedAt!.toISOString(),

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port";
 
 /**
  * A throw-away PostgreSQL server of a test's own (initdb in a temporary folder, 127.0.0.1 on a
@@ -27,17 +27,6 @@ function postgresBinDir(): string | null {
     .filter((v) => existsSync(join(root, v, "bin", "postgres")))
     .sort((a, b) => Number(a) - Number(b));
   return versions.length ? join(root, versions[versions.length - 1], "bin") : null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPostgres(): Promise<PostgresServer | null> {

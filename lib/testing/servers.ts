@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port";
 import Database from "better-sqlite3";
 import pg from "pg";
 
@@ -15,17 +15,6 @@ import pg from "pg";
 /** The project (specs, the bench and the CLI run from it). */
 export const ROOT = process.cwd();
 export const hasBuild = () => existsSync(join(ROOT, ".next", "BUILD_ID"));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Server {
   readonly url: string;

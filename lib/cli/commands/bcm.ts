@@ -4,6 +4,7 @@ import { nodeHighs } from "../../clearing/highs-node";
 import { aggregatedResultsCsv, BidFormatError, demoPortfolios, disaggregate, parseAggregatedBidsFile, reaggregate, registryFromDso, type AggregatedBid } from "../../market";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadGridArg } from "./clear";
+import { DISTRICT_OPTIONS } from "./district-source";
 
 export const bcmCommand: Command = {
   usage: "bcm [--bids <portfolio.csv|json>] [--district [--seed N] [--buildings N] | --grid <case-file>] --request <MW> [--json] [--export-csv FILE]",
@@ -12,9 +13,7 @@ export const bcmCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       bids: { type: "string" },
       grid: { type: "string" },
-      district: { type: "boolean" },
-      seed: { type: "string" },
-      buildings: { type: "string" },
+      ...DISTRICT_OPTIONS,
       request: { type: "string" },
       json: { type: "boolean" },
       "export-csv": { type: "string" },

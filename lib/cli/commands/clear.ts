@@ -6,7 +6,7 @@ import { BidFormatError, defaultBids, parseBidsFile, type Bid } from "../../mark
 import { decodeOperatingPoints, type LightModel } from "../../sensitivity";
 import { CliError, numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
-import { loadDistrictNetwork } from "./district-source";
+import { DISTRICT_OPTIONS, loadDistrictNetwork } from "./district-source";
 
 /**
  * Bids of a file: locations are light-model ids, or `bus:<n>` which the DSO side
@@ -60,9 +60,7 @@ export const clearCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       grid: { type: "string" },
-      district: { type: "boolean" },
-      seed: { type: "string" },
-      buildings: { type: "string" },
+      ...DISTRICT_OPTIONS,
       bids: { type: "string" },
       request: { type: "string" },
       verified: { type: "boolean" },

@@ -1,6 +1,13 @@
 import type { Network } from "../../grid";
 import { numberOption } from "../args";
 
+/** The options of commands that accept --district [--seed N] [--buildings N]. */
+export const DISTRICT_OPTIONS = {
+  district: { type: "boolean" },
+  seed: { type: "string" },
+  buildings: { type: "string" },
+} as const;
+
 /** The generated district as a Network, for commands that accept --district. */
 export async function loadDistrictNetwork(seed?: string, buildings?: string): Promise<Network> {
   const { generateDistrict } = await import("../../district");

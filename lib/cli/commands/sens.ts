@@ -3,7 +3,7 @@ import { closeTies } from "../../powerflow";
 import { computeSensitivities, flexLocations, OPERATING_POINT_PRESETS, presetOperatingPoints, voronoiAccuracy, type SensitivityModel } from "../../sensitivity";
 import { numberOption, parseCommandArgs, printJson, UsageError, type Command } from "../args";
 import { loadNetworkFile } from "../load";
-import { loadDistrictNetwork } from "./district-source";
+import { DISTRICT_OPTIONS, loadDistrictNetwork } from "./district-source";
 
 function nested(flat: Float64Array, rows: number, cols: number): number[][] {
   const out: number[][] = [];
@@ -46,9 +46,7 @@ export const sensCommand: Command = {
   summary: "piecewise VTDF/LTDF sensitivity matrices at several operating points (the DSO's light model)",
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
-      district: { type: "boolean" },
-      seed: { type: "string" },
-      buildings: { type: "string" },
+      ...DISTRICT_OPTIONS,
       ops: { type: "string" },
       reactive: { type: "boolean" },
       "close-ties": { type: "boolean" },

@@ -1,21 +1,17 @@
-import { requireUser } from "@/lib/server/auth";
-import { getPrisma } from "@/lib/server/db";
 import { storeUploadedLightModel } from "@/lib/server/dso-light-models";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { getOwnedGrid, getOwnedGridNetwork } from "@/lib/server/grids";
+import { getOwnedGridNetwork } from "@/lib/server/grids";
 import { MAX_LIGHT_MODEL_BYTES } from "@/lib/server/large-json";
 import { listLightModels } from "@/lib/server/market";
 import { runTask } from "@/lib/server/pool";
 import { readJsonBodyBytes } from "@/lib/server/request";
+import { requireOwnedGrid } from "@/lib/server/owned-grid-route";
 
 type Ctx = { params: Promise<{ id: string }> };
 
 /** GET → { lightModels } the stored light models of the owner's grid (summaries, newest first). */
 export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
   return jsonResponse({ lightModels: await listLightModels(prisma, id) });
 });
 
@@ -26,9 +22,7 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
  * on the worker pool (lib/server/dso-light-models.ts prepareLightModelUpload).
  */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id } = await ctx.params;
-  const prisma = await getPrisma();
+  const { id, prisma, user } = await requireOwnedGrid(req, ctx);
   const network = await getOwnedGridNetwork(prisma, user, id);
   const body = await readJsonBodyBytes(req, MAX_LIGHT_MODEL_BYTES);
   const prepared = await runTask("checkLightModelUpload", { body, network }, { transfer: [body.buffer] });

@@ -1,12 +1,10 @@
-import { requireUser } from "@/lib/server/auth";
-import { getPrisma } from "@/lib/server/db";
 import { PQV_REGION_SCHEMA } from "@/lib/regions/published";
 import { checkRegionOptions } from "@/lib/server/coordination";
 import { ApiError, apiRoute, jsonResponse } from "@/lib/server/errors";
-import { getOwnedGrid } from "@/lib/server/grids";
 import { readLargeJsonAs } from "@/lib/server/large-json";
 import { checkRegion, listRegions, storeRegion } from "@/lib/server/regions";
 import { regionUploadSchema } from "./schema";
+import { requireOwnedGrid } from "@/lib/server/owned-grid-route";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -15,10 +13,7 @@ const MAX_REGION_BYTES = 8 * 1024 * 1024;
 
 /** GET → { regions } the stored flexibility regions of the owner's grid (summaries, newest first). */
 export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
   return jsonResponse({ regions: await listRegions(prisma, id) });
 });
 
@@ -28,10 +23,7 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
  * one published region of that kind. Nothing is stored on refusal.
  */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
   const body = await readLargeJsonAs(req, regionUploadSchema, MAX_REGION_BYTES);
   const region = checkRegion(body.region);
   const options = body.options === undefined ? null : checkRegionOptions(body.options);

@@ -1,10 +1,10 @@
 import { requireUser } from "@/lib/server/auth";
 import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { getOwnedGrid } from "@/lib/server/grids";
 import { readJson } from "@/lib/server/request";
 import { listRuns, recordRun } from "@/lib/server/runs";
 import { runInputSchema } from "@/lib/wire/dso";
+import { requireOwnedGrid } from "@/lib/server/owned-grid-route";
 
 type Ctx = { params: Promise<{ id: string }> };
 
@@ -17,10 +17,7 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
 
 /** POST { status, converged, iterations, vmMinPu, ... } → 201 { run }. */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { user, id, prisma } = await requireOwnedGrid(req, ctx);
   const input = await readJson(req, runInputSchema);
   return jsonResponse({ run: await recordRun(prisma, user, id, input) }, { status: 201 });
 });

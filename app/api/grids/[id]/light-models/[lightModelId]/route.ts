@@ -1,17 +1,13 @@
-import { requireUser } from "@/lib/server/auth";
-import { getPrisma } from "@/lib/server/db";
 import { storedLightModelJson } from "@/lib/server/dso-light-models";
 import { apiRoute } from "@/lib/server/errors";
-import { getOwnedGrid } from "@/lib/server/grids";
+import { requireOwnedGrid } from "@/lib/server/owned-grid-route";
 
 type Ctx = { params: Promise<{ id: string; lightModelId: string }> };
 
 /** GET → the stored light model as a JSON download: exactly what crosses the boundary when published (never the key). */
 export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id, lightModelId } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
+  const { lightModelId } = await ctx.params;
   const text = await storedLightModelJson(prisma, id, lightModelId);
   return new Response(text, {
     headers: {

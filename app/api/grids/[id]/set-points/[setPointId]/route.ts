@@ -1,9 +1,7 @@
-import { requireUser } from "@/lib/server/auth";
 import { answerSetPoint, setPointAnswerSchema } from "@/lib/server/coordination";
-import { getPrisma } from "@/lib/server/db";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { getOwnedGrid } from "@/lib/server/grids";
 import { readJson } from "@/lib/server/request";
+import { requireOwnedGrid } from "@/lib/server/owned-grid-route";
 
 type Ctx = { params: Promise<{ id: string; setPointId: string }> };
 
@@ -13,10 +11,8 @@ type Ctx = { params: Promise<{ id: string; setPointId: string }> };
  * anything of the grid stay with the DSO. A rejection needs a reason; an answered set-point is final (409).
  */
 export const PATCH = apiRoute(async (req: Request, ctx: Ctx) => {
-  const user = await requireUser(req, ["DSO"]);
-  const { id, setPointId } = await ctx.params;
-  const prisma = await getPrisma();
-  await getOwnedGrid(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
+  const { setPointId } = await ctx.params;
   const answer = await readJson(req, setPointAnswerSchema);
   return jsonResponse({ setPoint: await answerSetPoint(prisma, id, setPointId, answer) });
 });
