@@ -21,7 +21,7 @@ function hostileFiles(): [string, "/api/grids" | "/api/portfolios", string, stri
     ["(((…))) 20,000 deep", "/api/grids", "deep.m", fn(`x = ${"(".repeat(20_000)}1${")".repeat(20_000)};`)],
     ["a 12 MB matrix literal of 6 million zeros", "/api/grids", "literal.m", fn(`x = [${"0 ".repeat(6_000_000)}];`)],
     ["a valid 60,000-bus feeder, 10 MB of project JSON (stored)", "/api/grids", "feeder-60000.json", syntheticFeederJson(60_000)],
-    ["repeated sums of a 4-million-element matrix", "/api/grids", "sums.m", fn("x = ones(2000,2000);\n" + "x = x + 1;\n".repeat(100))],
+    ["repeated sums of a 4-million-element matrix", "/api/grids", "sums.m", fn(`x = ones(2000,2000);\n${"x = x + 1;\n".repeat(100)}`)],
     ["a 4 MB portfolio CSV beyond the row limit", "/api/portfolios", "huge.csv", csv],
   ];
 }
