@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { expect, request, test, type Download, type Locator, type Page } from "@playwright/test";
+import { expect, request, test, type Browser, type Download, type Locator, type Page } from "@playwright/test";
 import { readCsvRows } from "../lib/util/csv";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { settleFrames } from "./support/pixels";
@@ -78,6 +78,58 @@ async function restoreDemoMarket(baseURL: string): Promise<void> {
 
 // Later stories (the DSO's view below, the TSO's clearing) see the seeded market, even when the story fails midway.
 test.afterAll(async ({ baseURL }) => restoreDemoMarket(baseURL!));
+
+/** The results CSV: one row per asset, own bids only, each bid's assets add up to its activated total. */
+async function expectOwnResultsCsv(page: Page, bcm: BcmPage, units: Record<string, string>[], total: number): Promise<void> {
+  const results = await bcm.download(page.getByTestId("bcm-download-csv"));
+  expect(results.name).toMatch(/^bcm-results-agg-evfleet-\d{14}\.csv$/);
+  const rows = csvRows(results.text);
+  expect(rows.length).toBe(units.length);
+  const perBid = new Map<string, { total: number; sum: number }>();
+  for (const r of rows) {
+    expect(r.owner).toBe("agg-evfleet");
+    const b = perBid.get(r.bidId) ?? { total: Number(r.activatedMW), sum: 0 };
+    b.sum += Number(r.assetActivatedMW);
+    perBid.set(r.bidId, b);
+  }
+  for (const [id, b] of perBid) expect(Math.abs(b.sum - b.total), id).toBeLessThan(1e-9);
+  const mine = rows.filter((r) => r.bidId === "evfleet-e2e-pool");
+  expect(mine.map((r) => r.assetId)).toEqual(units.map((u) => u.assetId));
+  expect(Number(mine[0].activatedMW)).toBeCloseTo(total, 9);
+}
+
+/** A second aggregator: its own portfolio only, the run without anyone else's results. */
+async function expectOtherAggregatorSeesNothing(browser: Browser, baseURL: string, runId: string): Promise<void> {
+  const evApi = await apiAs(baseURL, "agg-evfleet");
+  const evPortfolios = ((await (await evApi.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] }).portfolios;
+  const uploadedId = evPortfolios.find((p) => p.name === "ev-pool")!.id;
+  const other = await browser.newPage();
+  await signInWithForm(other, "agg-storage");
+  const storagePage = new BcmPage(other);
+  await storagePage.open();
+  await expect(storagePage.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
+  await expect(storagePage.portfolios).not.toContainText("ev-pool");
+  await other.getByTestId("bcm-run-history").selectOption(runId);
+  await expect(other.getByTestId("bcm-status")).toHaveText("optimal");
+  await other.getByTestId("results-show-all").check();
+  const theirBids = await storagePage.result.getByTestId("result-row").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-bid-id")!));
+  expect(theirBids.length).toBeGreaterThan(0);
+  for (const id of theirBids) expect(id).toMatch(/agg-storage/);
+  await expect(other.locator("body")).not.toContainText("evfleet");
+
+  const api = other.request;
+  for (const path of [`/api/portfolios/${uploadedId}`, `/api/portfolios/${uploadedId}/disaggregation`]) {
+    const res = await api.get(path);
+    expect(res.status(), path).toBe(404);
+    expect(await res.json()).toEqual({ error: `you have no portfolio with id ${uploadedId}`, code: "not_found" });
+  }
+  expect((await api.delete(`/api/portfolios/${uploadedId}`)).status()).toBe(404);
+  expect((await evApi.get(`/api/portfolios/${uploadedId}`)).status()).toBe(200);
+  const theirCsv = await (await api.get(`/api/bcm/runs/${runId}/results.csv`)).text();
+  expect(theirCsv.split("\n")[0]).toMatch(/^bidId,owner,/);
+  expect(theirCsv).not.toContain("evfleet");
+  await other.close();
+}
 
 test("an aggregator uploads a portfolio, runs the BCM and downloads its results; another aggregator sees none of it", async ({ page, browser, baseURL }) => {
   const t0 = Date.now();
@@ -177,53 +229,8 @@ test("an aggregator uploads a portfolio, runs the BCM and downloads its results;
   await settleFrames(page); // deck.gl draws the activation colours before the screenshot
   await page.screenshot({ path: "e2e-artifacts/bcm.png", fullPage: true });
 
-  // The results CSV: one row per asset, own bids only, each bid's assets add up to its activated total.
-  const results = await bcm.download(page.getByTestId("bcm-download-csv"));
-  expect(results.name).toMatch(/^bcm-results-agg-evfleet-\d{14}\.csv$/);
-  const rows = csvRows(results.text);
-  expect(rows.length).toBe(units.length);
-  const perBid = new Map<string, { total: number; sum: number }>();
-  for (const r of rows) {
-    expect(r.owner).toBe("agg-evfleet");
-    const b = perBid.get(r.bidId) ?? { total: Number(r.activatedMW), sum: 0 };
-    b.sum += Number(r.assetActivatedMW);
-    perBid.set(r.bidId, b);
-  }
-  for (const [id, b] of perBid) expect(Math.abs(b.sum - b.total), id).toBeLessThan(1e-9);
-  const mine = rows.filter((r) => r.bidId === "evfleet-e2e-pool");
-  expect(mine.map((r) => r.assetId)).toEqual(units.map((u) => u.assetId));
-  expect(Number(mine[0].activatedMW)).toBeCloseTo(total, 9);
-
-  // A second aggregator: its own portfolio only, the run without anyone else's results.
-  const evApi = await apiAs(baseURL!, "agg-evfleet");
-  const evPortfolios = ((await (await evApi.get("/api/portfolios")).json()) as { portfolios: { id: string; name: string }[] }).portfolios;
-  const uploadedId = evPortfolios.find((p) => p.name === "ev-pool")!.id;
-  const other = await browser.newPage();
-  await signInWithForm(other, "agg-storage");
-  const storagePage = new BcmPage(other);
-  await storagePage.open();
-  await expect(storagePage.portfolios.getByTestId("portfolio-item")).toHaveCount(1);
-  await expect(storagePage.portfolios).not.toContainText("ev-pool");
-  await other.getByTestId("bcm-run-history").selectOption(runId);
-  await expect(other.getByTestId("bcm-status")).toHaveText("optimal");
-  await other.getByTestId("results-show-all").check();
-  const theirBids = await storagePage.result.getByTestId("result-row").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-bid-id")!));
-  expect(theirBids.length).toBeGreaterThan(0);
-  for (const id of theirBids) expect(id).toMatch(/agg-storage/);
-  await expect(other.locator("body")).not.toContainText("evfleet");
-
-  const api = other.request;
-  for (const path of [`/api/portfolios/${uploadedId}`, `/api/portfolios/${uploadedId}/disaggregation`]) {
-    const res = await api.get(path);
-    expect(res.status(), path).toBe(404);
-    expect(await res.json()).toEqual({ error: `you have no portfolio with id ${uploadedId}`, code: "not_found" });
-  }
-  expect((await api.delete(`/api/portfolios/${uploadedId}`)).status()).toBe(404);
-  expect((await evApi.get(`/api/portfolios/${uploadedId}`)).status()).toBe(200);
-  const theirCsv = await (await api.get(`/api/bcm/runs/${runId}/results.csv`)).text();
-  expect(theirCsv.split("\n")[0]).toMatch(/^bidId,owner,/);
-  expect(theirCsv).not.toContain("evfleet");
-  await other.close();
+  await expectOwnResultsCsv(page, bcm, units, total);
+  await expectOtherAggregatorSeesNothing(browser, baseURL!, runId);
 
   // The TSO has its own view; here the API refuses it, and anonymous callers must sign in.
   const tso = await apiAs(baseURL!, "tso");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fuzzImporter } from "../testing/fuzz";
+import { fuzzImporter, JSON_PUNCTUATION } from "../testing/fuzz";
 import { districtToGeoJson, generateDistrict, parseBuildingsGeoJson, parseStreetsGeoJson } from ".";
 import { DistrictInputError } from "./types";
 
@@ -11,12 +11,7 @@ const TOKENS = [
   '{"type":"Polygon"',
   '"coordinates":',
   "[7.1,50.2]",
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ":",
+  ...JSON_PUNCTUATION,
   "1e400",
   "-181",
   '"properties":{}',

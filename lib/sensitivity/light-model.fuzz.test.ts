@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateDistrict } from "../district";
-import { fuzzImporter } from "../testing/fuzz";
+import { fuzzImporter, JSON_PUNCTUATION } from "../testing/fuzz";
 import { computeSensitivities } from "./compute";
 import { buildLightModel, LightModelError, parseLightModelText } from "./light-model";
 import { flexLocations, presetOperatingPoints } from "./locations";
@@ -11,12 +11,7 @@ const TOKENS = [
   '"operatingPoints":[',
   '"vtdf":',
   '{"rows":2,"cols":2,"encoding":"f64-base64","data":"AAAA"}',
-  "[",
-  "]",
-  "{",
-  "}",
-  ",",
-  ":",
+  ...JSON_PUNCTUATION,
   "1e308",
   "null",
   '"L-1"',

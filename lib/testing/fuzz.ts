@@ -17,6 +17,9 @@ export interface FuzzTarget {
   isTyped: (e: unknown) => boolean;
 }
 
+/** JSON's structural characters: tokens every JSON importer's fuzzing splices into its inputs. */
+export const JSON_PUNCTUATION = ["[", "]", "{", "}", ",", ":"] as const;
+
 /** Longest an importer may take on one fuzz input (issue 14: within 1 s). */
 const FUZZ_TIME_LIMIT_MS = 1000;
 
