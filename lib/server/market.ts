@@ -180,17 +180,51 @@ export interface PublishedLightModel {
   model: LightModel;
 }
 
-export async function publishedLightModels(prisma: PrismaClient): Promise<PublishedLightModel[]> {
+/** The published light models' rows, oldest first, with who published them (their texts stay in the database). */
+export async function publishedLightModelRows(prisma: PrismaClient): Promise<Omit<PublishedLightModel, "model">[]> {
   const rows = await prisma.lightModel.findMany({
     where: { published: true },
-    select: { id: true, gridId: true, modelJson: true, publishedAt: true, grid: GRID_AND_DSO },
+    select: { id: true, gridId: true, publishedAt: true, grid: GRID_AND_DSO },
     orderBy: { publishedAt: "asc" },
   });
-  return rows.map((r) => ({
-    ...publishedOrigin(r),
-    publishedAt: r.publishedAt!.toISOString(),
-    model: JSON.parse(r.modelJson) as LightModel,
-  }));
+  return rows.map((r) => ({ ...publishedOrigin(r), publishedAt: r.publishedAt!.toISOString() }));
+}
+
+/**
+ * The published light models (PublishedLightModel[] under "lightModels") as JSON bytes, each
+ * model's stored text placed as it is: it was written by JSON.stringify of the checked model,
+ * so it is the JSON the model would serialize to, and nothing of 4–15 MB per model is parsed
+ * or serialized on the request thread.
+ */
+export async function publishedLightModelsJson(prisma: PrismaClient): Promise<Uint8Array<ArrayBuffer>> {
+  const utf8 = new TextEncoder();
+  const parts: Uint8Array[] = [utf8.encode('{"lightModels":[')];
+  for (const [k, row] of (await publishedLightModelRows(prisma)).entries()) {
+    const text = await readSharedText(prisma, "LightModel.modelJson", row.id);
+    if (!text) continue; // withdrawn between the two reads
+    parts.push(utf8.encode(`${k ? "," : ""}${JSON.stringify(row).slice(0, -1)},"model":`), text, utf8.encode("}"));
+  }
+  parts.push(utf8.encode("]}"));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The published light models parsed: what a TSO client reads from publishedLightModelsJson. */
+export async function publishedLightModels(prisma: PrismaClient): Promise<PublishedLightModel[]> {
+  return (JSON.parse(new TextDecoder().decode(await publishedLightModelsJson(prisma))) as { lightModels: PublishedLightModel[] }).lightModels;
+}
+
+/** One published light model's stored JSON as bytes; null when no published model has this id. */
+export async function publishedLightModelBytes(prisma: PrismaClient, id: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  const published = await prisma.lightModel.findFirst({ where: { id, published: true }, select: { id: true } });
+  const text = published ? await readSharedText(prisma, "LightModel.modelJson", id) : null;
+  // A copy off the shared buffer (a response body cannot be shared memory): a memcpy, no decoding.
+  return text ? new Uint8Array(text) : null;
 }
 
 /** The DSO side of a published light model: grid, key and model (never sent to the TSO). */

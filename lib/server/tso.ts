@@ -8,7 +8,9 @@ import { solvePowerFlow, type PowerFlowResult } from "@/lib/powerflow";
 import { decodeOperatingPoints, LightModelError, parseLightModel, type LightModel, type LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { recordAudit } from "./audit";
 import { ApiError } from "./api-error";
-import { publishedDsoSides, publishedLightModels, type DsoSide } from "./market";
+import { readSharedText } from "./db-text";
+import { publishedDsoSides, publishedLightModelRows, type DsoSide } from "./market";
+import { runTask } from "./pool";
 import { loadMarket } from "./market-bids";
 import type { SessionUser } from "@/lib/wire/roles";
 import type { PublishedModelSummary, TsoBid, TsoMarket, TsoValidation, StoredRunGrid, StoredRun, RunListItem } from "@/lib/wire/tso";
@@ -21,25 +23,30 @@ import type { PublishedModelSummary, TsoBid, TsoMarket, TsoValidation, StoredRun
  * only — opaque ids, never bus numbers, branch ids, coordinates or loads.
  */
 
+/** What a published light model's summary takes from the model itself, by light-model id: the text never changes, so it is read once. */
+const modelFacts = new Map<string, Omit<PublishedModelSummary, "id" | "gridId" | "gridName" | "dso" | "publishedAt" | "demoMode">>();
+
+/**
+ * The TSO's list of published light models. The facts from each model (4–15 MB of JSON) are
+ * parsed once per model, on the worker pool, and kept; a call reads only the rows.
+ */
 export async function publishedModelSummaries(prisma: PrismaClient): Promise<PublishedModelSummary[]> {
-  const models = await publishedLightModels(prisma);
-  const demo = new Map((await prisma.grid.findMany({ where: { id: { in: models.map((m) => m.gridId) } }, select: { id: true, demoMode: true } })).map((g) => [g.id, g.demoMode]));
-  return models.map((m) => ({
-    id: m.id,
-    gridId: m.gridId,
-    gridName: m.gridName,
-    dso: m.dso,
-    publishedAt: m.publishedAt,
-    modelId: m.model.modelId,
-    operatingPoints: m.model.operatingPoints.map((o) => ({ id: o.id, label: o.label })),
-    locations: m.model.locations.length,
-    monitoredBuses: m.model.monitoredBuses.length,
-    monitoredBranches: m.model.monitoredBranches.length,
-    reactive: m.model.reactive,
-    sizeBytes: Buffer.byteLength(JSON.stringify(m.model)),
-    limits: m.model.limits,
-    demoMode: demo.get(m.gridId) ?? false,
-  }));
+  const rows = await publishedLightModelRows(prisma);
+  const live = new Set(rows.map((r) => r.id));
+  for (const id of modelFacts.keys()) if (!live.has(id)) modelFacts.delete(id);
+  const demo = new Map((await prisma.grid.findMany({ where: { id: { in: rows.map((m) => m.gridId) } }, select: { id: true, demoMode: true } })).map((g) => [g.id, g.demoMode]));
+  const out: PublishedModelSummary[] = [];
+  for (const row of rows) {
+    let facts = modelFacts.get(row.id);
+    if (!facts) {
+      const text = await readSharedText(prisma, "LightModel.modelJson", row.id);
+      if (!text) continue; // withdrawn between the two reads
+      facts = await runTask("lightModelSummary", { model: text });
+      modelFacts.set(row.id, facts);
+    }
+    out.push({ ...row, ...facts, demoMode: demo.get(row.gridId) ?? false });
+  }
+  return out;
 }
 
 /** Only the fields a TSO may see, copied one by one (never a spread of the BCM's bid); ids are the opaque ones. */

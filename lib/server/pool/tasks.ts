@@ -2,6 +2,7 @@ import "server-only";
 import { buildGridFromBuildings, DistrictInputError, parseBuildingsGeoJson, parseStreetsGeoJson, type StreetInput } from "../../district";
 import { describeGridError, detectGridFormat, parseGridFile, writeNetworkJson } from "../../grid";
 import { parseAggregatedBidsFile, type AggregatedBid } from "../../market";
+import type { LightModel } from "../../sensitivity/light-model";
 import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
 import { decodeSharedText, type SharedText } from "../db-text";
@@ -122,6 +123,21 @@ export const TASKS = {
   busIds(input: { network: SharedText }): number[] {
     const net = JSON.parse(decodeSharedText(input.network)) as { buses: { id: number }[] };
     return net.buses.map((b) => b.id);
+  },
+
+  /** What the TSO's list shows of a published light model (its stored text shared): ids, labels, counts, limits and size. */
+  lightModelSummary(input: { model: SharedText }) {
+    const m = JSON.parse(decodeSharedText(input.model)) as LightModel;
+    return {
+      modelId: m.modelId,
+      operatingPoints: m.operatingPoints.map((o) => ({ id: o.id, label: o.label })),
+      locations: m.locations.length,
+      monitoredBuses: m.monitoredBuses.length,
+      monitoredBranches: m.monitoredBranches.length,
+      reactive: m.reactive,
+      sizeBytes: input.model.byteLength,
+      limits: m.limits,
+    };
   },
 
   /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */
