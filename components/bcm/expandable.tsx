@@ -1,11 +1,11 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import styles from "./bcm.module.css";
 import { type Column, TableHead } from "@/components/ui/table-head";
 
 /** Which rows of a table are expanded, by id. */
-export function useExpanded(): { isOpen: (id: string) => boolean; toggle: (id: string) => void } {
+function useExpanded(): { isOpen: (id: string) => boolean; toggle: (id: string) => void } {
   const [open, setOpen] = useState<Set<string>>(new Set());
   return {
     isOpen: (id) => open.has(id),
@@ -19,7 +19,7 @@ export function useExpanded(): { isOpen: (id: string) => boolean; toggle: (id: s
 }
 
 /** The button in a row's first cell that opens its sub-table. */
-export function ExpandButton({ id, open, onToggle }: { id: string; open: boolean; onToggle: () => void }) {
+function ExpandButton({ id, open, onToggle }: { id: string; open: boolean; onToggle: () => void }) {
   return (
     <button type="button" className={styles.expander} aria-expanded={open} onClick={onToggle}>
       {id}
@@ -38,5 +38,45 @@ export function SubTableRow({ colSpan, testId, columns, children }: { colSpan: n
         </table>
       </td>
     </tr>
+  );
+}
+
+/**
+ * A scrolling table whose rows open a sub-table (aggregated bids and their assets): the caller
+ * renders each row, given the expand button for its first cell, and each row's sub-table row.
+ */
+export function ExpandableTable<T>({
+  items,
+  keyOf,
+  columns,
+  testId,
+  row,
+  sub,
+}: {
+  items: T[];
+  keyOf: (item: T) => string;
+  columns: Column[];
+  testId?: string;
+  row: (item: T, expander: ReactNode) => ReactNode;
+  sub: (item: T) => ReactNode;
+}) {
+  const { isOpen, toggle } = useExpanded();
+  return (
+    <div className={`table-wrap ${styles.scroll}`}>
+      <table className="data" data-testid={testId}>
+        <TableHead columns={columns} />
+        <tbody>
+          {items.map((item) => {
+            const id = keyOf(item);
+            return (
+              <Fragment key={id}>
+                {row(item, <ExpandButton id={id} open={isOpen(id)} onToggle={() => toggle(id)} />)}
+                {isOpen(id) && sub(item)}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

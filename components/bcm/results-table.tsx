@@ -1,11 +1,10 @@
 "use client";
 
-import { Fragment, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { formatMw } from "@/components/dso/format";
 import type { AggregatedResult } from "@/lib/market";
-import { TableHead } from "@/components/ui/table-head";
 import styles from "./bcm.module.css";
-import { ExpandButton, SubTableRow, useExpanded } from "./expandable";
+import { ExpandableTable, SubTableRow } from "./expandable";
 import { activationState, resultRows, type ActivationState, type ResultFilter } from "./results-view";
 
 function StateBadge({ state }: { state: ActivationState }) {
@@ -15,7 +14,6 @@ function StateBadge({ state }: { state: ActivationState }) {
 /** The caller's re-aggregated results: per aggregated bid offered, activated, fraction, cost; per asset on expanding. */
 export function ResultsTable({ results }: { results: AggregatedResult[] }) {
   const [filter, setFilter] = useState<ResultFilter>("activated");
-  const { isOpen, toggle } = useExpanded();
   const rows = useMemo(() => resultRows(results, filter), [results, filter]);
 
   return (
@@ -34,52 +32,47 @@ export function ResultsTable({ results }: { results: AggregatedResult[] }) {
           None of your bids was activated in this run.
         </p>
       ) : (
-        <div className={`table-wrap ${styles.scroll}`}>
-          <table className="data" data-testid="results-table">
-            <TableHead columns={["Bid", "Direction", { num: "€/MWh" }, { num: "Offered MW" }, { num: "Activated MW" }, { num: "Fraction" }, { num: "Cost €" }, "State"]} />
-            <tbody>
-              {rows.map(({ result: r, state, activatedAssets }) => (
-                <Fragment key={r.bidId}>
-                  <tr data-testid="result-row" data-bid-id={r.bidId}>
-                    <td>
-                      <ExpandButton id={r.bidId} open={isOpen(r.bidId)} onToggle={() => toggle(r.bidId)} />
-                    </td>
-                    <td className={r.direction === "up" ? styles.up : styles.down}>{r.direction}</td>
-                    <td className="num">{r.priceEurPerMwh.toFixed(2)}</td>
-                    <td className="num">{formatMw(r.offeredMw, 4)}</td>
-                    <td className="num" data-testid="result-activated">
-                      {formatMw(r.activatedMw, 4)}
-                    </td>
-                    <td className="num">{(r.fraction * 100).toFixed(1)} %</td>
-                    <td className="num">{r.costEur.toFixed(2)}</td>
-                    <td>
-                      <StateBadge state={state} />{" "}
-                      <span className="muted small">
-                        {activatedAssets}/{r.assets.length} assets
-                      </span>
-                    </td>
-                  </tr>
-                  {isOpen(r.bidId) && (
-                    <SubTableRow colSpan={8} testId="result-assets" columns={["Asset", "Grid", "Connection", { num: "Offered MW" }, { num: "Activated MW" }, "State"]}>
-                      {r.assets.map((a) => (
-                        <tr key={`${a.grid}/${a.assetId}`}>
-                          <td className="mono">{a.assetId}</td>
-                          <td>{a.grid}</td>
-                          <td className="mono">{a.location}</td>
-                          <td className="num">{formatMw(a.offeredMw, 5)}</td>
-                          <td className="num">{formatMw(a.activatedMw, 5)}</td>
-                          <td>
-                            <StateBadge state={activationState(a.offeredMw, a.activatedMw)} />
-                          </td>
-                        </tr>
-                      ))}
-                    </SubTableRow>
-                  )}
-                </Fragment>
+        <ExpandableTable
+          items={rows}
+          keyOf={({ result }) => result.bidId}
+          testId="results-table"
+          columns={["Bid", "Direction", { num: "€/MWh" }, { num: "Offered MW" }, { num: "Activated MW" }, { num: "Fraction" }, { num: "Cost €" }, "State"]}
+          row={({ result: r, state, activatedAssets }, expander) => (
+            <tr data-testid="result-row" data-bid-id={r.bidId}>
+              <td>{expander}</td>
+              <td className={r.direction === "up" ? styles.up : styles.down}>{r.direction}</td>
+              <td className="num">{r.priceEurPerMwh.toFixed(2)}</td>
+              <td className="num">{formatMw(r.offeredMw, 4)}</td>
+              <td className="num" data-testid="result-activated">
+                {formatMw(r.activatedMw, 4)}
+              </td>
+              <td className="num">{(r.fraction * 100).toFixed(1)} %</td>
+              <td className="num">{r.costEur.toFixed(2)}</td>
+              <td>
+                <StateBadge state={state} />{" "}
+                <span className="muted small">
+                  {activatedAssets}/{r.assets.length} assets
+                </span>
+              </td>
+            </tr>
+          )}
+          sub={({ result: r }) => (
+            <SubTableRow colSpan={8} testId="result-assets" columns={["Asset", "Grid", "Connection", { num: "Offered MW" }, { num: "Activated MW" }, "State"]}>
+              {r.assets.map((a) => (
+                <tr key={`${a.grid}/${a.assetId}`}>
+                  <td className="mono">{a.assetId}</td>
+                  <td>{a.grid}</td>
+                  <td className="mono">{a.location}</td>
+                  <td className="num">{formatMw(a.offeredMw, 5)}</td>
+                  <td className="num">{formatMw(a.activatedMw, 5)}</td>
+                  <td>
+                    <StateBadge state={activationState(a.offeredMw, a.activatedMw)} />
+                  </td>
+                </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </SubTableRow>
+          )}
+        />
       )}
     </>
   );
