@@ -5,7 +5,7 @@ import { computeLayout } from "@/lib/layout";
 import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
 import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./api-error";
-import { getOwnedGrid, getOwnedGridNetwork } from "./grids";
+import { getOwnedGrid, gridNetwork } from "./grids";
 import { runTask } from "./pool";
 import { serializableTransaction } from "@/lib/db/transaction";
 import type { SessionUser } from "@/lib/wire/roles";
@@ -24,9 +24,9 @@ function toSummary(row: { gridId: string; algorithm: string; busCount: number; c
   return { ...row, updatedAt: row.updatedAt.toISOString() };
 }
 
-/** Bus ids of a grid the user owns, in order: its network is parsed on the worker pool, not on the request thread. */
-async function ownedBusIds(prisma: PrismaClient, user: SessionUser, gridId: string): Promise<number[]> {
-  return runTask("busIds", { network: await getOwnedGridNetwork(prisma, user, gridId) });
+/** Bus ids of a grid (its ownership checked by the caller), in order: its network is parsed on the worker pool, not on the request thread. */
+async function busIdsOf(prisma: PrismaClient, gridId: string): Promise<number[]> {
+  return runTask("busIds", { network: await gridNetwork(prisma, gridId) });
 }
 
 /** A layout fits a grid when it names exactly its buses, in the network's order. */
@@ -60,7 +60,7 @@ export async function storeOwnedLayout(prisma: PrismaClient, user: SessionUser, 
   } catch (e) {
     throw new ApiError("bad_request", `layout.${(e as Error).message}`);
   }
-  checkFits(layout, await ownedBusIds(prisma, user, gridId));
+  checkFits(layout, await busIdsOf(prisma, gridId));
   return auditedTransaction(
     prisma,
     { action: "grid.layout_store", objectType: "grid", objectId: gridId, ownerId: grid.ownerId, detail: { algorithm: layout.algorithm, buses: layout.busIds.length } },

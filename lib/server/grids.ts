@@ -110,6 +110,11 @@ export async function getOwnedGrid(prisma: PrismaClient, user: SessionUser, id: 
 /** The network of a grid the user owns (project JSON) as UTF-8 bytes, read without holding the request thread (lib/server/db-text.ts). */
 export async function getOwnedGridNetwork(prisma: PrismaClient, user: SessionUser, id: string): Promise<SharedText> {
   await getOwnedGrid(prisma, user, id);
+  return gridNetwork(prisma, id);
+}
+
+/** The network of a grid whose ownership the caller has checked (getOwnedGrid, requireOwnedGrid), as getOwnedGridNetwork reads it. */
+export async function gridNetwork(prisma: PrismaClient, id: string): Promise<SharedText> {
   const text = await readSharedText(prisma, "Grid.networkJson", id);
   if (!text) throw new ApiError("not_found", `no grid with id ${id}`);
   return text;

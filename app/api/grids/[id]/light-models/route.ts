@@ -1,6 +1,6 @@
 import { storeUploadedLightModel } from "@/lib/server/dso-light-models";
 import { apiRoute, jsonResponse } from "@/lib/server/errors";
-import { getOwnedGridNetwork } from "@/lib/server/grids";
+import { gridNetwork } from "@/lib/server/grids";
 import { MAX_LIGHT_MODEL_BYTES } from "@/lib/server/large-json";
 import { listLightModels } from "@/lib/server/market";
 import { runTask } from "@/lib/server/pool";
@@ -22,8 +22,8 @@ export const GET = apiRoute(async (req: Request, ctx: Ctx) => {
  * on the worker pool (lib/server/dso-light-models.ts prepareLightModelUpload).
  */
 export const POST = apiRoute(async (req: Request, ctx: Ctx) => {
-  const { id, prisma, user } = await requireOwnedGrid(req, ctx);
-  const network = await getOwnedGridNetwork(prisma, user, id);
+  const { id, prisma } = await requireOwnedGrid(req, ctx);
+  const network = await gridNetwork(prisma, id);
   const body = await readJsonBodyBytes(req, MAX_LIGHT_MODEL_BYTES);
   const prepared = await runTask("checkLightModelUpload", { body, network }, { transfer: [body.buffer] });
   const summary = await storeUploadedLightModel(prisma, id, prepared);
