@@ -17,7 +17,7 @@ export function PowerFlowControls({ run, onRun, onCancel }: { run: RunState; onR
         <>
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} data-testid="pf-progress">
             <div className="progress-track">
-              <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
+              <div className="progress-fill" style={{ transform: `scaleX(${fraction})` }} />
             </div>
             <div className="progress-label">{run.phase === "fetching" ? "Loading the grid" : progress ? `${STAGE_LABEL[progress.stage]} — ${progress.message}` : "Starting the solver worker"}</div>
           </div>

@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import type { StoreApi } from "zustand";
 import { fetchNetworkText } from "@/lib/client/api";
+import { useJobState } from "@/components/progress/use-job-state";
 import { useSolverWorkers } from "@/components/progress/use-solver-workers";
 import type { DsoState } from "./dso-store";
 import { useDsoStoreApi } from "./dso-store-context";
@@ -20,17 +21,18 @@ export async function networkText(store: StoreApi<DsoState>, gridId: string): Pr
 
 /**
  * The state and solver workers of one kind of job on the selected grid: another grid
- * resets the job to idle and drops the workers of the previous one.
+ * resets the job to idle and drops the workers of the previous one. Progress goes through
+ * `report` (at most every PROGRESS_INTERVAL_MS), every other step through `setJob`.
  */
 export function useGridJob<Job extends { phase: string }>(gridId: string, idle: Job) {
   const store = useDsoStoreApi();
   const { workers, cancel } = useSolverWorkers(gridId);
-  const [job, setJob] = useState<Job>(idle);
+  const { job, setJob, report } = useJobState<Job>(idle);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: another grid resets the job (gridId is the trigger)
   useEffect(() => {
     setJob(idle);
   }, [gridId]);
 
-  return { store, job, setJob, workers, cancel };
+  return { store, job, setJob, report, workers, cancel };
 }

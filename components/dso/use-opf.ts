@@ -13,7 +13,7 @@ export type OpfJob = SolverJob<{ progress: StageProgress<OpfStage> | null }, { r
 
 /** The AC OPF of the selected grid in the solver worker (the network goes as unparsed JSON text). */
 export function useOpf(gridId: string) {
-  const { store, job, setJob, workers, cancel } = useGridJob<OpfJob>(gridId, { phase: "idle" });
+  const { store, job, setJob, report, workers, cancel } = useGridJob<OpfJob>(gridId, { phase: "idle" });
 
   const run = useCallback(
     async (closeTies: boolean) => {
@@ -23,7 +23,7 @@ export function useOpf(gridId: string) {
         const [client] = workers(1);
         performance.mark(OPF_MARK_START);
         const t0 = performance.now();
-        const result = await client.run("opf", { network: text, options: { closeTies } }, { onProgress: (progress) => setJob({ phase: "running", progress }) });
+        const result = await client.run("opf", { network: text, options: { closeTies } }, { onProgress: (progress) => report({ phase: "running", progress }) });
         const wallMs = performance.now() - t0;
         performance.mark(OPF_MARK_END);
         setJob({ phase: "done", result, wallMs, closeTies });
@@ -33,7 +33,7 @@ export function useOpf(gridId: string) {
         setJob(endedEarly(e));
       }
     },
-    [gridId, store, setJob, workers],
+    [gridId, store, setJob, workers, report],
   );
 
   return { job, run, cancel };

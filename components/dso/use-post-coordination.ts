@@ -20,7 +20,7 @@ export type PostJob =
 
 /** The DSO's dispatch at a TSO set-point (paper 000 section IV-B) in the solver worker; cancel terminates it. */
 export function usePostCoordination(gridId: string) {
-  const { store, job, setJob, workers, cancel } = useGridJob<PostJob>(gridId, { phase: "idle" });
+  const { store, job, setJob, report, workers, cancel } = useGridJob<PostJob>(gridId, { phase: "idle" });
   const prefetched = useRef<{ gridId: string; text: string } | null>(null);
 
   const run = useCallback(
@@ -41,7 +41,7 @@ export function usePostCoordination(gridId: string) {
         const result = await client.run(
           "post-coordinate",
           { network: text, options, setPoint: { pMw: sp.pMw, qMvar: sp.qMvar, ...(sp.kind === "pqv" ? { vPu: sp.vPu } : {}) } },
-          { onProgress: (p) => setJob({ phase: "running", setPointId: sp.id, label: p.message, fraction: p.fraction }) },
+          { onProgress: (p) => report({ phase: "running", setPointId: sp.id, label: p.message, fraction: p.fraction }) },
         );
         performance.mark(POST_MARK_END);
         setJob({ phase: "done", setPointId: sp.id, result, wallMs: performance.now() - t0 });
@@ -50,7 +50,7 @@ export function usePostCoordination(gridId: string) {
         setJob(ended.phase === "cancelled" ? ended : { ...ended, setPointId: sp.id });
       }
     },
-    [gridId, store, setJob, workers],
+    [gridId, store, setJob, workers, report],
   );
   /** Start the worker and load the grid ahead of a dispatch (a set-point is waiting for an answer). */
   const prepare = useCallback(() => {

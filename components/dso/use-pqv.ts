@@ -14,7 +14,7 @@ export type PqvJob = SolverJob<{ solved: number; message: string }, { result: Pq
 
 /** The PQV region of the selected grid over a pool of solver workers. */
 export function usePqv(gridId: string) {
-  const { store, job, setJob, workers, cancel } = useGridJob<PqvJob>(gridId, { phase: "idle" });
+  const { store, job, setJob, report, workers, cancel } = useGridJob<PqvJob>(gridId, { phase: "idle" });
 
   const run = useCallback(
     async (options: PqvJobOptions, count: number) => {
@@ -23,14 +23,14 @@ export function usePqv(gridId: string) {
         const text = await networkText(store, gridId);
         const pool = workers(count);
         performance.mark(PQV_MARK_START);
-        const result = await runPqvJob(pool, text, options, (solved, message) => setJob({ phase: "running", solved, message }));
+        const result = await runPqvJob(pool, text, options, (solved, message) => report({ phase: "running", solved, message }));
         performance.mark(PQV_MARK_END);
         setJob({ phase: "done", result, options });
       } catch (e) {
         setJob(endedEarly(e));
       }
     },
-    [gridId, store, setJob, workers],
+    [gridId, store, setJob, workers, report],
   );
   return { job, run, cancel };
 }

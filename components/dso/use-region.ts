@@ -14,7 +14,7 @@ export type RegionJob = SolverJob<{ progress: RegionJobProgress | null }, { resu
 
 /** PQ regions of the selected grid over a pool of solver workers (each keeps a warm OPF). */
 export function useRegion(gridId: string) {
-  const { store, job, setJob, workers, cancel } = useGridJob<RegionJob>(gridId, { phase: "idle" });
+  const { store, job, setJob, report, workers, cancel } = useGridJob<RegionJob>(gridId, { phase: "idle" });
 
   const run = useCallback(
     async (options: RegionJobOptions, count: number) => {
@@ -23,14 +23,14 @@ export function useRegion(gridId: string) {
         const text = await networkText(store, gridId);
         const pool = workers(count);
         performance.mark(REGION_MARK_START);
-        const result = await runRegionJob(pool, text, options, (progress) => setJob({ phase: "running", progress }));
+        const result = await runRegionJob(pool, text, options, (progress) => report({ phase: "running", progress }));
         performance.mark(REGION_MARK_END);
         setJob({ phase: "done", result, options });
       } catch (e) {
         setJob(endedEarly(e));
       }
     },
-    [gridId, store, setJob, workers],
+    [gridId, store, setJob, workers, report],
   );
 
   return { job, run, cancel };

@@ -10,7 +10,7 @@ export function JobProgress({ fraction, label, testId, cancel }: { fraction: num
     <>
       <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(f * 100)} data-testid={testId}>
         <div className="progress-track">
-          <div className="progress-fill" style={{ width: `${f * 100}%` }} />
+          <div className="progress-fill" style={{ transform: `scaleX(${f})` }} />
         </div>
         <div className="progress-label">{label}</div>
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
+import { useJobState } from "@/components/progress/use-job-state";
+import { useCallback, useRef } from "react";
 import { endedEarly, type SolverJob, useSolverWorkers } from "@/components/progress/use-solver-workers";
 import { fetchTransmissionNetwork } from "@/lib/client/coordination-api";
 import type { PublishedRegionEntry } from "@/lib/regions/published";
@@ -21,7 +22,7 @@ export type CoordinationJob = SolverJob<{ label: string; fraction: number }, { r
 export function useCoordination() {
   const { workers, cancel } = useSolverWorkers();
   const networks = useRef(new Map<string, string>());
-  const [job, setJob] = useState<CoordinationJob>({ phase: "idle" });
+  const { job, setJob, report } = useJobState<CoordinationJob>({ phase: "idle" });
 
   /** Load the grid and start the worker ahead of the run (while the operator assigns the regions). */
   const prepare = useCallback(
@@ -55,7 +56,7 @@ export function useCoordination() {
             replaceDemand,
             assignments: assignments.map((a) => ({ regionId: a.entry.id, label: `${a.entry.gridName} (${a.entry.method})`, tsBus: a.tsBus, region: a.entry.region })),
           },
-          { onProgress: (p) => setJob({ phase: "running", label: p.message, fraction: p.fraction }) },
+          { onProgress: (p) => report({ phase: "running", label: p.message, fraction: p.fraction }) },
         );
         performance.mark(COORDINATE_MARK_END);
         setJob({ phase: "done", result, gridId, replaceDemand, wallMs: performance.now() - t0 });
@@ -63,7 +64,7 @@ export function useCoordination() {
         setJob(endedEarly(e));
       }
     },
-    [workers],
+    [workers, setJob, report],
   );
 
   return { job, run, cancel, prepare };

@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useJobState } from "@/components/progress/use-job-state";
+import { useCallback } from "react";
 import { endedEarly, type SolverJob, useSolverWorkers } from "@/components/progress/use-solver-workers";
 import { fetchStudyCases } from "@/lib/client/study-api";
 import { runStudyJob, type StudyJobResult } from "@/lib/client/study-job";
@@ -14,7 +15,7 @@ export type StudyJob = SolverJob<{ done: number; total: number; message: string 
 
 export function useStudy() {
   const { workers, cancel } = useSolverWorkers();
-  const [job, setJob] = useState<StudyJob>({ phase: "idle" });
+  const { job, setJob, report } = useJobState<StudyJob>({ phase: "idle" });
   const run = useCallback(
     async (methods: CoordMethod[], count: number) => {
       setJob({ phase: "running", done: 0, total: 0, message: "Loading the MATPOWER cases" });
@@ -22,14 +23,14 @@ export function useStudy() {
         const cases = await fetchStudyCases();
         const pool = workers(count);
         performance.mark(STUDY_MARK_START);
-        const result = await runStudyJob(pool, cases, methods, (message, done, total) => setJob({ phase: "running", done, total, message }));
+        const result = await runStudyJob(pool, cases, methods, (message, done, total) => report({ phase: "running", done, total, message }));
         performance.mark(STUDY_MARK_END);
         setJob({ phase: "done", result });
       } catch (e) {
         setJob(endedEarly(e));
       }
     },
-    [workers],
+    [workers, setJob, report],
   );
   return { job, run, cancel };
 }
