@@ -27,7 +27,15 @@ export function useLightModel(gridId: string) {
         const [client] = workers(1);
         performance.mark(LM_MARK_START);
         const t0 = performance.now();
-        const result = await client.run("sensitivities", { network: text, options }, { onProgress: (progress) => report({ phase: "running", progress }) });
+        // A new stage shows at once (the operator, and the e2e story, see every stage); progress within one is throttled.
+        let stage: string | null = null;
+        const onProgress = (progress: NonNullable<Extract<LightModelJob, { phase: "running" }>["progress"]>) => {
+          const next = { phase: "running" as const, progress };
+          if (progress.stage !== stage) setJob(next);
+          else report(next);
+          stage = progress.stage;
+        };
+        const result = await client.run("sensitivities", { network: text, options }, { onProgress });
         const wallMs = performance.now() - t0;
         performance.mark(LM_MARK_END);
         await new Promise((resolve) => setTimeout(resolve, 0));
