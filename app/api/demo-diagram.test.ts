@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DemoMap } from "@/components/bcm/demo-map";
+import type { DemoMap } from "@/lib/map/bcm-demo-map";
 import type { DemoMapResponse } from "@/lib/map/demo-map";
 import { parseGridFile } from "@/lib/grid";
 import { getPrisma } from "@/lib/server/db";

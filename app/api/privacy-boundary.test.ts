@@ -6,7 +6,9 @@ import { getPrisma } from "@/lib/server/db";
 import { parseGridFile, parseNetworkJson, writeNetworkJson } from "@/lib/grid";
 import { readSharedCase } from "@/lib/testing/shared";
 import { DEMO_GRIDS } from "@/lib/server/demo-data";
-import { layoutForDemo } from "@/lib/server/grid-layouts";
+import { storeDemoLayout } from "@/lib/server/grid-layouts";
+import { computeLayout } from "@/lib/layout";
+import { storedLayoutOf } from "@/lib/layout/json";
 import { DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { portfolioTemplate } from "@/lib/server/portfolio-template";
 import { apiRequest, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
@@ -60,7 +62,7 @@ beforeAll(async () => {
   const grid = await prisma.grid.findFirstOrThrow({ where: { name: DEMO_GRIDS[0].name } });
   gridId = grid.id;
   // The grid carries a stored schematic layout too, so a route leaking it would be caught.
-  await layoutForDemo(prisma, gridId, parseNetworkJson(grid.networkJson));
+  await storeDemoLayout(prisma, gridId, storedLayoutOf(computeLayout(parseNetworkJson(grid.networkJson))));
   // A coordination in flight: the TSO's transmission grid, a published region of the DSO grid
   // with its private problem options, a run and a set-point (routes leaking any would be caught).
   const tso = await prisma.user.findUniqueOrThrow({ where: { username: "tso" } });

@@ -1,5 +1,5 @@
 import { ApiCallError, fileForm } from "@/lib/client/api";
-import type { DemoMap, DemoMapAsset } from "./demo-map";
+import type { DemoMap, DemoMapAsset } from "@/lib/map/bcm-demo-map";
 import type { BcmRunDetail, BcmRunSummary, DsoGridBids, PortfolioSummary, PortfolioDisaggregation } from "@/lib/wire/bcm";
 
 /** Browser calls of the bid congestion manager's routes; a failure is an ApiCallError with the server's message. */

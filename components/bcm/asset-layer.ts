@@ -1,6 +1,6 @@
 import { ScatterplotLayer } from "@deck.gl/layers";
 import type { Layer } from "@deck.gl/core";
-import type { AssetMarker, MarkerState } from "./demo-map";
+import type { AssetMarker, MarkerState } from "@/lib/map/bcm-demo-map";
 
 export const MARKER_COLOR: Record<MarkerState, [number, number, number, number]> = {
   offered: [0, 110, 200, 235],

@@ -5,7 +5,7 @@ import { GridDrawing } from "@/components/diagram/grid-drawing";
 import { fetchDemoMap, type DemoMapResponse } from "./api";
 import { assetMarkerLayer, MARKER_COLOR } from "./asset-layer";
 import styles from "./bcm.module.css";
-import { assetMarkers, gridMapDataOfDemo, type MarkerActivation, type MarkerState } from "./demo-map";
+import { assetMarkers, gridMapDataOfDemo, type MarkerActivation, type MarkerState } from "@/lib/map/bcm-demo-map";
 import type { DisaggregatedBidView, GridRef } from "@/lib/wire/bcm";
 
 const LEGEND: [MarkerState, string][] = [

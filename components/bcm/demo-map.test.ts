@@ -4,7 +4,7 @@ import type { AggregatedResult } from "@/lib/market";
 import { gridMapData } from "@/lib/map/map-data";
 import { buildOfflineStyle } from "@/components/map/style";
 import { ASSET_LAYER_ID, assetMarkerLayer, MARKER_COLOR } from "./asset-layer";
-import { assetMarkers, connectionPositions, demoMapOf, gridMapDataOfDemo, type DemoMapAsset } from "./demo-map";
+import { assetMarkers, connectionPositions, demoMapOf, gridMapDataOfDemo, type DemoMapAsset } from "@/lib/map/bcm-demo-map";
 import type { DisaggregatedBidView } from "@/lib/wire/bcm";
 
 const net = generateDistrict().network;

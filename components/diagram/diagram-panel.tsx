@@ -10,7 +10,7 @@ import type { Network } from "@/lib/grid/types";
 import type { GridSummary } from "@/lib/wire/dso";
 import type { OpfPayload, PowerFlowPayload } from "@/solver-worker/protocol";
 import { describeDiagramElement } from "./describe";
-import { diagramData } from "./diagram-data";
+import { diagramData } from "@/lib/map/diagram-data";
 import { DiagramLegend } from "./diagram-legend";
 import { dsoOverlays, LAYOUT_ALGORITHM_TEXT, mergeOverlays, opfOverlays } from "./dso-overlays";
 import { LayoutStatus } from "./layout-status";

@@ -4,7 +4,7 @@ import { computeLayout } from "@/lib/layout";
 import { readSharedCase } from "@/lib/testing/shared";
 import type { PowerFlowPayload } from "@/solver-worker/protocol";
 import { describeDiagramElement } from "./describe";
-import { diagramData, withBusMoved } from "./diagram-data";
+import { diagramData, withBusMoved } from "@/lib/map/diagram-data";
 import { buildDiagramLayers, DIAGRAM_LAYER_IDS, flowArrows } from "./diagram-layers";
 import { buildHitIndex, hitTest } from "./hit-test";
 import { dsoOverlays, VMIN_MARKER } from "./dso-overlays";

@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { DiagramLegend } from "@/components/diagram/diagram-legend";
-import { diagramData } from "@/components/diagram/diagram-data";
+import { diagramData } from "@/lib/map/diagram-data";
 import { fetchTransmissionNetwork } from "@/lib/client/coordination-api";
 import { createBrowserSolverClient, type SolverClient } from "@/lib/client/solver-client";
 import { parseNetworkJson } from "@/lib/grid/json";

@@ -1,8 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
-import type { Network } from "@/lib/grid";
-import { computeLayout } from "@/lib/layout";
-import { moveBuses, parseStoredLayout, storedLayoutOf, type StoredLayout } from "@/lib/layout/json";
+import { moveBuses, parseStoredLayout, type StoredLayout } from "@/lib/layout/json";
 import { auditedTransaction, recordAudit } from "./audit";
 import { ApiError } from "./api-error";
 import { getOwnedGrid, gridNetwork } from "./grids";
@@ -15,7 +13,7 @@ import type { GridLayoutSummary } from "@/lib/wire/dso";
  * Schematic layouts stored with their grids (GridLayout): computed once in the DSO's
  * solver worker and stored here, nudged by hand, read back on every visit. A layout
  * mirrors the topology, so only the owning DSO reads or writes it here; the demo-mode
- * routes use `layoutForDemo`.
+ * routes use `storedLayoutForDemo` and `storeDemoLayout`.
  */
 
 const SUMMARY = { gridId: true, algorithm: true, busCount: true, crossings: true, movedBuses: true, updatedAt: true } as const;
@@ -85,19 +83,13 @@ export async function moveOwnedBuses(prisma: PrismaClient, user: SessionUser, gr
   });
 }
 
-/**
- * The layout of a grid for a demo-mode drawing (the caller has checked demo mode): the
- * stored one when it fits the network, else computed here with the same lib/layout
- * code the DSO's worker runs, and stored so it is computed once.
- */
-export async function layoutForDemo(prisma: PrismaClient, gridId: string, net: Network): Promise<StoredLayout> {
+/** A grid's stored layout for a demo-mode drawing (the caller has checked demo mode), parsed; null before the first one. Whether it still fits is checked where the network is (tso-side.ts). */
+export async function storedLayoutForDemo(prisma: PrismaClient, gridId: string): Promise<StoredLayout | null> {
   const row = await prisma.gridLayout.findUnique({ where: { gridId }, select: { layoutJson: true } });
-  const ids = net.buses.map((b) => b.id);
-  if (row) {
-    const stored = parseStoredLayout(JSON.parse(row.layoutJson));
-    if (stored.busIds.length === ids.length && stored.busIds.every((id, i) => id === ids[i])) return stored;
-  }
-  const layout = storedLayoutOf(computeLayout(net));
+  return row ? parseStoredLayout(JSON.parse(row.layoutJson)) : null;
+}
+
+/** Store a layout computed for a demo-mode drawing (with the same lib/layout code the DSO's worker runs), so it is computed once. */
+export async function storeDemoLayout(prisma: PrismaClient, gridId: string, layout: StoredLayout): Promise<void> {
   await upsert(prisma, gridId, layout);
-  return layout;
 }

@@ -3,8 +3,9 @@ import type { PrismaClient } from "@/lib/db/client";
 import type { AggregatedBid } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import { ApiError } from "./api-error";
-import { publishedDsoSides, type DsoSide } from "./market";
-import { buildMarket, loadMarket, storedPortfolios } from "./market-bids";
+import { storedLayoutForDemo, storeDemoLayout } from "./grid-layouts";
+import { publishedDsoSides, publishedSharedSideRows, type DsoSide } from "./market";
+import { loadMarket, storedPortfolios } from "./market-bids";
 import { storePortfolio } from "./portfolio-store";
 import { portfolioError } from "./portfolio-upload";
 import { runTask } from "./pool";
@@ -115,17 +116,13 @@ export async function portfolioDisaggregation(prisma: PrismaClient, user: Sessio
 // Demo mode: a grid's drawing with the caller's own connection points
 
 /**
- * A grid the caller may see drawn, and the connection points of the caller's own
- * assets in it. 404 without a published light model; 403 unless its DSO switched
- * demo mode on (checked here, on the server, for every request).
+ * An aggregator's drawing of a grid in demo mode and where its own assets connect (403 unless
+ * demo mode is on): the rows read here, the drawing made on the worker pool
+ * (tso-side.ts aggregatorDemoMap); a layout computed there is stored.
  */
-export async function demoModeGrid(prisma: PrismaClient, user: SessionUser, gridId: string): Promise<{ side: DsoSide; connections: string[] }> {
-  const sides = await publishedDsoSides(prisma);
-  const side = sides.find((s) => s.gridId === gridId);
-  if (!side) throw new ApiError("not_found", `no grid on the market has id ${gridId}`);
-  if (!side.demoMode) throw new ApiError("forbidden", `the DSO of ${side.gridName} has not enabled demo mode; its grid is not drawn outside the DSO`);
-  const own = buildMarket(await storedPortfolios(prisma, user.id), sides);
-  const connections = new Set<string>();
-  for (const p of own.placed) for (const list of p.dis.assets.values()) for (const a of list) if (a.gridId === gridId) connections.add(a.connection);
-  return { side, connections: [...connections] };
+export async function aggregatorDemoMapOf(prisma: PrismaClient, user: SessionUser, gridId: string) {
+  const [sideRows, portfolios, layout] = await Promise.all([publishedSharedSideRows(prisma), storedPortfolios(prisma, user.id), storedLayoutForDemo(prisma, gridId)]);
+  const { body, computedLayout } = await runTask("aggregatorDemoMap", { sideRows, portfolios, gridId, layout });
+  if (computedLayout) await storeDemoLayout(prisma, gridId, computedLayout);
+  return body;
 }

@@ -12,7 +12,7 @@ import { hashPassword } from "@/lib/server/password";
 import { apiRequest, freeUnits, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
 import { readCsvRows } from "@/lib/util/csv";
-import type { DemoMap, DemoMapAsset } from "@/components/bcm/demo-map";
+import type { DemoMap, DemoMapAsset } from "@/lib/map/bcm-demo-map";
 import * as portfoliosRoute from "../portfolios/route";
 import * as dsoBidsRoute from "../dso/bids/route";
 import * as mapRoute from "./grids/[id]/map/route";

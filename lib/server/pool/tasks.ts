@@ -7,6 +7,8 @@ import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
 import { decodeSharedText, type SharedText } from "../db-text";
 import { prepareTransmissionGrid } from "../coordination";
+import type { SharedSideRow } from "../market";
+import { aggregatorDemoMap, relinearizeOnSide, tsoDemoMap, validateOnSide, type AggregatorDemoMapInput, type RelinearizeInput, type TsoDemoMapInput, type ValidationInput } from "../tso-side";
 import { ApiError } from "../api-error";
 import { parsePortfolioUpload } from "../portfolio-upload";
 import { fileFromMultipart, GRID_UPLOAD } from "../upload";
@@ -138,6 +140,26 @@ export const TASKS = {
       sizeBytes: input.model.byteLength,
       limits: m.limits,
     };
+  },
+
+  /** [P004] A TSO's dispatch validated on the DSO side: the AC power flow against the linear prediction (lib/server/tso-side.ts). */
+  tsoValidate(input: { sideRows: SharedSideRow[]; validation: ValidationInput }) {
+    return validateOnSide(input.sideRows, input.validation);
+  },
+
+  /** A new operating point at a TSO's dispatch (AC-verified clearing), computed on the DSO side. */
+  tsoRelinearize(input: { sideRows: SharedSideRow[]; relinearize: RelinearizeInput }) {
+    return relinearizeOnSide(input.sideRows, input.relinearize);
+  },
+
+  /** The TSO's demonstrator map of a grid in demo mode: its drawing and the power flows before and after a clearing. */
+  tsoDemoMap(input: TsoDemoMapInput) {
+    return tsoDemoMap(input);
+  },
+
+  /** An aggregator's drawing of a grid in demo mode and where its own assets connect. */
+  aggregatorDemoMap(input: AggregatorDemoMapInput) {
+    return aggregatorDemoMap(input);
   },
 
   /** Test and benchmark task: spin for `ms` milliseconds (the pool's time limit and fairness). */

@@ -1,6 +1,6 @@
 import type { Network } from "@/lib/grid/types";
 import type { AggregatedResult } from "@/lib/market";
-import type { LayoutPositions } from "@/components/diagram/diagram-data";
+import type { LayoutPositions } from "@/lib/map/diagram-data";
 import { gridMapData, type GridMapData, type LineKind } from "@/lib/map/map-data";
 import type { DisaggregatedBidView } from "@/lib/wire/bcm";
 
