@@ -8,8 +8,9 @@ import { aggregatedResultsCsv, type AggregatedResult } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import type { StoredBcmRun } from "./bcm-run";
 import { ApiError } from "./api-error";
-import { publishedDsoSides, publishedSharedSideRows } from "./market";
-import { loadMarket, storedPortfolios } from "./market-bids";
+import { publishedSharedSideRows } from "./market";
+import { storedPortfolios } from "./market-bids";
+import { marketNow } from "./market-now";
 import { runTask } from "./pool";
 import { testPause } from "./test-pause";
 import type { SessionUser } from "@/lib/wire/roles";
@@ -129,11 +130,10 @@ export async function bcmResultsCsv(prisma: PrismaClient, user: SessionUser, id:
  * a bid spanning several grids are not shown.
  */
 export async function dsoGridBids(prisma: PrismaClient, user: SessionUser): Promise<DsoGridBids[]> {
-  const [own, sides] = await Promise.all([
+  const [own, { market, sides }] = await Promise.all([
     prisma.grid.findMany({ where: { ownerId: user.id }, select: { id: true, name: true }, orderBy: [{ createdAt: "asc" }, { name: "asc" }] }),
-    publishedDsoSides(prisma),
+    marketNow(prisma),
   ]);
-  const market = await loadMarket(prisma, sides);
   const byGrid = new Map<string, DsoAssetBid[]>(own.map((g) => [g.id, []]));
   for (const p of market.placed) {
     for (const b of p.bids) {

@@ -6,7 +6,7 @@ import { prepareDso } from "@/lib/clearing/dso";
 import { parseNetworkJson, writeNetworkJson, type Network } from "@/lib/grid";
 import { assignDemoOwners, demoPortfolios, DEMO_AGGREGATORS, type AggregatedBid } from "@/lib/market";
 import { storeNetwork } from "./grids";
-import { publishedDsoSides, publishLightModel, storeLightModel } from "./market";
+import { publishedDsoSides, publishLightModel, registriesOf, storeLightModel } from "./market";
 import { storePortfolio } from "./portfolio-store";
 import { hashPassword } from "./password";
 import type { Role } from "@/lib/wire/roles";
@@ -123,7 +123,7 @@ async function seedDemoPortfolios(prisma: PrismaClient): Promise<void> {
   for (const [username, bids] of byOwner) {
     const owner = await prisma.user.findUnique({ where: { username }, select: { id: true, username: true } });
     if (!owner) continue;
-    await storePortfolio(prisma, owner, bids, { name: "Demo portfolio", fileName: null }, sides);
+    await storePortfolio(prisma, owner, bids, { name: "Demo portfolio", fileName: null }, registriesOf(sides));
   }
 }
 

@@ -128,7 +128,19 @@ export async function storedPortfolios(prisma: PrismaClient, ownerId?: string): 
   return rows.map((r) => ({ id: r.id, name: r.name, owner: r.owner.username, version: r.version, bidsJson: r.bidsJson }));
 }
 
-/** Every stored portfolio placed against the light models published now. */
-export async function loadMarket(prisma: PrismaClient, sides: DsoSide[]): Promise<MarketBids> {
-  return buildMarket(await storedPortfolios(prisma), sides);
+/** What the callers of marketNow need of a published side: its ids, name, demo mode and the light model's locations (no grid, key or model). */
+export interface SideHead {
+  lightModelId: string;
+  gridId: string;
+  gridName: string;
+  demoMode: boolean;
+  locations: string[];
+}
+
+/** buildMarket over the published sides' stored rows (shared bytes): what the pool task "market" runs, where the sides are parsed once per thread. */
+export function marketOfRows(sides: DsoSide[], portfolios: StoredPortfolioRow[]): { market: MarketBids; sides: SideHead[] } {
+  return {
+    market: buildMarket(portfolios, sides),
+    sides: sides.map((s) => ({ lightModelId: s.lightModelId, gridId: s.gridId, gridName: s.gridName, demoMode: s.demoMode, locations: s.model.locations })),
+  };
 }

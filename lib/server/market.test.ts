@@ -4,8 +4,8 @@ import { nodeHighs } from "@/lib/clearing/highs-node";
 import { parseLightModel } from "@/lib/sensitivity/light-model";
 import { reaggregate } from "@/lib/market";
 import { getPrisma } from "./db";
-import { publishedDsoSides, publishedLightModels } from "./market";
-import { loadMarket } from "./market-bids";
+import { publishedDsoSides, publishedLightModels, registriesOf } from "./market";
+import { marketNow } from "./market-now";
 import { storePortfolio } from "./portfolio-store";
 import { useTestDatabase } from "./test-harness";
 
@@ -26,7 +26,7 @@ describe("market data seeded for the demo", () => {
   it("seeds each demo aggregator's portfolio and they clear 1.8 MW through the BCM, conserving volumes", async () => {
     const prisma = await getPrisma();
     const sides = await publishedDsoSides(prisma);
-    const m = await loadMarket(prisma, sides);
+    const m = (await marketNow(prisma)).market;
     expect(m.skipped).toEqual([]);
     const aggregated = m.aggregated;
     expect(new Set(aggregated.map((b) => b.owner))).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
@@ -54,9 +54,9 @@ describe("market data seeded for the demo", () => {
     const bid = (over: object, assetId = ev.id) => [
       { id: "new-1", owner: "agg-evfleet", direction: "up" as const, volumeMw: 0.001, priceEurPerMwh: 50, assets: [{ assetId, grid: "Bergwald (generated district)" }], ...over },
     ];
-    const store = (bids: ReturnType<typeof bid>) => storePortfolio(prisma, me, bids, { name: "x", fileName: null }, sides);
+    const store = (bids: ReturnType<typeof bid>) => storePortfolio(prisma, me, bids, { name: "x", fileName: null }, registriesOf(sides));
     await expect(store(bid({ owner: "agg-storage" }))).rejects.toThrow(/is not you/);
-    const taken = (await loadMarket(prisma, sides)).aggregated[0].id;
+    const taken = (await marketNow(prisma)).market.aggregated[0].id;
     await expect(store(bid({ id: taken }))).rejects.toThrow(/already used/);
     await expect(store(bid({}, pv.id))).rejects.toThrow(`asset ${pv.id}: not one of your units in Bergwald (generated district)`);
     await expect(store(bid({}))).rejects.toThrow(

@@ -4,7 +4,6 @@ import type { PrismaClient } from "@/lib/db/client";
 import { assetBidId, BidFormatError, disaggregate, unitKey, validateAggregatedBids, type AggregatedBid, type Disaggregation, type GridAssetRegistry } from "@/lib/market";
 import { recordAudit } from "./audit";
 import { publishedNameKey } from "./grid-names";
-import { registriesOf, type DsoSide } from "./market";
 import { serializableTransaction } from "@/lib/db/transaction";
 import { testPause } from "./test-pause";
 import type { PortfolioSummary } from "@/lib/wire/bcm";
@@ -32,7 +31,7 @@ function opaqueBidId(prefix: "X" | "G"): string {
  * id, or its name as published (names are unique among published grids). Nothing is
  * resolved by name after this.
  */
-export function resolveGridRefs(bids: AggregatedBid[], sides: DsoSide[]): AggregatedBid[] {
+export function resolveGridRefs(bids: AggregatedBid[], sides: { gridId: string; gridName: string }[]): AggregatedBid[] {
   const byId = new Set(sides.map((s) => s.gridId));
   const byName = new Map(sides.map((s) => [publishedNameKey(s.gridName), s.gridId]));
   return bids.map((b) => ({
@@ -111,13 +110,12 @@ export async function storePortfolio(
   owner: { id: string; username: string },
   fileBids: AggregatedBid[],
   source: { name: string; fileName: string | null },
-  sides: DsoSide[],
+  registries: GridAssetRegistry[],
 ): Promise<PortfolioSummary> {
   validateAggregatedBids(fileBids);
   const foreign = fileBids.find((b) => b.owner !== owner.username);
   if (foreign) throw new BidFormatError(`bid ${foreign.id}: owner '${foreign.owner}' is not you (${owner.username})`);
-  const bids = resolveGridRefs(fileBids, sides);
-  const registries = registriesOf(sides);
+  const bids = resolveGridRefs(fileBids, registries);
   const dis = disaggregate(bids, registries, { requireOwnedUnits: true });
   const refusal = await takenByOthers(prisma, bids, dis, registries);
   if (refusal) throw new BidFormatError(refusal);

@@ -1,8 +1,8 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/client";
-import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv, type AggregatedBid, type GridUnit } from "@/lib/market";
+import { disaggregate, parseAggregatedBidsFile, unitKey, writeAggregatedBidsCsv, type AggregatedBid, type GridAssetRegistry, type GridUnit } from "@/lib/market";
 import { ApiError } from "./api-error";
-import { publishedDsoSides, registriesOf, type DsoSide } from "./market";
+import { publishedRegistries } from "./market-now";
 import { resolveGridRefs, storedUnitUse } from "./portfolio-store";
 import type { SessionUser } from "@/lib/wire/roles";
 
@@ -18,8 +18,7 @@ interface FreeOffer {
 const MIN_FREE_MW = 1e-6;
 
 /** The caller's units in published grids and the volume still free of each per direction (offer minus stored bids). */
-async function freeOffers(prisma: PrismaClient, user: SessionUser, sides: DsoSide[]): Promise<{ offers: FreeOffer[]; ownUnits: number }> {
-  const registries = registriesOf(sides);
+async function freeOffers(prisma: PrismaClient, user: SessionUser, registries: GridAssetRegistry[]): Promise<{ offers: FreeOffer[]; ownUnits: number }> {
   const own: { gridId: string; gridName: string; unitId: string; unit: GridUnit }[] = [];
   for (const r of registries) for (const [unitId, unit] of r.units) if (unit.owner === user.username) own.push({ gridId: r.gridId, gridName: r.gridName, unitId, unit });
   const used = await storedUnitUse(
@@ -42,8 +41,8 @@ async function freeOffers(prisma: PrismaClient, user: SessionUser, sides: DsoSid
  * upload.
  */
 export async function portfolioTemplate(prisma: PrismaClient, user: SessionUser, now = new Date()): Promise<{ fileName: string; csv: string }> {
-  const sides = await publishedDsoSides(prisma);
-  const { offers, ownUnits } = await freeOffers(prisma, user, sides);
+  const registries = await publishedRegistries(prisma);
+  const { offers, ownUnits } = await freeOffers(prisma, user, registries);
   const grid = offers[0];
   if (!grid) {
     throw new ApiError(
@@ -89,6 +88,6 @@ export async function portfolioTemplate(prisma: PrismaClient, user: SessionUser,
     writeAggregatedBidsCsv(bids);
   const fileName = `portfolio-example-${user.username}.csv`;
   // The template must pass what an upload passes.
-  disaggregate(resolveGridRefs(parseAggregatedBidsFile(fileName, csv), sides), registriesOf(sides), { requireOwnedUnits: true });
+  disaggregate(resolveGridRefs(parseAggregatedBidsFile(fileName, csv), registries), registries, { requireOwnedUnits: true });
   return { fileName, csv };
 }

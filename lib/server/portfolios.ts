@@ -4,8 +4,9 @@ import type { AggregatedBid } from "@/lib/market";
 import { auditedTransaction } from "./audit";
 import { ApiError } from "./api-error";
 import { storedLayoutForDemo, storeDemoLayout } from "./grid-layouts";
-import { publishedDsoSides, publishedSharedSideRows, type DsoSide } from "./market";
-import { loadMarket, storedPortfolios } from "./market-bids";
+import { publishedSharedSideRows } from "./market";
+import { storedPortfolios, type SideHead } from "./market-bids";
+import { marketNow, publishedRegistries } from "./market-now";
 import { storePortfolio } from "./portfolio-store";
 import { portfolioError } from "./portfolio-upload";
 import { runTask } from "./pool";
@@ -36,7 +37,7 @@ export async function createPortfolioFromUpload(prisma: PrismaClient, user: Sess
 export async function storeUploadedPortfolio(prisma: PrismaClient, user: SessionUser, upload: { fileName: string; name?: string; bids: AggregatedBid[] }): Promise<PortfolioSummary> {
   try {
     const name = upload.name?.trim() || upload.fileName.replace(PORTFOLIO_FILE_PATTERN, "");
-    return await storePortfolio(prisma, user, upload.bids, { name, fileName: upload.fileName }, await publishedDsoSides(prisma));
+    return await storePortfolio(prisma, user, upload.bids, { name, fileName: upload.fileName }, await publishedRegistries(prisma));
   } catch (e) {
     throw portfolioError(upload.fileName, e);
   }
@@ -67,7 +68,7 @@ export async function deleteOwnPortfolio(prisma: PrismaClient, user: SessionUser
 // ---------------------------------------------------------------------------------
 // Disaggregation (the BCM's split of each aggregated bid by asset location)
 
-function gridRefs(sides: DsoSide[]): GridRef[] {
+function gridRefs(sides: SideHead[]): GridRef[] {
   return sides.map((s) => ({ id: s.gridId, name: s.gridName, demoMode: s.demoMode }));
 }
 
@@ -79,9 +80,8 @@ function gridRefs(sides: DsoSide[]): GridRef[] {
  */
 export async function portfolioDisaggregation(prisma: PrismaClient, user: SessionUser, id: string): Promise<PortfolioDisaggregation> {
   const { bids } = await getOwnPortfolio(prisma, user, id);
-  const sides = await publishedDsoSides(prisma);
+  const { market, sides } = await marketNow(prisma);
   const grids = gridRefs(sides);
-  const market = await loadMarket(prisma, sides);
   const skipped = market.skipped.find((p) => p.portfolioId === id);
   const placed = market.placed.find((p) => p.id === id);
   if (skipped || !placed) return { portfolioId: id, placeable: false, problem: skipped?.reason ?? "it is not on the market", grids, bids: [] };

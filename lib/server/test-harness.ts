@@ -10,7 +10,7 @@ import type { AggregatedBid } from "@/lib/market";
 import { migrationsDir, openPostgres } from "@/lib/db/client";
 import { readMigrations } from "@/lib/db/migrate";
 import { getPrisma } from "./db";
-import { publishedDsoSides } from "./market";
+import { publishedDsoSides, registriesOf } from "./market";
 import { storePortfolio } from "./portfolio-store";
 import { DEMO_PASSWORD, ensureDemoData } from "./demo-data";
 import { SESSION_COOKIE } from "./session";
@@ -166,5 +166,5 @@ export async function freeUnits(username: string, portfolioName: string, unitIds
     return [{ ...b, volumeMw, assets, ...(minActivationMw !== undefined ? { minActivationMw } : {}) }];
   });
   await prisma.bidPortfolio.delete({ where: { id: row.id } });
-  await storePortfolio(prisma, owner, bids, { name: row.name, fileName: row.fileName }, await publishedDsoSides(prisma));
+  await storePortfolio(prisma, owner, bids, { name: row.name, fileName: row.fileName }, registriesOf(await publishedDsoSides(prisma)));
 }

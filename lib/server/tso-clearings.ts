@@ -4,8 +4,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import type { LightOperatingPoint } from "@/lib/sensitivity/light-model";
 import { auditedTransaction } from "./audit";
 import { ApiError } from "./api-error";
-import { publishedDsoSides } from "./market";
-import { recordTsoRun, relinearizeForTso, tsoMarket, validateForTso } from "./tso";
+import { recordTsoRun, relinearizeForTso, tsoMarketAndSides, validateForTso } from "./tso";
 import type { RelinearizeInput, ValidationInput } from "./tso-side";
 import { serializableTransaction } from "@/lib/db/transaction";
 import type { SessionUser } from "@/lib/wire/roles";
@@ -64,13 +63,12 @@ export async function openTsoClearing(prisma: PrismaClient, user: SessionUser, r
   if (recent >= TSO_LIMITS.clearingsPerHour) {
     throw new ApiError("too_many_requests", `quota: ${user.username} opened ${recent} clearings in the last hour; the limit is ${TSO_LIMITS.clearingsPerHour} per hour`);
   }
-  const sides = await publishedDsoSides(prisma);
-  const market = await tsoMarket(prisma, sides);
+  const { market, sides } = await tsoMarketAndSides(prisma);
   const bounds: Bounds = {};
   for (const side of sides) {
-    const index = new Map(side.model.locations.map((id, k) => [id, k]));
-    const n = side.model.locations.length;
-    const b: ModelBounds = { gridId: side.gridId, loMw: new Array(n).fill(0), hiMw: new Array(n).fill(0), mvarAbs: new Array(n).fill(0), locations: side.model.locations };
+    const index = new Map(side.locations.map((id, k) => [id, k]));
+    const n = side.locations.length;
+    const b: ModelBounds = { gridId: side.gridId, loMw: new Array(n).fill(0), hiMw: new Array(n).fill(0), mvarAbs: new Array(n).fill(0), locations: side.locations };
     for (const bid of market.grids.find((g) => g.lightModelId === side.lightModelId)?.bids ?? []) {
       const k = index.get(bid.location);
       if (k === undefined) continue;

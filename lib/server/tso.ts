@@ -8,9 +8,10 @@ import { recordAudit } from "./audit";
 import { ApiError } from "./api-error";
 import { readSharedText } from "./db-text";
 import { storedLayoutForDemo, storeDemoLayout } from "./grid-layouts";
-import { publishedDsoSides, publishedLightModelRows, publishedSharedSideRows, type DsoSide } from "./market";
+import { publishedLightModelRows, publishedSharedSideRows } from "./market";
 import { runTask } from "./pool";
-import { loadMarket, storedPortfolios } from "./market-bids";
+import { storedPortfolios, type SideHead } from "./market-bids";
+import { marketNow } from "./market-now";
 import type { RelinearizeInput, TsoDemoMapInput, ValidationInput } from "./tso-side";
 import type { SessionUser } from "@/lib/wire/roles";
 import type { PublishedModelSummary, TsoBid, TsoMarket, TsoValidation, StoredRun, RunListItem } from "@/lib/wire/tso";
@@ -64,9 +65,13 @@ function tsoBid(id: string, gridId: string, b: Bid, groupId?: string): TsoBid {
  * model (bid congestion manager), under the opaque ids stored with each per-asset bid
  * and group. A portfolio the market skips is not offered to the TSO.
  */
-export async function tsoMarket(prisma: PrismaClient, published?: DsoSide[]): Promise<TsoMarket> {
-  const sides = published ?? (await publishedDsoSides(prisma));
-  const m = await loadMarket(prisma, sides);
+export async function tsoMarket(prisma: PrismaClient): Promise<TsoMarket> {
+  return (await tsoMarketAndSides(prisma)).market;
+}
+
+/** tsoMarket, with the published sides it was placed against (ids and locations only). */
+export async function tsoMarketAndSides(prisma: PrismaClient): Promise<{ market: TsoMarket; sides: SideHead[] }> {
+  const { market: m, sides } = await marketNow(prisma);
   const placed = m.placed.map((p) => p.id);
   const [assetRows, groupRows] = await Promise.all([
     prisma.assetBid.findMany({ where: { portfolioId: { in: placed } }, select: { id: true, tsoId: true } }),
@@ -74,7 +79,7 @@ export async function tsoMarket(prisma: PrismaClient, published?: DsoSide[]): Pr
   ]);
   const tsoId = new Map(assetRows.map((r) => [r.id, r.tsoId]));
   const tsoGroup = new Map(groupRows.map((r) => [r.id, r.tsoGroupId!]));
-  return {
+  const market: TsoMarket = {
     grids: m.grids.map((g) => ({
       gridId: g.gridId,
       lightModelId: g.lightModelId,
@@ -89,6 +94,7 @@ export async function tsoMarket(prisma: PrismaClient, published?: DsoSide[]): Pr
       return [{ id, ...(g.minActivationMw !== undefined ? { minActivationMw: g.minActivationMw } : {}), ...(g.indivisible ? { indivisible: true } : {}) }];
     }),
   };
+  return { market, sides };
 }
 
 /** The published sides as shared bytes, for a pool task; 404 first when this light model is not (or no longer) published. */

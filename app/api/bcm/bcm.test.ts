@@ -7,7 +7,7 @@ import { reaggregate, writeAggregatedBidsCsv, type AggregatedBid, type Aggregate
 import { getPrisma } from "@/lib/server/db";
 import { DEMO_PASSWORD } from "@/lib/server/demo-data";
 import { publishedDsoSides, type DsoSide } from "@/lib/server/market";
-import { loadMarket } from "@/lib/server/market-bids";
+import { marketNow } from "@/lib/server/market-now";
 import { hashPassword } from "@/lib/server/password";
 import { apiRequest, freeUnits, gridForm, routeContext, sessionCookie, useTestDatabase } from "@/lib/server/test-harness";
 import { databaseSnapshot } from "@/lib/testing/db-snapshot";
@@ -160,7 +160,7 @@ describe("BCM run on the server", () => {
     expect(new Set(stored.participants)).toEqual(new Set(["agg-solarpool", "agg-evfleet", "agg-heatflex", "agg-storage"]));
     expect(Math.abs(stored.results.reduce((s, r) => s + r.activatedMw, 0) - 1.8)).toBeLessThan(TOL);
     expectConserved(stored.results);
-    const m = await loadMarket(prisma, sides);
+    const m = (await marketNow(prisma)).market;
     const aggregated = m.aggregated;
     const direct = clearMarket(
       await nodeHighs(),
@@ -255,7 +255,7 @@ describe("DSO view of the bids", () => {
       expect(grids.map((g) => [g.gridName, g.published])).toEqual([[name, true]]);
       const side = sides.find((s) => s.gridName === name)!;
       const busOf = new Map(side.network.fpus.map((f) => [f.id, f.bus]));
-      const m = await loadMarket(prisma, sides);
+      const m = (await marketNow(prisma)).market;
       expect(grids[0].bids.length).toBe(m.grids.find((g) => g.gridId === side.gridId)!.bids.length);
       for (const b of grids[0].bids) expect(b.connection, b.assetId).toBe(`bus:${busOf.get(b.assetId)}`);
       expect(grids[0].aggregators).toEqual(["agg-evfleet", "agg-heatflex", "agg-solarpool", "agg-storage"]);

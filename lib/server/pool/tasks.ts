@@ -7,7 +7,8 @@ import { computeBcmRun, type BcmRunInput, type BcmRunOutput } from "../bcm-run";
 import { prepareLightModelUpload } from "../dso-light-models";
 import { decodeSharedText, type SharedText } from "../db-text";
 import { prepareTransmissionGrid } from "../coordination";
-import type { SharedSideRow } from "../market";
+import { registriesOf, rowsFromShared, sidesFromRows, type SharedSideRow } from "../market";
+import { marketOfRows, type StoredPortfolioRow } from "../market-bids";
 import { aggregatorDemoMap, relinearizeOnSide, tsoDemoMap, validateOnSide, type AggregatorDemoMapInput, type RelinearizeInput, type TsoDemoMapInput, type ValidationInput } from "../tso-side";
 import { ApiError } from "../api-error";
 import { parsePortfolioUpload } from "../portfolio-upload";
@@ -140,6 +141,16 @@ export const TASKS = {
       sizeBytes: input.model.byteLength,
       limits: m.limits,
     };
+  },
+
+  /** Every stored portfolio placed against the published sides (lib/server/market-bids.ts marketNow). */
+  market(input: { sideRows: SharedSideRow[]; portfolios: StoredPortfolioRow[] }) {
+    return marketOfRows(sidesFromRows(rowsFromShared(input.sideRows)), input.portfolios);
+  },
+
+  /** The asset registries of the published grids: what a portfolio upload and the template check bids against. */
+  registries(input: { sideRows: SharedSideRow[] }) {
+    return registriesOf(sidesFromRows(rowsFromShared(input.sideRows)));
   },
 
   /** [P004] A TSO's dispatch validated on the DSO side: the AC power flow against the linear prediction (lib/server/tso-side.ts). */
