@@ -7,6 +7,8 @@ import type { Benchmark } from "@/lib/bench/types";
 import { BID_LIMITS } from "@/lib/limits";
 import { describeConcurrentReads, measureConcurrentReads } from "@/lib/testing/concurrent-reads";
 import { startReader } from "@/lib/testing/separate-reads";
+import type { PrismaClient } from "@/lib/db/client";
+import type { SessionUser } from "@/lib/wire/roles";
 import type { EventLoopWindow } from "./event-loop-probe";
 
 const fn = (body: string) => `function mpc = hostile\n${body}\n`;
@@ -114,6 +116,31 @@ async function overHttp(base: string, log: (line: string) => void): Promise<Reco
 }
 
 /**
+ * The TSO's and the demo maps' work on the DSO side, each a case of its own: the market
+ * placed, an AC validation and a re-linearization of a dispatch (all bids of the first grid
+ * at half volume), the demonstrator map and an aggregator's demo-mode map of that grid.
+ */
+async function tsoCases(prisma: PrismaClient, agg: SessionUser): Promise<[string, () => Promise<unknown>][]> {
+  const { tsoMarketAndSides, validateForTso, relinearizeForTso, demoMap } = await import("./tso");
+  const { aggregatorDemoMapOf } = await import("./portfolios");
+  const { market, sides } = await tsoMarketAndSides(prisma);
+  const side = sides[0];
+  const grid = market.grids.find((g) => g.lightModelId === side.lightModelId)!;
+  const index = new Map(side.locations.map((id, k) => [id, k]));
+  const locationMw = new Array<number>(side.locations.length).fill(0);
+  for (const b of grid.bids) if (b.volumeMw > 0) locationMw[index.get(b.location)!] += b.volumeMw / 2;
+  const locationMvar = locationMw.map(() => 0);
+  const dispatch = { lightModelId: side.lightModelId, locationMw, locationMvar };
+  return [
+    ["the TSO's market (every portfolio placed)", () => tsoMarketAndSides(prisma).then((m) => `${m.market.grids.length} grids`)],
+    ["a TSO validation (AC power flow of a dispatch)", () => validateForTso(prisma, { ...dispatch, selectedIndex: 0, reactive: false, addedOperatingPoints: [] }).then((v) => v.verdict)],
+    ["a TSO re-linearization (sensitivities at a dispatch)", () => relinearizeForTso(prisma, { ...dispatch, pointIndex: 1_000, iteration: 1 }).then((p) => p.id)],
+    ["the TSO's demonstrator map (two AC power flows, the drawing)", () => demoMap(prisma, side.gridId, null).then((m) => m.gridName)],
+    ["an aggregator's demo-mode map", () => aggregatorDemoMapOf(prisma, agg, side.gridId).then((m) => `${m.assets.length} assets`)],
+  ];
+}
+
+/**
  * Issue 14: while hostile uploads and a BCM run are processed, how long does another
  * user's read wait? The server functions the routes call run in this process against a
  * fresh demo database; uploads and the BCM go through the worker pool as in the server.
@@ -153,6 +180,7 @@ export const uploadConcurrencyBench: Benchmark = {
         path === "/api/grids" ? grid(fileName, text) : () => createPortfolioFromUpload(prisma, agg, { fileName, text }),
       ]);
       cases.push(["a BCM run over the demo market", () => runBcm(prisma, agg, 0.5).then((r) => r.status)]);
+      cases.push(...(await tsoCases(prisma, agg)));
       await read();
       await grid("warm.m", fn("x = 1;"))().catch(() => undefined); // start the pool's thread
       const figures: Record<string, number> = {};
