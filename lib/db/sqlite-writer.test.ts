@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPostgresDatabase, dropPostgresDatabase } from "@/lib/server/test-harness";
 import { openDatabase, openPostgres, type PrismaClient } from "./client";
 import { insertRows, Utf8Text } from "./sqlite-writer";
@@ -124,6 +124,21 @@ describe("insertRows", () => {
       } finally {
         if (other.inTransaction) other.prepare("ROLLBACK").run();
         other.close();
+      }
+    });
+
+    it("SQLite: another copy of this module (Next loads one per bundle) writes a client's rows on the writer thread too, not through Prisma", async () => {
+      vi.resetModules();
+      const copy = (await import("./sqlite-writer")) as typeof import("./sqlite-writer");
+      expect(copy.insertRows).not.toBe(insertRows);
+      const viaPrisma = vi.spyOn(prisma, "$transaction");
+      try {
+        const grid = gridRow("other copy");
+        await copy.insertRows(prisma, [{ model: "grid", data: { ...grid, networkJson: new copy.Utf8Text(new TextEncoder().encode('{"buses":[1]}')) } }]);
+        expect((await prisma.grid.findUniqueOrThrow({ where: { id: grid.id } })).networkJson).toBe('{"buses":[1]}');
+        expect(viaPrisma).not.toHaveBeenCalled();
+      } finally {
+        viaPrisma.mockRestore();
       }
     });
 

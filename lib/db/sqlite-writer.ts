@@ -38,8 +38,19 @@ export type RowInsert =
 
 const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", lightModel: "LightModel", auditEvent: "AuditEvent" };
 
-/** The SQLite file of each client opened by lib/db/client.ts openDatabase (PostgreSQL clients have none). */
-const sqliteFiles = new WeakMap<object, { file: string; busyTimeoutMs: number }>();
+/**
+ * The SQLite file of each client opened by lib/db/client.ts openDatabase (PostgreSQL clients
+ * have none). One map per process, on globalThis: Next loads this module once per bundle
+ * (instrumentation, each route's), and the client a route gets (lib/server/db.ts, also
+ * process-wide) may have been opened by another copy. With a map per copy, the routes of
+ * `next start` found no file and wrote through Prisma on the request thread (a 10 MB grid
+ * held its event loop 550–630 ms; the in-process bench, one copy, did not show it).
+ */
+const SQLITE_FILES_KEY = Symbol.for("flexplat.sqliteFiles");
+const sqliteFiles: WeakMap<object, { file: string; busyTimeoutMs: number }> = ((globalThis as Record<symbol, unknown>)[SQLITE_FILES_KEY] ??= new WeakMap()) as WeakMap<
+  object,
+  { file: string; busyTimeoutMs: number }
+>;
 
 export function registerSqliteFile(prisma: object, file: string, busyTimeoutMs: number): void {
   sqliteFiles.set(prisma, { file, busyTimeoutMs });
@@ -132,9 +143,14 @@ class WriterThread {
   }
 }
 
-let thread: WriterThread | null = null;
+/** The writer thread, one per process (on globalThis, for the reason given at SQLITE_FILES_KEY). */
+const WRITER_KEY = Symbol.for("flexplat.sqliteWriter");
 
 function writer(): WriterThread {
-  if (!thread || thread.failed) thread = new WriterThread();
-  return thread;
+  const g = globalThis as Record<symbol, WriterThread | undefined>;
+  const current = g[WRITER_KEY];
+  if (current && !current.failed) return current;
+  const fresh = new WriterThread();
+  g[WRITER_KEY] = fresh;
+  return fresh;
 }
