@@ -1,6 +1,7 @@
 // The SQLite writer thread (lib/db/sqlite-writer.ts starts it): inserts rows in one
 // transaction on a connection of its own, so that SQLite's copy of a large text (a 10 MB
-// grid: 100–300 ms of page writes) holds this thread and not the server's event loop.
+// grid: 100–300 ms of page writes) holds this thread and not the server's event loop; and
+// reads a large text back the same way (read jobs).
 // Plain JavaScript, loaded by path: no bundler between Next.js and this file.
 import { parentPort } from "node:worker_threads";
 import Database from "better-sqlite3";
@@ -29,8 +30,29 @@ function run({ file, busyTimeoutMs, inserts }) {
   }
 }
 
+/**
+ * A read job: the text of `column` in row `id` as UTF-8 bytes, copied once onto a
+ * SharedArrayBuffer (posted shared, so the server's thread copies nothing); null for no row.
+ */
+function read({ file, busyTimeoutMs, read: { table, column, id } }) {
+  const db = new Database(file, { fileMustExist: true, readonly: true, timeout: busyTimeoutMs });
+  try {
+    const row = db.prepare(`SELECT CAST("${column}" AS BLOB) AS b FROM "${table}" WHERE "id" = ?`).get(id);
+    if (!row || row.b === null) return null;
+    const bytes = new Uint8Array(new SharedArrayBuffer(row.b.length));
+    bytes.set(row.b);
+    return bytes;
+  } finally {
+    db.close();
+  }
+}
+
 parentPort.on("message", (job) => {
   try {
+    if (job.read) {
+      parentPort.postMessage({ id: job.id, ok: true, bytes: read(job) });
+      return;
+    }
     run(job);
     parentPort.postMessage({ id: job.id, ok: true });
   } catch (e) {

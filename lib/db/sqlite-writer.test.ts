@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPostgresDatabase, dropPostgresDatabase } from "@/lib/server/test-harness";
 import { openDatabase, openPostgres, type PrismaClient } from "./client";
-import { insertRows, Utf8Text } from "./sqlite-writer";
+import { insertRows, readTextOnThread, Utf8Text } from "./sqlite-writer";
 
 // insertRows on the dialect of this run: SQLite (its writer thread) or, under
 // scripts/with-postgres.sh, PostgreSQL (Prisma in one transaction).
@@ -125,6 +125,17 @@ describe("insertRows", () => {
         if (other.inTransaction) other.prepare("ROLLBACK").run();
         other.close();
       }
+    });
+
+    it("SQLite: reads a 4 MB text back on the thread, byte for byte, onto a SharedArrayBuffer; null for no row", async () => {
+      const big = `{"buses":[${Array.from({ length: 200_000 }, (_, i) => `"bus ${i} ü"`).join(",")}]}`;
+      const grid = gridRow("read back", big);
+      await prisma.grid.create({ data: grid });
+      const bytes = await readTextOnThread(prisma, "Grid", "networkJson", grid.id);
+      expect(bytes?.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(bytes?.byteLength).toBe(Buffer.byteLength(big));
+      expect(new TextDecoder().decode(bytes!)).toBe(big);
+      expect(await readTextOnThread(prisma, "Grid", "networkJson", "no-such-grid")).toBeNull();
     });
 
     it("SQLite: another copy of this module (Next loads one per bundle) writes a client's rows on the writer thread too, not through Prisma", async () => {

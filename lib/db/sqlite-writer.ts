@@ -47,10 +47,18 @@ const TABLES: Record<RowInsert["model"], string> = { grid: "Grid", lightModel: "
  * held its event loop 550–630 ms; the in-process bench, one copy, did not show it).
  */
 const SQLITE_FILES_KEY = Symbol.for("flexplat.sqliteFiles");
-const sqliteFiles: WeakMap<object, { file: string; busyTimeoutMs: number }> = ((globalThis as Record<symbol, unknown>)[SQLITE_FILES_KEY] ??= new WeakMap()) as WeakMap<
-  object,
-  { file: string; busyTimeoutMs: number }
->;
+type SqliteFiles = WeakMap<object, { file: string; busyTimeoutMs: number }>;
+
+function processSqliteFiles(): SqliteFiles {
+  const g = globalThis as Record<symbol, SqliteFiles | undefined>;
+  const existing = g[SQLITE_FILES_KEY];
+  if (existing) return existing;
+  const fresh: SqliteFiles = new WeakMap();
+  g[SQLITE_FILES_KEY] = fresh;
+  return fresh;
+}
+
+const sqliteFiles = processSqliteFiles();
 
 export function registerSqliteFile(prisma: object, file: string, busyTimeoutMs: number): void {
   sqliteFiles.set(prisma, { file, busyTimeoutMs });
@@ -82,6 +90,19 @@ export async function insertRows(prisma: PrismaClient, rows: RowInsert[]): Promi
   await writer().run({ ...sqlite, inserts }, transfer);
 }
 
+/**
+ * A large text (a published light model, a grid's network) of a client on SQLite, read on the
+ * writer thread in one query and handed back as UTF-8 bytes on a SharedArrayBuffer; undefined
+ * when the client is not SQLite's (the caller reads it itself). better-sqlite3 answers
+ * synchronously, and the server's own slices of 1 MB each (lib/server/db-text.ts) re-read a
+ * 15 MB value's overflow pages from its start: one slice held the event loop up to 155 ms.
+ */
+export async function readTextOnThread(prisma: object, table: string, column: string, id: string): Promise<Uint8Array<SharedArrayBuffer> | null | undefined> {
+  const sqlite = sqliteFiles.get(prisma);
+  if (!sqlite) return undefined;
+  return (await writer().run({ ...sqlite, read: { table, column, id } }, [])) ?? null;
+}
+
 /** The row with its Utf8Text values decoded (PostgreSQL: the driver sends strings). */
 function decoded<T extends object>(data: WithUtf8<T>): T {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof Utf8Text ? v.text() : v])) as T;
@@ -96,19 +117,24 @@ function sqliteValue(v: unknown): string | number | null {
   throw new Error(`insertRows: a ${typeof v} cannot be stored in a column`);
 }
 
-interface WriterJob {
+type WriterJob = {
   file: string;
   busyTimeoutMs: number;
-  /** A value { utf8 } is a text given as UTF-8 bytes (decoded by the thread). */
-  inserts: { table: string; columns: string[]; values: (string | number | null | { utf8: Uint8Array })[] }[];
-}
+} & (
+  | {
+      /** A value { utf8 } is a text given as UTF-8 bytes (decoded by the thread). */
+      inserts: { table: string; columns: string[]; values: (string | number | null | { utf8: Uint8Array })[] }[];
+    }
+  | { read: { table: string; column: string; id: string } }
+);
 
-type WriterReply = { id: number; ok: true } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+/** A read's reply carries the text's UTF-8 bytes on a SharedArrayBuffer (shared, not copied), or null for no such row. */
+type WriterReply = { id: number; ok: true; bytes?: Uint8Array<SharedArrayBuffer> | null } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
 /** The writer thread: started on first use and kept; it holds the process open only while a job is pending. */
 class WriterThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (bytes: Uint8Array<SharedArrayBuffer> | null | undefined) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   failed = false;
 
@@ -121,7 +147,7 @@ class WriterThread {
       if (!job) return;
       this.pending.delete(reply.id);
       if (!this.pending.size) this.worker.unref();
-      if (reply.ok) job.resolve();
+      if (reply.ok) job.resolve(reply.bytes);
       else job.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code }));
     });
     const fail = (e: Error) => {
@@ -133,9 +159,9 @@ class WriterThread {
     this.worker.on("exit", (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
   }
 
-  run(job: WriterJob, transfer: ArrayBuffer[]): Promise<void> {
+  run(job: WriterJob, transfer: ArrayBuffer[]): Promise<Uint8Array<SharedArrayBuffer> | null | undefined> {
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
       this.worker.postMessage({ id, ...job }, transfer);

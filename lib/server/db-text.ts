@@ -1,12 +1,15 @@
 import "server-only";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { PrismaClient } from "@/lib/db/client";
+import { readTextOnThread } from "@/lib/db/sqlite-writer";
 
 /**
  * Large stored texts (a published light model is 4–15 MB of JSON) read without holding
- * the event loop: in slices of SLICE_BYTES, one query each with a turn of the event loop
- * between them (better-sqlite3 answers synchronously, so one whole-row read held every
- * other request for the whole copy), straight into a SharedArrayBuffer as UTF-8. Handing
+ * the event loop: on SQLite by the writer thread in one query (lib/db/sqlite-writer.ts
+ * readTextOnThread; better-sqlite3 answers synchronously, so one whole-row read here held
+ * every other request for the whole copy); on a SQLite client opened otherwise, in slices of
+ * SLICE_BYTES with a turn of the event loop between them; on PostgreSQL in one asynchronous
+ * query. The bytes land on a SharedArrayBuffer as UTF-8. Handing
  * those bytes to a worker thread shares them (no copy on the request thread), and the
  * text is decoded only where, and when, it is needed (decodeSharedText).
  */
@@ -34,6 +37,9 @@ export type SharedText = Uint8Array<SharedArrayBuffer>;
  */
 export async function readSharedText(prisma: PrismaClient, column: LargeTextColumn, id: string): Promise<SharedText | null> {
   const { table, column: col } = COLUMNS[column];
+  // SQLite: on the writer thread, in one query (lib/db/sqlite-writer.ts readTextOnThread).
+  const onThread = await readTextOnThread(prisma, table, col, id);
+  if (onThread !== undefined) return onThread;
   // lib/db/client.ts databaseTarget's choice, without importing the clients (the worker pool's bundle imports this module).
   const sqlite = !/^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL?.trim() ?? "");
   const lengths = await prisma.$queryRawUnsafe<{ n: number | bigint | null }[]>(
