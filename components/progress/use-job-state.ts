@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { latestOnly } from "@/lib/client/latest-only";
 
 /** How often a running job's progress reaches the page at most, ms. */
-export const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * A job's state with two setters: `setJob` for the steps the page must show at once (start,
