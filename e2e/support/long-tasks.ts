@@ -61,6 +61,8 @@ export interface TracedTask {
   holdsStart: boolean;
   /** The task holds the window's end mark: the one that received the job's result. */
   holdsEnd: boolean;
+  /** For a task of more than 40 ms CPU: the trace events inside it with the most CPU of their own. */
+  inside?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export interface TracedTask {
 export async function traceMainThread<T>(page: Page, window: { start: string; end: string }, body: () => Promise<T>): Promise<{ result: T; tasks: TracedTask[]; spanMs: number }> {
   const browser = page.context().browser();
   if (!browser) throw new Error("tracing needs a browser");
-  await browser.startTracing(page, { categories: ["devtools.timeline", "toplevel", "blink.user_timing"] });
+  await browser.startTracing(page, { categories: ["devtools.timeline", "toplevel", "blink.user_timing", "v8", "disabled-by-default-v8.gc"] });
   let result: T;
   let buffer: Buffer;
   try {
@@ -88,11 +90,37 @@ export async function traceMainThread<T>(page: Page, window: { start: string; en
     return found.ts;
   };
   const [t0, t1] = [mark(window.start), mark(window.end)];
-  const tasks = events
-    .filter((e) => e.ph === "X" && main.has(`${e.pid}:${e.tid}`) && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask"))
+  const onMain = events.filter((e) => e.ph === "X" && main.has(`${e.pid}:${e.tid}`));
+  const tasks = onMain
+    .filter((e) => e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask")
     .filter((e) => (e.dur ?? 0) > 50_000 && e.ts < t1 && e.ts + (e.dur ?? 0) > t0)
-    .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, holdsStart: e.ts <= t0 && t0 <= e.ts + (e.dur ?? 0), holdsEnd: e.ts <= t1 && t1 <= e.ts + (e.dur ?? 0) }));
+    .map((e) => {
+      const task: TracedTask = { wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, holdsStart: e.ts <= t0 && t0 <= e.ts + (e.dur ?? 0), holdsEnd: e.ts <= t1 && t1 <= e.ts + (e.dur ?? 0) };
+      if (task.cpuMs > 40) task.inside = insideOf(e, onMain);
+      return task;
+    });
   return { result, tasks, spanMs: (t1 - t0) / 1000 };
+}
+
+/** What a long task spent its CPU on: the trace events inside it with the most CPU of their own (nested events subtracted), for the notes of a failing check. */
+function insideOf(task: TraceEvent, onMain: TraceEvent[]): string {
+  const end = task.ts + (task.dur ?? 0);
+  const inner = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const own = new Map<string, number>();
+  const stack: TraceEvent[] = [];
+  for (const e of inner) {
+    while (stack.length && stack[stack.length - 1].ts + (stack[stack.length - 1].dur ?? 0) <= e.ts) stack.pop();
+    const cpu = e.tdur ?? e.dur ?? 0;
+    const parent = stack[stack.length - 1];
+    if (parent) own.set(parent.name, (own.get(parent.name) ?? 0) - cpu);
+    own.set(e.name, (own.get(e.name) ?? 0) + cpu);
+    stack.push(e);
+  }
+  return [...own.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, us]) => `${name} ${(us / 1000).toFixed(1)} ms`)
+    .join(", ");
 }
 
 interface TraceEvent {
