@@ -9,6 +9,9 @@ import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
 import { expectTracerSeesTheBlock, MAP_PAGE_TASK_CPU_MS, traceMainThread } from "./support/long-tasks";
 import { note } from "./support/notes";
+import { closeSeparatePages, separatePage } from "./support/separate-pages";
+
+test.afterEach(closeSeparatePages);
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const caseFile = (name: string) => join(SHARED, "cases", "matpower", `${name}.m`);
@@ -81,7 +84,7 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     note("region-district", `U_SLC of ${r.problem.units.length} units in ${Date.now() - t1} ms (Node), ${r.slc!.areaMW2.toFixed(3)} MW·MVAr, cost with ${costModel.exponents.length} terms`);
 
     // 3. The TSO uploads case30, assigns the two regions to PCC buses 3 and 4 and runs the coordination in the worker.
-    const tsoPage = await (await browser.newContext()).newPage();
+    const tsoPage = await separatePage(browser);
     await signInWithForm(tsoPage, "tso");
     await expect(tsoPage).toHaveURL(/\/tso/);
     const coord = tsoPage.getByTestId("coordination-panel");
@@ -125,7 +128,7 @@ test.describe("TSO–DSO coordination: regions with their cost, the TSO's AC-OPF
     await dispatchAndAccept(page, "rheintal");
     await page.screenshot({ path: join(ARTIFACTS, "dso-setpoint.png"), fullPage: true });
 
-    const bergwaldPage = await (await browser.newContext()).newPage();
+    const bergwaldPage = await separatePage(browser);
     await signInWithForm(bergwaldPage, "dso-bergwald");
     await new DsoPage(bergwaldPage).selectGrid(DISTRICT);
     // Settled (the district map's power flow drawn) before the traced window opens.

@@ -3,6 +3,9 @@ import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
 import { expectTracerSeesTheBlock, traceMainThread } from "./support/long-tasks";
+import { closeSeparatePages, separatePage } from "./support/separate-pages";
+
+test.afterEach(closeSeparatePages);
 
 const ARTIFACTS = join(process.cwd(), "e2e-artifacts");
 
@@ -56,7 +59,7 @@ test("DSO: the PQV region of the district in the workers, drawn in 3-D, publishe
   await panel.getByTestId("pqv-publish").click();
   await expect(panel.getByTestId("pqv-published")).toBeVisible();
 
-  const tsoPage = await (await browser.newContext()).newPage();
+  const tsoPage = await separatePage(browser);
   await signInWithForm(tsoPage, "tso");
   const table = tsoPage.getByTestId("tso-pqv-regions");
   await expect(table).toContainText("Bergwald (generated district)");

@@ -3,6 +3,9 @@ import { expect, test } from "@playwright/test";
 import { apiAs, signInWithForm } from "./support/accounts";
 import { DsoPage } from "./support/dso-page";
 import { expectTracerSeesTheBlock, MAP_PAGE_TASK_CPU_MS, traceMainThread } from "./support/long-tasks";
+import { closeSeparatePages, separatePage } from "./support/separate-pages";
+
+test.afterEach(closeSeparatePages);
 
 const SHARED = process.env.FLEX_SHARED_DIR ?? join(process.cwd(), "..", "shared");
 const caseFile = (name: string) => join(SHARED, "cases", "matpower", `${name}.m`);
@@ -92,7 +95,7 @@ test.describe("DSO: PQ flexibility regions in the solver workers; the TSO sees o
     await page.screenshot({ path: join(ARTIFACTS, "dso-region-district.png"), fullPage: true });
 
     // The TSO: both published regions, drawn, and nothing of either grid.
-    const tsoPage = await (await browser.newContext()).newPage();
+    const tsoPage = await separatePage(browser);
     await signInWithForm(tsoPage, "tso");
     await expect(tsoPage).toHaveURL(/\/tso/);
     const card = tsoPage.getByTestId("tso-regions-card");

@@ -95,7 +95,12 @@ export async function traceMainThread<T>(page: Page, window: { start: string; en
     .filter((e) => e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask")
     .filter((e) => (e.dur ?? 0) > 50_000 && e.ts < t1 && e.ts + (e.dur ?? 0) > t0)
     .map((e) => {
-      const task: TracedTask = { wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, holdsStart: e.ts <= t0 && t0 <= e.ts + (e.dur ?? 0), holdsEnd: e.ts <= t1 && t1 <= e.ts + (e.dur ?? 0) };
+      const task: TracedTask = {
+        wallMs: (e.dur ?? 0) / 1000,
+        cpuMs: (e.tdur ?? e.dur ?? 0) / 1000,
+        holdsStart: e.ts <= t0 && t0 <= e.ts + (e.dur ?? 0),
+        holdsEnd: e.ts <= t1 && t1 <= e.ts + (e.dur ?? 0),
+      };
       if (task.cpuMs > 40) task.inside = insideOf(e, onMain);
       return task;
     });
