@@ -17,7 +17,7 @@ export type LightModelJob = SolverJob<{ progress: StageProgress<SensitivitiesSta
  * arrays and the light model as JSON text (never parsed on this thread).
  */
 export function useLightModel(gridId: string) {
-  const { store, job, setJob, report, workers, cancel } = useGridJob<LightModelJob>(gridId, { phase: "idle" });
+  const { store, job, setJob, workers, cancel } = useGridJob<LightModelJob>(gridId, { phase: "idle" });
 
   const compute = useCallback(
     async (options: LightModelOptions) => {
@@ -27,15 +27,7 @@ export function useLightModel(gridId: string) {
         const [client] = workers(1);
         performance.mark(LM_MARK_START);
         const t0 = performance.now();
-        // A new stage shows at once (the operator, and the e2e story, see every stage); progress within one is throttled.
-        let stage: string | null = null;
-        const onProgress = (progress: NonNullable<Extract<LightModelJob, { phase: "running" }>["progress"]>) => {
-          const next = { phase: "running" as const, progress };
-          if (progress.stage !== stage) setJob(next);
-          else report(next);
-          stage = progress.stage;
-        };
-        const result = await client.run("sensitivities", { network: text, options }, { onProgress });
+        const result = await client.run("sensitivities", { network: text, options }, { onProgress: (progress) => setJob({ phase: "running", progress }) });
         const wallMs = performance.now() - t0;
         performance.mark(LM_MARK_END);
         await new Promise((resolve) => setTimeout(resolve, 0));
@@ -44,7 +36,7 @@ export function useLightModel(gridId: string) {
         setJob(endedEarly(e));
       }
     },
-    [gridId, store, setJob, workers, report],
+    [gridId, store, setJob, workers],
   );
 
   return { job, compute, cancel };
